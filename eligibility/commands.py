@@ -1,0 +1,132 @@
+"""The command line: `check` and `eligibility check|compile`. It only wires stages together.
+
+Exit codes (docs/cli.md): 0 evaluated (whatever the outcomes), 2 invalid applicant file,
+3 invalid policy text, 4 internal error (a bug: please report it with the input).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_INPUT, EXIT_POLICY, EXIT_INTERNAL = 0, 2, 3, 4
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("applicant", type=Path, help="applicant file (JSON, see docs/applicant-format.md)")
+    parser.add_argument("--policy", type=Path, action="append", default=None,
+                        help="policy file (repeatable); default: every file in policies/")
+    parser.add_argument("--explain", action="store_true", help="show the proof tree of each programme")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--as-of", type=_date, default=None,
+                        help="application date; overrides context.application_date")
+    parser.add_argument("--assessment-year", type=int, default=None,
+                        help="assessment year (本年度); default: context, else the year of --as-of")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="eligibility", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    _add_check_arguments(commands.add_parser("check", help="check an applicant against policies"))
+    compile_parser = commands.add_parser("compile", help="check policy files and report problems")
+    compile_parser.add_argument("policies", type=Path, nargs="*")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return _guarded(args)
+
+
+def check_main(argv: list[str] | None = None) -> int:
+    """The `check` console script: `check applicant.json --explain`."""
+    parser = argparse.ArgumentParser(prog="check", description="check an applicant against policies")
+    _add_check_arguments(parser)
+    args = parser.parse_args(argv)
+    args.command = "check"
+    return _guarded(args)
+
+
+def _guarded(args: argparse.Namespace) -> int:
+    from eligibility.diagnostics import DiagnosticError, render_all
+
+    try:
+        return _check(args) if args.command == "check" else _compile(args.policies)
+    except DiagnosticError as error:
+        print(render_all(error), file=sys.stderr)
+        return EXIT_POLICY
+    except Exception as error:  # the last line of defence: no traceback for users
+        if os.environ.get("ELIGIBILITY_DEBUG"):
+            raise
+        print(f"internal error: {type(error).__name__}: {error}\n"
+              "(set ELIGIBILITY_DEBUG=1 for a traceback, and please report it)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _policies(paths: list[Path] | None) -> tuple:  # type: ignore[type-arg]
+    from eligibility.compiler import load_policy, policy_files
+
+    chosen = tuple(paths) if paths else policy_files()
+    for path in chosen:
+        if not path.is_file():
+            raise FileNotFoundError(f"no policy file {path}")
+    return tuple(load_policy(path) for path in chosen)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from eligibility.facts.validate import load_applicant
+    from eligibility.render import text
+
+    applicant = load_applicant(args.applicant, as_of=args.as_of,
+                               assessment_year=args.assessment_year)
+    if isinstance(applicant, tuple):
+        if args.format == "json":
+            from eligibility.render.json import dumps, errors_json
+
+            print(dumps(errors_json(applicant)))
+        else:
+            _emit(text.error_lines(applicant, str(args.applicant)), sys.stderr)
+        return EXIT_INPUT
+    from eligibility.evaluate import decide
+
+    decision = decide(_policies(args.policy), applicant)
+    if args.format == "json":
+        from eligibility.render.json import decision_json, dumps
+
+        print(dumps(decision_json(decision)))
+    else:
+        lines = text.explain_lines(decision) if args.explain else text.summary_lines(decision)
+        _emit(lines, sys.stdout)
+    return EXIT_OK
+
+
+def _emit(lines: list, stream) -> None:  # type: ignore[no-untyped-def,type-arg]
+    from eligibility.render.text import plain
+
+    if stream.isatty() and not os.environ.get("NO_COLOR"):
+        from eligibility.render.terminal import print_lines
+
+        print_lines(lines)
+    else:
+        stream.write(plain(lines))
+
+
+def _compile(paths: list[Path]) -> int:
+    from eligibility.compiler import compile_text, policy_files
+
+    for path in paths or policy_files():
+        compiled = compile_text(path.read_text(encoding="utf-8"), str(path))
+        policy = compiled.policy
+        print(f"{path}: {policy.document_number} · {len(policy.programmes)} programme(s), "
+              f"{len(policy.record_sets)} record set(s), {len(compiled.program.clauses)} Datalog clauses")
+    return EXIT_OK

@@ -1,0 +1,149 @@
+"""Evaluate a Datalog program on ground facts with pyDatalog. The only module that imports it.
+
+Rules are built with pyDatalog's term API, never as text: `pyDatalog.load()`/`ask()` exec and
+eval Python, so input must stay data (pyDatalog notes, trap 1). Each evaluation runs in a fresh
+logic context (trap 7). Answers are read through the four exported predicates, one query each
+(trap 12), and every answer's type is checked, because pyDatalog returns an exception raised
+inside a rule as an answer value instead of raising it (trap 2).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from importlib.metadata import version
+from typing import Any
+
+from pyDatalog import Logic, pyDatalog
+from pyDatalog.pyParser import Term
+
+from eligibility.datalog.program import (
+    EDB_PREDICATES, Aggregate, Assign, Atom, BodyLiteral, Comparison, Const, GroundFact,
+    Negated, Program, Rule, Var,
+)  # fmt: skip
+
+ENGINE = f"pyDatalog {version('pyDatalog')}"  # trap 9: __version__ is wrong
+_VALUE_TYPES = (bool, int, Decimal, str, datetime.date)
+
+
+class EngineError(RuntimeError):
+    """The engine answered something no rule can produce: a bug, never the applicant's fault."""
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """What the evaluation derived for one applicant, keyed by the ids of the IR."""
+
+    verdicts: dict[str, str]  # node id → "holds" | "fails" (absent: undetermined)
+    values: dict[str, Any]  # expr / cap id → value
+    members: dict[str, tuple[str, ...]]  # record set → record keys, sorted
+    rejections: dict[tuple[str, str], tuple[str, ...]]  # (set, record key) → filter node ids
+
+
+def evaluate(program: Program, facts: tuple[GroundFact, ...], applicant_id: str) -> Model:
+    Logic()  # a fresh context for this evaluation only
+    for name, arity in EDB_PREDICATES:  # declare every extensional predicate, even if empty
+        placeholder = ("\x00",) * arity
+        pyDatalog.assert_fact(name, *placeholder)
+        pyDatalog.retract_fact(name, *placeholder)
+    for fact in facts:
+        pyDatalog.assert_fact(fact.predicate, *fact.args)
+    for clause in program.clauses:
+        _add(clause)
+    return _read(applicant_id)
+
+
+def _term(term: Var | Const) -> Any:
+    return Term(term.name) if isinstance(term, Var) else term.value
+
+
+def _atom(atom: Atom) -> Any:
+    return Term(atom.predicate)(*(_term(a) for a in atom.args))
+
+
+def _literal(literal: BodyLiteral) -> Any:
+    match literal:
+        case Atom():
+            return _atom(literal)
+        case Negated():
+            return ~_atom(literal.atom)
+        case Comparison():
+            left, right = Term(literal.left.name), _term(literal.right)
+            match literal.op:
+                case "in":
+                    return left.in_(right)
+                case "not in":
+                    return left.not_in_(right)
+                case ">=":
+                    return left >= right
+                case ">":
+                    return left > right
+                case "<=":
+                    return left <= right
+                case "<":
+                    return left < right
+                case "==":
+                    return left == right
+                case "!=":
+                    return left != right
+        case Assign():
+            left, right = _term(literal.left), _term(literal.right)
+            result = {"+": lambda: left + right, "-": lambda: left - right,
+                      "*": lambda: left * right}[literal.op]()
+            return Term(literal.target.name) == result
+    raise AssertionError(literal)
+
+
+def _body(body: tuple[BodyLiteral, ...]) -> Any:
+    conjunction = _literal(body[0])
+    for literal in body[1:]:
+        conjunction = conjunction & _literal(literal)
+    return conjunction
+
+
+def _add(clause: Rule | Aggregate) -> None:
+    if isinstance(clause, Rule):
+        _atom(clause.head) <= _body(clause.body)
+        return
+    function = Term(f"{clause.relation}_fn")
+    keys = tuple(Term(v.name) for v in clause.group)
+    if clause.kind == "count":
+        aggregate = Term("len_")(Term(clause.for_each.name))
+    else:
+        aggregate = Term("sum_")(Term(clause.value.name), for_each=Term(clause.for_each.name))
+    (function[keys if len(keys) > 1 else keys[0]] == aggregate) <= _body(clause.body)
+    result = Term("Agg_result")
+    Term(clause.relation)(*keys, result) <= (function[keys if len(keys) > 1 else keys[0]] == result)
+
+
+def _query(name: str, arity: int) -> list[tuple[Any, ...]]:
+    variables = [Term(f"Q{i}") for i in range(arity)]
+    answers = Term(name)(*variables).data
+    for row in answers:
+        for value in row:
+            if not isinstance(value, _VALUE_TYPES):
+                raise EngineError(f"{name}{row!r}: the engine returned {type(value).__name__}")
+    return answers
+
+
+def _read(applicant_id: str) -> Model:
+    verdicts = {n: v for n, a, v in _query("verdict", 3) if a == applicant_id}
+    values = {e: v for e, a, v in _query("value", 3) if a == applicant_id}
+    members: dict[str, list[str]] = {}
+    for name, a, record in _query("member", 3):
+        if a == applicant_id:
+            members.setdefault(name, []).append(record)
+    rejections: dict[tuple[str, str], list[str]] = {}
+    for name, record, filter_id in _query("rejected", 3):
+        rejections.setdefault((name, record), []).append(filter_id)
+    return Model(
+        verdicts,
+        values,
+        {k: tuple(sorted(v)) for k, v in members.items()},
+        {k: tuple(sorted(v, key=_natural)) for k, v in rejections.items()},
+    )
+
+
+def _natural(node_id: str) -> tuple[Any, ...]:
+    return tuple(int(p) if p.isdigit() else p for p in node_id.split("."))

@@ -1,0 +1,58 @@
+"""Validated applicant facts → ground Datalog facts (plain data, see `datalog.program`).
+
+Besides the facts as given, it adds what rules need but cannot compute safely in pyDatalog:
+the year of every date ("year:<field>"), the evaluation context ("@as_of",
+"@assessment_year"), and for every region code the regions it lies within (itself, its
+prefecture, its province: 500112 lies within 500100 and 500000).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+
+from eligibility.datalog.from_ir import year_field
+from eligibility.datalog.program import GroundFact
+from eligibility.facts.model import ApplicantFacts, Fact
+
+
+def record_key(collection: str, record_id: str) -> str:
+    """Records are keyed by collection and id, so ids may repeat across collections."""
+    return f"{collection}/{record_id}"
+
+
+def ground_facts(applicant: ApplicantFacts, region_fields: frozenset[str]) -> tuple[GroundFact, ...]:
+    """`region_fields` names the fields (applicant or record, dotted) that hold region codes."""
+    a = applicant.applicant_id
+    out = [GroundFact("applicant", (a,))]
+    out += [GroundFact("present", (a, name)) for name in sorted(applicant.fields_present)]
+    context = applicant.context
+    out.append(GroundFact("attr", (a, "@as_of", context.as_of)))
+    out.append(GroundFact("attr", (a, "@assessment_year", context.assessment_year)))
+    regions: set[str] = set()
+    for fact in applicant.facts:
+        out += (GroundFact("attr", (a, name, value)) for name, value in _with_year(fact))
+        if fact.field in region_fields:
+            regions.add(str(fact.value))
+    for record in applicant.records:
+        key = record_key(record.collection, record.record_id)
+        out.append(GroundFact("record", (record.collection, a, key)))
+        out += [GroundFact("rpresent", (key, name)) for name in sorted(record.fields_present)]
+        for fact in record.facts:
+            out += (GroundFact("rattr", (key, name, value)) for name, value in _with_year(fact))
+            if fact.field in region_fields:
+                regions.add(str(fact.value))
+    out += [GroundFact("within", (code, ancestor)) for code in sorted(regions)
+            for ancestor in region_ancestors(code)]
+    return tuple(out)
+
+
+def _with_year(fact: Fact) -> Iterator[tuple[str, object]]:
+    yield fact.field, fact.value
+    if isinstance(fact.value, datetime.date):
+        yield year_field(fact.field), fact.value.year
+
+
+def region_ancestors(code: str) -> tuple[str, ...]:
+    """A GB/T 2260 code, its prefecture (xxxx00) and its province (xx0000), without repeats."""
+    return tuple(dict.fromkeys((code, code[:4] + "00", code[:2] + "0000")))

@@ -1,0 +1,110 @@
+"""A Datalog program as plain data: rules, aggregates and ground facts.
+
+This is the contract between the compiler (`datalog.from_ir`) and any backend: pyDatalog
+today (`datalog.engine`), set-at-a-time SQL for funding rounds later. Nothing here is engine
+code; values are exact (`Decimal`, `int`, `date`, `str`, `bool`).
+
+Extensional predicates (facts, see `datalog.facts`):
+  applicant(A) · attr(A, Field, Value) · present(A, Field)
+  record(Collection, A, R) · rattr(R, Field, Value) · rpresent(R, Field) · within(Region, Ancestor)
+Exported predicates (read back after evaluation, one query each):
+  verdict(NodeId, A, "holds"|"fails") · value(ExprId, A, Value)
+  member(SetName, A, R) · rejected(SetName, R, FilterNodeId)
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+Value = bool | int | Decimal | str | datetime.date | tuple[str, ...]
+
+EDB_PREDICATES: tuple[tuple[str, int], ...] = (
+    ("applicant", 1), ("attr", 3), ("present", 2),
+    ("record", 3), ("rattr", 3), ("rpresent", 2), ("within", 2),
+)  # fmt: skip
+EXPORTS: tuple[tuple[str, int], ...] = (
+    ("verdict", 3), ("value", 3), ("member", 3), ("rejected", 3),
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Var:
+    name: str  # starts with an upper-case letter
+
+
+@dataclass(frozen=True, slots=True)
+class Const:
+    value: Value
+
+
+Term = Var | Const
+
+
+@dataclass(frozen=True, slots=True)
+class Atom:
+    predicate: str
+    args: tuple[Term, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Negated:
+    """Safe negation: every variable of `atom` is bound by an earlier literal of the body."""
+
+    atom: Atom
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    left: Var
+    op: Literal[">=", ">", "<=", "<", "==", "!=", "in", "not in"]
+    right: Term
+
+
+@dataclass(frozen=True, slots=True)
+class Assign:
+    """target = left op right, computed in the body (never in a head: pyDatalog trap 5)."""
+
+    target: Var
+    op: Literal["+", "-", "*"]
+    left: Term
+    right: Term
+
+
+BodyLiteral = Atom | Negated | Comparison | Assign
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    head: Atom
+    body: tuple[BodyLiteral, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregate:
+    """relation(group..., result) where result = count/sum of `value` over distinct `for_each`
+    satisfying `body`. A group with no rows has no tuple here: the compiler adds the 0."""
+
+    relation: str
+    kind: Literal["count", "sum"]
+    group: tuple[Var, ...]
+    value: Var
+    for_each: Var
+    body: tuple[BodyLiteral, ...]
+
+
+Clause = Rule | Aggregate
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    policy_id: str
+    clauses: tuple[Clause, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GroundFact:
+    predicate: str
+    args: tuple[Value, ...]

@@ -1,0 +1,210 @@
+"""Datalog model → decision and proof tree, programme by programme.
+
+Verdicts, counts, sums and amounts are read from the model the engine derived; the only
+things read from the applicant's facts are the values shown beside them ("actual") and the
+JSON paths of records. Nothing is re-decided here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eligibility.datalog.engine import Model
+from eligibility.datalog.facts import record_key
+from eligibility.decision.amount import amount_proof
+from eligibility.decision.display import SYMBOLS, show_const, show_value, show_values
+from eligibility.decision.proof import Outcome, ProgrammeResult, ProofNode, Reason, RecordNote
+from eligibility.facts.model import ApplicantFacts, Record
+from eligibility.ir import nodes as ir
+from eligibility.ir.quantities import NEGATED
+from eligibility.ir.walk import child_conditions, set_lineage, walk_conditions
+
+
+class FactIndex:
+    """The applicant's facts by field, and its records by key, for showing actual values."""
+
+    def __init__(self, applicant: ApplicantFacts) -> None:
+        self.applicant = applicant
+        self.values: dict[str, list[Any]] = {}
+        for fact in applicant.facts:
+            self.values.setdefault(fact.field, []).append(fact.value)
+        self.records: dict[str, Record] = {
+            record_key(r.collection, r.record_id): r for r in applicant.records
+        }
+
+    def record_values(self, key: str, field: str) -> list[Any]:
+        return [f.value for f in self.records[key].facts if f.field == field]
+
+    def collection(self, name: str) -> list[Record]:
+        return [r for r in self.applicant.records if r.collection == name]
+
+
+def programme_result(policy: ir.Policy, programme: ir.Programme, model: Model,
+                     facts: FactIndex) -> ProgrammeResult:
+    explainer = _Explainer(policy, model, facts)
+    proof = explainer.node(programme.condition)
+    outcome: Outcome = {"holds": "qualifies", "fails": "does_not_qualify"}.get(
+        proof.verdict, "undetermined")  # type: ignore[assignment]
+    amount = None
+    money = amount_proof(programme, model) if programme.amount else None
+    missing = list(_missing(proof))
+    if money and outcome == "qualifies":
+        amount = money.amount
+        if amount is None:
+            outcome = "undetermined"
+            missing += [m for m in money.missing if m not in missing]
+    citations = _citations(proof)
+    if money and outcome == "qualifies":
+        citations += [line.citation for line in money.lines if line.citation]
+    max_amount = money.max_amount if money and outcome != "does_not_qualify" else None
+    return ProgrammeResult(
+        policy.policy_id, policy.document_number, programme.programme_id, programme.title,
+        outcome, amount, max_amount, tuple(missing), tuple(dict.fromkeys(citations)),
+        proof, money,
+    )  # fmt: skip
+
+
+def _missing(node: ProofNode) -> list[str]:
+    if node.verdict == "holds":
+        return []
+    found = list(node.missing)
+    for child in node.children:
+        found += [m for m in _missing(child) if m not in found]
+    return found
+
+
+def _citations(node: ProofNode) -> list[str]:
+    out = [node.citation] + [r.citation for rec in node.records for r in rec.reasons]
+    for child in node.children:
+        out += _citations(child)
+    return out
+
+
+class _Explainer:
+    def __init__(self, policy: ir.Policy, model: Model, facts: FactIndex) -> None:
+        self.policy, self.model, self.facts = policy, model, facts
+
+    def node(self, cond: ir.Cond) -> ProofNode:
+        meta = cond.meta
+        verdict = self.model.verdicts.get(meta.node_id, "undetermined")
+        children = tuple(self.node(c) for c in child_conditions(cond))
+        detail, missing, records = self._leaf(cond, verdict)
+        kind = type(cond).__name__.lower().replace("allof", "all").replace("anyof", "any")
+        return ProofNode(meta.node_id, kind, meta.label, meta.citation, verdict,  # type: ignore[arg-type]
+                         detail, missing, records, children)
+
+    def _leaf(self, cond: ir.Cond, verdict: str) -> tuple[str, tuple[str, ...], tuple[RecordNote, ...]]:
+        match cond:
+            case ir.Compare():
+                return self._compare(cond, verdict)
+            case ir.Test():
+                values = self.facts.values.get(cond.field.path)
+                if cond.field.path not in self.facts.applicant.fields_present:
+                    return f"{cond.field.path}: not stated", (cond.field.path,), ()
+                shown = show_values(values or []) if cond.field.many else show_value((values or [None])[0])
+                return f"{cond.field.path} = {shown} — {_required(cond)}", (), ()
+            case ir.Attested():
+                key = f"reviewer_attestations.{cond.criterion}"
+                value = self.facts.values.get(key)
+                return (f"{key} = {show_value(value[0])}", (), ()) if value else (
+                    f"{key}: not attested by a reviewer", (key,), ())
+            case ir.Selected():
+                key = f"selection_result.{cond.programme}.selected"
+                value = self.facts.values.get(key)
+                return (f"{key} = {show_value(value[0])}", (), ()) if value else (
+                    f"{key}: no selection result yet", (key,), ())
+            case ir.Exists():
+                members = self.model.members.get(cond.record_set, ())
+                record_set = self.policy.record_set(cond.record_set)
+                lineage = set_lineage(self.policy, cond.record_set)
+                names = "; ".join(
+                    f"{self.facts.records[k].record_id} ("
+                    + "; ".join(self._record_actual(f, k) for s in lineage for f in s.filters) + ")"
+                    for k in members) or "none"
+                return f"{record_set.label}: {names}", (), self._record_notes(cond.record_set)
+        return "", (), ()
+
+    def _compare(self, cond: ir.Compare, verdict: str) -> tuple[str, tuple[str, ...], tuple[RecordNote, ...]]:
+        unit = next((e.unit for e in (cond.left, cond.right) if isinstance(e, ir.Const)), "")
+        left, right = self._operand(cond.left, unit), self._operand(cond.right, unit)
+        missing = tuple(p for e in (cond.left, cond.right) for p in self._missing_operand(e))
+        op = {"holds": cond.op, "fails": NEGATED[cond.op]}.get(verdict)
+        detail = f"{left} {SYMBOLS[op]} {right}" if op else f"{left} ? {right}"
+        sets = [e.record_set for e in (cond.left, cond.right) if isinstance(e, ir.Count | ir.Sum)]
+        records = tuple(n for s in sets for n in self._record_notes(s))
+        return detail, missing, records
+
+    def _operand(self, expr: ir.Expr, unit: str) -> str:
+        if isinstance(expr, ir.Const):
+            return show_const(expr, unit)
+        value = self.model.values.get(expr.expr_id)
+        if value is None:
+            return _describe(expr) + " (unknown)"
+        return show_value(value, expr.dim, unit or getattr(expr, "unit", ""))
+
+    def _missing_operand(self, expr: ir.Expr) -> list[str]:
+        if expr.expr_id in self.model.values or isinstance(expr, ir.Const):
+            return []
+        match expr:
+            case ir.FieldValue() | ir.YearOf():
+                return [expr.field.path]
+            case ir.ApprovedAmount():
+                return [f"selection_result.{expr.programme}.approved_amount"]
+        return []
+
+    def _record_notes(self, set_name: str) -> tuple[RecordNote, ...]:
+        lineage = set_lineage(self.policy, set_name)
+        members = set(self.model.members.get(set_name, ()))
+        notes = []
+        for record in self.facts.collection(lineage[0].collection):
+            key = record_key(record.collection, record.record_id)
+            reasons = () if key in members else self._reasons(lineage, key)
+            notes.append(RecordNote(record.record_id, record.path, key in members, reasons))
+        return tuple(notes)
+
+    def _reasons(self, lineage: tuple[ir.RecordSet, ...], key: str) -> tuple[Reason, ...]:
+        for record_set in lineage:
+            failed = self.model.rejections.get((record_set.name, key), ())
+            if failed:
+                by_id = {f.meta.node_id: f for f in record_set.filters}
+                return tuple(Reason(by_id[f].meta.label, by_id[f].meta.citation,
+                                    self._record_actual(by_id[f], key)) for f in failed)
+        return ()
+
+    def _record_actual(self, cond: ir.Cond, key: str) -> str:
+        fields: list[str] = []
+        for node in walk_conditions(cond):
+            if isinstance(node, ir.Test):
+                fields.append(node.field.path)
+            elif isinstance(node, ir.Compare):
+                fields += [e.field.path for e in (node.left, node.right) if isinstance(e, ir.FieldValue | ir.YearOf)]
+            elif isinstance(node, ir.Attested):
+                fields.append(f"reviewer_attestations.{node.criterion}")
+        shown = []
+        for field in dict.fromkeys(fields):
+            values = self.facts.record_values(key, field)
+            shown.append(f"{field} = " + (show_values(values) if len(values) > 1 else
+                                          show_value(values[0]) if values else "not stated"))
+        return "; ".join(shown)
+
+
+def _required(cond: ir.Test) -> str:
+    quantifier = {"one": "", "some": "some value ", "every": "every value "}[cond.quantifier]
+    match cond.test:
+        case ir.OneOf():
+            word = "not in" if cond.test.negated else "in"
+            named = f"{cond.test.set_label} " if cond.test.set_label else ""
+            return f"required: {quantifier}{word} {named}{{{', '.join(cond.test.values)}}}"
+        case ir.WithinRegion():
+            return f"required: {quantifier}within {cond.test.region}"
+        case ir.IsBool():
+            return f"required: {show_value(cond.test.expected)}"
+
+
+def _describe(expr: ir.Expr) -> str:
+    match expr:
+        case ir.FieldValue() | ir.YearOf():
+            return expr.field.path
+        case ir.ApprovedAmount():
+            return "approved_amount"
+    return expr.expr_id

@@ -1,0 +1,92 @@
+"""The decision and its proof tree: the audit record, handed from `decision.from_model` to the
+renderers. Plain frozen data; `render.json` serialises it, `render.text` prints it."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+Verdict = Literal["holds", "fails", "undetermined"]
+Outcome = Literal["qualifies", "does_not_qualify", "undetermined"]
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a record was left out: the filter's label, its citation, the record's actual value."""
+
+    label: str
+    citation: str
+    actual: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecordNote:
+    record_id: str
+    path: str
+    counted: bool
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProofNode:
+    node_id: str
+    kind: str  # all | any | not | compare | test | attested | selected | exists
+    label: str
+    citation: str
+    verdict: Verdict
+    detail: str  # actual against required, e.g. "2 笔 < 3 笔"
+    missing: tuple[str, ...]
+    records: tuple[RecordNote, ...]
+    children: tuple[ProofNode, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AmountLine:
+    label: str
+    citation: str
+    computation: str  # e.g. "400,000.00 × 2% = 8,000.00"
+
+
+@dataclass(frozen=True, slots=True)
+class AmountProof:
+    lines: tuple[AmountLine, ...]
+    amount: Decimal | None  # after caps, rounded half up to the fen
+    max_amount: Decimal | None  # the tightest cap, when the award itself is not known
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeResult:
+    policy_id: str
+    document: str
+    programme: str
+    title: str
+    outcome: Outcome
+    amount: Decimal | None
+    max_amount: Decimal | None
+    missing: tuple[str, ...]
+    citations: tuple[str, ...]
+    proof: ProofNode
+    amount_proof: AmountProof | None
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyVersion:
+    policy_id: str
+    document: str
+    file: str
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    applicant_id: str
+    applicant_name: str
+    as_of: datetime.date
+    assessment_year: int
+    results: tuple[ProgrammeResult, ...]
+    applicant_sha256: str
+    policies: tuple[PolicyVersion, ...]
+    versions: tuple[tuple[str, str], ...]  # (component, version): eligibility, engine, grammar

@@ -1,0 +1,207 @@
+"""A reference evaluator over the IR, in plain Python: the test oracle for the Datalog path.
+
+It implements the same semantics independently of the compiler and the engine (three-valued
+applicant conditions, two-valued record filters, counts and sums with 0 for no records, caps
+in order) and returns the same `Model`, so tests can demand that the two agree exactly.
+It is not used by `check`.
+"""
+
+from __future__ import annotations
+
+import operator
+from decimal import Decimal
+from typing import Any
+
+from eligibility.datalog.engine import Model
+from eligibility.datalog.facts import record_key, region_ancestors
+from eligibility.facts.model import ApplicantFacts
+from eligibility.ir import nodes as ir
+from eligibility.ir.walk import programme_exprs, walk_conditions
+
+_OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt,
+        "=": operator.eq, "!=": operator.ne}
+Truth = bool | None  # None: undetermined
+
+
+def reference_model(policy: ir.Policy, applicant: ApplicantFacts) -> Model:
+    return _Reference(policy, applicant).model()
+
+
+class _Reference:
+    def __init__(self, policy: ir.Policy, applicant: ApplicantFacts) -> None:
+        self.policy, self.applicant = policy, applicant
+        self.values: dict[str, list[Any]] = {}
+        for fact in applicant.facts:
+            self.values.setdefault(fact.field, []).append(fact.value)
+        self.context = {"as_of": applicant.context.as_of,
+                        "assessment_year": applicant.context.assessment_year}
+        self.members: dict[str, list[str]] = {}
+        self.rejections: dict[tuple[str, str], list[str]] = {}
+        for record_set in policy.record_sets:
+            self._filter(record_set)
+
+    # ── record sets ───────────────────────────────────────────────────────────────────────
+    def _filter(self, record_set: ir.RecordSet) -> None:
+        if record_set.parent:
+            source = self.members[record_set.parent]
+        else:
+            source = [record_key(r.collection, r.record_id) for r in self.applicant.records
+                      if r.collection == record_set.collection]
+        kept = []
+        for key in source:
+            failed = [f.meta.node_id for f in record_set.filters if not self._record(f, key)]
+            if failed:
+                self.rejections[(record_set.name, key)] = failed
+            else:
+                kept.append(key)
+        self.members[record_set.name] = kept
+
+    def _record_values(self, key: str, field: str) -> list[Any]:
+        record = next(r for r in self.applicant.records
+                      if record_key(r.collection, r.record_id) == key)
+        if field.startswith("year:"):
+            return [f.value.year for f in record.facts if f.field == field[5:]]
+        return [f.value for f in record.facts if f.field == field]
+
+    def _record_present(self, key: str, field: str) -> bool:
+        record = next(r for r in self.applicant.records
+                      if record_key(r.collection, r.record_id) == key)
+        return field in record.fields_present
+
+    def _record(self, cond: ir.Cond, key: str) -> bool:
+        match cond:
+            case ir.AllOf():
+                return all(self._record(c, key) for c in cond.children)
+            case ir.AnyOf():
+                return any(self._record(c, key) for c in cond.children)
+            case ir.Not():
+                return not self._record(cond.child, key)
+            case ir.Test():
+                values = self._record_values(key, cond.field.path)
+                if cond.quantifier == "every":
+                    return self._record_present(key, cond.field.path) and all(
+                        _test(cond.test, v) for v in values)
+                return any(_test(cond.test, v) for v in values)
+            case ir.Attested():
+                return True in self._record_values(key, f"reviewer_attestations.{cond.criterion}")
+            case ir.Compare():
+                lefts = self._record_operand(cond.left, key)
+                rights = self._record_operand(cond.right, key)
+                return any(_OPS[cond.op](a, b) for a in lefts for b in rights)
+        raise AssertionError(cond)
+
+    def _record_operand(self, expr: ir.Expr, key: str) -> list[Any]:
+        match expr:
+            case ir.Const():
+                return [expr.value]
+            case ir.FieldValue():
+                return self._record_values(key, expr.field.path)
+            case ir.YearOf():
+                return self._record_values(key, f"year:{expr.field.path}")
+            case ir.ContextValue():
+                return [self.context[expr.name]]
+        raise AssertionError(expr)
+
+    # ── applicant level ───────────────────────────────────────────────────────────────────
+    def model(self) -> Model:
+        verdicts: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        for programme in self.policy.programmes:
+            for cond in walk_conditions(programme.condition):
+                truth = self._truth(cond)
+                if truth is not None:
+                    verdicts[cond.meta.node_id] = "holds" if truth else "fails"
+            for expr in programme_exprs(programme):
+                value = self._value(expr, programme)
+                if value is not None and not isinstance(expr, ir.Const):
+                    values[expr.expr_id] = value
+            if programme.amount:
+                running = values.get(programme.amount.steps[-1].expr.expr_id)
+                for cap in programme.amount.caps:
+                    running = None if running is None else min(running, cap.limit)
+                    if running is not None:
+                        values[cap.cap_id] = running
+        return Model(verdicts, values,
+                     {k: tuple(sorted(v)) for k, v in self.members.items() if v},
+                     {k: tuple(v) for k, v in self.rejections.items()})
+
+    def _truth(self, cond: ir.Cond) -> Truth:
+        match cond:
+            case ir.AllOf():
+                truths = [self._truth(c) for c in cond.children]
+                return False if False in truths else None if None in truths else True
+            case ir.AnyOf():
+                truths = [self._truth(c) for c in cond.children]
+                return True if True in truths else None if None in truths else False
+            case ir.Not():
+                truth = self._truth(cond.child)
+                return None if truth is None else not truth
+            case ir.Compare():
+                left, right = self._value(cond.left, None), self._value(cond.right, None)
+                return None if left is None or right is None else _OPS[cond.op](left, right)
+            case ir.Test():
+                return self._test(cond)
+            case ir.Attested():
+                return _single(self.values.get(f"reviewer_attestations.{cond.criterion}"))
+            case ir.Selected():
+                return _single(self.values.get(f"selection_result.{cond.programme}.selected"))
+            case ir.Exists():
+                return bool(self.members[cond.record_set])
+        raise AssertionError(cond)
+
+    def _test(self, cond: ir.Test) -> Truth:
+        if cond.field.path not in self.applicant.fields_present:
+            return None
+        results = [_test(cond.test, v) for v in self.values.get(cond.field.path, [])]
+        if cond.quantifier == "every":
+            return all(results)
+        return any(results) if results or cond.quantifier == "some" else None
+
+    def _value(self, expr: ir.Expr, programme: ir.Programme | None) -> Any:
+        match expr:
+            case ir.Const():
+                return expr.value
+            case ir.FieldValue():
+                return _single(self.values.get(expr.field.path))
+            case ir.YearOf():
+                date = _single(self.values.get(expr.field.path))
+                return None if date is None else date.year
+            case ir.ContextValue():
+                return self.context[expr.name]
+            case ir.ApprovedAmount():
+                return _single(self.values.get(f"selection_result.{expr.programme}.approved_amount"))
+            case ir.Count():
+                return len(self.members[expr.record_set])
+            case ir.Sum():
+                return sum((v for key in self.members[expr.record_set]
+                            for v in self._record_values(key, expr.field.path)), Decimal(0))
+            case ir.StepRef():
+                steps = programme.amount.steps if programme and programme.amount else ()
+                step = next(s for s in steps if s.name == expr.step)
+                return self._value(step.expr, programme)
+            case ir.Arith():
+                return _arith(expr.op, self._value(expr.left, programme),
+                              self._value(expr.right, programme))
+        raise AssertionError(expr)
+
+
+def _single(values: list[Any] | None) -> Any:
+    return values[0] if values else None
+
+
+def _test(test: ir.ValueTest, value: Any) -> bool:
+    match test:
+        case ir.OneOf():
+            return (value in test.values) != test.negated
+        case ir.WithinRegion():
+            return test.region in region_ancestors(str(value))
+        case ir.IsBool():
+            return value is test.expected
+    raise AssertionError(test)
+
+
+def _arith(op: str, left: Any, right: Any) -> Any:
+    if left is None or right is None:
+        return None
+    return {"+": operator.add, "-": operator.sub, "×": operator.mul, "min": min,
+            "max": max}[op](left, right)

@@ -1,0 +1,1 @@
+"""The applicant input stage: vocabulary, published schema, validation into Facts."""

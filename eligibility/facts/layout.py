@@ -1,0 +1,204 @@
+"""The nested JSON shape of an applicant file, derived from the flat vocabulary.
+
+The vocabulary names fields flat and dotted ("transferor.registered_region"); the file nests them
+({"transferor": {"registered_region": ...}}). This module builds that nesting once, as a tree of
+frozen nodes that both the schema generator and the reader walk, so the two cannot disagree.
+It also answers "which field is at this JSON location?" for turning schema errors into messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from eligibility.facts import vocabulary as vocab
+from eligibility.facts.vocabulary import FieldKind, FieldSpec
+
+Token = str | int
+
+
+@dataclass(frozen=True, slots=True)
+class Leaf:
+    """A field. `in_list`: it sits in a list of objects, so each element holds one scalar."""
+
+    key: str
+    spec: FieldSpec
+    required: bool = False
+    in_list: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MapEntry:
+    """A member of a map value: {"value": true} is the fact "<map>.<id>" (suffix "")."""
+
+    key: str
+    suffix: str
+    kind: FieldKind
+    required: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MapNode:
+    """An object keyed by open ids (criterion ids, programme ids), each value an object."""
+
+    key: str
+    label: str
+    id_label: str
+    entries: tuple[MapEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A JSON object. For an entity (applicant, record) `key` is its name."""
+
+    key: str
+    label: str
+    children: tuple[Node, ...]
+    is_list: bool = False
+    min_items: int = 0
+    key_field: str | None = None
+    def_name: str | None = None
+    keys: frozenset[str] = frozenset()
+    required: frozenset[str] = frozenset()
+
+
+def _make_group(key: str, label: str, children: tuple[Node, ...], *, is_list: bool = False,
+                min_items: int = 0, key_field: str | None = None, def_name: str | None = None
+                ) -> Group:
+    keys = frozenset(c.key for c in children)
+    required = frozenset(c.key for c in children if isinstance(c, Leaf) and c.required)
+    return Group(key, label, children, is_list, min_items, key_field, def_name, keys, required)
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionNode:
+    key: str
+    spec: vocab.CollectionSpec
+    record: Group
+
+
+Node = Leaf | Group | MapNode | CollectionNode
+
+ATTESTATION_MAP = MapNode(
+    vocab.ATTESTATIONS, "评审认定事项", "criterion id",
+    (MapEntry("value", "", FieldKind.BOOL, True),
+     MapEntry("reviewer", ".reviewer", FieldKind.STRING, True),
+     MapEntry("date", ".date", FieldKind.DATE, True)),
+)
+SELECTION_MAP = MapNode(
+    vocab.SELECTION, "遴选/评审结果", "programme id",
+    (MapEntry("selected", ".selected", FieldKind.BOOL, True),
+     MapEntry("approved_amount", ".approved_amount", FieldKind.MONEY, False)),
+)
+
+
+def _children(fields: Sequence[FieldSpec], required: frozenset[str]) -> tuple[Node, ...]:
+    """Nest dotted fields into groups, keeping the vocabulary's order of first appearance."""
+    order: list[str] = []
+    nested: dict[str, list[FieldSpec]] = {}
+    for spec in fields:
+        head, _, _ = spec.name.partition(".")
+        if head not in nested:
+            order.append(head)
+            nested[head] = []
+        nested[head].append(spec)
+    return tuple(_node(head, nested[head], required) for head in order)
+
+
+def _node(head: str, specs: list[FieldSpec], required: frozenset[str]) -> Node:
+    if len(specs) == 1 and specs[0].name == head:
+        return Leaf(head, specs[0], required=head in required)
+    spec = vocab.group(head)
+    assert spec is not None, f"vocabulary: no group declared for {head!r}"
+    leaves = tuple(
+        Leaf(f.name.partition(".")[2], f, f.name.partition(".")[2] in spec.required, spec.is_list)
+        for f in specs
+    )
+    key_field = spec.required[0] if spec.is_list and spec.required else None
+    def_name = "party" if head in vocab.PARTY_GROUPS else None
+    return _make_group(head, spec.label, leaves, is_list=spec.is_list, min_items=spec.min_items,
+                       key_field=key_field, def_name=def_name)
+
+
+@cache
+def record_layout(name: str) -> Group:
+    spec = vocab.collection(name)
+    assert spec is not None, name
+    required = frozenset({spec.id_field} if spec.id_field else ())
+    children = _children(spec.fields, required) + (ATTESTATION_MAP,)
+    return _make_group(name, spec.label, children)
+
+
+@cache
+def applicant_layout() -> Group:
+    fields = [s for n in vocab.applicant_field_names() if (s := vocab.applicant_field(n))]
+    collections = tuple(
+        CollectionNode(name, spec, record_layout(name))
+        for name in vocab.collection_names()
+        if (spec := vocab.collection(name))
+    )
+    children = _children(fields, frozenset({"applicant_id"}))
+    children += (ATTESTATION_MAP, SELECTION_MAP, *collections)
+    return _make_group("applicant", "申请主体", children)
+
+
+def map_field(node: MapNode, ident: str, entry: MapEntry) -> FieldSpec | None:
+    return vocab.applicant_field(f"{node.key}.{ident}{entry.suffix}")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """The field at a JSON location; `whole_list`: the location is the list, not an element."""
+
+    spec: FieldSpec
+    whole_list: bool = False
+
+
+def target_at(tokens: Sequence[Token]) -> Target | None:
+    """The field whose value sits at `tokens` (from the document root), if any."""
+    match tokens:
+        case ["context", "interpretations", str(key)]:
+            return Target(FieldSpec(f"interpretations.{key}", FieldKind.STRING, "口径开关"))
+        case ["context", str(key)]:
+            spec = vocab.context_field(key)
+            return Target(spec) if spec else None
+        case ["applicant", *rest]:
+            return _in_group(applicant_layout(), rest)
+    return None
+
+
+def _in_group(group: Group, tokens: Sequence[Token]) -> Target | None:
+    if group.is_list:
+        if not tokens or not isinstance(tokens[0], int):
+            return None
+        tokens = tokens[1:]
+    if not tokens:
+        return None
+    child = next((c for c in group.children if c.key == tokens[0]), None)
+    rest = tokens[1:]
+    match child:
+        case Leaf(spec=spec, in_list=in_list):
+            if spec.many and not in_list:
+                if not rest:
+                    return Target(spec, whole_list=True)
+                return Target(spec) if len(rest) == 1 and isinstance(rest[0], int) else None
+            return None if rest else Target(spec)
+        case Group():
+            return _in_group(child, rest)
+        case MapNode():
+            return _in_map(child, rest)
+        case CollectionNode(record=record):
+            if len(rest) >= 2 and isinstance(rest[0], int):
+                return _in_group(record, rest[1:])
+    return None
+
+
+def _in_map(node: MapNode, tokens: Sequence[Token]) -> Target | None:
+    if len(tokens) != 2 or not isinstance(tokens[0], str):
+        return None
+    entry = next((e for e in node.entries if e.key == tokens[1]), None)
+    if entry is None or not vocab.is_id(tokens[0]):
+        return None
+    spec = map_field(node, tokens[0], entry)
+    return Target(spec) if spec else None

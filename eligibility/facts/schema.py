@@ -1,0 +1,178 @@
+"""The published JSON Schema (Draft 2020-12) of applicant files, generated from the vocabulary.
+
+    python -m eligibility.facts.schema > schema/applicant.schema.json
+    python -m eligibility.facts.schema --fast-validator > eligibility/facts/_fast_schema.py
+    python -m eligibility.facts.schema --write      # both files, in place
+
+Only keywords that Draft 7 reads the same way are used (fastjsonschema compiles Draft 7), so the
+committed fast validator and jsonschema agree; annotations sit next to `$ref` only as titles.
+Cross-field rules (V-CONTRA, V-DUP of record ids, V-RANGE of NAT amounts) are not expressible
+here and live in `facts.checks`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from eligibility.facts.layout import (
+    CollectionNode,
+    Group,
+    Leaf,
+    MapNode,
+    Node,
+    applicant_layout,
+)
+from eligibility.facts.values import DATE_PATTERN, MONEY_PATTERN, REGION_PATTERN
+from eligibility.facts.vocabulary import ID_PATTERN, FieldKind, FieldSpec, context_field_names
+from eligibility.facts import vocabulary as vocab
+
+SCHEMA_VERSION = "eligibility.applicant/1"
+Json = dict[str, Any]
+
+_DEFS: Json = {
+    "money": {"type": "string", "pattern": MONEY_PATTERN,
+              "description": "元 (yuan) as a decimal string, at most 2 fraction digits, >= 0"},
+    "date": {"type": "string", "format": "date", "pattern": DATE_PATTERN,
+             "description": "ISO 8601 calendar date YYYY-MM-DD"},
+    "region": {"type": "string", "pattern": REGION_PATTERN,
+               "description": "6-digit GB/T 2260 code whose first two digits are a province"},
+}
+_REFS = {FieldKind.MONEY: "money", FieldKind.DATE: "date", FieldKind.REGION: "region"}
+
+
+def _scalar(spec: FieldSpec) -> Json:
+    ref = _REFS.get(spec.kind)
+    if ref is not None:
+        return {"$ref": f"#/$defs/{ref}"}
+    match spec.kind:
+        case FieldKind.BOOL:
+            return {"type": "boolean"}
+        case FieldKind.STRING:
+            return {"type": "string", "minLength": 1}
+        case FieldKind.ENUM:
+            return {"type": "string", "enum": list(spec.enum_values)}
+        case FieldKind.INT | FieldKind.YEAR:
+            out: Json = {"type": "integer", "minimum": 0}
+            if spec.minimum is not None:
+                out["minimum"] = spec.minimum
+            if spec.maximum is not None:
+                out["maximum"] = spec.maximum
+            return out
+    raise AssertionError(spec.kind)
+
+
+def _leaf(leaf: Leaf, label: str | None = None) -> Json:
+    spec = leaf.spec
+    title = label or spec.label + (f"（单位：{spec.unit}）" if spec.unit else "")
+    if spec.many and not leaf.in_list:
+        out: Json = {"title": title, "type": "array", "items": _scalar(spec)}
+        if spec.unique:
+            out["uniqueItems"] = True
+        if spec.length is not None:
+            out["minItems"] = out["maxItems"] = spec.length
+        return out
+    return {"title": title, **_scalar(spec)}
+
+
+def _object(title: str, props: Json, required: list[str]) -> Json:
+    out: Json = {"title": title, "type": "object", "additionalProperties": False,
+                 "properties": props}
+    if required:
+        out["required"] = required
+    return out
+
+
+def _group(group: Group) -> Json:
+    props = {child.key: _node(child) for child in group.children}
+    required = [c.key for c in group.children if isinstance(c, Leaf) and c.required]
+    body = _object(group.label, props, required)
+    if group.is_list:
+        return {"title": group.label, "type": "array", "minItems": group.min_items, "items": body}
+    return body
+
+
+def _party(group: Group) -> Json:
+    props = {c.key: _leaf(c, c.spec.label.partition("·")[2]) for c in group.children
+             if isinstance(c, Leaf)}
+    return _object("当事方 (party)", props, [])
+
+
+def _map(node: MapNode) -> Json:
+    props = {e.key: _scalar(FieldSpec(e.key, e.kind, e.key)) for e in node.entries}
+    required = [e.key for e in node.entries if e.required]
+    return {"title": node.label, "type": "object",
+            "propertyNames": {"pattern": ID_PATTERN},
+            "additionalProperties": _object(f"{node.label}（按 {node.id_label}）", props, required)}
+
+
+def _node(node: Node) -> Json:
+    match node:
+        case Leaf():
+            return _leaf(node)
+        case Group(def_name=str(name)):
+            return {"title": node.label, "$ref": f"#/$defs/{name}"}
+        case Group():
+            return _group(node)
+        case MapNode():
+            return _map(node)
+        case CollectionNode():
+            return {"title": node.spec.label, "type": "array", "items": _group(node.record)}
+    raise AssertionError(node)
+
+
+def _context() -> Json:
+    props: Json = {}
+    for name in context_field_names():
+        spec = vocab.context_field(name)
+        assert spec is not None
+        props[name] = _leaf(Leaf(name, spec))
+    props["interpretations"] = {
+        "title": "口径开关 (rule-inventory §7 switches)", "type": "object",
+        "propertyNames": {"pattern": ID_PATTERN},
+        "additionalProperties": {"type": "string", "minLength": 1},
+    }
+    return _object("评估参数 (evaluation context, rule-inventory §8.1)", props, [])
+
+
+def _first_party() -> Group:
+    record = next(c.record for c in applicant_layout().children if isinstance(c, CollectionNode))
+    return next(g for g in record.children if isinstance(g, Group) and g.def_name == "party")
+
+
+def build_schema() -> Json:
+    """The whole schema as a JSON-ready dict (key order is stable)."""
+    doc = _object("申请主体事实 (applicant facts file)", {
+        "schema": {"title": "format version", "type": "string", "enum": [SCHEMA_VERSION]},
+        "context": _context(),
+        "applicant": _group(applicant_layout()),
+    }, ["schema", "applicant"])
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **doc, "$defs": {**_DEFS, "party": _party(_first_party())}}
+
+
+def schema_text() -> str:
+    return json.dumps(build_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    from eligibility.facts import fastgen
+
+    if argv == []:
+        sys.stdout.write(schema_text())
+    elif argv == ["--fast-validator"]:
+        sys.stdout.write(fastgen.module_text(build_schema()))
+    elif argv == ["--write"]:
+        root = Path(__file__).resolve().parents[2]
+        (root / "schema" / "applicant.schema.json").write_text(schema_text(), encoding="utf-8")
+        fast = Path(__file__).with_name("_fast_schema.py")
+        fast.write_text(fastgen.module_text(build_schema()), encoding="utf-8")
+    else:
+        sys.stderr.write("usage: python -m eligibility.facts.schema [--fast-validator | --write]\n")
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

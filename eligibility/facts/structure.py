@@ -1,0 +1,119 @@
+"""Every violation of the published schema, as InputErrors: the slow, complete check.
+
+It runs only when the compiled fast check (`facts._fast_schema`) has rejected a document, so
+the cost of importing `jsonschema` (~90 ms) is paid for invalid files only. jsonschema lists
+every violation (`iter_errors`); each is translated here: unknown keys become V-UNKNOWN with a
+"did you mean" from difflib, missing keys V-REQUIRED, and a bad scalar is re-explained by
+`facts.values` so it reads (and deduplicates) exactly like the reader's own report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from eligibility.facts.layout import Token, target_at
+from eligibility.facts.model import InputError
+from eligibility.facts.paths import quote, render, show
+from eligibility.facts.values import container_error, convert, kind_code
+
+SCHEMA_VERSION = "eligibility.applicant/1"
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
+
+_LEAF_RULES = frozenset({"type", "enum", "pattern", "format", "minimum", "maximum", "minLength"})
+_SHAPES = {"object": "an object", "array": "a list", "string": "a string"}
+
+
+def structural_errors(doc: object) -> tuple[InputError, ...]:
+    """All schema violations of `doc`, translated; uniqueItems is left to the reader (V-DUP)."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    from eligibility.facts.schema import build_schema
+
+    validator = Draft202012Validator(build_schema(), format_checker=FormatChecker())
+    found: set[InputError] = set()
+    for error in validator.iter_errors(doc):
+        found.update(_translate(error))
+    return tuple(found)
+
+
+def _translate(error: ValidationError) -> Iterator[InputError]:
+    tokens: tuple[Token, ...] = tuple(error.absolute_path)
+    rule = error.validator
+    if "propertyNames" in error.relative_schema_path:
+        yield _bad_id(tokens, error.instance)
+    elif rule == "additionalProperties":
+        yield from _unknown(tokens, error.instance, error.schema)
+    elif rule == "required":
+        yield from _missing(tokens, error.instance, error.validator_value)
+    elif rule in ("minItems", "maxItems"):
+        yield _length(tokens, error.instance, error.schema)
+    elif tokens == ("schema",):
+        yield InputError("V-ENUM", "$.schema", f"{show(error.instance)} is not a supported format "
+                                               f"version: this checker reads {show(SCHEMA_VERSION)}")
+    elif rule == "uniqueItems":
+        return
+    elif rule in _LEAF_RULES:
+        yield _leaf(tokens, error)
+    else:
+        yield InputError("V-TYPE", render(tokens), f"{show(error.instance)}: {error.message}")
+
+
+def _bad_id(tokens: tuple[Token, ...], key: object) -> InputError:
+    path = render((*tokens, str(key)))
+    return InputError("V-UNKNOWN", path, f"{show(key)} is not a valid id: use letters, digits and "
+                                         f'"_", starting with a letter')
+
+
+def _unknown(tokens: tuple[Token, ...], instance: object, schema: Mapping[str, object]
+             ) -> Iterator[InputError]:
+    import difflib
+
+    known = schema.get("properties", {})
+    assert isinstance(instance, dict) and isinstance(known, dict)
+    for key in instance:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+        hint = (f"did you mean {quote(close[0])}?" if close
+                else "not a field here (docs/applicant-format.md lists every field)")
+        yield InputError("V-UNKNOWN", render((*tokens, key)), f"unknown field {quote(key)}: {hint}")
+
+
+def _missing(tokens: tuple[Token, ...], instance: object, required: Sequence[str]
+             ) -> Iterator[InputError]:
+    assert isinstance(instance, dict)
+    for key in required:
+        if key not in instance:
+            yield InputError("V-REQUIRED", render((*tokens, key)),
+                             f"{quote(key)} is required here but missing")
+
+
+def _length(tokens: tuple[Token, ...], instance: object, schema: Mapping[str, object]
+            ) -> InputError:
+    assert isinstance(instance, list)
+    low, high = schema.get("minItems"), schema.get("maxItems")
+    if low == 1 and high is None:
+        return InputError("V-REQUIRED", render(tokens), "at least one entry is required: got none")
+    wanted = f"exactly {low}" if low == high else f"from {low} to {high}"
+    return InputError("V-RANGE", render(tokens),
+                      f"expected {wanted} values: got {len(instance)}")
+
+
+def _leaf(tokens: tuple[Token, ...], error: ValidationError) -> InputError:
+    path, value = render(tokens), error.instance
+    target = target_at(tokens)
+    if target is None:
+        expected = error.schema.get("type") if error.validator == "type" else None
+        shape = _SHAPES.get(expected, "a different value") if isinstance(expected, str) else (
+            "a different value")
+        return container_error(shape, value, path)
+    if target.whole_list:
+        return container_error("a list", value, path)
+    outcome = convert(target.spec, value, path)
+    if isinstance(outcome, InputError):
+        return outcome
+    # The schema refused what the reader accepts: report it rather than let it through.
+    return InputError(kind_code(target.spec.kind), path, f"{show(value)}: {error.message}")

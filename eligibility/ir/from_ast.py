@@ -1,0 +1,403 @@
+"""Syntax tree → policy IR: resolve names against the fact vocabulary, check types and units,
+attach full citations and stable ids. Every problem is collected; DiagnosticError is raised
+once at the end (E02xx names/types/units, E03xx semantics)."""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import hashlib
+from decimal import Decimal
+from dataclasses import dataclass, field
+from typing import Literal
+
+from eligibility.diagnostics import Diagnostic, DiagnosticError
+from eligibility.facts import vocabulary as vocab
+from eligibility.ir import nodes as ir
+from eligibility.ir.quantities import COMPARISON_WORDS, quantity_value
+from eligibility.syntax import ast
+
+CONTEXT_NAMES = {"assessment_year": ir.Dim.YEAR, "as_of": ir.Dim.DATE}
+_KIND_DIMS = {"money": ir.Dim.MONEY, "int": ir.Dim.COUNT, "year": ir.Dim.YEAR, "date": ir.Dim.DATE}
+
+
+@dataclass(slots=True)
+class _Scope:
+    """Where a condition or expression is read: the applicant, or one record of a collection."""
+
+    owner: str  # node-id prefix
+    collection: str | None = None
+    programme: str | None = None
+    steps: dict[str, ir.AmountStep] = field(default_factory=dict)
+
+
+def policy_from_ast(tree: ast.PolicyFile) -> ir.Policy:
+    return _Resolver(tree).policy()
+
+
+class _Resolver:
+    def __init__(self, tree: ast.PolicyFile) -> None:
+        self.tree = tree
+        self.diagnostics: list[Diagnostic] = []
+        self.values: dict[str, ast.ValuesDef] = {}
+        self.sets: dict[str, ir.RecordSet] = {}
+        self.expr_count = 0
+        header = tree.header
+        self.prefix = header.cite_as or header.document_number or ""
+        if not self.prefix:
+            self._error("E0301", "the policy names no document number to cite", header.span,
+                        "no `document` or `cite as` line",
+                        help='add `document "渝知发〔2024〕22号"` to the header')
+
+    # ── diagnostics ───────────────────────────────────────────────────────────────────────
+    def _error(self, code: str, message: str, span: ast.Span, label: str = "",
+               notes: tuple[str, ...] = (), help: str = "") -> None:
+        self.diagnostics.append(Diagnostic(code, message, span, label, notes, help))
+
+    def _suggest(self, name: str, known: tuple[str, ...] | list[str]) -> str:
+        close = difflib.get_close_matches(name, known, n=1)
+        return f"did you mean `{close[0]}`?" if close else ""
+
+    def cite(self, citation: ast.Citation | None, inherited: str, span: ast.Span,
+             what: str) -> str:
+        if citation is not None:
+            separator = "" if self.prefix.endswith("》") else " "
+            return f"{self.prefix}{separator}{citation.article}"
+        if not inherited:
+            self._error("E0301", f"{what} has no citation", span, "uncited rule",
+                        help="cite the article it comes from, e.g. [第九条（二）]")
+        return inherited
+
+    def _date(self, text: str | None, span: ast.Span) -> datetime.date | None:
+        if text is None:
+            return None
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            self._error("E0206", f"{text} is not a calendar date", span, "not a date")
+            return None
+
+    # ── the whole policy ──────────────────────────────────────────────────────────────────
+    def policy(self) -> ir.Policy:
+        header = self.tree.header
+        programmes: list[ir.Programme] = []
+        seen: dict[str, ast.Span] = {}
+        for definition in self.tree.definitions:
+            name = getattr(definition, "name", None) or getattr(definition, "programme_id", "")
+            if name in seen:
+                self._error("E0303", f"`{name}` is defined twice", definition.span,
+                            "second definition", notes=(f"first defined at line {seen[name].line}",))
+            seen[name] = definition.span
+            match definition:
+                case ast.ValuesDef():
+                    self.values[definition.name] = definition
+                case ast.RecordsDef():
+                    self.sets[definition.name] = self._record_set(definition)
+                case ast.Programme():
+                    programmes.append(self._programme(definition))
+        if any(d.is_error for d in self.diagnostics):
+            raise DiagnosticError(tuple(self.diagnostics), {self.tree.path: self.tree.text})
+        return ir.Policy(
+            header.policy_id, header.title, self.prefix, header.issuer or "",
+            self._date(header.dated, header.span),
+            self._date(header.in_force_from, header.span),
+            self._date(header.in_force_until, header.span),
+            self.tree.path, hashlib.sha256(self.tree.text.encode()).hexdigest(),
+            tuple(self.sets.values()), tuple(programmes),
+        )  # fmt: skip
+
+    def _record_set(self, definition: ast.RecordsDef) -> ir.RecordSet:
+        citation = self.cite(definition.citation, "", definition.span, "a record set")
+        parent = self.sets.get(definition.source)
+        collection = parent.collection if parent else definition.source
+        if parent is None and vocab.collection(definition.source) is None:
+            known = [*vocab.collection_names(), *self.sets]
+            self._error("E0201", f"unknown record collection or set `{definition.source}`",
+                        definition.span, "not a collection of the applicant",
+                        help=self._suggest(definition.source, known))
+        scope = _Scope(owner=definition.name, collection=collection)
+        filters = tuple(
+            self._node(node, scope, f"{definition.name}.{k}", citation, top=True)
+            for k, node in enumerate(definition.filters, 1)
+        )
+        return ir.RecordSet(definition.name, definition.label, citation, collection,
+                            parent.name if parent else None, filters, definition.span)
+
+    def _programme(self, definition: ast.Programme) -> ir.Programme:
+        pid = definition.programme_id
+        citation = self.cite(definition.citation, "", definition.span, "a programme")
+        scope = _Scope(owner=pid, programme=pid)
+        children: list[ir.Cond] = []
+        gate = self._in_force_gate(pid)
+        if gate:
+            children.append(gate)
+        for clause in definition.clauses:
+            node_id = f"{pid}.{len(children) + 1}"
+            if clause.kind == "requires":
+                children.append(self._node(clause.node, scope, node_id, "", top=True))
+            else:
+                inner = self._node(clause.node, scope, f"{node_id}.1", "", top=True)
+                meta = ir.Meta(node_id, inner.meta.label, inner.meta.citation, clause.span)
+                children.append(ir.Not(meta, inner))
+        root = ir.AllOf(ir.Meta(pid, definition.title, citation, definition.span), tuple(children))
+        amount = self._amount(definition.amount, scope, citation) if definition.amount else None
+        return ir.Programme(pid, definition.title, citation, root, amount, definition.span)
+
+    def _in_force_gate(self, pid: str) -> ir.Cond | None:
+        header = self.tree.header
+        start = self._date(header.in_force_from, header.span)
+        if start is None:
+            return None
+        citation = self.cite(header.in_force_citation, "", header.span, "the validity period")
+        until = self._date(header.in_force_until, header.span)
+        as_of = ir.ContextValue(self._expr_id(), "as_of", ir.Dim.DATE)
+        tests: list[ir.Cond] = [ir.Compare(
+            ir.Meta(f"{pid}.1.1", f"申报日期不早于施行日期 {start}", citation, header.span),
+            as_of, ">=", ir.Const(self._expr_id(), start, ir.Dim.DATE, str(start), ""), ">=",
+        )]  # fmt: skip
+        if until:
+            tests.append(ir.Compare(
+                ir.Meta(f"{pid}.1.2", f"申报日期不晚于有效期截止日 {until}", citation, header.span),
+                as_of, "<=", ir.Const(self._expr_id(), until, ir.Dim.DATE, str(until), ""), "<=",
+            ))  # fmt: skip
+        label = f"本政策施行期内申报（{start} 起" + (f"，至 {until}）" if until else "）")
+        return ir.AllOf(ir.Meta(f"{pid}.1", label, citation, header.span), tuple(tests))
+
+    # ── condition nodes ───────────────────────────────────────────────────────────────────
+    def _node(self, node: ast.Node, scope: _Scope, node_id: str, inherited: str,
+              top: bool = False) -> ir.Cond:
+        citation = self.cite(node.citation, inherited, node.span, "this rule")
+        label = node.label or ""
+        if not label:
+            if top:
+                self._error("E0302", "this rule has no label", node.span, "unlabelled rule",
+                            help='start it with the document\'s own words: "信用良好": …')
+            label = self._source_text(node.span)
+        meta = ir.Meta(node_id, label, citation, node.span)
+        if isinstance(node, ast.Group):
+            children = tuple(
+                self._node(child, scope, f"{node_id}.{k}", citation)
+                for k, child in enumerate(node.children, 1)
+            )
+            return ir.AllOf(meta, children) if node.kind == "all" else ir.AnyOf(meta, children)
+        return self._condition(node.condition, scope, meta)
+
+    def _source_text(self, span: ast.Span) -> str:
+        lines = self.tree.text.splitlines()[span.line - 1 : span.end_line]
+        if not lines:
+            return ""
+        if len(lines) == 1:
+            return lines[0][span.column - 1 : span.end_column - 1].strip()
+        return " ".join(line.strip() for line in lines)
+
+    def _condition(self, cond: ast.Condition, scope: _Scope, meta: ir.Meta) -> ir.Cond:
+        match cond:
+            case ast.Compare():
+                return self._compare(cond, scope, meta)
+            case ast.InSet():
+                fref = self._field(cond.subject, scope, {"enum", "string", "region"})
+                values, set_label = self._value_set(cond.values, fref, scope.collection)
+                test: ir.ValueTest = ir.OneOf(values, cond.negated, set_label)
+                return ir.Test(meta, fref, self._quantifier(cond.quantifier, fref, cond), test)
+            case ast.Within():
+                fref = self._field(cond.subject, scope, {"region"})
+                return ir.Test(meta, fref, self._quantifier(cond.quantifier, fref, cond),
+                               ir.WithinRegion(cond.region))
+            case ast.IsBool():
+                fref = self._field(cond.subject, scope, {"bool"})
+                return ir.Test(meta, fref, self._quantifier("one", fref, cond),
+                               ir.IsBool(cond.expected))
+            case ast.Attested():
+                return ir.Attested(meta, cond.criterion,
+                                   "record" if scope.collection else "applicant")
+            case ast.Selected():
+                if scope.programme is None:
+                    self._error("E0306", "`selected` can only be a condition of a programme",
+                                cond.span, "not inside a programme")
+                return ir.Selected(meta, scope.programme or "")
+            case ast.Exists():
+                self._known_set(cond.record_set, cond.span, scope)
+                return ir.Exists(meta, cond.record_set)
+
+    def _quantifier(self, quantifier: str, fref: ir.FieldRef,
+                    cond: ast.Condition) -> Literal["one", "some", "every"]:
+        if fref.kind and fref.many and quantifier == "one":
+            self._error("E0205", f"`{fref.path}` is a list: say `some` or `every`", cond.span,
+                        "a list of values", help=f"e.g. `some {fref.path} ...`")
+        if fref.kind and not fref.many and quantifier != "one":
+            self._error("E0205", f"`{fref.path}` holds one value: drop `{quantifier}`",
+                        cond.span, "not a list")
+        return quantifier  # type: ignore[return-value]
+
+    def _value_set(self, values: ast.ValueSet | ast.NamedSet, fref: ir.FieldRef,
+                   collection: str | None) -> tuple[tuple[str, ...], str]:
+        label = ""
+        if isinstance(values, ast.NamedSet):
+            definition = self.values.get(values.name)
+            if definition is None:
+                self._error("E0201", f"unknown value set `{values.name}`", values.span,
+                            "not defined above", help=self._suggest(values.name, list(self.values)))
+                return (), ""
+            label, values = definition.label or "", definition.values
+        spec = self._spec(fref.path, fref.scope, collection)
+        allowed = tuple(spec.enum_values) if spec else ()
+        for name in values.names:
+            if allowed and name not in allowed:
+                self._error("E0203", f"`{name}` is not a value of `{fref.path}`", values.span,
+                            "unknown value", notes=("allowed: " + ", ".join(allowed),),
+                            help=self._suggest(name, allowed))
+        return values.names, label
+
+    def _spec(self, path: str, scope: str, collection: str | None) -> vocab.FieldSpec | None:
+        if scope == "record" and collection:
+            return vocab.record_field(collection, path)
+        return vocab.applicant_field(path)
+
+    def _field(self, path: ast.Path, scope: _Scope, kinds: set[str]) -> ir.FieldRef:
+        where: Literal["applicant", "record"] = "record" if scope.collection else "applicant"
+        spec = self._spec(path.dotted, where, scope.collection)
+        if spec is None:
+            known = (vocab.collection(scope.collection).fields if scope.collection
+                     and vocab.collection(scope.collection) else ())
+            names = [f.name for f in known] if scope.collection else list(vocab.applicant_field_names())
+            owner = f"a field of `{scope.collection}` records" if scope.collection else "a field of the applicant"
+            self._error("E0204", f"unknown {'record' if scope.collection else 'applicant'} field "
+                        f"`{path.dotted}`", path.span, f"not {owner}",
+                        help=self._suggest(path.dotted, names))
+            return ir.FieldRef(path.dotted, where, "", path.dotted, "", False)
+        kind = str(spec.kind)
+        if kinds and kind not in kinds:
+            self._error("E0202", f"`{path.dotted}` is a {kind} field; this test needs "
+                        + " or ".join(sorted(kinds)), path.span, f"{kind} field")
+        return ir.FieldRef(spec.name, where, kind, spec.label, spec.unit, spec.many)
+
+    def _known_set(self, name: str, span: ast.Span, scope: _Scope) -> ir.RecordSet | None:
+        if scope.collection:
+            self._error("E0306", "a record filter cannot count or sum other records", span,
+                        "inside a record filter")
+        record_set = self.sets.get(name)
+        if record_set is None:
+            self._error("E0201", f"unknown record set `{name}`", span, "not defined above",
+                        help=self._suggest(name, list(self.sets)))
+        return record_set
+
+    # ── comparisons and expressions ───────────────────────────────────────────────────────
+    def _compare(self, cond: ast.Compare, scope: _Scope, meta: ir.Meta) -> ir.Cond:
+        left, right = self._expr(cond.left, scope), self._expr(cond.right, scope)
+        if not _compatible(left.dim, right.dim):
+            self._error("E0207", f"cannot compare {left.dim} with {right.dim}", cond.span,
+                        "different units")
+        op = COMPARISON_WORDS[cond.word]
+        return ir.Compare(meta, left, op, right, cond.word)  # type: ignore[arg-type]
+
+    def _expr_id(self) -> str:
+        self.expr_count += 1
+        return f"e{self.expr_count}"
+
+    def _expr(self, expr: ast.Expr, scope: _Scope) -> ir.Expr:
+        match expr:
+            case ast.Quantity():
+                result = quantity_value(expr.number, expr.unit)
+                if isinstance(result, str):
+                    self._error("E0208", result, expr.span, "not a whole number")
+                    return ir.Const(self._expr_id(), 0, ir.Dim.NUMBER, expr.number, expr.unit)
+                value, dim = result
+                return ir.Const(self._expr_id(), value, dim, f"{expr.number}{expr.unit}", expr.unit)
+            case ast.Ref():
+                return self._ref(expr, scope)
+            case ast.Count():
+                self._known_set(expr.record_set, expr.span, scope)
+                return ir.Count(self._expr_id(), expr.record_set, "")
+            case ast.Sum():
+                record_set = self._known_set(expr.record_set, expr.span, scope)
+                inner = _Scope(owner=scope.owner, collection=record_set.collection if record_set else None)
+                fref = self._field(expr.field, inner, {"money", "int"})
+                return ir.Sum(self._expr_id(), expr.record_set, fref,
+                              ir.Dim.MONEY if fref.kind == "money" else ir.Dim.COUNT)
+            case ast.Year():
+                return ir.YearOf(self._expr_id(), self._field(expr.field, scope, {"date"}))
+            case ast.Binary():
+                return self._binary(expr, scope)
+
+    def _ref(self, expr: ast.Ref, scope: _Scope) -> ir.Expr:
+        name = expr.path.dotted
+        if name in scope.steps:
+            step = scope.steps[name]
+            return ir.StepRef(self._expr_id(), name, step.label, _dim_of(step.expr))
+        if name in CONTEXT_NAMES:
+            return ir.ContextValue(self._expr_id(), name, CONTEXT_NAMES[name])  # type: ignore[arg-type]
+        if name == "approved_amount" and scope.programme and scope.steps is not None:
+            return ir.ApprovedAmount(self._expr_id(), scope.programme)
+        fref = self._field(expr.path, scope, set())
+        dim = _KIND_DIMS.get(fref.kind)
+        if fref.kind and dim is None:
+            self._error("E0202", f"`{name}` is a {fref.kind} field, not a number", expr.span,
+                        "not a number", help="test it with `in`, `is` or `within` instead")
+        return ir.FieldValue(self._expr_id(), fref, dim or ir.Dim.NUMBER)
+
+    def _binary(self, expr: ast.Binary, scope: _Scope) -> ir.Expr:
+        left, right = self._expr(expr.left, scope), self._expr(expr.right, scope)
+        dim = _result_dim(expr.op, left.dim, right.dim)
+        if dim is None:
+            self._error("E0207", f"cannot apply {expr.op} to {left.dim} and {right.dim}",
+                        expr.span, "units do not combine")
+            dim = ir.Dim.NUMBER
+        return ir.Arith(self._expr_id(), expr.op, left, right, dim)
+
+    # ── amounts ───────────────────────────────────────────────────────────────────────────
+    def _amount(self, amount: ast.Amount, scope: _Scope, inherited: str) -> ir.Amount:
+        citation = self.cite(amount.citation, inherited, amount.span, "an amount")
+        steps: list[ir.AmountStep] = []
+        awards = [s for s in amount.steps if s.kind == "award"]
+        if len(awards) != 1 or amount.steps[-1].kind != "award":
+            self._error("E0307", "an amount needs exactly one `award` step, as its last step",
+                        amount.span, "award missing or not last")
+        for k, step in enumerate(amount.steps, 1):
+            step_citation = self.cite(step.citation, citation, step.span, "an amount step")
+            expr = self._expr(step.expr, scope)
+            if expr.dim is not ir.Dim.MONEY:
+                self._error("E0207", f"an amount step must be money, not {expr.dim}", step.span,
+                            "not money")
+            built = ir.AmountStep(f"{scope.owner}.amount.{k}", step.name,
+                                  step.label or step.name, expr, step_citation, step.span)
+            if step.name in scope.steps:
+                self._error("E0303", f"step `{step.name}` is defined twice", step.span)
+            scope.steps[step.name] = built
+            steps.append(built)
+        caps = tuple(self._cap(cap, scope.owner, k, citation) for k, cap in enumerate(amount.caps, 1))
+        return ir.Amount(citation, tuple(steps), caps)
+
+    def _cap(self, cap: ast.Cap, owner: str, k: int, inherited: str) -> ir.Cap:
+        citation = self.cite(cap.citation, inherited, cap.span, "a cap")
+        result = quantity_value(cap.limit.number, cap.limit.unit)
+        if isinstance(result, str) or result[1] is not ir.Dim.MONEY:
+            self._error("E0207", "a cap must be an amount of money (元, 万元, 亿元)",
+                        cap.limit.span, "not money")
+            return ir.Cap(f"{owner}.cap.{k}", Decimal(0), "", "", citation, cap.span)
+        text = f"{cap.limit.number}{cap.limit.unit}"
+        return ir.Cap(f"{owner}.cap.{k}", Decimal(result[0]), text,
+                      cap.label or f"不超过{text}", citation, cap.span)
+
+
+def _dim_of(expr: ir.Expr) -> ir.Dim:
+    return expr.dim
+
+
+def _compatible(a: ir.Dim, b: ir.Dim) -> bool:
+    if a == b:
+        return True
+    loose = {ir.Dim.NUMBER, ir.Dim.COUNT, ir.Dim.YEAR}
+    return a in loose and b in loose and ir.Dim.NUMBER in (a, b)
+
+
+def _result_dim(op: str, a: ir.Dim, b: ir.Dim) -> ir.Dim | None:
+    if op in ("+", "-", "min", "max"):
+        return (b if a is ir.Dim.NUMBER else a) if _compatible(a, b) else None
+    scalars = {ir.Dim.RATE, ir.Dim.NUMBER, ir.Dim.COUNT}
+    if a is ir.Dim.MONEY and b in scalars:
+        return ir.Dim.MONEY
+    if b is ir.Dim.MONEY and a in scalars:
+        return ir.Dim.MONEY
+    if a in scalars and b in scalars:
+        return ir.Dim.RATE if ir.Dim.RATE in (a, b) else ir.Dim.NUMBER
+    return None

@@ -1,0 +1,292 @@
+"""The policy IR: a resolved, typed, cited policy. Produced by `ir.from_ast`.
+
+Every condition, expression, record set and cap carries a stable id (used to name its
+Datalog predicates and its proof node), its source span, and its full citation
+("渝知发〔2024〕22号 第九条（二）"). Values are exact: money in `Decimal` yuan, rates as
+`Decimal` fractions, counts as `int`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import Literal
+
+from eligibility.syntax.ast import Span
+
+
+class Dim(StrEnum):
+    """What a number measures; comparisons and arithmetic must agree on it."""
+
+    MONEY = "money"
+    RATE = "rate"
+    COUNT = "count"
+    YEAR = "year"
+    DATE = "date"
+    NUMBER = "number"
+
+
+Scalar = bool | int | Decimal | str | datetime.date
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRef:
+    """A fact the condition reads: on the applicant, or on the record being filtered."""
+
+    path: str
+    scope: Literal["applicant", "record"]
+    kind: str  # a facts.vocabulary.FieldKind value
+    label: str
+    unit: str
+    many: bool
+
+
+# ── expressions ────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True, slots=True)
+class Const:
+    expr_id: str
+    value: Scalar
+    dim: Dim
+    text: str  # as written: "50万元", "3笔", "2%"
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class FieldValue:
+    expr_id: str
+    field: FieldRef
+    dim: Dim
+
+
+@dataclass(frozen=True, slots=True)
+class ContextValue:
+    expr_id: str
+    name: Literal["assessment_year", "as_of"]
+    dim: Dim
+
+
+@dataclass(frozen=True, slots=True)
+class YearOf:
+    expr_id: str
+    field: FieldRef
+    dim: Dim = Dim.YEAR
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    expr_id: str
+    record_set: str
+    unit: str
+    dim: Dim = Dim.COUNT
+
+
+@dataclass(frozen=True, slots=True)
+class Sum:
+    expr_id: str
+    record_set: str
+    field: FieldRef
+    dim: Dim = Dim.MONEY
+
+
+@dataclass(frozen=True, slots=True)
+class Arith:
+    expr_id: str
+    op: Literal["+", "-", "×", "min", "max"]
+    left: Expr
+    right: Expr
+    dim: Dim
+
+
+@dataclass(frozen=True, slots=True)
+class StepRef:
+    """A `let` step of the same amount, by name."""
+
+    expr_id: str
+    step: str
+    label: str
+    dim: Dim
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovedAmount:
+    """selection_result.<programme>.approved_amount: the amount fixed at approval (SEL)."""
+
+    expr_id: str
+    programme: str
+    dim: Dim = Dim.MONEY
+
+
+Expr = Const | FieldValue | ContextValue | YearOf | Count | Sum | Arith | StepRef | ApprovedAmount
+
+
+# ── conditions ─────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    node_id: str
+    label: str
+    citation: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    meta: Meta
+    children: tuple[Cond, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    meta: Meta
+    children: tuple[Cond, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    """An exclusion: holds when its child fails ("excluded when ...")."""
+
+    meta: Meta
+    child: Cond
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    meta: Meta
+    left: Expr
+    op: Literal[">=", ">", "<=", "<", "=", "!="]
+    right: Expr
+    word: str  # the legal word as written: 以上, 不少于, 超过 ...
+
+
+@dataclass(frozen=True, slots=True)
+class OneOf:
+    values: tuple[str, ...]
+    negated: bool
+    set_label: str  # the named value set's label, or ""
+
+
+@dataclass(frozen=True, slots=True)
+class WithinRegion:
+    region: str
+
+
+@dataclass(frozen=True, slots=True)
+class IsBool:
+    expected: bool
+
+
+ValueTest = OneOf | WithinRegion | IsBool
+
+
+@dataclass(frozen=True, slots=True)
+class Test:
+    """A test on one field's value(s); `some`/`every` quantify over a list field."""
+
+    meta: Meta
+    field: FieldRef
+    quantifier: Literal["one", "some", "every"]
+    test: ValueTest
+
+
+@dataclass(frozen=True, slots=True)
+class Attested:
+    """A reviewer-attested criterion (JUDG): reviewer_attestations.<criterion>.value."""
+
+    meta: Meta
+    criterion: str
+    scope: Literal["applicant", "record"]
+
+
+@dataclass(frozen=True, slots=True)
+class Selected:
+    """The competitive or discretionary selection (SEL): selection_result.<programme>.selected."""
+
+    meta: Meta
+    programme: str
+
+
+@dataclass(frozen=True, slots=True)
+class Exists:
+    meta: Meta
+    record_set: str
+
+
+Cond = AllOf | AnyOf | Not | Compare | Test | Attested | Selected | Exists
+
+
+# ── definitions ────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSet:
+    """Records of a collection (or of another set) that pass every filter, all two-valued."""
+
+    name: str
+    label: str
+    citation: str
+    collection: str
+    parent: str | None
+    filters: tuple[Cond, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class AmountStep:
+    step_id: str
+    name: str
+    label: str
+    expr: Expr
+    citation: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Cap:
+    cap_id: str
+    limit: Decimal
+    text: str
+    label: str
+    citation: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """Steps in order, the last one the award; then caps, smallest unit first (R2)."""
+
+    citation: str
+    steps: tuple[AmountStep, ...]
+    caps: tuple[Cap, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Programme:
+    programme_id: str
+    title: str
+    citation: str
+    condition: AllOf
+    amount: Amount | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    policy_id: str
+    title: str
+    document_number: str
+    issuer: str
+    dated: datetime.date | None
+    in_force_from: datetime.date | None
+    in_force_until: datetime.date | None
+    source_file: str
+    source_sha256: str
+    record_sets: tuple[RecordSet, ...]
+    programmes: tuple[Programme, ...]
+
+    def record_set(self, name: str) -> RecordSet:
+        return next(s for s in self.record_sets if s.name == name)

@@ -1,0 +1,42 @@
+"""Quantities as legal text writes them (50万元, 3笔, 2%) → exact values with a dimension,
+and the legal comparison words → operators (rule inventory §0.1, A-01)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from eligibility.ir.nodes import Dim
+
+MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
+COUNTER_UNITS = frozenset({"笔", "次", "件", "人", "家", "项"})
+
+# 以上/以下/以内/不少于/不低于/不超过 include the number; 超过/不满/低于 exclude it (民法典 1259).
+COMPARISON_WORDS = {
+    ">=": ">=", ">": ">", "<=": "<=", "<": "<", "=": "=", "!=": "!=",
+    "不少于": ">=", "不低于": ">=", "达到": ">=", "以上": ">=",
+    "不超过": "<=", "以下": "<=", "以内": "<=",
+    "超过": ">", "低于": "<", "不满": "<", "等于": "=",
+}  # fmt: skip
+
+NEGATED = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "=": "!=", "!=": "="}
+
+
+def quantity_value(number: str, unit: str) -> tuple[Decimal | int, Dim] | str:
+    """The exact value and dimension of a quantity, or a message saying why it is not one."""
+    value = Decimal(number)
+    if unit in MONEY_UNITS:
+        return value * MONEY_UNITS[unit], Dim.MONEY
+    if unit == "%":
+        return value / 100, Dim.RATE
+    if unit in COUNTER_UNITS or unit == "年":
+        if value != value.to_integral_value():
+            return f"a count in {unit} must be a whole number"
+        return int(value), Dim.YEAR if unit == "年" else Dim.COUNT
+    if value == value.to_integral_value():
+        return int(value), Dim.NUMBER
+    return value, Dim.NUMBER
+
+
+def format_money(value: Decimal) -> str:
+    """Yuan with thousands separators and two decimals, as explanations show money."""
+    return f"{value:,.2f}"

@@ -1,0 +1,59 @@
+"""Traversals of the IR shared by the compiler, the reference evaluator and the explainer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from eligibility.ir import nodes as ir
+
+
+def child_conditions(cond: ir.Cond) -> tuple[ir.Cond, ...]:
+    match cond:
+        case ir.AllOf() | ir.AnyOf():
+            return cond.children
+        case ir.Not():
+            return (cond.child,)
+        case _:
+            return ()
+
+
+def walk_conditions(cond: ir.Cond) -> Iterator[ir.Cond]:
+    """Pre-order: a node before its children, children in source order."""
+    yield cond
+    for child in child_conditions(cond):
+        yield from walk_conditions(child)
+
+
+def child_exprs(expr: ir.Expr) -> tuple[ir.Expr, ...]:
+    return (expr.left, expr.right) if isinstance(expr, ir.Arith) else ()
+
+
+def walk_expr(expr: ir.Expr) -> Iterator[ir.Expr]:
+    yield expr
+    for child in child_exprs(expr):
+        yield from walk_expr(child)
+
+
+def condition_exprs(cond: ir.Cond) -> tuple[ir.Expr, ...]:
+    return (cond.left, cond.right) if isinstance(cond, ir.Compare) else ()
+
+
+def programme_exprs(programme: ir.Programme) -> Iterator[ir.Expr]:
+    """Every expression of a programme: in its conditions, then in its amount steps."""
+    for cond in walk_conditions(programme.condition):
+        for expr in condition_exprs(cond):
+            yield from walk_expr(expr)
+    if programme.amount:
+        for step in programme.amount.steps:
+            yield from walk_expr(step.expr)
+
+
+def set_lineage(policy: ir.Policy, name: str) -> tuple[ir.RecordSet, ...]:
+    """The set and its ancestors, root (the one reading the collection) first."""
+    chain: list[ir.RecordSet] = []
+    current: str | None = name
+    while current is not None:
+        record_set = policy.record_set(current)
+        chain.append(record_set)
+        current = record_set.parent
+    return tuple(reversed(chain))

@@ -1,0 +1,99 @@
+"""Decision → JSON (`eligibility.decision/1`), documented in docs/decision-format.md.
+
+Money is a string with two decimals ("8000.00"), never a JSON number, so no reader turns it
+into a float. Key order is fixed, so equal decisions serialise to equal bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from eligibility.decision.proof import AmountProof, Decision, ProofNode, RecordNote
+from eligibility.facts.model import InputError
+
+SCHEMA = "eligibility.decision/1"
+
+
+def _money(value: Any) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def _record(note: RecordNote) -> dict[str, Any]:
+    return {
+        "record_id": note.record_id,
+        "path": note.path,
+        "counted": note.counted,
+        "reasons": [{"label": r.label, "citation": r.citation, "actual": r.actual}
+                    for r in note.reasons],
+    }
+
+
+def proof_json(node: ProofNode) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": node.node_id,
+        "kind": node.kind,
+        "label": node.label,
+        "citation": node.citation,
+        "verdict": node.verdict,
+    }
+    if node.detail:
+        out["detail"] = node.detail
+    if node.missing:
+        out["missing"] = list(node.missing)
+    if node.records:
+        out["records"] = [_record(r) for r in node.records]
+    if node.children:
+        out["children"] = [proof_json(c) for c in node.children]
+    return out
+
+
+def _amount_json(proof: AmountProof) -> dict[str, Any]:
+    return {
+        "steps": [{"label": line.label, "citation": line.citation,
+                   "computation": line.computation} for line in proof.lines],
+        "amount": _money(proof.amount),
+        "max_amount": _money(proof.max_amount),
+    }
+
+
+def decision_json(decision: Decision) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA,
+        "applicant_id": decision.applicant_id,
+        "as_of": decision.as_of.isoformat(),
+        "assessment_year": decision.assessment_year,
+        "results": [
+            {
+                "policy": r.document,
+                "policy_id": r.policy_id,
+                "programme": r.programme,
+                "title": r.title,
+                "outcome": r.outcome,
+                "amount": _money(r.amount),
+                "max_amount": _money(r.max_amount),
+                "missing": list(r.missing),
+                "citations": list(r.citations),
+                "proof": proof_json(r.proof),
+                "amount_computation": _amount_json(r.amount_proof) if r.amount_proof else None,
+            }
+            for r in decision.results
+        ],
+        "provenance": {
+            "applicant_sha256": decision.applicant_sha256,
+            "policies": [{"policy_id": p.policy_id, "document": p.document, "file": p.file,
+                          "sha256": p.sha256} for p in decision.policies],
+            "versions": dict(decision.versions),
+        },
+    }
+
+
+def errors_json(errors: tuple[InputError, ...]) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA,
+        "errors": [{"code": e.code, "path": e.path, "message": e.message} for e in errors],
+    }
+
+
+def dumps(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2)

@@ -1,0 +1,102 @@
+"""Decision → plain text: a summary line per programme, and with --explain the proof tree.
+
+Output is a list of lines made of (text, style) segments: joined as they are for files,
+pipes and golden tests (no colour, no dependence on the terminal's width), or handed to
+`render.terminal` which colours the styles with rich on a terminal.
+"""
+
+from __future__ import annotations
+
+from eligibility.decision.proof import Decision, ProgrammeResult, ProofNode, RecordNote
+from eligibility.facts.model import InputError
+from eligibility.ir.quantities import format_money
+
+Segment = tuple[str, str]  # (text, style)
+Line = tuple[Segment, ...]
+
+MARKS = {"holds": ("✓", "holds"), "fails": ("✗", "fails"), "undetermined": ("?", "undetermined")}
+OUTCOMES = {
+    "qualifies": ("✓", "qualifies", "holds"),
+    "does_not_qualify": ("✗", "does not qualify", "fails"),
+    "undetermined": ("?", "undetermined", "undetermined"),
+}
+
+
+def _amount_text(result: ProgrammeResult) -> str:
+    if result.amount is not None:
+        return f" · {format_money(result.amount)} 元"
+    if result.max_amount is not None:
+        return f" · at most {format_money(result.max_amount)} 元"
+    return ""
+
+
+def summary_lines(decision: Decision) -> list[Line]:
+    who = f"{decision.applicant_id} {decision.applicant_name}".strip()
+    lines: list[Line] = [
+        ((f"applicant {who} · as of {decision.as_of} · assessment year "
+          f"{decision.assessment_year}", "heading"),),
+    ]
+    for r in decision.results:
+        mark, word, style = OUTCOMES[r.outcome]
+        missing = f" · missing: {', '.join(r.missing)}" if r.missing else ""
+        lines.append(((f"{mark} ", style), (f"{r.programme} {r.title}: ", ""),
+                      (word, style), (_amount_text(r) + missing, "")))
+    return lines
+
+
+def explain_lines(decision: Decision) -> list[Line]:
+    lines = summary_lines(decision)
+    for r in decision.results:
+        lines += [(), ((f"── {r.programme} · {r.title} · {r.document}", "heading"),)]
+        mark, word, style = OUTCOMES[r.outcome]
+        lines.append((("outcome: ", ""), (word, style), (_amount_text(r), "")))
+        if r.missing:
+            lines.append(((f"missing facts: {', '.join(r.missing)}", "undetermined"),))
+        lines += _tree(r.proof, "", "", True)
+        if r.amount_proof and (r.amount is not None or r.max_amount is not None):
+            lines.append((("amount:", "heading"),))
+            for step in r.amount_proof.lines:
+                cite = f" [{step.citation}]" if step.citation else ""
+                lines.append(((f"  {step.label}: {step.computation}{cite}", ""),))
+        lines.append(((f"citations: {'; '.join(r.citations)}", "dim"),))
+    return lines
+
+
+def _tree(node: ProofNode, prefix: str, child_prefix: str, root: bool) -> list[Line]:
+    shown = node.children[0] if node.kind == "not" and node.children else node
+    mark, style = MARKS[node.verdict]
+    exclusion = {"holds": "not excluded: ", "fails": "excluded: "}.get(node.verdict, "exclusion: ")
+    label = (exclusion if node.kind == "not" else "") + node.label
+    detail = f": {shown.detail}" if shown.detail and shown.detail != label else ""
+    lines: list[Line] = [((prefix, "dim"), (f"{mark} ", style), (label + detail, ""),
+                          (f" [{node.citation}]", "dim"))]
+    children = () if node.kind == "not" else node.children
+    indent = child_prefix + ("│   " if children else "    ")
+    counted = [note.record_id for note in shown.records if note.counted]
+    if counted:
+        lines.append(((indent, "dim"), (f"counted: {', '.join(counted)}", "dim")))
+    for note in shown.records:
+        if not note.counted:
+            lines.append(((indent, "dim"), (_record_text(note), "fails")))
+    for k, child in enumerate(children):
+        last = k == len(children) - 1
+        lines += _tree(child, child_prefix + ("└── " if last else "├── "),
+                       child_prefix + ("    " if last else "│   "), False)
+    return lines
+
+
+def _record_text(note: RecordNote) -> str:
+    reasons = "; ".join(f"{r.label} ({r.actual}) — {r.citation}" for r in note.reasons)
+    return f"{note.record_id} not counted: {reasons}"
+
+
+def error_lines(errors: tuple[InputError, ...], source: str) -> list[Line]:
+    lines: list[Line] = [((f"error: {source} is not a valid applicant file "
+                           f"({len(errors)} problem(s)); nothing was evaluated", "fails"),)]
+    lines += [((f"  {e.code} ", "fails"), (f"{e.path}: ", "heading"), (e.message, ""))
+              for e in errors]
+    return lines
+
+
+def plain(lines: list[Line]) -> str:
+    return "\n".join("".join(text for text, _ in line).rstrip() for line in lines) + "\n"

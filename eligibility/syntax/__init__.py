@@ -1,0 +1,1 @@
+"""Policy text → syntax tree. The only package that imports lark."""

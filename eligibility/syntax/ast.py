@@ -1,0 +1,262 @@
+"""The policy file as written: a syntax tree with a source span on every node.
+
+Produced by `syntax.parser`, consumed by `ir.from_ast`. Nothing here is resolved yet: names
+are strings, quantities keep the unit the text used, citations are the article as written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where a construct stands in its file: 1-based lines, 1-based columns in characters."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    article: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number as the text writes it: `50万元`, `3笔`, `2%`."""
+
+    number: str
+    unit: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    parts: tuple[str, ...]
+    span: Span
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.parts)
+
+
+@dataclass(frozen=True, slots=True)
+class ValueSet:
+    names: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class NamedSet:
+    name: str
+    span: Span
+
+
+# ── expressions ────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    path: Path
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    record_set: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Sum:
+    record_set: str
+    field: Path
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Year:
+    field: Path
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Binary:
+    op: Literal["+", "-", "×", "min", "max"]
+    left: Expr
+    right: Expr
+    span: Span
+
+
+Expr = Quantity | Ref | Count | Sum | Year | Binary
+
+
+# ── conditions ─────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    left: Expr
+    word: str  # as written: ">=", "不少于", "以上" (postfix) ...
+    right: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class InSet:
+    quantifier: Literal["one", "some", "every"]
+    subject: Path
+    values: ValueSet | NamedSet
+    negated: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Within:
+    quantifier: Literal["one", "some", "every"]
+    subject: Path
+    region: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class IsBool:
+    subject: Path
+    expected: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Attested:
+    criterion: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Selected:
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Exists:
+    record_set: str
+    span: Span
+
+
+Condition = Compare | InSet | Within | IsBool | Attested | Selected | Exists
+
+
+@dataclass(frozen=True, slots=True)
+class Leaf:
+    label: str | None
+    condition: Condition
+    citation: Citation | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    kind: Literal["all", "any"]
+    label: str | None
+    citation: Citation | None
+    children: tuple[Node, ...]
+    span: Span
+
+
+Node = Leaf | Group
+
+
+# ── definitions ────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    policy_id: str
+    title: str
+    document_number: str | None
+    issuer: str | None
+    dated: str | None
+    in_force_from: str | None
+    in_force_until: str | None
+    in_force_citation: Citation | None
+    applicant_kind: str | None
+    cite_as: str | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ValuesDef:
+    name: str
+    label: str | None
+    values: ValueSet
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class RecordsDef:
+    name: str
+    label: str
+    source: str
+    citation: Citation | None
+    filters: tuple[Node, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    kind: Literal["let", "award"]
+    name: str
+    label: str | None
+    expr: Expr
+    citation: Citation | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Cap:
+    limit: Quantity
+    label: str | None
+    citation: Citation | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    citation: Citation | None
+    steps: tuple[Step, ...]
+    caps: tuple[Cap, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    kind: Literal["requires", "excluded_when"]
+    node: Node
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Programme:
+    programme_id: str
+    title: str
+    citation: Citation | None
+    clauses: tuple[Clause, ...]
+    amount: Amount | None
+    span: Span
+
+
+Definition = ValuesDef | RecordsDef | Programme
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyFile:
+    path: str
+    text: str
+    header: Header
+    definitions: tuple[Definition, ...]

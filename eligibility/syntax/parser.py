@@ -1,0 +1,307 @@
+"""Policy text → syntax tree (`syntax.ast`). The only module that imports lark.
+
+Syntax errors become E01xx diagnostics with file:line:column; the parse is LALR, so the
+first error stops it (there is no sensible recovery inside a legal clause).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path as FsPath
+from typing import Any
+
+from lark import Lark, Token, Transformer, Tree, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from eligibility.diagnostics import Diagnostic, DiagnosticError
+from eligibility.syntax import ast
+
+GRAMMAR_PATH = FsPath(__file__).resolve().parents[2] / "grammar" / "policy.lark"
+
+_TOKEN_NAMES = {
+    "NAME": "a name (lower-case ASCII, e.g. credit_good)",
+    "STRING": 'a "quoted label"',
+    "NUMBER": "a number",
+    "DATE": "a date (YYYY-MM-DD)",
+    "REGION_CODE": "a 6-digit region code",
+    "ARTICLE": "an article (e.g. 第九条（二）)",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "LSQB": "'[' (a citation)",
+    "COLON": "':'",
+}
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    return Lark(GRAMMAR_PATH.read_text(encoding="utf-8"), parser="lalr", propagate_positions=True)
+
+
+def grammar_text() -> str:
+    return GRAMMAR_PATH.read_text(encoding="utf-8")
+
+
+def parse_policy(text: str, file: str) -> ast.PolicyFile:
+    """Parse one policy file; raise DiagnosticError (E01xx) on a syntax error."""
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedInput as error:
+        raise DiagnosticError((_syntax_diagnostic(error, text, file),), {file: text}) from None
+    header, *definitions = _ToAst(file).transform(tree).children
+    return ast.PolicyFile(file, text, header, tuple(definitions))
+
+
+def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnostic:
+    line, column = max(error.line, 1), max(error.column, 1)
+    expected: set[str] = set()
+    if isinstance(error, UnexpectedToken):
+        found = f"`{error.token}`" if error.token.type != "$END" else "end of file"
+        expected = set(error.accepts or error.expected)
+    elif isinstance(error, UnexpectedCharacters):
+        found = f"character `{text[error.pos_in_stream]}`"
+        expected = set(error.allowed or ())
+    elif isinstance(error, UnexpectedEOF):
+        found, expected = "end of file", set(error.expected)
+        lines = text.splitlines() or [""]
+        line, column = len(lines), len(lines[-1]) + 1
+    else:  # pragma: no cover - lark has no other kinds
+        found = "input"
+    wanted = sorted(_TOKEN_NAMES.get(name, _literal(name)) for name in expected)
+    span = ast.Span(file, line, column, line, column + 1)
+    return Diagnostic(
+        "E0101",
+        f"unexpected {found}",
+        span,
+        "not expected here",
+        help=("expected " + ", ".join(wanted[:8])) if wanted else "",
+    )
+
+
+def _literal(terminal: str) -> str:
+    try:
+        pattern = _parser().get_terminal(terminal).pattern
+    except KeyError:
+        return terminal
+    return f"'{pattern.value}'" if pattern.type == "str" else terminal.lower()
+
+
+def _span(file: str, meta: Any) -> ast.Span:
+    return ast.Span(file, meta.line, meta.column, meta.end_line, meta.end_column)
+
+
+def _token_span(file: str, token: Token) -> ast.Span:
+    return ast.Span(file, token.line or 0, token.column or 0, token.end_line or 0,
+                    token.end_column or 0)
+
+
+def _unquote(token: Token) -> str:
+    return str(token)[1:-1]
+
+
+@v_args(meta=True)
+class _ToAst(Transformer):  # type: ignore[type-arg]
+    """One method per grammar rule; each returns the AST node for that rule."""
+
+    def __init__(self, file: str) -> None:
+        super().__init__()
+        self.file = file
+
+    def _s(self, meta: Any) -> ast.Span:
+        return _span(self.file, meta)
+
+    # header
+    def header(self, meta: Any, children: list[Any]) -> ast.Header:
+        name, title, *items = children
+        fields: dict[str, Any] = dict(items)
+        return ast.Header(
+            str(name), _unquote(title), fields.get("document"), fields.get("issuer"),
+            fields.get("dated"), *fields.get("in_force", (None, None, None)),
+            fields.get("applicant"), fields.get("cite_as"), self._s(meta),
+        )  # fmt: skip
+
+    def document_number(self, meta: Any, c: list[Token]) -> tuple[str, str]:
+        return "document", _unquote(c[0])
+
+    def issuer(self, meta: Any, c: list[Token]) -> tuple[str, str]:
+        return "issuer", _unquote(c[0])
+
+    def dated(self, meta: Any, c: list[Token]) -> tuple[str, str]:
+        return "dated", str(c[0])
+
+    def cite_as(self, meta: Any, c: list[Token]) -> tuple[str, str]:
+        return "cite_as", _unquote(c[0])
+
+    def applicant_kind(self, meta: Any, c: list[Token]) -> tuple[str, str]:
+        return "applicant", str(c[0])
+
+    def in_force(self, meta: Any, c: list[Any]) -> tuple[str, tuple[Any, ...]]:
+        until = next((x for x in c[1:] if isinstance(x, str) and not isinstance(x, Token)), None)
+        citation = next((x for x in c if isinstance(x, ast.Citation)), None)
+        return "in_force", (str(c[0]), until, citation)
+
+    def until(self, meta: Any, c: list[Token]) -> str:
+        return str(c[0])
+
+    def citation(self, meta: Any, c: list[Token]) -> ast.Citation:
+        return ast.Citation(str(c[0]).strip(), self._s(meta))
+
+    # definitions
+    def values_def(self, meta: Any, c: list[Any]) -> ast.ValuesDef:
+        label = _unquote(c[1]) if len(c) == 3 else None
+        return ast.ValuesDef(str(c[0]), label, c[-1], self._s(meta))
+
+    def value_set(self, meta: Any, c: list[Token]) -> ast.ValueSet:
+        return ast.ValueSet(tuple(str(t) for t in c), self._s(meta))
+
+    def named_set(self, meta: Any, c: list[Token]) -> ast.NamedSet:
+        return ast.NamedSet(str(c[0]), self._s(meta))
+
+    def records_def(self, meta: Any, c: list[Any]) -> ast.RecordsDef:
+        name, label, source, *rest = c
+        citation = rest[0] if rest and isinstance(rest[0], ast.Citation) else None
+        nodes = tuple(x for x in rest if not isinstance(x, ast.Citation))
+        return ast.RecordsDef(str(name), _unquote(label), str(source), citation, nodes,
+                              self._s(meta))
+
+    def programme(self, meta: Any, c: list[Any]) -> ast.Programme:
+        name, title, *rest = c
+        citation = rest[0] if rest and isinstance(rest[0], ast.Citation) else None
+        clauses = tuple(x for x in rest if isinstance(x, ast.Clause))
+        amounts = [x for x in rest if isinstance(x, ast.Amount)]
+        return ast.Programme(str(name), _unquote(title), citation, clauses,
+                             amounts[0] if amounts else None, self._s(meta))
+
+    def requires(self, meta: Any, c: list[Any]) -> ast.Clause:
+        return ast.Clause("requires", c[0], self._s(meta))
+
+    def excluded_when(self, meta: Any, c: list[Any]) -> ast.Clause:
+        return ast.Clause("excluded_when", c[0], self._s(meta))
+
+    # condition nodes
+    def group(self, meta: Any, c: list[Any]) -> ast.Group:
+        kind, *rest = c
+        label = _unquote(rest.pop(0)) if rest and isinstance(rest[0], Token) else None
+        citation = rest.pop(0) if rest and isinstance(rest[0], ast.Citation) else None
+        return ast.Group(kind, label, citation, tuple(rest), self._s(meta))
+
+    def group_kind(self, meta: Any, c: list[Token]) -> str:
+        return str(c[0])
+
+    def leaf(self, meta: Any, c: list[Any]) -> ast.Leaf:
+        label = _unquote(c.pop(0)) if isinstance(c[0], Token) else None
+        citation = c[1] if len(c) > 1 else None
+        return ast.Leaf(label, c[0], citation, self._s(meta))
+
+    def compare(self, meta: Any, c: list[Any]) -> ast.Compare:
+        return ast.Compare(c[0], c[1], c[2], self._s(meta))
+
+    def compare_postfix(self, meta: Any, c: list[Any]) -> ast.Compare:
+        return ast.Compare(c[0], c[2], c[1], self._s(meta))
+
+    def compare_word(self, meta: Any, c: list[Token]) -> str:
+        return str(c[0])
+
+    postfix_word = compare_word
+
+    def _quantified(self, c: list[Any]) -> tuple[str, list[Any]]:
+        if isinstance(c[0], str) and c[0] in ("some", "every"):
+            return c[0], c[1:]
+        return "one", c
+
+    def quantifier(self, meta: Any, c: list[Token]) -> str:
+        return str(c[0])
+
+    def in_set(self, meta: Any, c: list[Any]) -> ast.InSet:
+        q, (subject, values) = self._quantified(c)
+        return ast.InSet(q, subject, values, False, self._s(meta))  # type: ignore[arg-type]
+
+    def not_in_set(self, meta: Any, c: list[Any]) -> ast.InSet:
+        q, (subject, values) = self._quantified(c)
+        return ast.InSet(q, subject, values, True, self._s(meta))  # type: ignore[arg-type]
+
+    def within(self, meta: Any, c: list[Any]) -> ast.Within:
+        q, (subject, region) = self._quantified(c)
+        return ast.Within(q, subject, str(region), self._s(meta))  # type: ignore[arg-type]
+
+    def is_bool(self, meta: Any, c: list[Any]) -> ast.IsBool:
+        return ast.IsBool(c[0], c[1], self._s(meta))
+
+    def bool(self, meta: Any, c: list[Token]) -> bool:
+        return str(c[0]) == "true"
+
+    def attested(self, meta: Any, c: list[Token]) -> ast.Attested:
+        return ast.Attested(str(c[0]), self._s(meta))
+
+    def selected(self, meta: Any, c: list[Any]) -> ast.Selected:
+        return ast.Selected(self._s(meta))
+
+    def exists(self, meta: Any, c: list[Token]) -> ast.Exists:
+        return ast.Exists(str(c[0]), self._s(meta))
+
+    # amounts
+    def amount(self, meta: Any, c: list[Any]) -> ast.Amount:
+        citation = c[0] if c and isinstance(c[0], ast.Citation) else None
+        steps = tuple(x for x in c if isinstance(x, ast.Step))
+        caps = tuple(x for x in c if isinstance(x, ast.Cap))
+        return ast.Amount(citation, steps, caps, self._s(meta))
+
+    def let_step(self, meta: Any, c: list[Any]) -> ast.Step:
+        return self._step("let", str(c[0]), c[1:], meta)
+
+    def award_step(self, meta: Any, c: list[Any]) -> ast.Step:
+        return self._step("award", "award", c, meta)
+
+    def _step(self, kind: Any, name: str, c: list[Any], meta: Any) -> ast.Step:
+        label = _unquote(c.pop(0)) if isinstance(c[0], Token) else None
+        citation = c[1] if len(c) > 1 else None
+        return ast.Step(kind, name, label, c[0], citation, self._s(meta))
+
+    def cap(self, meta: Any, c: list[Any]) -> ast.Cap:
+        limit, *rest = c
+        label = _unquote(rest.pop(0)) if rest and isinstance(rest[0], Token) else None
+        return ast.Cap(limit, label, rest[0] if rest else None, self._s(meta))
+
+    # expressions
+    def quantity(self, meta: Any, c: list[Any]) -> ast.Quantity:
+        return ast.Quantity(str(c[0]), str(c[1]) if len(c) > 1 else "", self._s(meta))
+
+    def unit(self, meta: Any, c: list[Token]) -> str:
+        return str(c[0])
+
+    times = unit
+
+    def path(self, meta: Any, c: list[Token]) -> ast.Path:
+        return ast.Path(tuple(str(t) for t in c), self._s(meta))
+
+    def ref(self, meta: Any, c: list[Any]) -> ast.Ref:
+        return ast.Ref(c[0], self._s(meta))
+
+    def count(self, meta: Any, c: list[Token]) -> ast.Count:
+        return ast.Count(str(c[0]), self._s(meta))
+
+    def sum(self, meta: Any, c: list[Any]) -> ast.Sum:
+        return ast.Sum(str(c[0]), c[1], self._s(meta))
+
+    def year(self, meta: Any, c: list[Any]) -> ast.Year:
+        return ast.Year(c[0], self._s(meta))
+
+    def _binary(self, op: Any, c: list[Any], meta: Any) -> ast.Binary:
+        return ast.Binary(op, c[0], c[-1], self._s(meta))
+
+    def add(self, meta: Any, c: list[Any]) -> ast.Binary:
+        return self._binary("+", c, meta)
+
+    def sub(self, meta: Any, c: list[Any]) -> ast.Binary:
+        return self._binary("-", c, meta)
+
+    def mul(self, meta: Any, c: list[Any]) -> ast.Binary:
+        return self._binary("×", c, meta)
+
+    def min(self, meta: Any, c: list[Any]) -> ast.Binary:
+        return self._binary("min", c, meta)
+
+    def max(self, meta: Any, c: list[Any]) -> ast.Binary:
+        return self._binary("max", c, meta)
+
+    def start(self, meta: Any, c: list[Any]) -> Tree[Any]:
+        return Tree("start", c)
