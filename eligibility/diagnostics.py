@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from eligibility.syntax.ast import Span
+from eligibility.span import Span
 
 
 @dataclass(frozen=True, slots=True)

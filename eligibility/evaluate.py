@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from eligibility import __version__
 from eligibility.compiler import CompiledPolicy
-from eligibility.datalog.engine import ENGINE, evaluate
+from eligibility.datalog.engine import engine_version, evaluate
 from eligibility.datalog.facts import ground_facts
 from eligibility.decision.from_model import FactIndex, programme_result
 from eligibility.decision.proof import Decision, PolicyVersion, ProgrammeResult
@@ -20,7 +20,7 @@ def decide(policies: tuple[CompiledPolicy, ...], applicant: ApplicantFacts) -> D
         results += [programme_result(compiled.policy, programme, model, facts)
                     for programme in compiled.policy.programmes]
     name = next((f.value for f in applicant.facts if f.field == "name"), "")
-    versions = (("eligibility", __version__), ("engine", ENGINE),
+    versions = (("eligibility", __version__), ("engine", engine_version()),
                 ("grammar_sha256", policies[0].grammar_sha256 if policies else ""))
     return Decision(
         applicant.applicant_id, str(name), applicant.context.as_of,

@@ -12,18 +12,27 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
+import pyDatalog as _package
 from pyDatalog import Logic, pyDatalog
 from pyDatalog.pyParser import Term
 
 from eligibility.datalog.program import (
-    EDB_PREDICATES, Aggregate, Assign, Atom, BodyLiteral, Comparison, Const, GroundFact,
+    EDB_PREDICATES, RESULTS, Aggregate, Assign, Atom, BodyLiteral, Comparison, Const, GroundFact,
     Negated, Program, Rule, Var,
 )  # fmt: skip
 
-ENGINE = f"pyDatalog {version('pyDatalog')}"  # trap 9: __version__ is wrong
+
+
+def engine_version() -> str:
+    """The installed distribution's version (trap 9: pyDatalog.__version__ is wrong). Read from
+    the dist-info folder name: importlib.metadata would cost 20 ms of start-up."""
+    site = Path(_package.__file__).resolve().parents[1]
+    found = sorted(p.name for p in site.glob("[pP]y[dD]atalog-*.dist-info"))
+    return "pyDatalog " + (found[-1].split("-")[1].removesuffix(".dist") if found else "unknown")
+
 _VALUE_TYPES = (bool, int, Decimal, str, datetime.date)
 
 
@@ -43,7 +52,7 @@ class Model:
 
 def evaluate(program: Program, facts: tuple[GroundFact, ...], applicant_id: str) -> Model:
     Logic()  # a fresh context for this evaluation only
-    for name, arity in EDB_PREDICATES:  # declare every extensional predicate, even if empty
+    for name, arity in EDB_PREDICATES + RESULTS:  # declare every predicate, even if empty
         placeholder = ("\x00",) * arity
         pyDatalog.assert_fact(name, *placeholder)
         pyDatalog.retract_fact(name, *placeholder)
@@ -128,7 +137,8 @@ def _query(name: str, arity: int) -> list[tuple[Any, ...]]:
 
 
 def _read(applicant_id: str) -> Model:
-    verdicts = {n: v for n, a, v in _query("verdict", 3) if a == applicant_id}
+    verdicts = {n: "fails" for n, a in _query("fails", 2) if a == applicant_id}
+    verdicts |= {n: "holds" for n, a in _query("holds", 2) if a == applicant_id}
     values = {e: v for e, a, v in _query("value", 3) if a == applicant_id}
     members: dict[str, list[str]] = {}
     for name, a, record in _query("member", 3):

@@ -7,9 +7,10 @@ code; values are exact (`Decimal`, `int`, `date`, `str`, `bool`).
 Extensional predicates (facts, see `datalog.facts`):
   applicant(A) · attr(A, Field, Value) · present(A, Field)
   record(Collection, A, R) · rattr(R, Field, Value) · rpresent(R, Field) · within(Region, Ancestor)
-Exported predicates (read back after evaluation, one query each):
-  verdict(NodeId, A, "holds"|"fails") · value(ExprId, A, Value)
+Derived predicates read back after evaluation, one query each:
+  holds(NodeId, A) · fails(NodeId, A) · value(ExprId, A, Value)
   member(SetName, A, R) · rejected(SetName, R, FilterNodeId)
+(and, used inside rules only: passes(NodeId, R), violates(NodeId, R), nonempty(ExprId, A)).
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ EDB_PREDICATES: tuple[tuple[str, int], ...] = (
     ("applicant", 1), ("attr", 3), ("present", 2),
     ("record", 3), ("rattr", 3), ("rpresent", 2), ("within", 2),
 )  # fmt: skip
-EXPORTS: tuple[tuple[str, int], ...] = (
-    ("verdict", 3), ("value", 3), ("member", 3), ("rejected", 3),
+RESULTS: tuple[tuple[str, int], ...] = (
+    ("holds", 2), ("fails", 2), ("value", 3), ("member", 3), ("rejected", 3),
 )  # fmt: skip
 
 

@@ -89,7 +89,7 @@ def _registration(facts: _Facts, record: Record, status_name: str, date_name: st
         yield InputError("V-CONTRA", when.path,
                          f'{date_name} {when.value} is given but {status_name} is '
                          f'"{status.value}": only a registered record has a registration date')
-    if status.value == "registered" and when is None:
+    if status.value == "registered" and date_name not in record.fields_present:
         yield InputError("V-CONTRA", f"{record.path}.{date_name}",
                          f'{status_name} is "registered" but {date_name} is missing')
 
@@ -135,8 +135,7 @@ def _selection_amounts(facts: _Facts) -> Iterator[InputError]:
 def _nat_funding(facts: _Facts) -> Iterator[InputError]:
     total, tranche = facts.get("central_funding_total"), facts.get("central_funding_2019")
     for fact, (low, high) in ((total, _NAT_TOTAL), (tranche, _NAT_2019)):
-        assert fact is None or isinstance(fact.value, Decimal)
-        if fact is not None and not low <= fact.value <= high:
+        if fact is not None and isinstance(fact.value, Decimal) and not low <= fact.value <= high:
             yield InputError("V-RANGE", fact.path,
                              f"{fact.field} must be from {low:,} to {high:,} yuan "
                              f"(财办建〔2019〕70号 三): got {fact.value}")

@@ -3,7 +3,8 @@
 ENUM_LABELS: dict[str, str] = {
     "public_institution": "事业单位", "social_organisation": "社会组织", "government_body": "机关",
     "university": "高等学校", "research_institute": "科研机构", "hospital": "医院",
-    "new_rd_institution": "新型研发机构", "ip_operation_service_institution": "知识产权运营服务机构",
+    "new_rd_institution": "新型研发机构",
+    "ip_operation_service_institution": "知识产权运营服务机构",
     "ip_service_institution": "知识产权服务机构",
     "ip_trading_service_institution": "知识产权交易服务机构",
     "ip_operation_service_platform": "知识产权运营服务平台",

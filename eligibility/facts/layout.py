@@ -3,7 +3,6 @@
 The vocabulary names fields flat and dotted ("transferor.registered_region"); the file nests them
 ({"transferor": {"registered_region": ...}}). This module builds that nesting once, as a tree of
 frozen nodes that both the schema generator and the reader walk, so the two cannot disagree.
-It also answers "which field is at this JSON location?" for turning schema errors into messages.
 """
 
 from __future__ import annotations
@@ -145,60 +144,3 @@ def applicant_layout() -> Group:
 
 def map_field(node: MapNode, ident: str, entry: MapEntry) -> FieldSpec | None:
     return vocab.applicant_field(f"{node.key}.{ident}{entry.suffix}")
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """The field at a JSON location; `whole_list`: the location is the list, not an element."""
-
-    spec: FieldSpec
-    whole_list: bool = False
-
-
-def target_at(tokens: Sequence[Token]) -> Target | None:
-    """The field whose value sits at `tokens` (from the document root), if any."""
-    match tokens:
-        case ["context", "interpretations", str(key)]:
-            return Target(FieldSpec(f"interpretations.{key}", FieldKind.STRING, "口径开关"))
-        case ["context", str(key)]:
-            spec = vocab.context_field(key)
-            return Target(spec) if spec else None
-        case ["applicant", *rest]:
-            return _in_group(applicant_layout(), rest)
-    return None
-
-
-def _in_group(group: Group, tokens: Sequence[Token]) -> Target | None:
-    if group.is_list:
-        if not tokens or not isinstance(tokens[0], int):
-            return None
-        tokens = tokens[1:]
-    if not tokens:
-        return None
-    child = next((c for c in group.children if c.key == tokens[0]), None)
-    rest = tokens[1:]
-    match child:
-        case Leaf(spec=spec, in_list=in_list):
-            if spec.many and not in_list:
-                if not rest:
-                    return Target(spec, whole_list=True)
-                return Target(spec) if len(rest) == 1 and isinstance(rest[0], int) else None
-            return None if rest else Target(spec)
-        case Group():
-            return _in_group(child, rest)
-        case MapNode():
-            return _in_map(child, rest)
-        case CollectionNode(record=record):
-            if len(rest) >= 2 and isinstance(rest[0], int):
-                return _in_group(record, rest[1:])
-    return None
-
-
-def _in_map(node: MapNode, tokens: Sequence[Token]) -> Target | None:
-    if len(tokens) != 2 or not isinstance(tokens[0], str):
-        return None
-    entry = next((e for e in node.entries if e.key == tokens[1]), None)
-    if entry is None or not vocab.is_id(tokens[0]):
-        return None
-    spec = map_field(node, tokens[0], entry)
-    return Target(spec) if spec else None

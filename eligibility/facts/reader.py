@@ -1,15 +1,16 @@
-"""Reading the `applicant` object into flat Facts and Records, checking every scalar on the way.
+"""Reading the `applicant` object into flat Facts and Records, checking every value on the way.
 
-The reader walks the layout (not the document), so it only ever looks at known keys; the shape
-of the document (unknown keys, missing required keys, a list where an object belongs) is the
-schema's business (`facts.structure`). Whatever the reader cannot use it skips; what it reads it
-converts with `facts.values`, reporting each bad scalar, and repeated values or record ids
-(V-DUP). Cross-field rules (V-CONTRA, V-RANGE) come afterwards, in `facts.checks`.
+The reader walks the layout, converting each scalar with `facts.values` (reporting each bad one)
+and reporting repeated values and record ids (V-DUP). It is also the fast structural check: it
+notes, without explaining, anything the schema forbids about the document's shape (an unknown
+key, a missing required key, an object where a list belongs, a list of the wrong length). Only
+then does `facts.validate` pay for jsonschema to list and explain those (`facts.structure`).
+Cross-field rules (V-CONTRA, V-RANGE) come afterwards, in `facts.checks`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from eligibility.facts.layout import (
     CollectionNode,
@@ -30,35 +31,62 @@ DEFAULT_APPLICANT_KIND = "organisation"
 
 @dataclass(frozen=True, slots=True)
 class Reading:
+    """The applicant's facts and records (its errors are in the Walk that read it)."""
+
     facts: tuple[Fact, ...]
     fields_present: frozenset[str]
     records: tuple[Record, ...]
-    errors: tuple[InputError, ...]
 
 
-@dataclass(slots=True)
+class Walk:
+    """State shared by the whole walk: value errors, and whether the shape is as the schema says.
+
+    (The two mutable accumulators here are plain classes: a dataclass costs ~0.5 ms to define,
+    and start-up time is budgeted.)
+    """
+
+    __slots__ = ("errors", "shape_ok")
+
+    def __init__(self) -> None:
+        self.errors: list[InputError] = []
+        self.shape_ok = True
+
+    def shape(self, ok: bool) -> bool:
+        """Record one shape test; returns `ok` so callers can stop reading what failed."""
+        if not ok:
+            self.shape_ok = False
+        return ok
+
+
 class _Sink:
-    """What the reader gathered for one entity (errors are shared by all entities)."""
+    """What the reader gathered for one entity (the applicant, or one record)."""
 
-    errors: list[InputError]
-    facts: list[Fact] = field(default_factory=list)
-    present: set[str] = field(default_factory=set)
-    records: list[Record] = field(default_factory=list)
+    __slots__ = ("walk", "facts", "present", "records")
+
+    def __init__(self, walk: Walk) -> None:
+        self.walk = walk
+        self.facts: list[Fact] = []
+        self.present: set[str] = set()
+        self.records: list[Record] = []
 
 
-def read_applicant(applicant: object) -> Reading:
+def read_applicant(applicant: object, walk: Walk) -> Reading:
     """Facts and records of `applicant` (the value of the document's "applicant" key)."""
-    sink = _Sink([])
-    if isinstance(applicant, dict):
+    sink = _Sink(walk)
+    if walk.shape(isinstance(applicant, dict)):
         _read_group(applicant_layout(), applicant, ("applicant",), sink)
         if "applicant_kind" not in sink.present:
             path = "$.applicant.applicant_kind"
             sink.facts.append(Fact("applicant_kind", DEFAULT_APPLICANT_KIND, path))
-    return Reading(tuple(sink.facts), frozenset(sink.present), tuple(sink.records),
-                   tuple(sink.errors))
+    return Reading(tuple(sink.facts), frozenset(sink.present), tuple(sink.records))
+
+
+def object_ok(walk: Walk, obj: object, keys: frozenset[str], required: frozenset[str]) -> bool:
+    return walk.shape(isinstance(obj, dict) and obj.keys() <= keys and required <= obj.keys())
 
 
 def _read_group(group: Group, obj: object, tokens: tuple[Token, ...], sink: _Sink) -> None:
+    object_ok(sink.walk, obj, group.keys, group.required)
     if not isinstance(obj, dict):
         return
     for child in group.children:
@@ -79,11 +107,17 @@ def _read_group(group: Group, obj: object, tokens: tuple[Token, ...], sink: _Sin
                 _read_collection(child, value, here, sink)
 
 
+def read_value(spec: FieldSpec, value: object, tokens: tuple[Token, ...], walk: Walk
+               ) -> Fact | None:
+    """One scalar outside any entity (the context block): its fact, or None and an error."""
+    return _emit(spec, value, tokens, _Sink(walk))
+
+
 def _emit(spec: FieldSpec, value: object, tokens: tuple[Token, ...], sink: _Sink) -> Fact | None:
     path = render(tokens)
     out = convert(spec, value, path)
     if isinstance(out, InputError):
-        sink.errors.append(out)
+        sink.walk.errors.append(out)
         return None
     fact = Fact(spec.name, out, path)
     sink.facts.append(fact)
@@ -108,20 +142,25 @@ def _read_leaf(leaf: Leaf, value: object, tokens: tuple[Token, ...], sink: _Sink
     if not spec.many:
         _emit(spec, value, tokens, sink)
         return
-    if not isinstance(value, list):
+    if not sink.walk.shape(isinstance(value, list)):
         return
+    assert isinstance(value, list)
+    sink.walk.shape(spec.length is None or len(value) == spec.length)
     seen: dict[object, str] = {}
     for index, element in enumerate(value):
         fact = _emit(spec, element, (*tokens, index), sink)
         if spec.unique:
-            _once(fact, seen, "value", sink.errors)
+            _once(fact, seen, "value", sink.walk.errors)
 
 
 def _read_object_list(group: Group, value: object, tokens: tuple[Token, ...], sink: _Sink) -> None:
-    if not isinstance(value, list):
+    if not sink.walk.shape(isinstance(value, list)):
         return
+    assert isinstance(value, list)
+    sink.walk.shape(len(value) >= group.min_items)
     seen: dict[object, str] = {}
     for index, element in enumerate(value):
+        object_ok(sink.walk, element, group.keys, group.required)
         if not isinstance(element, dict):
             continue
         for leaf in group.children:
@@ -129,15 +168,19 @@ def _read_object_list(group: Group, value: object, tokens: tuple[Token, ...], si
                 sink.present.add(leaf.spec.name)
                 fact = _emit(leaf.spec, element[leaf.key], (*tokens, index, leaf.key), sink)
                 if leaf.key == group.key_field:
-                    _once(fact, seen, leaf.key, sink.errors)
+                    _once(fact, seen, leaf.key, sink.walk.errors)
 
 
 def _read_map(node: MapNode, value: object, tokens: tuple[Token, ...], sink: _Sink) -> None:
-    if not isinstance(value, dict):
+    if not sink.walk.shape(isinstance(value, dict)):
         return
+    assert isinstance(value, dict)
     sink.present.add(node.key)
+    keys = frozenset(e.key for e in node.entries)
+    required = frozenset(e.key for e in node.entries if e.required)
     for ident, entry_value in value.items():
-        if not is_id(ident) or not isinstance(entry_value, dict):
+        ok = sink.walk.shape(is_id(ident)) and object_ok(sink.walk, entry_value, keys, required)
+        if not ok and not (is_id(ident) and isinstance(entry_value, dict)):
             continue
         sink.present.add(f"{node.key}.{ident}")
         for entry in node.entries:
@@ -150,17 +193,18 @@ def _read_map(node: MapNode, value: object, tokens: tuple[Token, ...], sink: _Si
 def _read_collection(
     node: CollectionNode, value: object, tokens: tuple[Token, ...], sink: _Sink
 ) -> None:
-    if not isinstance(value, list):
+    if not sink.walk.shape(isinstance(value, list)):
         return
+    assert isinstance(value, list)
     id_field = node.spec.id_field
     seen: dict[object, str] = {}
     for index, element in enumerate(value):
-        if not isinstance(element, dict):
+        if not sink.walk.shape(isinstance(element, dict)):
             continue
-        record_sink = _Sink(sink.errors)
+        record_sink = _Sink(sink.walk)
         _read_group(node.record, element, (*tokens, index), record_sink)
         ident = next((f for f in record_sink.facts if f.field == id_field), None)
-        _once(ident, seen, id_field or "", sink.errors)
+        _once(ident, seen, id_field or "", sink.walk.errors)
         record_id = str(ident.value) if ident else f"{node.key}[{index}]"
         sink.records.append(Record(node.key, record_id, render((*tokens, index)),
                                    tuple(record_sink.facts), frozenset(record_sink.present)))

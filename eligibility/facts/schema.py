@@ -1,11 +1,10 @@
 """The published JSON Schema (Draft 2020-12) of applicant files, generated from the vocabulary.
 
     python -m eligibility.facts.schema > schema/applicant.schema.json
-    python -m eligibility.facts.schema --fast-validator > eligibility/facts/_fast_schema.py
-    python -m eligibility.facts.schema --write      # both files, in place
+    python -m eligibility.facts.schema --write      # the same, in place
 
-Only keywords that Draft 7 reads the same way are used (fastjsonschema compiles Draft 7), so the
-committed fast validator and jsonschema agree; annotations sit next to `$ref` only as titles.
+The schema is the contract for the shape of a file and for each value's format; `facts.reader`
+enforces the same rules without importing jsonschema, and the tests hold the two to agreement.
 Cross-field rules (V-CONTRA, V-DUP of record ids, V-RANGE of NAT amounts) are not expressible
 here and live in `facts.checks`.
 """
@@ -17,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from eligibility.facts import vocabulary as vocab
 from eligibility.facts.layout import (
     CollectionNode,
     Group,
@@ -26,10 +26,14 @@ from eligibility.facts.layout import (
     applicant_layout,
 )
 from eligibility.facts.values import DATE_PATTERN, MONEY_PATTERN, REGION_PATTERN
-from eligibility.facts.vocabulary import ID_PATTERN, FieldKind, FieldSpec, context_field_names
-from eligibility.facts import vocabulary as vocab
+from eligibility.facts.vocabulary import (
+    FORMAT_VERSION,
+    ID_PATTERN,
+    FieldKind,
+    FieldSpec,
+    context_field_names,
+)
 
-SCHEMA_VERSION = "eligibility.applicant/1"
 Json = dict[str, Any]
 
 _DEFS: Json = {
@@ -145,11 +149,12 @@ def _first_party() -> Group:
 def build_schema() -> Json:
     """The whole schema as a JSON-ready dict (key order is stable)."""
     doc = _object("申请主体事实 (applicant facts file)", {
-        "schema": {"title": "format version", "type": "string", "enum": [SCHEMA_VERSION]},
+        "schema": {"title": "format version", "type": "string", "enum": [FORMAT_VERSION]},
         "context": _context(),
         "applicant": _group(applicant_layout()),
     }, ["schema", "applicant"])
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **doc, "$defs": {**_DEFS, "party": _party(_first_party())}}
+    defs = {**_DEFS, "party": _party(_first_party())}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **doc, "$defs": defs}
 
 
 def schema_text() -> str:
@@ -157,19 +162,13 @@ def schema_text() -> str:
 
 
 def main(argv: list[str]) -> int:
-    from eligibility.facts import fastgen
-
     if argv == []:
         sys.stdout.write(schema_text())
-    elif argv == ["--fast-validator"]:
-        sys.stdout.write(fastgen.module_text(build_schema()))
     elif argv == ["--write"]:
-        root = Path(__file__).resolve().parents[2]
-        (root / "schema" / "applicant.schema.json").write_text(schema_text(), encoding="utf-8")
-        fast = Path(__file__).with_name("_fast_schema.py")
-        fast.write_text(fastgen.module_text(build_schema()), encoding="utf-8")
+        target = Path(__file__).resolve().parents[2] / "schema" / "applicant.schema.json"
+        target.write_text(schema_text(), encoding="utf-8")
     else:
-        sys.stderr.write("usage: python -m eligibility.facts.schema [--fast-validator | --write]\n")
+        sys.stderr.write("usage: python -m eligibility.facts.schema [--write]\n")
         return 2
     return 0
 

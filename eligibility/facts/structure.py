@@ -10,17 +10,31 @@ every violation (`iter_errors`); each is translated here: unknown keys become V-
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from eligibility.facts.layout import Token, target_at
+from eligibility.facts.layout import (
+    CollectionNode,
+    Group,
+    Leaf,
+    MapNode,
+    Token,
+    applicant_layout,
+    map_field,
+)
 from eligibility.facts.model import InputError
 from eligibility.facts.paths import quote, render, show
 from eligibility.facts.values import container_error, convert, kind_code
-
-SCHEMA_VERSION = "eligibility.applicant/1"
+from eligibility.facts.vocabulary import (
+    FORMAT_VERSION,
+    FieldKind,
+    FieldSpec,
+    context_field,
+    is_id,
+)
 
 if TYPE_CHECKING:
-    from jsonschema import ValidationError
+    from jsonschema import ValidationError  # type: ignore[import-untyped]
 
 _LEAF_RULES = frozenset({"type", "enum", "pattern", "format", "minimum", "maximum", "minLength"})
 _SHAPES = {"object": "an object", "array": "a list", "string": "a string"}
@@ -51,8 +65,9 @@ def _translate(error: ValidationError) -> Iterator[InputError]:
     elif rule in ("minItems", "maxItems"):
         yield _length(tokens, error.instance, error.schema)
     elif tokens == ("schema",):
-        yield InputError("V-ENUM", "$.schema", f"{show(error.instance)} is not a supported format "
-                                               f"version: this checker reads {show(SCHEMA_VERSION)}")
+        yield InputError("V-ENUM", "$.schema",
+                         f"{show(error.instance)} is not a supported format version: "
+                         f"this checker reads {show(FORMAT_VERSION)}")
     elif rule == "uniqueItems":
         return
     elif rule in _LEAF_RULES:
@@ -117,3 +132,60 @@ def _leaf(tokens: tuple[Token, ...], error: ValidationError) -> InputError:
         return outcome
     # The schema refused what the reader accepts: report it rather than let it through.
     return InputError(kind_code(target.spec.kind), path, f"{show(value)}: {error.message}")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """The field at a JSON location; `whole_list`: the location is the list, not an element."""
+
+    spec: FieldSpec
+    whole_list: bool = False
+
+
+def target_at(tokens: Sequence[Token]) -> Target | None:
+    """The field whose value sits at `tokens` (from the document root), if any."""
+    match tokens:
+        case ["context", "interpretations", str(key)]:
+            return Target(FieldSpec(f"interpretations.{key}", FieldKind.STRING, "口径开关"))
+        case ["context", str(key)]:
+            spec = context_field(key)
+            return Target(spec) if spec else None
+        case ["applicant", *rest]:
+            return _in_group(applicant_layout(), rest)
+    return None
+
+
+def _in_group(group: Group, tokens: Sequence[Token]) -> Target | None:
+    if group.is_list:
+        if not tokens or not isinstance(tokens[0], int):
+            return None
+        tokens = tokens[1:]
+    if not tokens:
+        return None
+    child = next((c for c in group.children if c.key == tokens[0]), None)
+    rest = tokens[1:]
+    match child:
+        case Leaf(spec=spec, in_list=in_list):
+            if spec.many and not in_list:
+                if not rest:
+                    return Target(spec, whole_list=True)
+                return Target(spec) if len(rest) == 1 and isinstance(rest[0], int) else None
+            return None if rest else Target(spec)
+        case Group():
+            return _in_group(child, rest)
+        case MapNode():
+            return _in_map(child, rest)
+        case CollectionNode(record=record):
+            if len(rest) >= 2 and isinstance(rest[0], int):
+                return _in_group(record, rest[1:])
+    return None
+
+
+def _in_map(node: MapNode, tokens: Sequence[Token]) -> Target | None:
+    if len(tokens) != 2 or not isinstance(tokens[0], str):
+        return None
+    entry = next((e for e in node.entries if e.key == tokens[1]), None)
+    if entry is None or not is_id(tokens[0]):
+        return None
+    spec = map_field(node, tokens[0], entry)
+    return Target(spec) if spec else None

@@ -72,7 +72,8 @@ def _enum(spec: FieldSpec, value: object, path: str) -> Outcome:
     if isinstance(value, str) and value in spec.enum_values:
         return value
     allowed = ", ".join(spec.enum_values)
-    return InputError("V-ENUM", path, f"{_shown(value)} is not allowed: allowed values are {allowed}")
+    return InputError("V-ENUM", path,
+                      f"{_shown(value)} is not allowed: allowed values are {allowed}")
 
 
 def _integer(spec: FieldSpec, value: object, path: str) -> Outcome:
@@ -113,7 +114,8 @@ def _money_text(text: str, path: str) -> Outcome:
         if text.startswith("-"):
             return InputError("V-MONEY-FMT", path, f'{shown} is not a money amount: write "0.00"')
         return InputError("V-MONEY-FMT", path,
-                          f"{shown} has more than 2 decimal places: money is yuan to the fen (0.01)")
+                          f"{shown} has more than 2 decimal places: "
+                          "money is yuan to the fen (0.01)")
     advice = ("write yuan as a decimal string such as \"500000.00\"" if _UNIT_RE.search(text)
               else "write yuan as digits with at most 2 decimals, e.g. \"250000.00\"")
     return InputError("V-MONEY-FMT", path, f"{shown} is not a money amount: {advice}")
@@ -121,7 +123,8 @@ def _money_text(text: str, path: str) -> Outcome:
 
 def _date(spec: FieldSpec, value: object, path: str) -> Outcome:
     if not isinstance(value, str):
-        return InputError("V-DATE", path, f'expected a date string "YYYY-MM-DD": got {_shown(value)}')
+        return InputError("V-DATE", path,
+                          f'expected a date string "YYYY-MM-DD": got {_shown(value)}')
     if not _DATE_RE.fullmatch(value):
         return InputError("V-DATE", path,
                           f'{show(value)} is not an ISO date: write YYYY-MM-DD, e.g. "2024-06-01"')
@@ -134,10 +137,12 @@ def _date(spec: FieldSpec, value: object, path: str) -> Outcome:
 def _region(spec: FieldSpec, value: object, path: str) -> Outcome:
     if not isinstance(value, str) or not _REGION_RE.fullmatch(value):
         return InputError("V-REGION", path,
-                          f'{_shown(value)} is not a region code: write the 6-digit GB/T 2260 code as a string, e.g. "500112"')
+                          f"{_shown(value)} is not a region code: write the 6-digit "
+                          'GB/T 2260 code as a string, e.g. "500112"')
     if value[:2] not in PROVINCE_PREFIXES:
         return InputError("V-REGION", path,
-                          f'"{value}" is not a GB/T 2260 region code: it must start with a province code ({PROVINCE_RANGES})')
+                          f'"{value}" is not a GB/T 2260 region code: it must start with a '
+                          f"province code ({PROVINCE_RANGES})")
     return value
 
 
@@ -177,5 +182,9 @@ def container_error(expected: str, value: object, path: str) -> InputError:
 
 def kind_code(kind: FieldKind) -> str:
     """The error code for a value of `kind` that breaks its format."""
-    return {FieldKind.MONEY: "V-MONEY-FMT", FieldKind.DATE: "V-DATE", FieldKind.REGION: "V-REGION",
-            FieldKind.ENUM: "V-ENUM", FieldKind.INT: "V-INT", FieldKind.YEAR: "V-INT"}.get(kind, "V-TYPE")
+    return _FORMAT_CODES.get(kind, "V-TYPE")
+
+
+_FORMAT_CODES = {FieldKind.MONEY: "V-MONEY-FMT", FieldKind.DATE: "V-DATE",
+                 FieldKind.REGION: "V-REGION", FieldKind.ENUM: "V-ENUM", FieldKind.INT: "V-INT",
+                 FieldKind.YEAR: "V-INT"}

@@ -71,6 +71,9 @@ class GroupSpec:
     required: tuple[str, ...] = ()
 
 
+FORMAT_VERSION = "eligibility.applicant/1"
+"""The value of a file's "schema" key."""
+
 ID_PATTERN = "^[A-Za-z][A-Za-z0-9_]*$"
 """Keys of reviewer_attestations, selection_result and context.interpretations."""
 
@@ -148,7 +151,8 @@ _ORGANISATION = (
     _e("enterprise_size", "企业规模（大/中/小/微）", ENTERPRISE_SIZES),
     _s("parent_university_id", "所属高校"),
     FieldSpec("registered_region", FieldKind.REGION, "注册地"),
-    FieldSpec("operating_regions", FieldKind.REGION, "经营（运营）活动地域", many=True, unique=True),
+    FieldSpec("operating_regions", FieldKind.REGION, "经营（运营）活动地域", many=True,
+              unique=True),
     _b("operating_status_normal", "经营状态正常"),
     _b("credit_good", "信用良好/信用记录良好"),
     _b("has_standard_financial_management", "有规范的财务管理制度"),
@@ -218,7 +222,8 @@ _CONTEXT: dict[str, FieldSpec] = {f.name: f for f in (
 
 _IP_CONTRACT = (
     _s("record_id", "记录编号"),
-    _e("contract_kind", "交易方式", ("transfer", "licence", "open_licence", "capital_contribution")),
+    _e("contract_kind", "交易方式",
+       ("transfer", "licence", "open_licence", "capital_contribution")),
     FieldSpec("items.ip_number", FieldKind.STRING, "标的知识产权·编号", many=True),
     FieldSpec("items.ip_type", FieldKind.ENUM, "标的知识产权·类型", enum_values=IP_TYPES,
               many=True),
@@ -337,7 +342,8 @@ _GROUPS: dict[str, GroupSpec] = {g.name: g for g in (
     GroupSpec("transferee", "受让方/被许可方"),
     GroupSpec("borrower", "出质人（借款人）"),
     GroupSpec("lender", "质权人（贷款银行）"),
-    GroupSpec("items", "标的知识产权", is_list=True, min_items=1, required=("ip_number", "ip_type")),
+    GroupSpec("items", "标的知识产权", is_list=True, min_items=1,
+              required=("ip_number", "ip_type")),
     GroupSpec("financing_service_fees", "担保、评估等融资服务费用（由借款人承担）"),
     GroupSpec("materials", "申报材料"),
 )}

@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
-from eligibility.syntax.ast import Span
+from eligibility.span import Span
 
 
 class Dim(StrEnum):

@@ -38,10 +38,22 @@ def summary_lines(decision: Decision) -> list[Line]:
     ]
     for r in decision.results:
         mark, word, style = OUTCOMES[r.outcome]
-        missing = f" · missing: {', '.join(r.missing)}" if r.missing else ""
+        if r.outcome == "does_not_qualify":
+            failing = _failing_leaves(r.proof)
+            why = f" · fails: {'; '.join(failing[:3])}" + (" …" if len(failing) > 3 else "")
+        else:
+            why = f" · missing: {', '.join(r.missing)}" if r.missing else ""
         lines.append(((f"{mark} ", style), (f"{r.programme} {r.title}: ", ""),
-                      (word, style), (_amount_text(r) + missing, "")))
+                      (word, style), (_amount_text(r) + why, "")))
     return lines
+
+
+def _failing_leaves(node: ProofNode) -> list[str]:
+    """The failing conditions that decided a "does not qualify", each with its article."""
+    failing = [c for c in node.children if c.verdict == "fails"]
+    if node.verdict != "fails" or node.kind in ("not", "any") or not failing:
+        return [f"{node.label} ({node.citation.split(' ')[-1]})"]
+    return [text for child in failing for text in _failing_leaves(child)]
 
 
 def explain_lines(decision: Decision) -> list[Line]:

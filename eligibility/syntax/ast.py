@@ -9,16 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """Where a construct stands in its file: 1-based lines, 1-based columns in characters."""
-
-    file: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
+from eligibility.span import Span
 
 
 @dataclass(frozen=True, slots=True)
