@@ -1,8 +1,9 @@
 """Policy file → compiled policy (IR + Datalog program), with an on-disk cache.
 
 Compiling needs lark (slow to import) and the resolver; checking an applicant needs neither.
-A compiled policy is cached under a key made of the policy text, the grammar text and this
-package's version, so any change to one of them recompiles. The cache holds plain data only.
+A compiled policy is cached under a key made of the policy text, its path, the grammar and the
+source of every module that shapes the compiled result (parser, resolver, vocabulary, Datalog
+compiler), so any change to one of them recompiles. The cache holds plain data only.
 """
 
 from __future__ import annotations
@@ -21,6 +22,12 @@ from eligibility.ir.walk import walk_conditions
 REPO_ROOT = Path(__file__).resolve().parents[1]
 GRAMMAR_FILE = REPO_ROOT / "grammar" / "policy.lark"
 POLICY_DIR = REPO_ROOT / "policies"
+_PACKAGE = Path(__file__).resolve().parent
+_COMPILER_SOURCES = (
+    "span.py", "syntax/ast.py", "syntax/parser.py", "ir/nodes.py", "ir/from_ast.py",
+    "ir/quantities.py", "ir/walk.py", "facts/vocabulary.py", "datalog/program.py",
+    "datalog/from_ir.py", "compiler.py",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +71,9 @@ def load_policy(path: Path) -> CompiledPolicy:
     """The compiled policy of a file, from the cache when its key matches."""
     text = path.read_text(encoding="utf-8")
     display = os.path.relpath(path) if path.is_absolute() else str(path)
-    key = hashlib.sha256(
-        b"\0".join((text.encode(), GRAMMAR_FILE.read_bytes(), __version__.encode(),
-                    display.encode()))
-    ).hexdigest()
+    parts = [text.encode(), display.encode(), __version__.encode(), GRAMMAR_FILE.read_bytes()]
+    parts += [(_PACKAGE / name).read_bytes() for name in _COMPILER_SOURCES]
+    key = hashlib.sha256(b"\0".join(parts)).hexdigest()
     cached = _cache_dir() / f"{key}.pickle"
     try:
         with cached.open("rb") as handle:

@@ -1,0 +1,118 @@
+"""Golden tests: `check <example> --explain` and `--format json` for every shipped example.
+
+The expected outputs are committed beside this file; `UPDATE_GOLDENS=1 pytest tests/golden`
+rewrites them, and `git diff` is the review. Output is plain text (no colour) and does not
+depend on the terminal's width.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from eligibility.commands import main
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = Path(__file__).parent / "examples"
+EXAMPLES = sorted((ROOT / "examples").glob("*/*.json"))
+EXPECTED_OUTCOMES = {
+    "passes-branch-a": ("qualifies", "8000.00"),
+    "under-construction": ("does_not_qualify", None),
+    "all-branches-fail": ("does_not_qualify", None),
+    "cap-binds": ("qualifies", "500000.00"),
+    "missing-credit": ("undetermined", None),
+}
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["check", *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _compare(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDENS"):
+        path.write_text(actual, encoding="utf-8")
+    assert path.exists(), f"no golden file {path.name}: run with UPDATE_GOLDENS=1 and review"
+    assert actual == path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_explain_text(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(capsys, str(example.relative_to(ROOT)), "--explain")
+    if example.parent.name == "invalid":
+        assert code == 2 and out == ""
+        _compare(f"{example.parent.name}__{example.stem}.err.txt", err)
+    else:
+        assert code == 0 and err == ""
+        _compare(f"{example.parent.name}__{example.stem}.explain.txt", out)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_json(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, str(example.relative_to(ROOT)), "--format", "json")
+    document = json.loads(out)
+    assert document["schema"] == "eligibility.decision/1"
+    if example.parent.name == "invalid":
+        assert code == 2 and document["errors"]
+        assert all(e["path"].startswith("$") and e["code"] for e in document["errors"])
+    else:
+        assert code == 0
+    _compare(f"{example.parent.name}__{example.stem}.json", out)
+
+
+@pytest.mark.parametrize("stem", sorted(EXPECTED_OUTCOMES))
+def test_performance_subsidy_outcome(stem: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The outcomes and amounts issue #2 lists for each Chongqing example."""
+    _, out, _ = _run(capsys, f"examples/chongqing/{stem}.json", "--format", "json")
+    result = next(r for r in json.loads(out)["results"]
+                  if r["programme"] == "cq_operation_performance_subsidy")
+    assert (result["outcome"], result["amount"]) == EXPECTED_OUTCOMES[stem]
+
+
+def test_under_construction_cites_article_13(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = _run(capsys, "examples/chongqing/under-construction.json", "--format", "json")
+    result = next(r for r in json.loads(out)["results"]
+                  if r["programme"] == "cq_operation_performance_subsidy")
+    assert "渝知发〔2024〕22号 第十三条" in result["citations"]
+    exclusion = result["proof"]["children"][-1]
+    assert exclusion["kind"] == "not" and exclusion["verdict"] == "fails"
+
+
+def test_cap_binding_cites_article_10(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = _run(capsys, "examples/chongqing/cap-binds.json", "--explain")
+    assert "capped at 500,000.00: 500,000.00 [渝知发〔2024〕22号 第十条]" in out
+
+
+def test_all_branches_fail_lists_every_branch(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = _run(capsys, "examples/chongqing/all-branches-fail.json", "--explain")
+    assert "促成知识产权交易3笔以上: 2 笔 < 3 笔" in out
+    assert "9,999,999.99 元 < 10,000,000.00 元（1000万元）" in out
+    assert "促成知识产权许可转让30次以上: 2 次 < 30 次" in out
+    assert "T3 not counted: 已在国家知识产权局完成专利权转移或许可合同登记" in out
+
+
+def test_missing_credit_names_the_fact(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = _run(capsys, "examples/chongqing/missing-credit.json", "--format", "json")
+    result = next(r for r in json.loads(out)["results"]
+                  if r["programme"] == "cq_operation_performance_subsidy")
+    assert result["missing"] == ["credit_good"] and result["amount"] is None
+
+
+def test_negative_amount_names_the_path(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "examples/invalid/negative-amount.json", "--format", "json")
+    errors = json.loads(out)["errors"]
+    assert code == 2
+    assert {"code": "V-MONEY-NEG",
+            "path": "$.applicant.ip_contracts[0].registered_contract_amount"} in [
+        {"code": e["code"], "path": e["path"]} for e in errors]
