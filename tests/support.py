@@ -58,8 +58,15 @@ def party(region: str = "500112", name: str = "重庆某科技有限公司") -> 
             "registered_region": region}
 
 
+def _merge(record: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """`record` with `over` applied; a value of None removes the key."""
+    record.update(over)
+    return {key: value for key, value in record.items() if value is not None}
+
+
 def contract(record_id: str, amount: str, **over: Any) -> dict[str, Any]:
-    """A transfer of one invention patent that counts for 第九条 and 第十条 (assessment 2024)."""
+    """A transfer of one invention patent that counts for 第九条 and 第十条 (assessment 2024).
+    Keyword arguments replace fields; None removes one."""
     record: dict[str, Any] = {
         "record_id": record_id,
         "contract_kind": "transfer",
@@ -74,8 +81,7 @@ def contract(record_id: str, amount: str, **over: Any) -> dict[str, Any]:
         "registered_contract_amount": amount,
         "cnipa_registration_date": "2024-03-02",
     }
-    record.update(over)
-    return record
+    return _merge(record, over)
 
 
 def pledge(record_id: str, amount: str, **over: Any) -> dict[str, Any]:
@@ -91,8 +97,7 @@ def pledge(record_id: str, amount: str, **over: Any) -> dict[str, Any]:
         "cnipa_pledge_registration_date": "2024-08-01",
         "pledge_registered_amount": amount,
     }
-    record.update(over)
-    return record
+    return _merge(record, over)
 
 
 def period(start: str, end: str, grace_end: str | None = None) -> dict[str, Any]:

@@ -32,4 +32,12 @@ ENUM_LABELS: dict[str, str] = {
     "municipality_district": "直辖市所属区", "municipality_county": "直辖市所属县",
     "county_level_city": "县级市", "municipality_whole": "直辖市整体",
     "organisation": "单位", "city": "城市",
+    "company": "公司", "partnership": "合伙企业", "sole_proprietorship": "个人独资企业",
+    "individual_business": "个体工商户", "farmer_cooperative": "农民专业合作社", "other": "其他",
+    "large": "大型", "medium": "中型", "small": "小型", "micro": "微型", "none": "无",
+    "other_livelihood": "其他民生领域", "transferor": "转让方/许可方",
+    "transferee": "受让方/被许可方", "both": "双方", "borrower": "借款人（出质人）",
+    "lender": "贷款银行（质权人）", "filed": "已备案", "pass": "合格", "fail": "不合格",
+    "central": "中央", "municipal": "市级", "district": "区级",
+    "yb_batch_1": "渝北第一批", "yb_batch_2": "渝北第二批", "single": "单批次",
 }

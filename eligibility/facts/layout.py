@@ -49,7 +49,10 @@ class MapNode:
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    """A JSON object. For an entity (applicant, record) `key` is its name."""
+    """A JSON object (or, `is_list`, a list of them). For an entity (the applicant, a record)
+    `key` is its name. `keys` and `required` are its allowed and required keys;
+    `key_field` must be unique among the elements of a list; `def_name` names a shared
+    schema definition ("party")."""
 
     key: str
     label: str
@@ -72,6 +75,8 @@ def _make_group(key: str, label: str, children: tuple[Node, ...], *, is_list: bo
 
 @dataclass(frozen=True, slots=True)
 class CollectionNode:
+    """A collection of records (ip_contracts, ...): a JSON list of `record` objects."""
+
     key: str
     spec: vocab.CollectionSpec
     record: Group

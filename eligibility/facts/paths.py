@@ -16,6 +16,8 @@ Token = str | int
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TOKEN = re.compile(r'\.([A-Za-z_][A-Za-z0-9_]*)|\[([0-9]+)\]|\[("(?:[^"\\]|\\.)*")\]')
 _MAX_SHOWN = 80
+_MAX_CACHED = 4096
+_SEGMENTS: dict[str, str] = {}
 
 
 def quote(text: str) -> str:
@@ -31,17 +33,24 @@ def quote(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+def child(path: str, token: Token) -> str:
+    """The path of member `token` of the value at `path`: `.key`, `[3]`, or `["odd key"]`."""
+    if isinstance(token, int):
+        return f"{path}[{token}]"
+    segment = _SEGMENTS.get(token)
+    if segment is None:
+        segment = f".{token}" if _IDENT.fullmatch(token) else f"[{quote(token)}]"
+        if len(_SEGMENTS) < _MAX_CACHED:
+            _SEGMENTS[token] = segment
+    return path + segment
+
+
 def render(tokens: Sequence[Token]) -> str:
-    """The JSON path of `tokens`: identifiers as `.key`, indices as `[3]`, other keys `["k"]`."""
-    parts = ["$"]
+    """The JSON path of `tokens`, from the document root `$`."""
+    path = "$"
     for token in tokens:
-        if isinstance(token, int):
-            parts.append(f"[{token}]")
-        elif _IDENT.fullmatch(token):
-            parts.append(f".{token}")
-        else:
-            parts.append(f"[{quote(token)}]")
-    return "".join(parts)
+        path = child(path, token)
+    return path
 
 
 def sort_key(path: str) -> tuple[tuple[int, int, str], ...]:

@@ -12,17 +12,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from eligibility.facts.jsontext import repeated_key_errors
 from eligibility.facts.layout import (
     CollectionNode,
     Group,
     Leaf,
     MapNode,
-    Token,
     applicant_layout,
     map_field,
 )
 from eligibility.facts.model import Fact, InputError, Record
-from eligibility.facts.paths import render, show
+from eligibility.facts.paths import child as child_path
+from eligibility.facts.paths import show
 from eligibility.facts.values import convert
 from eligibility.facts.vocabulary import FieldSpec, is_id
 
@@ -74,25 +75,28 @@ def read_applicant(applicant: object, walk: Walk) -> Reading:
     """Facts and records of `applicant` (the value of the document's "applicant" key)."""
     sink = _Sink(walk)
     if walk.shape(isinstance(applicant, dict)):
-        _read_group(applicant_layout(), applicant, ("applicant",), sink)
+        _read_group(applicant_layout(), applicant, "$.applicant", sink)
         if "applicant_kind" not in sink.present:
             path = "$.applicant.applicant_kind"
             sink.facts.append(Fact("applicant_kind", DEFAULT_APPLICANT_KIND, path))
     return Reading(tuple(sink.facts), frozenset(sink.present), tuple(sink.records))
 
 
-def object_ok(walk: Walk, obj: object, keys: frozenset[str], required: frozenset[str]) -> bool:
+def object_ok(walk: Walk, obj: object, keys: frozenset[str], required: frozenset[str],
+              path: str) -> bool:
+    """Whether `obj` is an object with only `keys`, all of `required`; V-DUP for repeated keys."""
+    walk.errors += repeated_key_errors(obj, path)
     return walk.shape(isinstance(obj, dict) and obj.keys() <= keys and required <= obj.keys())
 
 
-def _read_group(group: Group, obj: object, tokens: tuple[Token, ...], sink: _Sink) -> None:
-    object_ok(sink.walk, obj, group.keys, group.required)
+def _read_group(group: Group, obj: object, path: str, sink: _Sink) -> None:
+    object_ok(sink.walk, obj, group.keys, group.required, path)
     if not isinstance(obj, dict):
         return
     for child in group.children:
         if child.key not in obj:
             continue
-        value, here = obj[child.key], (*tokens, child.key)
+        value, here = obj[child.key], child_path(path, child.key)
         match child:
             case Leaf():
                 _read_leaf(child, value, here, sink)
@@ -107,14 +111,12 @@ def _read_group(group: Group, obj: object, tokens: tuple[Token, ...], sink: _Sin
                 _read_collection(child, value, here, sink)
 
 
-def read_value(spec: FieldSpec, value: object, tokens: tuple[Token, ...], walk: Walk
-               ) -> Fact | None:
+def read_value(spec: FieldSpec, value: object, path: str, walk: Walk) -> Fact | None:
     """One scalar outside any entity (the context block): its fact, or None and an error."""
-    return _emit(spec, value, tokens, _Sink(walk))
+    return _emit(spec, value, path, _Sink(walk))
 
 
-def _emit(spec: FieldSpec, value: object, tokens: tuple[Token, ...], sink: _Sink) -> Fact | None:
-    path = render(tokens)
+def _emit(spec: FieldSpec, value: object, path: str, sink: _Sink) -> Fact | None:
     out = convert(spec, value, path)
     if isinstance(out, InputError):
         sink.walk.errors.append(out)
@@ -136,11 +138,11 @@ def _once(fact: Fact | None, seen: dict[object, str], what: str, errors: list[In
         seen[key] = fact.path
 
 
-def _read_leaf(leaf: Leaf, value: object, tokens: tuple[Token, ...], sink: _Sink) -> None:
+def _read_leaf(leaf: Leaf, value: object, path: str, sink: _Sink) -> None:
     spec = leaf.spec
     sink.present.add(spec.name)
     if not spec.many:
-        _emit(spec, value, tokens, sink)
+        _emit(spec, value, path, sink)
         return
     if not sink.walk.shape(isinstance(value, list)):
         return
@@ -148,38 +150,42 @@ def _read_leaf(leaf: Leaf, value: object, tokens: tuple[Token, ...], sink: _Sink
     sink.walk.shape(spec.length is None or len(value) == spec.length)
     seen: dict[object, str] = {}
     for index, element in enumerate(value):
-        fact = _emit(spec, element, (*tokens, index), sink)
+        fact = _emit(spec, element, f"{path}[{index}]", sink)
         if spec.unique:
             _once(fact, seen, "value", sink.walk.errors)
 
 
-def _read_object_list(group: Group, value: object, tokens: tuple[Token, ...], sink: _Sink) -> None:
+def _read_object_list(group: Group, value: object, path: str, sink: _Sink) -> None:
     if not sink.walk.shape(isinstance(value, list)):
         return
     assert isinstance(value, list)
     sink.walk.shape(len(value) >= group.min_items)
     seen: dict[object, str] = {}
     for index, element in enumerate(value):
-        object_ok(sink.walk, element, group.keys, group.required)
+        object_ok(sink.walk, element, group.keys, group.required, f"{path}[{index}]")
         if not isinstance(element, dict):
             continue
         for leaf in group.children:
             if isinstance(leaf, Leaf) and leaf.key in element:
                 sink.present.add(leaf.spec.name)
-                fact = _emit(leaf.spec, element[leaf.key], (*tokens, index, leaf.key), sink)
+                here = child_path(f"{path}[{index}]", leaf.key)
+                fact = _emit(leaf.spec, element[leaf.key], here, sink)
                 if leaf.key == group.key_field:
                     _once(fact, seen, leaf.key, sink.walk.errors)
 
 
-def _read_map(node: MapNode, value: object, tokens: tuple[Token, ...], sink: _Sink) -> None:
+def _read_map(node: MapNode, value: object, path: str, sink: _Sink) -> None:
     if not sink.walk.shape(isinstance(value, dict)):
         return
     assert isinstance(value, dict)
+    sink.walk.errors += repeated_key_errors(value, path)
     sink.present.add(node.key)
     keys = frozenset(e.key for e in node.entries)
     required = frozenset(e.key for e in node.entries if e.required)
     for ident, entry_value in value.items():
-        ok = sink.walk.shape(is_id(ident)) and object_ok(sink.walk, entry_value, keys, required)
+        here = child_path(path, ident)
+        ok = sink.walk.shape(is_id(ident)) and object_ok(sink.walk, entry_value, keys, required,
+                                                         here)
         if not ok and not (is_id(ident) and isinstance(entry_value, dict)):
             continue
         sink.present.add(f"{node.key}.{ident}")
@@ -187,11 +193,11 @@ def _read_map(node: MapNode, value: object, tokens: tuple[Token, ...], sink: _Si
             spec = map_field(node, ident, entry)
             if entry.key in entry_value and spec is not None:
                 sink.present.add(spec.name)
-                _emit(spec, entry_value[entry.key], (*tokens, ident, entry.key), sink)
+                _emit(spec, entry_value[entry.key], child_path(here, entry.key), sink)
 
 
 def _read_collection(
-    node: CollectionNode, value: object, tokens: tuple[Token, ...], sink: _Sink
+    node: CollectionNode, value: object, path: str, sink: _Sink
 ) -> None:
     if not sink.walk.shape(isinstance(value, list)):
         return
@@ -202,9 +208,10 @@ def _read_collection(
         if not sink.walk.shape(isinstance(element, dict)):
             continue
         record_sink = _Sink(sink.walk)
-        _read_group(node.record, element, (*tokens, index), record_sink)
+        here = f"{path}[{index}]"
+        _read_group(node.record, element, here, record_sink)
         ident = next((f for f in record_sink.facts if f.field == id_field), None)
         _once(ident, seen, id_field or "", sink.walk.errors)
         record_id = str(ident.value) if ident else f"{node.key}[{index}]"
-        sink.records.append(Record(node.key, record_id, render((*tokens, index)),
-                                   tuple(record_sink.facts), frozenset(record_sink.present)))
+        sink.records.append(Record(node.key, record_id, here, tuple(record_sink.facts),
+                                   frozenset(record_sink.present)))

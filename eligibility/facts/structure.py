@@ -1,10 +1,11 @@
 """Every violation of the published schema, as InputErrors: the slow, complete check.
 
-It runs only when the compiled fast check (`facts._fast_schema`) has rejected a document, so
-the cost of importing `jsonschema` (~90 ms) is paid for invalid files only. jsonschema lists
-every violation (`iter_errors`); each is translated here: unknown keys become V-UNKNOWN with a
-"did you mean" from difflib, missing keys V-REQUIRED, and a bad scalar is re-explained by
-`facts.values` so it reads (and deduplicates) exactly like the reader's own report.
+It runs only when the reader (`facts.reader`, the fast check) has seen a shape the schema
+forbids, so the cost of importing `jsonschema` (~75 ms) is paid by such files only.
+jsonschema lists every violation (`iter_errors`); each is translated here: unknown keys become
+V-UNKNOWN with a "did you mean" from difflib, missing keys V-REQUIRED, and a bad scalar is
+re-explained by `facts.values` so it reads (and deduplicates) exactly like the reader's report.
+`target_at` answers "which field is at this JSON location?" for that last step.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
+from eligibility.facts.jsontext import NonFinite
 from eligibility.facts.model import FactValue, InputError
 from eligibility.facts.paths import show
 from eligibility.facts.vocabulary import FieldKind, FieldSpec
@@ -29,20 +30,9 @@ _MONEY_RE = re.compile(r"[0-9]+(\.[0-9]{1,2})?")
 _SIGNED_DECIMAL_RE = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _REGION_RE = re.compile(r"[0-9]{6}")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _UNIT_RE = re.compile(r"[万亿元圆块角分¥￥]|yuan|rmb|cny", re.IGNORECASE)
 NULL_MESSAGE = "null is not allowed: leave the field out when its value is unknown"
-
-
-class NonFinite:
-    """A bare NaN / Infinity / -Infinity token from the JSON text, kept so it can be reported."""
-
-    __slots__ = ("token",)
-
-    def __init__(self, token: str) -> None:
-        self.token = token
-
-    def __repr__(self) -> str:
-        return self.token
 
 
 Outcome = FactValue | InputError
@@ -63,7 +53,7 @@ def _string(spec: FieldSpec, value: object, path: str) -> Outcome:
         return InputError("V-TYPE", path, f"expected a string: got {_shown(value)}")
     if not value:
         return InputError("V-TYPE", path, 'expected a non-empty string: got ""')
-    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
+    if _SURROGATE_RE.search(value):
         return InputError("V-TYPE", path, f"text contains an unpaired surrogate: got {show(value)}")
     return value
 

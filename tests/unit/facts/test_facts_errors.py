@@ -9,9 +9,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import codes_at, errors_of
+from facts_testing import codes_at, errors_of
 
-from eligibility.facts.values import NonFinite
+from eligibility.facts.jsontext import NonFinite
 
 A = "$.applicant"
 T0 = f"{A}.ip_contracts[0]"
@@ -19,20 +19,20 @@ T1 = f"{A}.ip_contracts[1]"
 P0 = f"{A}.pledge_financings[0]"
 
 
-def _app(**changes: object):  # type: ignore[no-untyped-def]
+def _app(**changes: object):
     return lambda d: d["applicant"].update(changes)
 
 
-def _contract(index: int, **changes: object):  # type: ignore[no-untyped-def]
+def _contract(index: int, **changes: object):
     return lambda d: d["applicant"]["ip_contracts"][index].update(changes)
 
 
-def _pledge(**changes: object):  # type: ignore[no-untyped-def]
+def _pledge(**changes: object):
     return lambda d: d["applicant"]["pledge_financings"][0].update(changes)
 
 
-def _drop(*keys: str):  # type: ignore[no-untyped-def]
-    def mutate(doc: dict) -> None:  # type: ignore[type-arg]
+def _drop(*keys: str):
+    def mutate(doc: dict) -> None:
         target = doc
         for key in keys[:-1]:
             target = target[key]
@@ -176,7 +176,7 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_each_error_is_reported_once_at_its_path(case: str, cq_doc: dict) -> None:  # type: ignore[type-arg]
+def test_each_error_is_reported_once_at_its_path(case: str, cq_doc: dict) -> None:
     mutate, expected = CASES[case]
     mutate(cq_doc)
     assert codes_at(errors_of(cq_doc)) == expected
@@ -189,7 +189,7 @@ def test_every_error_code_is_exercised() -> None:
                      "V-CONTEXT"}  # V-JSON and V-FILE: test_facts_load.py
 
 
-def test_every_violation_is_listed_sorted_by_path_then_code(cq_doc: dict) -> None:  # type: ignore[type-arg]
+def test_every_violation_is_listed_sorted_by_path_then_code(cq_doc: dict) -> None:
     applicant = cq_doc["applicant"]
     applicant["credit_god"] = True
     applicant["registered_region"] = "999999"
@@ -226,7 +226,7 @@ EXACT_MESSAGES = {
 
 
 @pytest.mark.parametrize("case", list(EXACT_MESSAGES))
-def test_messages_say_what_was_received_and_what_is_allowed(case: str, cq_doc: dict) -> None:  # type: ignore[type-arg]
+def test_messages_say_what_was_received_and_what_is_allowed(case: str, cq_doc: dict) -> None:
     CASES[case][0](cq_doc)
     (error,) = errors_of(cq_doc)
     assert error.message == EXACT_MESSAGES[case]
