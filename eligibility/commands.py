@@ -125,8 +125,9 @@ def _compile(paths: list[Path]) -> int:
     from eligibility.compiler import compile_text, policy_files
 
     for path in paths or policy_files():
-        compiled = compile_text(path.read_text(encoding="utf-8"), str(path))
+        shown = os.path.relpath(path) if path.is_absolute() else str(path)
+        compiled = compile_text(path.read_text(encoding="utf-8"), shown)
         policy = compiled.policy
-        print(f"{path}: {policy.document_number} · {len(policy.programmes)} programme(s), "
+        print(f"{shown}: {policy.document_number} · {len(policy.programmes)} programme(s), "
               f"{len(policy.record_sets)} record set(s), {len(compiled.program.clauses)} Datalog clauses")
     return EXIT_OK

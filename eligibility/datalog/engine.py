@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import gc
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,7 @@ class Model:
     values: dict[str, Any]  # expr / cap id → value
     members: dict[str, tuple[str, ...]]  # record set → record keys, sorted
     rejections: dict[tuple[str, str], tuple[str, ...]]  # (set, record key) → filter node ids
+    record_values: dict[tuple[str, str], Any] = field(default_factory=dict)  # (expr, record) → value
 
 
 def evaluate(program: Program, facts: tuple[GroundFact, ...], applicant_id: str) -> Model:
@@ -177,6 +178,7 @@ def _add_read_out() -> None:
     Term("result")("value", X, Y, Z) <= Term("value")(X, Y, Z)
     Term("result")("member", X, Y, Z) <= Term("member")(X, Y, Z)
     Term("result")("rejected", X, Y, Z) <= Term("rejected")(X, Y, Z)
+    Term("result")("rvalue", X, Y, Z) <= Term("rvalue")(X, Y, Z)
 
 
 def _read(applicant_id: str) -> Model:
@@ -185,9 +187,12 @@ def _read(applicant_id: str) -> Model:
     values: dict[str, Any] = {}
     members: dict[str, list[str]] = {}
     rejections: dict[tuple[str, str], list[str]] = {}
+    record_values: dict[tuple[str, str], Any] = {}
     for kind, x, y, z in _query("result", 4):
         if kind == "rejected":
             rejections.setdefault((x, y), []).append(z)
+        elif kind == "rvalue":
+            record_values[(x, y)] = z
         elif y != applicant_id:
             continue
         elif kind == "holds":
@@ -203,6 +208,7 @@ def _read(applicant_id: str) -> Model:
         values,
         {k: tuple(sorted(v)) for k, v in members.items()},
         {k: tuple(sorted(v, key=_natural)) for k, v in rejections.items()},
+        record_values,
     )
 
 

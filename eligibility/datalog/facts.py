@@ -9,11 +9,12 @@ prefecture, its province: 500112 lies within 500100 and 500000).
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterator
 
 from eligibility.datalog.from_ir import year_field
 from eligibility.datalog.program import GroundFact
-from eligibility.facts.model import ApplicantFacts, Fact
+from eligibility.facts.model import ApplicantFacts, Fact, Record
 
 
 def record_key(collection: str, record_id: str) -> str:
@@ -42,9 +43,32 @@ def ground_facts(applicant: ApplicantFacts, region_fields: frozenset[str]) -> tu
             out += (GroundFact("rattr", (key, name, value)) for name, value in _with_year(fact))
             if fact.field in region_fields:
                 regions.add(str(fact.value))
+        for (sub, index), facts in sub_records(record).items():
+            sub_key = f"{key}/{sub}[{index}]"
+            out.append(GroundFact("record", (f"{record.collection}.{sub}", a, sub_key)))
+            out.append(GroundFact("subrecord", (key, sub, sub_key)))
+            out += [GroundFact("rattr", (sub_key, name, value)) for name, value in facts]
     out += [GroundFact("within", (code, ancestor)) for code in sorted(regions)
             for ancestor in region_ancestors(code)]
     return tuple(out)
+
+
+_SUB = re.compile(r"\.([a-z_]+)\[(\d+)\]\.")
+
+
+def sub_records(record: Record) -> dict[tuple[str, int], list[tuple[str, object]]]:
+    """A record's lists of objects (a contract's `items`), each element as its own facts.
+
+    The reader flattens them into list fields ("items.ip_type"); the JSON path of each value
+    ("….items[1].ip_type") still says which element it belongs to, which per-item counting
+    (件: one patent within one contract, A-14) needs."""
+    found: dict[tuple[str, int], list[tuple[str, object]]] = {}
+    for fact in record.facts:
+        match = _SUB.search(fact.path[len(record.path):])
+        if match and fact.field.startswith(match.group(1) + "."):
+            name = fact.field[len(match.group(1)) + 1 :]
+            found.setdefault((match.group(1), int(match.group(2))), []).append((name, fact.value))
+    return found
 
 
 def _with_year(fact: Fact) -> Iterator[tuple[str, object]]:

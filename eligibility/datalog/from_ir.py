@@ -48,6 +48,11 @@ def value(expr_id: str, var: Var) -> Atom:
     return atom("value", Const(expr_id), A, var)
 
 
+def rvalue(expr_id: str, var: Var) -> Atom:
+    """The value of a per-record expression for record R."""
+    return atom("rvalue", Const(expr_id), R, var)
+
+
 def member(set_name: str) -> Atom:
     return atom("member", Const(set_name), A, R)
 
@@ -65,8 +70,13 @@ def program_from_ir(policy: ir.Policy) -> Program:
         for cond in walk_conditions(programme.condition):
             clauses += _applicant_node(cond)
         exprs = {e.expr_id: e for e in programme_exprs(programme)}
+        per_record = {e.expr_id for s in exprs.values() if isinstance(s, ir.SumOf)
+                      for e in walk_expr(s.expr)}
         for expr in exprs.values():
-            clauses += _expr(expr, programme)
+            if expr.expr_id in per_record:
+                clauses += _record_expr(expr)
+            else:
+                clauses += _expr(expr, programme)
         if programme.amount:
             clauses += _amount(programme.amount)
     return Program(policy.policy_id, tuple(_dedupe(clauses)))
@@ -111,6 +121,9 @@ def _applicant_node(cond: ir.Cond) -> list[Clause]:
             out.append(Rule(f, (atom("attr", A, key, Const(False)),)))
         case ir.Exists():
             out.append(Rule(h, (member(cond.record_set),)))
+            out.append(Rule(f, (atom("applicant", A), Negated(h))))
+        case ir.Stated():
+            out.append(Rule(h, (atom("present", A, Const(cond.field.path)),)))
             out.append(Rule(f, (atom("applicant", A), Negated(h))))
     return out
 
@@ -191,6 +204,8 @@ def _record_node(cond: ir.Cond) -> list[Clause]:
         case ir.Attested():
             key = Const(f"reviewer_attestations.{cond.criterion}")
             return [Rule(p, (atom("rattr", R, key, Const(True)),))]
+        case ir.Stated():
+            return [Rule(p, (atom("rpresent", R, Const(cond.field.path)),))]
         case ir.Compare():
             left, right = _record_operand(cond.left, X), _record_operand(cond.right, Y)
             body = (any_record, *left[1], *right[1], _compare(left[0], _OPS[cond.op], right[0]))
@@ -242,9 +257,16 @@ def _expr(expr: ir.Expr, programme: ir.Programme) -> list[Clause]:
             key = Const(f"selection_result.{expr.programme}.approved_amount")
             out.append(Rule(v, (atom("attr", A, key, V),)))
         case ir.Count():
-            out += _aggregate(expr.expr_id, expr.record_set, "count", None)
+            out += _aggregate(expr.expr_id, (member(expr.record_set),), "count", R)
         case ir.Sum():
-            out += _aggregate(expr.expr_id, expr.record_set, "sum", expr.field.path)
+            body = (member(expr.record_set), atom("rattr", R, Const(expr.field.path), V))
+            out += _aggregate(expr.expr_id, body, "sum", R)
+        case ir.CountDistinct():
+            body = (member(expr.record_set), atom("rattr", R, Const(expr.field.path), V))
+            out += _aggregate(expr.expr_id, body, "count", V)
+        case ir.SumOf():
+            body = (member(expr.record_set), rvalue(expr.expr.expr_id, V))
+            out += _aggregate(expr.expr_id, body, "sum", R)
         case ir.StepRef():
             step = next(s for s in programme.amount.steps if s.name == expr.step)  # type: ignore[union-attr]
             out.append(Rule(v, (value(step.expr.expr_id, V),)))
@@ -253,18 +275,80 @@ def _expr(expr: ir.Expr, programme: ir.Programme) -> list[Clause]:
     return out
 
 
-def _aggregate(expr_id: str, record_set: str, kind: str, field: str | None) -> list[Clause]:
-    """count/sum over a set's members; the explicit 0 when it has none (pyDatalog trap 10)."""
-    body: tuple[BodyLiteral, ...] = (member(record_set),) if field is None else (
-        member(record_set), atom("rattr", R, Const(field), V))
+def _aggregate(expr_id: str, body: tuple[BodyLiteral, ...], kind: str,
+               for_each: Var) -> list[Clause]:
+    """count (of distinct `for_each`) or sum (of V over distinct `for_each`) per applicant,
+    with the explicit 0 when nothing matches (pyDatalog trap 10)."""
     relation, nonempty = pred("agg", expr_id), atom("nonempty", Const(expr_id), A)
     zero = Const(0 if kind == "count" else Decimal("0"))
+    result = Var("N")
     return [
-        Aggregate(relation, kind, (A,), R if kind == "count" else V, R, body),  # type: ignore[arg-type]
+        Aggregate(relation, kind, (A,), for_each if kind == "count" else V, for_each, body),  # type: ignore[arg-type]
         Rule(nonempty, body),
-        Rule(value(expr_id, V), (atom(relation, A, V),)),
+        Rule(value(expr_id, result), (atom(relation, A, result),)),
         Rule(value(expr_id, zero), (atom("applicant", A), Negated(nonempty))),
     ]
+
+
+def _record_expr(expr: ir.Expr) -> list[Clause]:
+    """rvalue(E, R, V): an expression computed for each record; an unstated amount is 0."""
+    any_record = atom("record", Var("C"), A, R)
+    v = rvalue(expr.expr_id, Z)
+    match expr:
+        case ir.Const():
+            return []
+        case ir.FieldValue():
+            field = Const(expr.field.path)
+            return [Rule(rvalue(expr.expr_id, V), (atom("rattr", R, field, V),)),
+                    Rule(rvalue(expr.expr_id, Const(0)),
+                         (any_record, Negated(atom("rpresent", R, field))))]
+        case ir.YearOf():
+            return [Rule(rvalue(expr.expr_id, V),
+                         (atom("rattr", R, Const(year_field(expr.field.path)), V),))]
+        case ir.ItemCount():
+            items = atom("subrecord", R, Const(expr.sub), Var("S"))
+            body: tuple[BodyLiteral, ...] = (items,) if expr.where is None else (
+                items, atom("passes", Const(expr.where.meta.node_id), Var("S")))
+            relation, nonempty = pred("agg", expr.expr_id), atom("nonempty", Const(expr.expr_id), R)
+            out: list[Clause] = [
+                Aggregate(relation, "count", (R,), Var("S"), Var("S"), body),
+                Rule(nonempty, body),
+                Rule(rvalue(expr.expr_id, V), (atom(relation, R, V),)),
+                Rule(rvalue(expr.expr_id, Const(0)), (any_record, Negated(nonempty))),
+            ]
+            if expr.where is not None:
+                out += [c for node in walk_conditions(expr.where) for c in _item_node(node)]
+            return out
+        case ir.IfThen():
+            then, otherwise = _record_operand_value(expr.then, X), _record_operand_value(expr.otherwise, Y)
+            test = passes(expr.condition.meta.node_id)
+            out = [c for node in walk_conditions(expr.condition) for c in _record_node(node)]
+            return out + [
+                Rule(v, (test, *then[1], Assign(Z, "+", then[0], Const(0)))),
+                Rule(v, (any_record, Negated(test), *otherwise[1],
+                         Assign(Z, "+", otherwise[0], Const(0)))),
+            ]
+        case ir.Arith():
+            left, right = _record_operand_value(expr.left, X), _record_operand_value(expr.right, Y)
+            bind = (any_record, *left[1], *right[1])
+            if expr.op in ("min", "max"):
+                first, second = ("<=", ">") if expr.op == "min" else (">=", "<")
+                return [Rule(v, (*bind, Assign(Z, "+", left[0], Const(0)), _compare(left[0], first, right[0]))),
+                        Rule(v, (*bind, Assign(Z, "+", right[0], Const(0)), _compare(left[0], second, right[0])))]
+            op = {"+": "+", "-": "-", "×": "*"}[expr.op]
+            return [Rule(v, (*bind, Assign(Z, op, left[0], right[0])))]  # type: ignore[arg-type]
+    raise AssertionError(f"{type(expr).__name__} is rejected inside records by ir")
+
+
+def _record_operand_value(expr: ir.Expr, var: Var) -> tuple[Term, list[BodyLiteral]]:
+    if isinstance(expr, ir.Const):
+        return Const(expr.value), []
+    return var, [rvalue(expr.expr_id, var)]
+
+
+def _item_node(cond: ir.Cond) -> list[Clause]:
+    """Sub-record filters are record filters over the sub-records (which are records too)."""
+    return _record_node(cond)
 
 
 def _arith(expr: ir.Arith) -> list[Clause]:
@@ -285,10 +369,11 @@ def _amount(amount: ir.Amount) -> list[Clause]:
     out: list[Clause] = []
     previous = amount.steps[-1].expr.expr_id
     for cap in amount.caps:
-        limit = Const(cap.limit)
+        limit, bind = _operand(cap.limit, Y)
         out += [
-            Rule(value(cap.cap_id, V), (value(previous, V), Comparison(V, "<=", limit))),
-            Rule(value(cap.cap_id, limit), (value(previous, V), Comparison(V, ">", limit))),
+            Rule(value(cap.cap_id, V), (value(previous, V), *bind, _compare(V, "<=", limit))),
+            Rule(value(cap.cap_id, Z), (value(previous, V), *bind, _compare(V, ">", limit),
+                                        Assign(Z, "+", limit, Const(0)))),
         ]
         previous = cap.cap_id
     return out

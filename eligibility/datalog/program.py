@@ -7,9 +7,10 @@ code; values are exact (`Decimal`, `int`, `date`, `str`, `bool`).
 Extensional predicates (facts, see `datalog.facts`):
   applicant(A) · attr(A, Field, Value) · present(A, Field)
   record(Collection, A, R) · rattr(R, Field, Value) · rpresent(R, Field) · within(Region, Ancestor)
+  subrecord(R, Name, S): S is one of R's sub-records, e.g. one element of a contract's `items`
 Derived predicates read back after evaluation, one query each:
   holds(NodeId, A) · fails(NodeId, A) · value(ExprId, A, Value)
-  member(SetName, A, R) · rejected(SetName, R, FilterNodeId)
+  member(SetName, A, R) · rejected(SetName, R, FilterNodeId) · rvalue(ExprId, R, Value)
 (and, used inside rules only: passes(NodeId, R), violates(NodeId, R), nonempty(ExprId, A)).
 """
 
@@ -24,10 +25,10 @@ Value = bool | int | Decimal | str | datetime.date | tuple[str, ...]
 
 EDB_PREDICATES: tuple[tuple[str, int], ...] = (
     ("applicant", 1), ("attr", 3), ("present", 2),
-    ("record", 3), ("rattr", 3), ("rpresent", 2), ("within", 2),
+    ("record", 3), ("rattr", 3), ("rpresent", 2), ("within", 2), ("subrecord", 3),
 )  # fmt: skip
 RESULTS: tuple[tuple[str, int], ...] = (
-    ("holds", 2), ("fails", 2), ("value", 3), ("member", 3), ("rejected", 3),
+    ("holds", 2), ("fails", 2), ("value", 3), ("member", 3), ("rejected", 3), ("rvalue", 3),
 )  # fmt: skip
 
 

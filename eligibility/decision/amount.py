@@ -11,6 +11,7 @@ from eligibility.decision.display import show_const, show_value
 from eligibility.decision.proof import AmountLine, AmountProof
 from eligibility.ir import nodes as ir
 from eligibility.ir.quantities import format_money
+from eligibility.ir.walk import walk_expr
 
 FEN = Decimal("0.01")
 _PRECEDENCE = {"+": 1, "-": 1, "×": 2}
@@ -23,21 +24,42 @@ def amount_proof(programme: ir.Programme, model: Model) -> AmountProof:
         AmountLine(step.label, step.citation, _computation(step.expr, model))
         for step in amount.steps
     ]
+    lines += [AmountLine(f"Σ {_show(step.expr, model, 0)} by record", step.citation, text)
+              for step in amount.steps for text in _per_record(step.expr, model)]
     running = model.values.get(amount.steps[-1].expr.expr_id)
     for cap in amount.caps:
-        capped = model.values.get(cap.cap_id)
-        if running is not None and capped is not None:
+        capped, limit = model.values.get(cap.cap_id), _limit(cap, model)
+        if running is not None and capped is not None and limit is not None:
             verb = "capped at" if capped < running else "within the cap of"
             lines.append(AmountLine(cap.label, cap.citation,
-                                    f"{verb} {format_money(cap.limit)}: {format_money(capped)}"))
+                                    f"{verb} {format_money(limit)}: {format_money(capped)}"))
         running = capped
     if running is None:
-        limits = [cap.limit for cap in amount.caps]
+        limits = [cap.limit.value for cap in amount.caps if isinstance(cap.limit, ir.Const)]
         missing = tuple(_missing(amount.steps[-1].expr))
         return AmountProof(tuple(lines), None, min(limits) if limits else None, missing)
     rounded = Decimal(running).quantize(FEN, rounding=ROUND_HALF_UP)
     lines.append(AmountLine("四舍五入到分 (R3)", "", f"{format_money(rounded)} 元"))
     return AmountProof(tuple(lines), rounded, None, ())
+
+
+def _limit(cap: ir.Cap, model: Model) -> Decimal | None:
+    if isinstance(cap.limit, ir.Const):
+        return Decimal(cap.limit.value)  # type: ignore[arg-type]
+    return model.values.get(cap.limit.expr_id)
+
+
+def _per_record(expr: ir.Expr, model: Model) -> list[str]:
+    """For each Σ over records in `expr`: what each record contributed."""
+    out = []
+    for sub in walk_expr(expr):
+        if isinstance(sub, ir.SumOf):
+            parts = sorted((key.split("/", 1)[1], value) for (eid, key), value
+                           in model.record_values.items() if eid == sub.expr.expr_id
+                           and key in model.members.get(sub.record_set, ()))
+            shown = "; ".join(f"{rid}: {format_money(Decimal(v))}" for rid, v in parts)
+            out.append(f"{sub.record_set}: {shown or 'no records'}")
+    return out
 
 
 def _computation(expr: ir.Expr, model: Model) -> str:
@@ -59,6 +81,8 @@ def _show(expr: ir.Expr, model: Model, outer: int) -> str:
             return f"({text})" if inner < outer else text
         case ir.Arith():
             return f"{expr.op}({_show(expr.left, model, 0)}, {_show(expr.right, model, 0)})"
+        case ir.SumOf() if model.values.get(expr.expr_id) is None:
+            return f"Σ {expr.record_set}"
     value = model.values.get(expr.expr_id)
     shown = "?" if value is None else format_money(Decimal(value)) if expr.dim is ir.Dim.MONEY \
         else show_value(value, expr.dim)

@@ -99,7 +99,7 @@ class _Explainer:
                 return self._compare(cond, verdict)
             case ir.Test():
                 values = self.facts.values.get(cond.field.path)
-                if cond.field.path not in self.facts.applicant.fields_present:
+                if not values and cond.field.path not in self.facts.applicant.fields_present:
                     return f"{cond.field.path}: not stated", (cond.field.path,), ()
                 shown = show_values(values or []) if cond.field.many else show_value((values or [None])[0])
                 return f"{cond.field.path} = {shown} — {_required(cond)}", (), ()

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from eligibility.datalog.engine import Model
-from eligibility.datalog.facts import record_key, region_ancestors
+from eligibility.datalog.facts import record_key, region_ancestors, sub_records
 from eligibility.facts.model import ApplicantFacts
 from eligibility.ir import nodes as ir
 from eligibility.ir.walk import programme_exprs, walk_conditions
@@ -37,6 +37,8 @@ class _Reference:
                         "assessment_year": applicant.context.assessment_year}
         self.members: dict[str, list[str]] = {}
         self.rejections: dict[tuple[str, str], list[str]] = {}
+        self.record_values: dict[tuple[str, str], Any] = {}
+        self.records = {record_key(r.collection, r.record_id): r for r in applicant.records}
         for record_set in policy.record_sets:
             self._filter(record_set)
 
@@ -56,17 +58,20 @@ class _Reference:
                 kept.append(key)
         self.members[record_set.name] = kept
 
+    def _facts_of(self, key: str) -> list[tuple[str, Any]]:
+        if "/" in key.split("/", 1)[1]:  # a sub-record: "<collection>/<id>/<sub>[<index>]"
+            parent, _, sub = key.rpartition("/")
+            name, index = sub[:-1].split("[")
+            return sub_records(self.records[parent]).get((name, int(index)), [])
+        return [(f.field, f.value) for f in self.records[key].facts]
+
     def _record_values(self, key: str, field: str) -> list[Any]:
-        record = next(r for r in self.applicant.records
-                      if record_key(r.collection, r.record_id) == key)
         if field.startswith("year:"):
-            return [f.value.year for f in record.facts if f.field == field[5:]]
-        return [f.value for f in record.facts if f.field == field]
+            return [v.year for name, v in self._facts_of(key) if name == field[5:]]
+        return [v for name, v in self._facts_of(key) if name == field]
 
     def _record_present(self, key: str, field: str) -> bool:
-        record = next(r for r in self.applicant.records
-                      if record_key(r.collection, r.record_id) == key)
-        return field in record.fields_present
+        return field in self.records[key].fields_present if key in self.records else False
 
     def _record(self, cond: ir.Cond, key: str) -> bool:
         match cond:
@@ -84,6 +89,8 @@ class _Reference:
                 return any(_test(cond.test, v) for v in values)
             case ir.Attested():
                 return True in self._record_values(key, f"reviewer_attestations.{cond.criterion}")
+            case ir.Stated():
+                return self._record_present(key, cond.field.path)
             case ir.Compare():
                 lefts = self._record_operand(cond.left, key)
                 rights = self._record_operand(cond.right, key)
@@ -118,12 +125,14 @@ class _Reference:
             if programme.amount:
                 running = values.get(programme.amount.steps[-1].expr.expr_id)
                 for cap in programme.amount.caps:
-                    running = None if running is None else min(running, cap.limit)
+                    limit = self._value(cap.limit, programme)
+                    running = None if running is None or limit is None else min(running, limit)
                     if running is not None:
                         values[cap.cap_id] = running
         return Model(verdicts, values,
                      {k: tuple(sorted(v)) for k, v in self.members.items() if v},
-                     {k: tuple(v) for k, v in self.rejections.items()})
+                     {k: tuple(v) for k, v in self.rejections.items()},
+                     self.record_values)
 
     def _truth(self, cond: ir.Cond) -> Truth:
         match cond:
@@ -147,11 +156,14 @@ class _Reference:
                 return _single(self.values.get(f"selection_result.{cond.programme}.selected"))
             case ir.Exists():
                 return bool(self.members[cond.record_set])
+            case ir.Stated():
+                return cond.field.path in self.applicant.fields_present
         raise AssertionError(cond)
 
     def _test(self, cond: ir.Test) -> Truth:
-        if cond.field.path not in self.applicant.fields_present:
-            return None
+        if cond.field.path not in self.applicant.fields_present and not self.values.get(
+                cond.field.path):
+            return None  # a defaulted fact (applicant_kind) has a value but was not "given"
         results = [_test(cond.test, v) for v in self.values.get(cond.field.path, [])]
         if cond.quantifier == "every":
             return all(results)
@@ -174,7 +186,16 @@ class _Reference:
                 return len(self.members[expr.record_set])
             case ir.Sum():
                 return sum((v for key in self.members[expr.record_set]
-                            for v in self._record_values(key, expr.field.path)), Decimal(0))
+                            for v in set(self._record_values(key, expr.field.path))), Decimal(0))
+            case ir.CountDistinct():
+                return len({v for key in self.members[expr.record_set]
+                            for v in self._record_values(key, expr.field.path)})
+            case ir.SumOf():
+                total = Decimal(0)
+                for key in self.members[expr.record_set]:
+                    self._per_record(expr.expr, key)
+                    total += self.record_values[(expr.expr.expr_id, key)]
+                return total
             case ir.StepRef():
                 steps = programme.amount.steps if programme and programme.amount else ()
                 step = next(s for s in steps if s.name == expr.step)
@@ -183,6 +204,33 @@ class _Reference:
                 return _arith(expr.op, self._value(expr.left, programme),
                               self._value(expr.right, programme))
         raise AssertionError(expr)
+
+
+    def _per_record(self, expr: ir.Expr, key: str) -> Any:
+        """The value of a per-record expression, memoised like the engine's rvalue facts."""
+        match expr:
+            case ir.Const():
+                return expr.value
+            case ir.FieldValue():
+                values = self._record_values(key, expr.field.path)
+                value = values[0] if values else 0
+            case ir.YearOf():
+                value = _single(self._record_values(key, f"year:{expr.field.path}"))
+            case ir.ItemCount():
+                subs = [k for (name, index) in sub_records(self.records[key])
+                        if name == expr.sub for k in [f"{key}/{name}[{index}]"]]
+                value = sum(1 for sub in subs if expr.where is None or self._record(expr.where, sub))
+            case ir.IfThen():
+                branch = expr.then if self._record(expr.condition, key) else expr.otherwise
+                value = self._per_record(branch, key)
+            case ir.Arith():
+                value = _arith(expr.op, self._per_record(expr.left, key),
+                               self._per_record(expr.right, key))
+            case _:
+                raise AssertionError(expr)
+        if value is not None:
+            self.record_values[(expr.expr_id, key)] = value
+        return value
 
 
 def _single(values: list[Any] | None) -> Any:

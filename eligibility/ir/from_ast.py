@@ -27,6 +27,7 @@ class _Scope:
 
     owner: str  # node-id prefix
     collection: str | None = None
+    sub: str | None = None  # inside a record's sub-records ("items")
     programme: str | None = None
     steps: dict[str, ir.AmountStep] = field(default_factory=dict)
 
@@ -42,6 +43,7 @@ class _Resolver:
         self.values: dict[str, ast.ValuesDef] = {}
         self.sets: dict[str, ir.RecordSet] = {}
         self.expr_count = 0
+        self._header_citations: dict[str, str] = {}
         header = tree.header
         self.prefix = header.cite_as or header.document_number or ""
         if not self.prefix:
@@ -128,9 +130,9 @@ class _Resolver:
         citation = self.cite(definition.citation, "", definition.span, "a programme")
         scope = _Scope(owner=pid, programme=pid)
         children: list[ir.Cond] = []
-        gate = self._in_force_gate(pid)
-        if gate:
-            children.append(gate)
+        for gate in (self._in_force_gate(pid), self._applicant_gate(pid, len(children))):
+            if gate:
+                children.append(gate)
         for clause in definition.clauses:
             node_id = f"{pid}.{len(children) + 1}"
             if clause.kind == "requires":
@@ -143,12 +145,34 @@ class _Resolver:
         amount = self._amount(definition.amount, scope, citation) if definition.amount else None
         return ir.Programme(pid, definition.title, citation, root, amount, definition.span)
 
+    def _header_citation(self, key: str, citation: ast.Citation | None, what: str) -> str:
+        """Header gates repeat in every programme; their citation is checked once."""
+        if key not in self._header_citations:
+            self._header_citations[key] = self.cite(citation, "", self.tree.header.span, what)
+        return self._header_citations[key]
+
+    def _applicant_gate(self, pid: str, count: int) -> ir.Cond | None:
+        header = self.tree.header
+        if header.applicant_kind is None or header.applicant_citation is None:
+            return None  # without a citation the line only documents who applies
+        citation = self._header_citation("applicant", header.applicant_citation, "the applicant kind")
+        spec = vocab.applicant_field("applicant_kind")
+        kinds = tuple(spec.enum_values) if spec else ()
+        if header.applicant_kind not in kinds:
+            self._error("E0203", f"`{header.applicant_kind}` is not an applicant kind", header.span,
+                        "unknown kind", notes=("allowed: " + ", ".join(kinds),))
+        fref = ir.FieldRef("applicant_kind", "applicant", "enum", spec.label if spec else "", "", False)
+        words = {"organisation": "组织（单位）", "city": "城市"}
+        label = f"申请主体为{words.get(header.applicant_kind, header.applicant_kind)}"
+        return ir.Test(ir.Meta(f"{pid}.{count + 1}", label, citation, header.span), fref, "one",
+                       ir.OneOf((header.applicant_kind,), False, ""))
+
     def _in_force_gate(self, pid: str) -> ir.Cond | None:
         header = self.tree.header
         start = self._date(header.in_force_from, header.span)
         if start is None:
             return None
-        citation = self.cite(header.in_force_citation, "", header.span, "the validity period")
+        citation = self._header_citation("in_force", header.in_force_citation, "the validity period")
         until = self._date(header.in_force_until, header.span)
         as_of = ir.ContextValue(self._expr_id(), "as_of", ir.Dim.DATE)
         tests: list[ir.Cond] = [ir.Compare(
@@ -218,6 +242,8 @@ class _Resolver:
             case ast.Exists():
                 self._known_set(cond.record_set, cond.span, scope)
                 return ir.Exists(meta, cond.record_set)
+            case ast.Stated():
+                return ir.Stated(meta, self._field(cond.subject, scope, set()))
 
     def _quantifier(self, quantifier: str, fref: ir.FieldRef,
                     cond: ast.Condition) -> Literal["one", "some", "every"]:
@@ -239,7 +265,8 @@ class _Resolver:
                             "not defined above", help=self._suggest(values.name, list(self.values)))
                 return (), ""
             label, values = definition.label or "", definition.values
-        spec = self._spec(fref.path, fref.scope, collection)
+        spec = self._spec(fref.path, fref.scope, collection) or (
+            vocab.record_field(collection or "", f"items.{fref.path}") if collection else None)
         allowed = tuple(spec.enum_values) if spec else ()
         for name in values.names:
             if allowed and name not in allowed:
@@ -255,6 +282,14 @@ class _Resolver:
 
     def _field(self, path: ast.Path, scope: _Scope, kinds: set[str]) -> ir.FieldRef:
         where: Literal["applicant", "record"] = "record" if scope.collection else "applicant"
+        if scope.sub:
+            spec = vocab.record_field(scope.collection or "", f"{scope.sub}.{path.dotted}")
+            if spec is not None:
+                kind = str(spec.kind)
+                if kinds and kind not in kinds:
+                    self._error("E0202", f"`{path.dotted}` is a {kind} field; this test needs "
+                                + " or ".join(sorted(kinds)), path.span, f"{kind} field")
+                return ir.FieldRef(path.dotted, "record", kind, spec.label, spec.unit, False)
         spec = self._spec(path.dotted, where, scope.collection)
         if spec is None:
             known = (vocab.collection(scope.collection).fields if scope.collection
@@ -303,11 +338,27 @@ class _Resolver:
                     return ir.Const(self._expr_id(), 0, ir.Dim.NUMBER, expr.number, expr.unit)
                 value, dim = result
                 return ir.Const(self._expr_id(), value, dim, f"{expr.number}{expr.unit}", expr.unit)
+            case ast.DateLiteral():
+                day = self._date(expr.text, expr.span) or datetime.date.min
+                return ir.Const(self._expr_id(), day, ir.Dim.DATE, expr.text, "")
             case ast.Ref():
                 return self._ref(expr, scope)
             case ast.Count():
-                self._known_set(expr.record_set, expr.span, scope)
-                return ir.Count(self._expr_id(), expr.record_set, "")
+                return self._count(expr, scope)
+            case ast.CountDistinct():
+                record_set = self._known_set(expr.record_set, expr.span, scope)
+                inner = _Scope(owner=scope.owner, collection=record_set.collection if record_set else None)
+                fref = self._field(expr.field, inner, set())
+                return ir.CountDistinct(self._expr_id(), expr.record_set, fref, "件")
+            case ast.SumOf():
+                record_set = self._known_set(expr.record_set, expr.span, scope)
+                inner = _Scope(owner=scope.owner, collection=record_set.collection if record_set else None)
+                value = self._expr(expr.expr, inner)
+                if value.dim not in (ir.Dim.MONEY, ir.Dim.COUNT, ir.Dim.NUMBER):
+                    self._error("E0207", f"cannot sum {value.dim}", expr.span, "not an amount")
+                return ir.SumOf(self._expr_id(), expr.record_set, value, value.dim)
+            case ast.IfThen():
+                return self._if_then(expr, scope)
             case ast.Sum():
                 record_set = self._known_set(expr.record_set, expr.span, scope)
                 inner = _Scope(owner=scope.owner, collection=record_set.collection if record_set else None)
@@ -318,6 +369,39 @@ class _Resolver:
                 return ir.YearOf(self._expr_id(), self._field(expr.field, scope, {"date"}))
             case ast.Binary():
                 return self._binary(expr, scope)
+
+    def _count(self, expr: ast.Count, scope: _Scope) -> ir.Expr:
+        name = expr.target.dotted
+        if scope.collection and not scope.sub and self._is_sub(scope.collection, name):
+            inner = _Scope(owner=scope.owner, collection=scope.collection, sub=name)
+            where = (self._node(expr.where, inner, f"{scope.owner}.{self._expr_id()}", "—")
+                     if expr.where else None)
+            return ir.ItemCount(self._expr_id(), name, where, "件")
+        if expr.where is not None:
+            self._error("E0306", "`where` filters sub-records of a record, such as its items",
+                        expr.span, "not a sub-record list",
+                        help="filter a record set in its `records` definition instead")
+        self._known_set(name, expr.span, scope)
+        return ir.Count(self._expr_id(), name, "")
+
+    @staticmethod
+    def _is_sub(collection: str, name: str) -> bool:
+        spec = vocab.collection(collection)
+        return bool(spec) and any(f.name.startswith(name + ".") and f.many for f in spec.fields)
+
+    def _if_then(self, expr: ast.IfThen, scope: _Scope) -> ir.Expr:
+        if not scope.collection:
+            self._error("E0306", "`if … then … else` is computed for each record: use it inside "
+                        "sum(set: …)", expr.span, "not inside a record")
+        meta = ir.Meta(f"{scope.owner}.{self._expr_id()}", self._source_text(expr.condition.span),
+                       "", expr.condition.span)
+        condition = self._condition(expr.condition, scope, meta)
+        then, otherwise = self._expr(expr.then, scope), self._expr(expr.otherwise, scope)
+        dim = _result_dim("+", then.dim, otherwise.dim)
+        if dim is None:
+            self._error("E0207", f"the two branches differ: {then.dim} and {otherwise.dim}",
+                        expr.span, "units differ")
+        return ir.IfThen(self._expr_id(), condition, then, otherwise, dim or then.dim)
 
     def _ref(self, expr: ast.Ref, scope: _Scope) -> ir.Expr:
         name = expr.path.dotted
@@ -364,19 +448,28 @@ class _Resolver:
                 self._error("E0303", f"step `{step.name}` is defined twice", step.span)
             scope.steps[step.name] = built
             steps.append(built)
-        caps = tuple(self._cap(cap, scope.owner, k, citation) for k, cap in enumerate(amount.caps, 1))
-        return ir.Amount(citation, tuple(steps), caps)
+        caps = tuple(self._cap(cap, scope, k, citation) for k, cap in enumerate(amount.caps, 1))
+        pool = self._pool(amount.pool, citation) if amount.pool else None
+        return ir.Amount(citation, tuple(steps), caps, pool)
 
-    def _cap(self, cap: ast.Cap, owner: str, k: int, inherited: str) -> ir.Cap:
+    def _cap(self, cap: ast.Cap, scope: _Scope, k: int, inherited: str) -> ir.Cap:
         citation = self.cite(cap.citation, inherited, cap.span, "a cap")
-        result = quantity_value(cap.limit.number, cap.limit.unit)
-        if isinstance(result, str) or result[1] is not ir.Dim.MONEY:
+        limit = self._expr(cap.limit, scope)
+        if limit.dim is not ir.Dim.MONEY:
             self._error("E0207", "a cap must be an amount of money (元, 万元, 亿元)",
-                        cap.limit.span, "not money")
-            return ir.Cap(f"{owner}.cap.{k}", Decimal(0), "", "", citation, cap.span)
-        text = f"{cap.limit.number}{cap.limit.unit}"
-        return ir.Cap(f"{owner}.cap.{k}", Decimal(result[0]), text,
-                      cap.label or f"不超过{text}", citation, cap.span)
+                        cap.span, "not money")
+        text = limit.text if isinstance(limit, ir.Const) else self._source_text(cap.limit.span)
+        return ir.Cap(f"{scope.owner}.cap.{k}", limit, cap.label or f"不超过{text}", citation,
+                      cap.span)
+
+    def _pool(self, pool: ast.Pool, inherited: str) -> ir.Pool:
+        citation = self.cite(pool.citation, inherited, pool.span, "a pool")
+        result = quantity_value(pool.limit.number, pool.limit.unit)
+        text = f"{pool.limit.number}{pool.limit.unit}"
+        if isinstance(result, str) or result[1] is not ir.Dim.MONEY:
+            self._error("E0207", "a pool must be an amount of money", pool.span, "not money")
+            return ir.Pool(Decimal(0), text, "", citation)
+        return ir.Pool(Decimal(result[0]), text, pool.label or f"总额不超过{text}", citation)
 
 
 def _dim_of(expr: ir.Expr) -> ir.Dim:

@@ -93,6 +93,49 @@ class Sum:
 
 
 @dataclass(frozen=True, slots=True)
+class CountDistinct:
+    """The number of distinct values of a record field over a set (每件专利: distinct patents)."""
+
+    expr_id: str
+    record_set: str
+    field: FieldRef
+    unit: str
+    dim: Dim = Dim.COUNT
+
+
+@dataclass(frozen=True, slots=True)
+class ItemCount:
+    """Inside one record: how many of its sub-records (`items`) pass `where` (None: all)."""
+
+    expr_id: str
+    sub: str
+    where: Cond | None
+    unit: str
+    dim: Dim = Dim.COUNT
+
+
+@dataclass(frozen=True, slots=True)
+class SumOf:
+    """Σ over a set's records of an expression computed for each record."""
+
+    expr_id: str
+    record_set: str
+    expr: Expr
+    dim: Dim = Dim.MONEY
+
+
+@dataclass(frozen=True, slots=True)
+class IfThen:
+    """Inside one record: `then` where the record passes `condition`, else `otherwise`."""
+
+    expr_id: str
+    condition: Cond
+    then: Expr
+    otherwise: Expr
+    dim: Dim
+
+
+@dataclass(frozen=True, slots=True)
 class Arith:
     expr_id: str
     op: Literal["+", "-", "×", "min", "max"]
@@ -120,7 +163,8 @@ class ApprovedAmount:
     dim: Dim = Dim.MONEY
 
 
-Expr = Const | FieldValue | ContextValue | YearOf | Count | Sum | Arith | StepRef | ApprovedAmount
+Expr = (Const | FieldValue | ContextValue | YearOf | Count | Sum | Arith | StepRef | ApprovedAmount
+        | CountDistinct | ItemCount | SumOf | IfThen)
 
 
 # ── conditions ─────────────────────────────────────────────────────────────────────────────
@@ -216,7 +260,15 @@ class Exists:
     record_set: str
 
 
-Cond = AllOf | AnyOf | Not | Compare | Test | Attested | Selected | Exists
+@dataclass(frozen=True, slots=True)
+class Stated:
+    """Whether a fact is given at all: never undetermined (an absent fact fails it)."""
+
+    meta: Meta
+    field: FieldRef
+
+
+Cond = AllOf | AnyOf | Not | Compare | Test | Attested | Selected | Exists | Stated
 
 
 # ── definitions ────────────────────────────────────────────────────────────────────────────
@@ -247,12 +299,23 @@ class AmountStep:
 
 @dataclass(frozen=True, slots=True)
 class Cap:
+    """不超过 a limit: a constant (`limit` is a Const) or an expression (net of prior awards)."""
+
     cap_id: str
+    limit: Expr
+    label: str
+    citation: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Pool:
+    """A programme's total budget: not applied to one applicant; funding rounds pro-rate it."""
+
     limit: Decimal
     text: str
     label: str
     citation: str
-    span: Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +325,7 @@ class Amount:
     citation: str
     steps: tuple[AmountStep, ...]
     caps: tuple[Cap, ...]
+    pool: Pool | None = None
 
 
 @dataclass(frozen=True, slots=True)

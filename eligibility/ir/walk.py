@@ -25,7 +25,14 @@ def walk_conditions(cond: ir.Cond) -> Iterator[ir.Cond]:
 
 
 def child_exprs(expr: ir.Expr) -> tuple[ir.Expr, ...]:
-    return (expr.left, expr.right) if isinstance(expr, ir.Arith) else ()
+    match expr:
+        case ir.Arith():
+            return (expr.left, expr.right)
+        case ir.SumOf():
+            return (expr.expr,)
+        case ir.IfThen():
+            return (expr.then, expr.otherwise)
+    return ()
 
 
 def walk_expr(expr: ir.Expr) -> Iterator[ir.Expr]:
@@ -46,6 +53,8 @@ def programme_exprs(programme: ir.Programme) -> Iterator[ir.Expr]:
     if programme.amount:
         for step in programme.amount.steps:
             yield from walk_expr(step.expr)
+        for cap in programme.amount.caps:
+            yield from walk_expr(cap.limit)
 
 
 def set_lineage(policy: ir.Policy, name: str) -> tuple[ir.RecordSet, ...]:

@@ -59,8 +59,41 @@ class Ref:
 
 
 @dataclass(frozen=True, slots=True)
+class DateLiteral:
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class Count:
+    """count(set) of records, or, inside a record, count(items where ...) of its sub-records."""
+
+    target: Path
+    where: Node | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class CountDistinct:
     record_set: str
+    field: Path
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class SumOf:
+    """sum(set: expression), the expression computed for each record of the set."""
+
+    record_set: str
+    expr: Expr
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class IfThen:
+    condition: Condition
+    then: Expr
+    otherwise: Expr
     span: Span
 
 
@@ -85,7 +118,7 @@ class Binary:
     span: Span
 
 
-Expr = Quantity | Ref | Count | Sum | Year | Binary
+Expr = Quantity | DateLiteral | Ref | Count | CountDistinct | Sum | SumOf | IfThen | Year | Binary
 
 
 # ── conditions ─────────────────────────────────────────────────────────────────────────────
@@ -140,7 +173,13 @@ class Exists:
     span: Span
 
 
-Condition = Compare | InSet | Within | IsBool | Attested | Selected | Exists
+@dataclass(frozen=True, slots=True)
+class Stated:
+    subject: Path
+    span: Span
+
+
+Condition = Compare | InSet | Within | IsBool | Attested | Selected | Exists | Stated
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +216,7 @@ class Header:
     in_force_until: str | None
     in_force_citation: Citation | None
     applicant_kind: str | None
+    applicant_citation: Citation | None
     cite_as: str | None
     span: Span
 
@@ -211,6 +251,14 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class Cap:
+    limit: Expr
+    label: str | None
+    citation: Citation | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Pool:
     limit: Quantity
     label: str | None
     citation: Citation | None
@@ -222,6 +270,7 @@ class Amount:
     citation: Citation | None
     steps: tuple[Step, ...]
     caps: tuple[Cap, ...]
+    pool: Pool | None
     span: Span
 
 

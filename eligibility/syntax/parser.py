@@ -116,7 +116,7 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
         return ast.Header(
             str(name), _unquote(title), fields.get("document"), fields.get("issuer"),
             fields.get("dated"), *fields.get("in_force", (None, None, None)),
-            fields.get("applicant"), fields.get("cite_as"), self._s(meta),
+            *fields.get("applicant", (None, None)), fields.get("cite_as"), self._s(meta),
         )  # fmt: skip
 
     def document_number(self, meta: Any, c: list[Token]) -> tuple[str, str]:
@@ -131,8 +131,8 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
     def cite_as(self, meta: Any, c: list[Token]) -> tuple[str, str]:
         return "cite_as", _unquote(c[0])
 
-    def applicant_kind(self, meta: Any, c: list[Token]) -> tuple[str, str]:
-        return "applicant", str(c[0])
+    def applicant_kind(self, meta: Any, c: list[Any]) -> tuple[str, tuple[Any, ...]]:
+        return "applicant", (str(c[0]), c[1] if len(c) > 1 else None)
 
     def in_force(self, meta: Any, c: list[Any]) -> tuple[str, tuple[Any, ...]]:
         until = next((x for x in c[1:] if isinstance(x, str) and not isinstance(x, Token)), None)
@@ -238,12 +238,21 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
     def exists(self, meta: Any, c: list[Token]) -> ast.Exists:
         return ast.Exists(str(c[0]), self._s(meta))
 
+    def stated(self, meta: Any, c: list[Any]) -> ast.Stated:
+        return ast.Stated(c[0], self._s(meta))
+
     # amounts
     def amount(self, meta: Any, c: list[Any]) -> ast.Amount:
         citation = c[0] if c and isinstance(c[0], ast.Citation) else None
         steps = tuple(x for x in c if isinstance(x, ast.Step))
         caps = tuple(x for x in c if isinstance(x, ast.Cap))
-        return ast.Amount(citation, steps, caps, self._s(meta))
+        pools = [x for x in c if isinstance(x, ast.Pool)]
+        return ast.Amount(citation, steps, caps, pools[0] if pools else None, self._s(meta))
+
+    def pool(self, meta: Any, c: list[Any]) -> ast.Pool:
+        limit, *rest = c
+        label = _unquote(rest.pop(0)) if rest and isinstance(rest[0], Token) else None
+        return ast.Pool(limit, label, rest[0] if rest else None, self._s(meta))
 
     def let_step(self, meta: Any, c: list[Any]) -> ast.Step:
         return self._step("let", str(c[0]), c[1:], meta)
@@ -276,8 +285,20 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
     def ref(self, meta: Any, c: list[Any]) -> ast.Ref:
         return ast.Ref(c[0], self._s(meta))
 
-    def count(self, meta: Any, c: list[Token]) -> ast.Count:
-        return ast.Count(str(c[0]), self._s(meta))
+    def count(self, meta: Any, c: list[Any]) -> ast.Count:
+        return ast.Count(c[0], c[1] if len(c) > 1 else None, self._s(meta))
+
+    def count_distinct(self, meta: Any, c: list[Any]) -> ast.CountDistinct:
+        return ast.CountDistinct(str(c[0]), c[1], self._s(meta))
+
+    def sum_of(self, meta: Any, c: list[Any]) -> ast.SumOf:
+        return ast.SumOf(str(c[0]), c[1], self._s(meta))
+
+    def if_expr(self, meta: Any, c: list[Any]) -> ast.IfThen:
+        return ast.IfThen(c[0], c[1], c[2], self._s(meta))
+
+    def date_literal(self, meta: Any, c: list[Token]) -> ast.DateLiteral:
+        return ast.DateLiteral(str(c[0]), self._s(meta))
 
     def sum(self, meta: Any, c: list[Any]) -> ast.Sum:
         return ast.Sum(str(c[0]), c[1], self._s(meta))
