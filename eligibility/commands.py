@@ -1,7 +1,10 @@
-"""The command line: `check` and `eligibility check|compile`. It only wires stages together.
+"""The command line: `check` and `eligibility check|compile|test|coverage`. It only wires stages
+together.
 
 Exit codes (docs/cli.md): 0 evaluated (whatever the outcomes), 2 invalid applicant file,
 3 invalid policy text, 4 internal error (a bug: please report it with the input).
+`test` and `coverage` (docs/policy-tests.md): 0 all pass, 1 a case fails or an article is
+untested, 2 a test file is missing or invalid, 3 invalid policy text.
 """
 
 from __future__ import annotations
@@ -40,6 +43,17 @@ def _parser() -> argparse.ArgumentParser:
     _add_check_arguments(commands.add_parser("check", help="check an applicant against policies"))
     compile_parser = commands.add_parser("compile", help="check policy files and report problems")
     compile_parser.add_argument("policies", type=Path, nargs="*")
+    test_parser = commands.add_parser("test", help="run the policies' test cases (*.tests.yaml)")
+    coverage_parser = commands.add_parser(
+        "coverage", help="list the articles cited by rules, and the test cases exercising each")
+    for sub in (test_parser, coverage_parser):
+        sub.add_argument("policies", nargs="*", metavar="POLICY",
+                         help="policy file, its .tests.yaml, or its name; default: every "
+                              "policies/*.tests.yaml")
+        sub.add_argument("--format", choices=("text", "json"), default="text")
+    coverage_parser.add_argument("--strict", action="store_true",
+                                 help="count an article only when it is among the reasons "
+                                      "for an outcome, not merely shown in the explanation")
     return parser
 
 
@@ -61,7 +75,7 @@ def _guarded(args: argparse.Namespace) -> int:
     from eligibility.diagnostics import DiagnosticError, render_all
 
     try:
-        return _check(args) if args.command == "check" else _compile(args.policies)
+        return _COMMANDS[args.command](args)
     except DiagnosticError as error:
         print(render_all(error), file=sys.stderr)
         return EXIT_POLICY
@@ -71,6 +85,18 @@ def _guarded(args: argparse.Namespace) -> int:
         print(f"internal error: {type(error).__name__}: {error}\n"
               "(set ELIGIBILITY_DEBUG=1 for a traceback, and please report it)", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _test(args: argparse.Namespace) -> int:
+    from eligibility.policytests.commands import test_command
+
+    return test_command(args.policies, args.format)
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    from eligibility.policytests.commands import coverage_command
+
+    return coverage_command(args.policies, args.format, args.strict)
 
 
 def _policies(paths: list[Path] | None) -> tuple:  # type: ignore[type-arg]
@@ -97,9 +123,13 @@ def _check(args: argparse.Namespace) -> int:
         else:
             _emit(text.error_lines(applicant, str(args.applicant)), sys.stderr)
         return EXIT_INPUT
-    from eligibility.evaluate import decide
+    from eligibility.evaluate import InterpretationError, decide
 
-    decision = decide(_policies(args.policy), applicant)
+    try:
+        decision = decide(_policies(args.policy), applicant)
+    except InterpretationError as error:
+        print(f"error: {args.applicant}: {error}", file=sys.stderr)
+        return EXIT_INPUT
     if args.format == "json":
         from eligibility.render.json import decision_json, dumps
 
@@ -131,3 +161,11 @@ def _compile(paths: list[Path]) -> int:
         print(f"{shown}: {policy.document_number} · {len(policy.programmes)} programme(s), "
               f"{len(policy.record_sets)} record set(s), {len(compiled.program.clauses)} Datalog clauses")
     return EXIT_OK
+
+
+_COMMANDS = {
+    "check": _check,
+    "compile": lambda args: _compile(args.policies),
+    "test": _test,
+    "coverage": _coverage,
+}

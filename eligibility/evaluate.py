@@ -7,17 +7,44 @@ from eligibility.compiler import CompiledPolicy
 from eligibility.datalog.engine import engine_version, evaluate
 from eligibility.datalog.facts import ground_facts
 from eligibility.decision.from_model import FactIndex, programme_result
-from eligibility.decision.proof import Decision, PolicyVersion, ProgrammeResult
+from eligibility.decision.proof import (
+    Decision, InterpretationInForce, PolicyVersion, ProgrammeResult,
+)  # fmt: skip
 from eligibility.facts.model import ApplicantFacts
+from eligibility.ir import nodes as ir
+
+
+class InterpretationError(ValueError):
+    """The applicant file sets a named interpretation to a value the policy does not offer."""
+
+
+def interpretations_in_force(policy: ir.Policy,
+                             applicant: ApplicantFacts) -> tuple[InterpretationInForce, ...]:
+    """Each switch the policy declares: the file's choice (context.interpretations) or the
+    default, and whether the default decided it."""
+    chosen = dict(applicant.context.interpretations)
+    out = []
+    for switch in policy.interpretations:
+        value = chosen.get(switch.name, switch.default)
+        if value not in switch.values:
+            raise InterpretationError(
+                f"$.context.interpretations.{switch.name}: {value!r} is not a reading of "
+                f"{switch.name}; allowed: {', '.join(switch.values)}")
+        out.append(InterpretationInForce(policy.policy_id, switch.name, value,
+                                         switch.name not in chosen, switch.label))
+    return tuple(out)
 
 
 def decide(policies: tuple[CompiledPolicy, ...], applicant: ApplicantFacts) -> Decision:
     facts = FactIndex(applicant)
     results: list[ProgrammeResult] = []
+    in_force: list[InterpretationInForce] = []
     for compiled in policies:
+        readings = interpretations_in_force(compiled.policy, applicant)
+        in_force += readings
         ground = ground_facts(applicant, compiled.region_fields)
         model = evaluate(compiled.program, ground, applicant.applicant_id)
-        results += [programme_result(compiled.policy, programme, model, facts)
+        results += [programme_result(compiled.policy, programme, model, facts, readings)
                     for programme in compiled.policy.programmes]
     name = next((f.value for f in applicant.facts if f.field == "name"), "")
     versions = (("eligibility", __version__), ("engine", engine_version()),
@@ -27,5 +54,5 @@ def decide(policies: tuple[CompiledPolicy, ...], applicant: ApplicantFacts) -> D
         applicant.context.assessment_year, tuple(results), applicant.source_sha256,
         tuple(PolicyVersion(c.policy.policy_id, c.policy.document_number, c.policy.source_file,
                             c.policy.source_sha256) for c in policies),
-        versions,
+        versions, tuple(in_force),
     )  # fmt: skip

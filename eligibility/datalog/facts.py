@@ -26,6 +26,8 @@ def ground_facts(applicant: ApplicantFacts, region_fields: frozenset[str]) -> tu
     """`region_fields` names the fields (applicant or record, dotted) that hold region codes."""
     a = applicant.applicant_id
     out = [GroundFact("applicant", (a,))]
+    out += [GroundFact("chosen", (a, name, value))
+            for name, value in applicant.context.interpretations]
     out += [GroundFact("present", (a, name)) for name in sorted(applicant.fields_present)]
     context = applicant.context
     out.append(GroundFact("attr", (a, "@as_of", context.as_of)))

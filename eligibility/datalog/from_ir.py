@@ -63,18 +63,18 @@ def year_field(path: str) -> str:
 
 
 def program_from_ir(policy: ir.Policy) -> Program:
-    clauses: list[Clause] = []
+    clauses: list[Clause] = _interpretations(policy) if policy.interpretations else []
     for record_set in policy.record_sets:
         clauses += _record_set(record_set)
     for programme in policy.programmes:
         for cond in walk_conditions(programme.condition):
             clauses += _applicant_node(cond)
         exprs = {e.expr_id: e for e in programme_exprs(programme)}
-        per_record = {e.expr_id for s in exprs.values() if isinstance(s, ir.SumOf)
+        per_record = {e.expr_id: s.record_set for s in exprs.values() if isinstance(s, ir.SumOf)
                       for e in walk_expr(s.expr)}
         for expr in exprs.values():
             if expr.expr_id in per_record:
-                clauses += _record_expr(expr)
+                clauses += _record_expr(expr, member(per_record[expr.expr_id]))
             else:
                 clauses += _expr(expr, programme)
         if programme.amount:
@@ -125,6 +125,23 @@ def _applicant_node(cond: ir.Cond) -> list[Clause]:
         case ir.Stated():
             out.append(Rule(h, (atom("present", A, Const(cond.field.path)),)))
             out.append(Rule(f, (atom("applicant", A), Negated(h))))
+        case ir.InterpretationIs():
+            read = atom("reading", A, Const(cond.name), V)
+            out.append(Rule(h, (read, Comparison(V, "==", Const(cond.value)))))
+            out.append(Rule(f, (read, Comparison(V, "!=", Const(cond.value)))))
+    return out
+
+
+def _interpretations(policy: ir.Policy) -> list[Clause]:
+    """reading(A, Switch, Value): the applicant file's choice (chosen/3), else the default."""
+    name, value = Var("N"), Var("W")
+    out: list[Clause] = [
+        Rule(atom("reading", A, name, value), (atom("chosen", A, name, value),)),
+        Rule(atom("chose", A, name), (atom("chosen", A, name, value),)),
+    ]
+    for switch in policy.interpretations:
+        out.append(Rule(atom("reading", A, Const(switch.name), Const(switch.default)),
+                        (atom("applicant", A), Negated(atom("chose", A, Const(switch.name))))))
     return out
 
 
@@ -153,6 +170,8 @@ def _value_test(test: ir.ValueTest, value: Var, positive: bool) -> BodyLiteral:
             return region if positive else Negated(region)
         case ir.IsBool():
             return Comparison(value, "==", Const(test.expected if positive else not test.expected))
+        case ir.InCollection():
+            raise AssertionError("`in <collection>.<field>` is only allowed in record filters")
 
 
 def _applicant_test(cond: ir.Test, h: Atom, f: Atom) -> list[Clause]:
@@ -206,6 +225,9 @@ def _record_node(cond: ir.Cond) -> list[Clause]:
             return [Rule(p, (atom("rattr", R, key, Const(True)),))]
         case ir.Stated():
             return [Rule(p, (atom("rpresent", R, Const(cond.field.path)),))]
+        case ir.InterpretationIs():
+            read = atom("reading", A, Const(cond.name), Const(cond.value))
+            return [Rule(p, (any_record, read))]
         case ir.Compare():
             left, right = _record_operand(cond.left, X), _record_operand(cond.right, Y)
             body = (any_record, *left[1], *right[1], _compare(left[0], _OPS[cond.op], right[0]))
@@ -217,6 +239,14 @@ def _record_node(cond: ir.Cond) -> list[Clause]:
 def _record_test(cond: ir.Test, p: Atom) -> list[Clause]:
     field = Const(cond.field.path)
     read = atom("rattr", R, field, V)
+    if isinstance(cond.test, ir.InCollection):
+        listed = atom("listed", Const(cond.meta.node_id), R)
+        other = Var("S")
+        body = (atom("record", Var("C"), A, R), read, atom("record", Const(cond.test.collection), A, other),
+                atom("rattr", other, Const(cond.test.field), V))
+        if cond.test.negated:
+            return [Rule(listed, body), Rule(p, (atom("record", Var("C"), A, R), Negated(listed)))]
+        return [Rule(p, body)]
     if cond.quantifier != "every":
         return [Rule(p, (read, _value_test(cond.test, V, True)))]
     bad = atom("violates", Const(cond.meta.node_id), R)
@@ -290,25 +320,26 @@ def _aggregate(expr_id: str, body: tuple[BodyLiteral, ...], kind: str,
     ]
 
 
-def _record_expr(expr: ir.Expr) -> list[Clause]:
-    """rvalue(E, R, V): an expression computed for each record; an unstated amount is 0."""
-    any_record = atom("record", Var("C"), A, R)
+def _record_expr(expr: ir.Expr, domain: Atom) -> list[Clause]:
+    """rvalue(E, R, V): an expression computed for each record R of `domain` (the members of
+    the set the Σ runs over); an unstated amount is 0."""
+    any_record = domain
     v = rvalue(expr.expr_id, Z)
     match expr:
         case ir.Const():
             return []
         case ir.FieldValue():
             field = Const(expr.field.path)
-            return [Rule(rvalue(expr.expr_id, V), (atom("rattr", R, field, V),)),
+            return [Rule(rvalue(expr.expr_id, V), (domain, atom("rattr", R, field, V))),
                     Rule(rvalue(expr.expr_id, Const(0)),
                          (any_record, Negated(atom("rpresent", R, field))))]
         case ir.YearOf():
             return [Rule(rvalue(expr.expr_id, V),
-                         (atom("rattr", R, Const(year_field(expr.field.path)), V),))]
+                         (domain, atom("rattr", R, Const(year_field(expr.field.path)), V)))]
         case ir.ItemCount():
             items = atom("subrecord", R, Const(expr.sub), Var("S"))
-            body: tuple[BodyLiteral, ...] = (items,) if expr.where is None else (
-                items, atom("passes", Const(expr.where.meta.node_id), Var("S")))
+            body: tuple[BodyLiteral, ...] = (domain, items) if expr.where is None else (
+                domain, items, atom("passes", Const(expr.where.meta.node_id), Var("S")))
             relation, nonempty = pred("agg", expr.expr_id), atom("nonempty", Const(expr.expr_id), R)
             out: list[Clause] = [
                 Aggregate(relation, "count", (R,), Var("S"), Var("S"), body),

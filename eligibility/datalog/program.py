@@ -8,6 +8,7 @@ Extensional predicates (facts, see `datalog.facts`):
   applicant(A) · attr(A, Field, Value) · present(A, Field)
   record(Collection, A, R) · rattr(R, Field, Value) · rpresent(R, Field) · within(Region, Ancestor)
   subrecord(R, Name, S): S is one of R's sub-records, e.g. one element of a contract's `items`
+  chosen(A, Switch, Value): a named interpretation the applicant file sets (else the default)
 Derived predicates read back after evaluation, one query each:
   holds(NodeId, A) · fails(NodeId, A) · value(ExprId, A, Value)
   member(SetName, A, R) · rejected(SetName, R, FilterNodeId) · rvalue(ExprId, R, Value)
@@ -26,6 +27,7 @@ Value = bool | int | Decimal | str | datetime.date | tuple[str, ...]
 EDB_PREDICATES: tuple[tuple[str, int], ...] = (
     ("applicant", 1), ("attr", 3), ("present", 2),
     ("record", 3), ("rattr", 3), ("rpresent", 2), ("within", 2), ("subrecord", 3),
+    ("chosen", 3),
 )  # fmt: skip
 RESULTS: tuple[tuple[str, int], ...] = (
     ("holds", 2), ("fails", 2), ("value", 3), ("member", 3), ("rejected", 3), ("rvalue", 3),

@@ -24,7 +24,7 @@ def amount_proof(programme: ir.Programme, model: Model) -> AmountProof:
         AmountLine(step.label, step.citation, _computation(step.expr, model))
         for step in amount.steps
     ]
-    lines += [AmountLine(f"Σ {_show(step.expr, model, 0)} by record", step.citation, text)
+    lines += [AmountLine(f"{step.label} · by record", step.citation, text)
               for step in amount.steps for text in _per_record(step.expr, model)]
     running = model.values.get(amount.steps[-1].expr.expr_id)
     for cap in amount.caps:
@@ -81,7 +81,7 @@ def _show(expr: ir.Expr, model: Model, outer: int) -> str:
             return f"({text})" if inner < outer else text
         case ir.Arith():
             return f"{expr.op}({_show(expr.left, model, 0)}, {_show(expr.right, model, 0)})"
-        case ir.SumOf() if model.values.get(expr.expr_id) is None:
+        case ir.SumOf():
             return f"Σ {expr.record_set}"
     value = model.values.get(expr.expr_id)
     shown = "?" if value is None else format_money(Decimal(value)) if expr.dim is ir.Dim.MONEY \

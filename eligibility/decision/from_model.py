@@ -13,7 +13,9 @@ from eligibility.datalog.engine import Model
 from eligibility.datalog.facts import record_key
 from eligibility.decision.amount import amount_proof
 from eligibility.decision.display import SYMBOLS, show_const, show_value, show_values
-from eligibility.decision.proof import Outcome, ProgrammeResult, ProofNode, Reason, RecordNote
+from eligibility.decision.proof import (
+    InterpretationInForce, Outcome, ProgrammeResult, ProofNode, Reason, RecordNote,
+)  # fmt: skip
 from eligibility.facts.model import ApplicantFacts, Record
 from eligibility.ir import nodes as ir
 from eligibility.ir.quantities import NEGATED
@@ -40,8 +42,9 @@ class FactIndex:
 
 
 def programme_result(policy: ir.Policy, programme: ir.Programme, model: Model,
-                     facts: FactIndex) -> ProgrammeResult:
-    explainer = _Explainer(policy, model, facts)
+                     facts: FactIndex,
+                     readings: tuple[InterpretationInForce, ...] = ()) -> ProgrammeResult:
+    explainer = _Explainer(policy, model, facts, {r.name: r for r in readings})
     proof = explainer.node(programme.condition)
     outcome: Outcome = {"holds": "qualifies", "fails": "does_not_qualify"}.get(
         proof.verdict, "undetermined")  # type: ignore[assignment]
@@ -81,8 +84,9 @@ def _citations(node: ProofNode) -> list[str]:
 
 
 class _Explainer:
-    def __init__(self, policy: ir.Policy, model: Model, facts: FactIndex) -> None:
-        self.policy, self.model, self.facts = policy, model, facts
+    def __init__(self, policy: ir.Policy, model: Model, facts: FactIndex,
+                 readings: dict[str, InterpretationInForce]) -> None:
+        self.policy, self.model, self.facts, self.readings = policy, model, facts, readings
 
     def node(self, cond: ir.Cond) -> ProofNode:
         meta = cond.meta
@@ -113,6 +117,12 @@ class _Explainer:
                 value = self.facts.values.get(key)
                 return (f"{key} = {show_value(value[0])}", (), ()) if value else (
                     f"{key}: no selection result yet", (key,), ())
+            case ir.InterpretationIs():
+                reading = self.readings.get(cond.name)
+                if reading is None:
+                    return "", (), ()
+                source = "默认口径 (default reading)" if reading.is_default else "set in the applicant file"
+                return f"{cond.name} = {reading.value}, {source}: {reading.label}", (), ()
             case ir.Exists():
                 members = self.model.members.get(cond.record_set, ())
                 record_set = self.policy.record_set(cond.record_set)

@@ -81,6 +81,17 @@ class PolicyVersion:
 
 
 @dataclass(frozen=True, slots=True)
+class InterpretationInForce:
+    """A named switch (rule inventory A-xx) and the reading this decision used."""
+
+    policy_id: str
+    name: str
+    value: str
+    is_default: bool
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
 class Decision:
     applicant_id: str
     applicant_name: str
@@ -90,3 +101,4 @@ class Decision:
     applicant_sha256: str
     policies: tuple[PolicyVersion, ...]
     versions: tuple[tuple[str, str], ...]  # (component, version): eligibility, engine, grammar
+    interpretations: tuple[InterpretationInForce, ...] = ()

@@ -16,7 +16,7 @@ from eligibility.datalog.engine import Model
 from eligibility.datalog.facts import record_key, region_ancestors, sub_records
 from eligibility.facts.model import ApplicantFacts
 from eligibility.ir import nodes as ir
-from eligibility.ir.walk import programme_exprs, walk_conditions
+from eligibility.ir.walk import programme_exprs, walk_conditions, walk_expr
 
 _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt,
         "=": operator.eq, "!=": operator.ne}
@@ -25,6 +25,11 @@ Truth = bool | None  # None: undetermined
 
 def reference_model(policy: ir.Policy, applicant: ApplicantFacts) -> Model:
     return _Reference(policy, applicant).model()
+
+
+def _readings(policy: ir.Policy, applicant: ApplicantFacts) -> dict[str, str]:
+    chosen = dict(applicant.context.interpretations)
+    return {s.name: chosen.get(s.name, s.default) for s in policy.interpretations}
 
 
 class _Reference:
@@ -39,6 +44,7 @@ class _Reference:
         self.rejections: dict[tuple[str, str], list[str]] = {}
         self.record_values: dict[tuple[str, str], Any] = {}
         self.records = {record_key(r.collection, r.record_id): r for r in applicant.records}
+        self.readings = _readings(policy, applicant)
         for record_set in policy.record_sets:
             self._filter(record_set)
 
@@ -81,6 +87,11 @@ class _Reference:
                 return any(self._record(c, key) for c in cond.children)
             case ir.Not():
                 return not self._record(cond.child, key)
+            case ir.Test() if isinstance(cond.test, ir.InCollection):
+                listed = {v for k, r in self.records.items() if r.collection == cond.test.collection
+                          for v in self._record_values(k, cond.test.field)}
+                found = any(v in listed for v in self._record_values(key, cond.field.path))
+                return found != cond.test.negated
             case ir.Test():
                 values = self._record_values(key, cond.field.path)
                 if cond.quantifier == "every":
@@ -91,6 +102,8 @@ class _Reference:
                 return True in self._record_values(key, f"reviewer_attestations.{cond.criterion}")
             case ir.Stated():
                 return self._record_present(key, cond.field.path)
+            case ir.InterpretationIs():
+                return self.readings.get(cond.name) == cond.value
             case ir.Compare():
                 lefts = self._record_operand(cond.left, key)
                 rights = self._record_operand(cond.right, key)
@@ -118,7 +131,12 @@ class _Reference:
                 truth = self._truth(cond)
                 if truth is not None:
                     verdicts[cond.meta.node_id] = "holds" if truth else "fails"
-            for expr in programme_exprs(programme):
+            exprs = list(programme_exprs(programme))
+            per_record = {e.expr_id for s in exprs if isinstance(s, ir.SumOf)
+                          for e in walk_expr(s.expr)}
+            for expr in exprs:
+                if expr.expr_id in per_record:
+                    continue  # computed for each record by the Σ that holds it
                 value = self._value(expr, programme)
                 if value is not None and not isinstance(expr, ir.Const):
                     values[expr.expr_id] = value
@@ -158,6 +176,8 @@ class _Reference:
                 return bool(self.members[cond.record_set])
             case ir.Stated():
                 return cond.field.path in self.applicant.fields_present
+            case ir.InterpretationIs():
+                return self.readings.get(cond.name) == cond.value
         raise AssertionError(cond)
 
     def _test(self, cond: ir.Test) -> Truth:
@@ -220,9 +240,9 @@ class _Reference:
                 subs = [k for (name, index) in sub_records(self.records[key])
                         if name == expr.sub for k in [f"{key}/{name}[{index}]"]]
                 value = sum(1 for sub in subs if expr.where is None or self._record(expr.where, sub))
-            case ir.IfThen():
-                branch = expr.then if self._record(expr.condition, key) else expr.otherwise
-                value = self._per_record(branch, key)
+            case ir.IfThen():  # both branches are defined for every record, as in the engine
+                then, otherwise = self._per_record(expr.then, key), self._per_record(expr.otherwise, key)
+                value = then if self._record(expr.condition, key) else otherwise
             case ir.Arith():
                 value = _arith(expr.op, self._per_record(expr.left, key),
                                self._per_record(expr.right, key))

@@ -42,6 +42,7 @@ class _Resolver:
         self.diagnostics: list[Diagnostic] = []
         self.values: dict[str, ast.ValuesDef] = {}
         self.sets: dict[str, ir.RecordSet] = {}
+        self.interpretations: dict[str, ir.Interpretation] = {}
         self.expr_count = 0
         self._header_citations: dict[str, str] = {}
         header = tree.header
@@ -93,6 +94,8 @@ class _Resolver:
             match definition:
                 case ast.ValuesDef():
                     self.values[definition.name] = definition
+                case ast.InterpretationDef():
+                    self.interpretations[definition.name] = self._interpretation(definition)
                 case ast.RecordsDef():
                     self.sets[definition.name] = self._record_set(definition)
                 case ast.Programme():
@@ -105,8 +108,18 @@ class _Resolver:
             self._date(header.in_force_from, header.span),
             self._date(header.in_force_until, header.span),
             self.tree.path, hashlib.sha256(self.tree.text.encode()).hexdigest(),
-            tuple(self.sets.values()), tuple(programmes),
+            tuple(self.sets.values()), tuple(programmes), tuple(self.interpretations.values()),
         )  # fmt: skip
+
+    def _interpretation(self, definition: ast.InterpretationDef) -> ir.Interpretation:
+        citation = self.cite(definition.citation, "", definition.span, "an interpretation")
+        values = definition.values.names
+        if definition.default not in values:
+            self._error("E0203", f"the default `{definition.default}` is not one of its values",
+                        definition.span, "not a listed value",
+                        notes=("values: " + ", ".join(values),))
+        return ir.Interpretation(definition.name, definition.label, definition.default, values,
+                                 citation)
 
     def _record_set(self, definition: ast.RecordsDef) -> ir.RecordSet:
         citation = self.cite(definition.citation, "", definition.span, "a record set")
@@ -218,6 +231,17 @@ class _Resolver:
         match cond:
             case ast.Compare():
                 return self._compare(cond, scope, meta)
+            case ast.InSet() if isinstance(cond.values, ast.CollectionValues):
+                return self._in_collection(cond, cond.values, scope, meta)
+            case ast.InterpretationIs():
+                known = self.interpretations.get(cond.name)
+                if known is None:
+                    self._error("E0201", f"unknown interpretation `{cond.name}`", cond.span,
+                                "not declared above", help=self._suggest(cond.name, list(self.interpretations)))
+                elif cond.value not in known.values:
+                    self._error("E0203", f"`{cond.value}` is not a value of `{cond.name}`",
+                                cond.span, "unknown value", notes=("values: " + ", ".join(known.values),))
+                return ir.InterpretationIs(meta, cond.name, cond.value)
             case ast.InSet():
                 fref = self._field(cond.subject, scope, {"enum", "string", "region"})
                 values, set_label = self._value_set(cond.values, fref, scope.collection)
@@ -244,6 +268,23 @@ class _Resolver:
                 return ir.Exists(meta, cond.record_set)
             case ast.Stated():
                 return ir.Stated(meta, self._field(cond.subject, scope, set()))
+
+    def _in_collection(self, cond: ast.InSet, values: ast.CollectionValues, scope: _Scope,
+                       meta: ir.Meta) -> ir.Cond:
+        if not scope.collection or scope.sub:
+            self._error("E0306", "`in <collection>.<field>` compares a record with the "
+                        "applicant's other records: use it in a record filter", cond.span,
+                        "not in a record filter")
+        fref = self._field(cond.subject, scope, {"string", "enum"})
+        other = _Scope(owner=scope.owner, collection=values.collection)
+        if vocab.collection(values.collection) is None:
+            self._error("E0201", f"unknown collection `{values.collection}`", values.span,
+                        "not a collection of the applicant",
+                        help=self._suggest(values.collection, vocab.collection_names()))
+            return ir.Test(meta, fref, "one", ir.InCollection(values.collection, "", cond.negated))
+        target = self._field(values.field, other, {"string", "enum"})
+        return ir.Test(meta, fref, "one",
+                       ir.InCollection(values.collection, target.path, cond.negated))
 
     def _quantifier(self, quantifier: str, fref: ir.FieldRef,
                     cond: ast.Condition) -> Literal["one", "some", "every"]:

@@ -224,7 +224,16 @@ class IsBool:
     expected: bool
 
 
-ValueTest = OneOf | WithinRegion | IsBool
+@dataclass(frozen=True, slots=True)
+class InCollection:
+    """The value is among the values of `field` over the applicant's `collection` records."""
+
+    collection: str
+    field: str
+    negated: bool
+
+
+ValueTest = OneOf | WithinRegion | IsBool | InCollection
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,7 +277,17 @@ class Stated:
     field: FieldRef
 
 
-Cond = AllOf | AnyOf | Not | Compare | Test | Attested | Selected | Exists | Stated
+@dataclass(frozen=True, slots=True)
+class InterpretationIs:
+    """Which reading of an ambiguous clause is in force (a named switch, rule inventory A-xx)."""
+
+    meta: Meta
+    name: str
+    value: str
+
+
+Cond = (AllOf | AnyOf | Not | Compare | Test | Attested | Selected | Exists | Stated
+        | InterpretationIs)
 
 
 # ── definitions ────────────────────────────────────────────────────────────────────────────
@@ -329,6 +348,15 @@ class Amount:
 
 
 @dataclass(frozen=True, slots=True)
+class Interpretation:
+    name: str
+    label: str
+    default: str
+    values: tuple[str, ...]
+    citation: str
+
+
+@dataclass(frozen=True, slots=True)
 class Programme:
     programme_id: str
     title: str
@@ -351,6 +379,7 @@ class Policy:
     source_sha256: str
     record_sets: tuple[RecordSet, ...]
     programmes: tuple[Programme, ...]
+    interpretations: tuple[Interpretation, ...] = ()
 
     def record_set(self, name: str) -> RecordSet:
         return next(s for s in self.record_sets if s.name == name)

@@ -79,6 +79,8 @@ def decision_json(decision: Decision) -> dict[str, Any]:
             }
             for r in decision.results
         ],
+        "interpretations": [{"policy_id": r.policy_id, "name": r.name, "value": r.value,
+                             "default": r.is_default} for r in decision.interpretations],
         "provenance": {
             "applicant_sha256": decision.applicant_sha256,
             "policies": [{"policy_id": p.policy_id, "document": p.document, "file": p.file,

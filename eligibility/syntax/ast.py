@@ -49,6 +49,15 @@ class NamedSet:
     span: Span
 
 
+@dataclass(frozen=True, slots=True)
+class CollectionValues:
+    """The values of a field across one of the applicant's collections (in a record filter)."""
+
+    collection: str
+    field: Path
+    span: Span
+
+
 # ── expressions ────────────────────────────────────────────────────────────────────────────
 
 
@@ -136,7 +145,7 @@ class Compare:
 class InSet:
     quantifier: Literal["one", "some", "every"]
     subject: Path
-    values: ValueSet | NamedSet
+    values: ValueSet | NamedSet | CollectionValues
     negated: bool
     span: Span
 
@@ -179,7 +188,15 @@ class Stated:
     span: Span
 
 
-Condition = Compare | InSet | Within | IsBool | Attested | Selected | Exists | Stated
+@dataclass(frozen=True, slots=True)
+class InterpretationIs:
+    name: str
+    value: str
+    span: Span
+
+
+Condition = (Compare | InSet | Within | IsBool | Attested | Selected | Exists | Stated
+             | InterpretationIs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +243,18 @@ class ValuesDef:
     name: str
     label: str | None
     values: ValueSet
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class InterpretationDef:
+    """A named reading of an ambiguous clause (rule inventory A-xx) a reviewer may switch."""
+
+    name: str
+    label: str
+    default: str
+    values: ValueSet
+    citation: Citation | None
     span: Span
 
 
@@ -291,7 +320,7 @@ class Programme:
     span: Span
 
 
-Definition = ValuesDef | RecordsDef | Programme
+Definition = ValuesDef | RecordsDef | Programme | InterpretationDef
 
 
 @dataclass(frozen=True, slots=True)

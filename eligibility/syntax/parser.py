@@ -156,6 +156,17 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
     def named_set(self, meta: Any, c: list[Token]) -> ast.NamedSet:
         return ast.NamedSet(str(c[0]), self._s(meta))
 
+    def collection_values(self, meta: Any, c: list[Any]) -> ast.CollectionValues:
+        return ast.CollectionValues(str(c[0]), c[1], self._s(meta))
+
+    def interpretation_def(self, meta: Any, c: list[Any]) -> ast.InterpretationDef:
+        name, label, default, values, *rest = c
+        return ast.InterpretationDef(str(name), _unquote(label), str(default), values,
+                                     rest[0] if rest else None, self._s(meta))
+
+    def interpretation_is(self, meta: Any, c: list[Token]) -> ast.InterpretationIs:
+        return ast.InterpretationIs(str(c[0]), str(c[1]), self._s(meta))
+
     def records_def(self, meta: Any, c: list[Any]) -> ast.RecordsDef:
         name, label, source, *rest = c
         citation = rest[0] if rest and isinstance(rest[0], ast.Citation) else None
