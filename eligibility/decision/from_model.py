@@ -63,8 +63,19 @@ def programme_result(policy: ir.Policy, programme: ir.Programme, model: Model,
     return ProgrammeResult(
         policy.policy_id, policy.document_number, programme.programme_id, programme.title,
         outcome, amount, max_amount, tuple(missing), tuple(dict.fromkeys(citations)),
-        proof, money,
+        proof, money, _not_applicable(programme, proof),
     )  # fmt: skip
+
+
+def _not_applicable(programme: ir.Programme, proof: ProofNode) -> str | None:
+    """Why the document does not apply to this applicant at all (not in force on the
+    application date, another kind of applicant, another jurisdiction), from its failing
+    gate; None when it applies."""
+    kinds = dict(programme.gates)
+    for child in proof.children:
+        if child.node_id in kinds and child.verdict == "fails":
+            return f"{child.label} ({child.citation})"
+    return None
 
 
 def _missing(node: ProofNode) -> list[str]:

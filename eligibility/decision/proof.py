@@ -70,6 +70,7 @@ class ProgrammeResult:
     citations: tuple[str, ...]
     proof: ProofNode
     amount_proof: AmountProof | None
+    not_applicable: str | None = None  # the failing applicant-kind or jurisdiction gate
 
 
 @dataclass(frozen=True, slots=True)

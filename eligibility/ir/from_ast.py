@@ -100,6 +100,7 @@ class _Resolver:
                     self.sets[definition.name] = self._record_set(definition)
                 case ast.Programme():
                     programmes.append(self._programme(definition))
+        self.diagnostics = list(dict.fromkeys(self.diagnostics))  # header gates repeat per programme
         if any(d.is_error for d in self.diagnostics):
             raise DiagnosticError(tuple(self.diagnostics), {self.tree.path: self.tree.text})
         return ir.Policy(
@@ -143,9 +144,13 @@ class _Resolver:
         citation = self.cite(definition.citation, "", definition.span, "a programme")
         scope = _Scope(owner=pid, programme=pid)
         children: list[ir.Cond] = []
-        for gate in (self._in_force_gate(pid), self._applicant_gate(pid, len(children))):
+        gates: list[tuple[str, str]] = []
+        for kind, make in (("in_force", self._in_force_gate), ("applicant", self._applicant_gate),
+                           ("jurisdiction", self._jurisdiction_gate)):
+            gate = make(pid, len(children))
             if gate:
                 children.append(gate)
+                gates.append((gate.meta.node_id, kind))
         for clause in definition.clauses:
             node_id = f"{pid}.{len(children) + 1}"
             if clause.kind == "requires":
@@ -156,7 +161,8 @@ class _Resolver:
                 children.append(ir.Not(meta, inner))
         root = ir.AllOf(ir.Meta(pid, definition.title, citation, definition.span), tuple(children))
         amount = self._amount(definition.amount, scope, citation) if definition.amount else None
-        return ir.Programme(pid, definition.title, citation, root, amount, definition.span)
+        return ir.Programme(pid, definition.title, citation, root, amount, definition.span,
+                            tuple(gates))
 
     def _header_citation(self, key: str, citation: ast.Citation | None, what: str) -> str:
         """Header gates repeat in every programme; their citation is checked once."""
@@ -180,7 +186,15 @@ class _Resolver:
         return ir.Test(ir.Meta(f"{pid}.{count + 1}", label, citation, header.span), fref, "one",
                        ir.OneOf((header.applicant_kind,), False, ""))
 
-    def _in_force_gate(self, pid: str) -> ir.Cond | None:
+    def _jurisdiction_gate(self, pid: str, count: int) -> ir.Cond | None:
+        """Where the document applies (注册在本市…): failing it means "another jurisdiction"."""
+        leaf = self.tree.header.jurisdiction
+        if leaf is None:
+            return None
+        return self._node(leaf, _Scope(owner=pid, programme=pid), f"{pid}.{count + 1}", "",
+                          top=True)
+
+    def _in_force_gate(self, pid: str, count: int = 0) -> ir.Cond | None:
         header = self.tree.header
         start = self._date(header.in_force_from, header.span)
         if start is None:

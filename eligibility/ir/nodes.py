@@ -358,12 +358,17 @@ class Interpretation:
 
 @dataclass(frozen=True, slots=True)
 class Programme:
+    """`condition` is all-of: the document's gates first (validity, applicant kind,
+    jurisdiction; their node ids in `gates`), then the programme's own requirements and
+    exclusions."""
+
     programme_id: str
     title: str
     citation: str
     condition: AllOf
     amount: Amount | None
     span: Span
+    gates: tuple[tuple[str, str], ...] = ()  # (node id, "in_force" | "applicant" | "jurisdiction")
 
 
 @dataclass(frozen=True, slots=True)

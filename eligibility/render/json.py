@@ -70,6 +70,7 @@ def decision_json(decision: Decision) -> dict[str, Any]:
                 "programme": r.programme,
                 "title": r.title,
                 "outcome": r.outcome,
+                "not_applicable": r.not_applicable,
                 "amount": _money(r.amount),
                 "max_amount": _money(r.max_amount),
                 "missing": list(r.missing),

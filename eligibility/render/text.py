@@ -7,6 +7,8 @@ pipes and golden tests (no colour, no dependence on the terminal's width), or ha
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from eligibility.decision.proof import Decision, ProgrammeResult, ProofNode, RecordNote
 from eligibility.facts.model import InputError
 from eligibility.ir.quantities import format_money
@@ -30,35 +32,67 @@ def _amount_text(result: ProgrammeResult) -> str:
     return ""
 
 
+_RANK = {"qualifies": 0, "undetermined": 1, "does_not_qualify": 2}
+
+
+def ranked(results: tuple[ProgrammeResult, ...]) -> list[ProgrammeResult]:
+    """Qualifying programmes first, largest amount first; then undetermined; then the rest."""
+    def key(r: ProgrammeResult) -> tuple[int, Decimal, int]:
+        amount = r.amount if r.amount is not None else (r.max_amount or Decimal(0))
+        return (_RANK[r.outcome], -amount, results.index(r))
+    return sorted(results, key=key)
+
+
+def _not_applicable_lines(decision: Decision) -> tuple[list[Line], set[str]]:
+    """One line per document that does not apply at all (another jurisdiction or kind)."""
+    lines: list[Line] = []
+    skipped: set[str] = set()
+    for policy in decision.policies:
+        results = [r for r in decision.results if r.policy_id == policy.policy_id]
+        if results and all(r.not_applicable for r in results):
+            skipped.add(policy.policy_id)
+            lines.append((("– ", "dim"), (f"{policy.document}: not applicable: "
+                                          f"{results[0].not_applicable} · {len(results)} "
+                                          "programme(s) not evaluated further", "dim")))
+    return lines, skipped
+
+
 def summary_lines(decision: Decision) -> list[Line]:
     who = f"{decision.applicant_id} {decision.applicant_name}".strip()
     lines: list[Line] = [
         ((f"applicant {who} · as of {decision.as_of} · assessment year "
           f"{decision.assessment_year}", "heading"),),
     ]
-    for r in decision.results:
+    not_applicable, skipped = _not_applicable_lines(decision)
+    for r in ranked(decision.results):
+        if r.policy_id in skipped:
+            continue
         mark, word, style = OUTCOMES[r.outcome]
         if r.outcome == "does_not_qualify":
-            failing = _failing_leaves(r.proof)
+            failing = _failing_leaves(r.proof, r.document)
             why = f" · fails: {'; '.join(failing[:3])}" + (" …" if len(failing) > 3 else "")
         else:
             why = f" · missing: {', '.join(r.missing)}" if r.missing else ""
         lines.append(((f"{mark} ", style), (f"{r.programme} {r.title}: ", ""),
                       (word, style), (_amount_text(r) + why, "")))
-    return lines
+    return lines + not_applicable
 
 
-def _failing_leaves(node: ProofNode) -> list[str]:
+def _failing_leaves(node: ProofNode, document: str) -> list[str]:
     """The failing conditions that decided a "does not qualify", each with its article."""
     failing = [c for c in node.children if c.verdict == "fails"]
     if node.verdict != "fails" or node.kind in ("not", "any") or not failing:
-        return [f"{node.label} ({node.citation.split(' ')[-1]})"]
-    return [text for child in failing for text in _failing_leaves(child)]
+        article = node.citation.removeprefix(document).strip() or node.citation
+        return [f"{node.label} ({article})"]
+    return [text for child in failing for text in _failing_leaves(child, document)]
 
 
 def explain_lines(decision: Decision) -> list[Line]:
     lines = summary_lines(decision)
-    for r in decision.results:
+    _, skipped = _not_applicable_lines(decision)
+    for r in ranked(decision.results):
+        if r.policy_id in skipped:
+            continue
         lines += [(), ((f"── {r.programme} · {r.title} · {r.document}", "heading"),)]
         mark, word, style = OUTCOMES[r.outcome]
         lines.append((("outcome: ", ""), (word, style), (_amount_text(r), "")))

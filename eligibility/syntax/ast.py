@@ -235,6 +235,7 @@ class Header:
     applicant_kind: str | None
     applicant_citation: Citation | None
     cite_as: str | None
+    jurisdiction: Leaf | None
     span: Span
 
 

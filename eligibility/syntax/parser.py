@@ -116,7 +116,8 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
         return ast.Header(
             str(name), _unquote(title), fields.get("document"), fields.get("issuer"),
             fields.get("dated"), *fields.get("in_force", (None, None, None)),
-            *fields.get("applicant", (None, None)), fields.get("cite_as"), self._s(meta),
+            *fields.get("applicant", (None, None)), fields.get("cite_as"),
+            fields.get("jurisdiction"), self._s(meta),
         )  # fmt: skip
 
     def document_number(self, meta: Any, c: list[Token]) -> tuple[str, str]:
@@ -130,6 +131,9 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
 
     def cite_as(self, meta: Any, c: list[Token]) -> tuple[str, str]:
         return "cite_as", _unquote(c[0])
+
+    def jurisdiction(self, meta: Any, c: list[Any]) -> tuple[str, ast.Leaf]:
+        return "jurisdiction", c[0]
 
     def applicant_kind(self, meta: Any, c: list[Any]) -> tuple[str, tuple[Any, ...]]:
         return "applicant", (str(c[0]), c[1] if len(c) > 1 else None)

@@ -18,6 +18,16 @@ from eligibility.commands import main
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "examples"
 EXAMPLES = sorted((ROOT / "examples").glob("*/*.json"))
+POLICY_OF = {"chongqing": "chongqing-2024", "yubei": "yubei-2024", "national": "national-2019",
+             "shanghai": "shanghai-2022", "beijing": "beijing-2022"}
+
+
+def _policy_args(example: Path) -> list[str]:
+    """Each document's examples are explained against that document's policy alone, so one
+    policy's change does not rewrite another's goldens; test_summary_across_policies covers
+    the default of every policy."""
+    name = POLICY_OF.get(example.parent.name)
+    return ["--policy", f"policies/{name}.policy"] if name else []
 EXPECTED_OUTCOMES = {
     "passes-branch-a": ("qualifies", "8000.00"),
     "under-construction": ("does_not_qualify", None),
@@ -49,7 +59,8 @@ def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_explain_text(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = _run(capsys, str(example.relative_to(ROOT)), "--explain")
+    code, out, err = _run(capsys, str(example.relative_to(ROOT)), "--explain",
+                          *_policy_args(example))
     if example.parent.name == "invalid":
         assert code == 2 and out == ""
         _compare(f"{example.parent.name}__{example.stem}.err.txt", err)
@@ -60,7 +71,8 @@ def test_explain_text(example: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_json(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, str(example.relative_to(ROOT)), "--format", "json")
+    code, out, _ = _run(capsys, str(example.relative_to(ROOT)), "--format", "json",
+                        *_policy_args(example))
     document = json.loads(out)
     assert document["schema"] == "eligibility.decision/1"
     if example.parent.name == "invalid":
@@ -74,14 +86,27 @@ def test_json(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize("stem", sorted(EXPECTED_OUTCOMES))
 def test_performance_subsidy_outcome(stem: str, capsys: pytest.CaptureFixture[str]) -> None:
     """The outcomes and amounts issue #2 lists for each Chongqing example."""
-    _, out, _ = _run(capsys, f"examples/chongqing/{stem}.json", "--format", "json")
+    _, out, _ = _run(capsys, f"examples/chongqing/{stem}.json", "--format", "json",
+                     "--policy", "policies/chongqing-2024.policy")
     result = next(r for r in json.loads(out)["results"]
                   if r["programme"] == "cq_operation_performance_subsidy")
     assert (result["outcome"], result["amount"]) == EXPECTED_OUTCOMES[stem]
 
 
+def test_summary_across_policies(capsys: pytest.CaptureFixture[str]) -> None:
+    """No --policy: every policy in policies/; qualifying programmes first, by amount; a
+    document that does not apply takes one line."""
+    code, out, _ = _run(capsys, "examples/chongqing/passes-branch-a.json")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[1].startswith("✓ cq_operation_performance_subsidy")
+    assert any(line.startswith("– ") and "not applicable" in line for line in lines)
+    _compare("summary__all-policies__passes-branch-a.txt", out)
+
+
 def test_under_construction_cites_article_13(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = _run(capsys, "examples/chongqing/under-construction.json", "--format", "json")
+    _, out, _ = _run(capsys, "examples/chongqing/under-construction.json", "--format", "json",
+                     "--policy", "policies/chongqing-2024.policy")
     result = next(r for r in json.loads(out)["results"]
                   if r["programme"] == "cq_operation_performance_subsidy")
     assert "渝知发〔2024〕22号 第十三条" in result["citations"]
@@ -90,12 +115,14 @@ def test_under_construction_cites_article_13(capsys: pytest.CaptureFixture[str])
 
 
 def test_cap_binding_cites_article_10(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = _run(capsys, "examples/chongqing/cap-binds.json", "--explain")
+    _, out, _ = _run(capsys, "examples/chongqing/cap-binds.json", "--explain",
+                     "--policy", "policies/chongqing-2024.policy")
     assert "capped at 500,000.00: 500,000.00 [渝知发〔2024〕22号 第十条]" in out
 
 
 def test_all_branches_fail_lists_every_branch(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = _run(capsys, "examples/chongqing/all-branches-fail.json", "--explain")
+    _, out, _ = _run(capsys, "examples/chongqing/all-branches-fail.json", "--explain",
+                     "--policy", "policies/chongqing-2024.policy")
     assert "促成知识产权交易3笔以上: 2 笔 < 3 笔" in out
     assert "9,999,999.99 元 < 10,000,000.00 元（1000万元）" in out
     assert "促成知识产权许可转让30次以上: 2 次 < 30 次" in out
@@ -103,7 +130,8 @@ def test_all_branches_fail_lists_every_branch(capsys: pytest.CaptureFixture[str]
 
 
 def test_missing_credit_names_the_fact(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = _run(capsys, "examples/chongqing/missing-credit.json", "--format", "json")
+    _, out, _ = _run(capsys, "examples/chongqing/missing-credit.json", "--format", "json",
+                     "--policy", "policies/chongqing-2024.policy")
     result = next(r for r in json.loads(out)["results"]
                   if r["programme"] == "cq_operation_performance_subsidy")
     assert result["missing"] == ["credit_good"] and result["amount"] is None

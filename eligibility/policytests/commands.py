@@ -1,0 +1,118 @@
+"""The bodies of `eligibility test` and `eligibility coverage` (wired in eligibility/commands.py).
+
+A target is a policy file (`policies/chongqing-2024.policy`), its test file
+(`policies/chongqing-2024.tests.yaml`) or a policy's name (`chongqing-2024`, looked up in
+policies/). No target means every `policies/*.tests.yaml`.
+
+Exit codes: 0 every case passes (test) / every rule-cited article is exercised (coverage);
+1 some case fails / some article is flagged; 2 a test file is missing or invalid (every
+problem is listed with its file:line:column, and nothing is run); 3 a policy does not compile.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from eligibility.compiler import POLICY_DIR, CompiledPolicy, load_policy
+from eligibility.policytests import report
+from eligibility.policytests.coverage import coverage
+from eligibility.policytests.load import load_suite
+from eligibility.policytests.model import CaseRun, Suite
+from eligibility.policytests.run import run_case
+from eligibility.policytests.source import Location, Problem
+
+EXIT_PASS, EXIT_FAIL, EXIT_INVALID = 0, 1, 2
+TESTS_SUFFIX = ".tests.yaml"
+
+
+def suite_files(targets: Sequence[str], directory: Path = POLICY_DIR
+                ) -> tuple[list[tuple[Path, Path]], list[Problem]]:
+    """(test file, policy file) for each target, and a problem for each one not found."""
+    if not targets:
+        tests = sorted(directory.glob(f"*{TESTS_SUFFIX}"))
+        return _pairs(tests)
+    tests = []
+    for target in targets:
+        path = Path(target)
+        if target.endswith(TESTS_SUFFIX):
+            tests.append(path)
+        elif target.endswith(".policy"):
+            tests.append(path.with_name(path.name.removesuffix(".policy") + TESTS_SUFFIX))
+        else:
+            tests.append(directory / f"{target}{TESTS_SUFFIX}")
+    return _pairs(tests)
+
+
+def _pairs(tests: list[Path]) -> tuple[list[tuple[Path, Path]], list[Problem]]:
+    pairs, problems = [], []
+    for test in tests:
+        policy = test.with_name(test.name.removesuffix(TESTS_SUFFIX) + ".policy")
+        if not test.is_file():
+            problems.append(Problem(Location(_display(test), 1, 1),
+                                    "no such test file: write one beside the policy "
+                                    "(see docs/policy-tests.md)"))
+        elif not policy.is_file():
+            problems.append(Problem(Location(_display(test), 1, 1),
+                                    f"no policy file {_display(policy)} beside this test file"))
+        else:
+            pairs.append((test, policy))
+    return pairs, problems
+
+
+def _display(path: Path) -> str:
+    return os.path.relpath(path) if path.is_absolute() else str(path)
+
+
+def load_suites(targets: Sequence[str]
+                ) -> tuple[list[tuple[Suite, CompiledPolicy]], list[Problem]]:
+    """Every selected suite with its compiled policy, and every problem in them.
+    A policy that does not compile raises DiagnosticError (exit 3 in the CLI)."""
+    pairs, problems = suite_files(targets)
+    suites = []
+    for tests, policy_file in pairs:
+        compiled = load_policy(policy_file)
+        suite = load_suite(tests, Path(_display(policy_file)), compiled.policy, _display(tests))
+        problems += suite.problems
+        suites.append((suite, compiled))
+    return suites, problems
+
+
+def test_command(targets: Sequence[str], output: str) -> int:
+    suites, problems = load_suites(targets)
+    if problems:
+        return _invalid(problems, output)
+    results = [(suite, [run_case(case, compiled) for case in suite.cases])
+               for suite, compiled in suites]
+    if output == "json":
+        print(json.dumps(report.test_json(results), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(report.test_lines(results)))
+    return EXIT_PASS if all(run.passed for _, runs in results for run in runs) else EXIT_FAIL
+
+
+def coverage_command(targets: Sequence[str], output: str, strict: bool) -> int:
+    suites, problems = load_suites(targets)
+    if problems:
+        return _invalid(problems, output)
+    reports = []
+    for suite, compiled in suites:
+        runs: tuple[CaseRun, ...] = tuple(run_case(case, compiled) for case in suite.cases)
+        reports.append(coverage(suite, compiled.policy, runs, strict))
+    if output == "json":
+        print(json.dumps(report.coverage_json(reports, strict), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(report.coverage_lines(reports, strict)))
+    return EXIT_FAIL if any(r.flagged for r in reports) else EXIT_PASS
+
+
+def _invalid(problems: list[Problem], output: str) -> int:
+    if output == "json":
+        print(json.dumps(report.problems_json(problems), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(report.problem_lines(problems)), file=sys.stderr)
+        print(f"{len(problems)} problem(s) in the test files: no case was run", file=sys.stderr)
+    return EXIT_INVALID

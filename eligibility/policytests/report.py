@@ -1,0 +1,161 @@
+"""Reports of `eligibility test` and `eligibility coverage`: plain text lines and JSON.
+
+Plain text, no colour, nothing that depends on the terminal, so a report can be compared in a
+test or pasted into an issue as it is. Citations of the suite's own document are shown in
+short form (`第十三条`) in the text report; JSON always has them in full.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eligibility.policytests.coverage import Article, Coverage
+from eligibility.policytests.model import CaseRun, Difference, Suite
+from eligibility.policytests.source import Problem
+
+TESTS_SCHEMA = "eligibility.policy-tests/1"
+COVERAGE_SCHEMA = "eligibility.policy-coverage/1"
+_MAX_CASES_SHOWN = 3
+
+
+def summary(runs: list[CaseRun]) -> str:
+    passed = sum(run.passed for run in runs)
+    return f"{passed} passed, {len(runs) - passed} failed"
+
+
+def problem_lines(problems: list[Problem]) -> list[str]:
+    return [f"error: {p}" for p in problems]
+
+
+# ── eligibility test ─────────────────────────────────────────────────────────────────────────
+
+
+def test_lines(suites: list[tuple[Suite, list[CaseRun]]]) -> list[str]:
+    lines: list[str] = []
+    all_runs: list[CaseRun] = []
+    for suite, runs in suites:
+        lines.append(f"{suite.file} · {suite.policy_file} ({suite.document})")
+        for run in runs:
+            lines += case_lines(run, suite.document)
+        lines.append("")
+        all_runs += runs
+    lines.append(summary(all_runs))
+    return lines
+
+
+def case_lines(run: CaseRun, document: str = "") -> list[str]:
+    """PASS or FAIL and the case's name; for a failure, what differs, programme by programme."""
+    if run.passed:
+        return [f"PASS  {run.case.name}"]
+    lines = [f"FAIL  {run.case.name}  ({run.case.where})"]
+    for check in run.checks:
+        if not check.differences:
+            continue
+        lines.append(f"      {check.programme}")
+        lines += [f"        {_difference(d, document)}" for d in check.differences]
+        if check.why:
+            lines.append("        actual result:")
+            lines += [f"          {_short(line, document)}" for line in check.why]
+    return lines
+
+
+def _difference(difference: Difference, document: str) -> str:
+    note = f"  ({difference.note})" if difference.note else ""
+    match difference.aspect:
+        case "citations":
+            text = f"citation absent: {_short(difference.expected, document)}"
+        case "because":
+            text = f"not among the reasons: {_short(difference.expected, document)}"
+        case aspect:
+            text = (f"{aspect + ':':<11} expected {difference.expected}, "
+                    f"got {difference.actual}")
+    return text + note
+
+
+def _short(text: str, document: str) -> str:
+    return text.replace(f"{document} ", "") if document else text
+
+
+def test_json(suites: list[tuple[Suite, list[CaseRun]]]) -> dict[str, Any]:
+    cases = [_case_json(suite, run) for suite, runs in suites for run in runs]
+    passed = sum(case["passed"] for case in cases)
+    return {"schema": TESTS_SCHEMA, "cases": cases, "passed": passed,
+            "failed": len(cases) - passed}
+
+
+def _case_json(suite: Suite, run: CaseRun) -> dict[str, Any]:
+    return {
+        "id": run.case.case_id,
+        "name": run.case.name,
+        "file": suite.file,
+        "line": run.case.where.line,
+        "policy": str(suite.policy_file),
+        "passed": run.passed,
+        "programmes": [
+            {"programme": check.programme, "passed": not check.differences,
+             "differences": [{"aspect": d.aspect, "expected": d.expected, "actual": d.actual,
+                              "note": d.note} for d in check.differences],
+             "actual": list(check.why)}
+            for check in run.checks
+        ],
+    }
+
+
+def problems_json(problems: list[Problem]) -> dict[str, Any]:
+    return {"schema": TESTS_SCHEMA, "errors": [
+        {"file": p.where.file, "line": p.where.line, "column": p.where.column,
+         "message": p.message} for p in problems]}
+
+
+# ── eligibility coverage ─────────────────────────────────────────────────────────────────────
+
+
+def coverage_lines(reports: list[Coverage], strict: bool) -> list[str]:
+    lines: list[str] = []
+    for report in reports:
+        how = "among the reasons for an outcome" if strict else "in a result's citations"
+        lines.append(f"{report.policy_file} · {report.document} · {report.case_count} test "
+                     f"case(s); an article is exercised when cited {how}")
+        for article in report.articles:
+            lines += _article_lines(article, report.document)
+        lines.append("")
+    articles = [a for r in reports for a in r.articles]
+    flagged = [a for r in reports for a in r.flagged]
+    lines.append(f"{len(articles)} article(s): {len(articles) - len(flagged)} exercised by a "
+                 f"test case, {len(flagged)} flagged")
+    return lines
+
+
+def _article_lines(article: Article, document: str) -> list[str]:
+    rules = f"{len(article.rules)} rule" + ("" if len(article.rules) == 1 else "s")
+    cases = article.cases
+    status = {"no rule": "NO RULE: listed in binding_articles, cited by no rule",
+              "no test": "NO TEST"}.get(article.status, f"{len(cases)} case(s)")
+    declared = " · listed in binding_articles" if article.declared and article.rules else ""
+    lines = [f"  {_short(article.citation, document)} · {rules} · {status}{declared}"]
+    for rule in article.rules:
+        lines.append(f"      {rule.kind:<9} {rule.rule_id}  {rule.label}  "
+                     f"({rule.span.file}:{rule.span.line})")
+    if cases:
+        shown = "; ".join(cases[:_MAX_CASES_SHOWN])
+        more = f"; and {len(cases) - _MAX_CASES_SHOWN} more" if len(cases) > _MAX_CASES_SHOWN \
+            else ""
+        lines.append(f"      tested by: {shown}{more}")
+    return lines
+
+
+def coverage_json(reports: list[Coverage], strict: bool) -> dict[str, Any]:
+    return {
+        "schema": COVERAGE_SCHEMA,
+        "exercised_by": "reasons" if strict else "citations",
+        "policies": [{
+            "policy": r.policy_file, "document": r.document, "cases": r.case_count,
+            "articles": [{
+                "citation": a.citation, "status": a.status, "declared": a.declared,
+                "rules": [{"id": x.rule_id, "label": x.label, "kind": x.kind,
+                           "file": x.span.file, "line": x.span.line} for x in a.rules],
+                "cases": list(a.cases),
+            } for a in r.articles],
+        } for r in reports],
+        "flagged": sum(len(r.flagged) for r in reports),
+    }
