@@ -34,6 +34,7 @@ _COMPILER_SOURCES = (
 class CompiledPolicy:
     policy: ir.Policy
     program: Program
+    gate_program: Program
     region_fields: frozenset[str]
     grammar_sha256: str
 
@@ -44,13 +45,13 @@ def grammar_sha256() -> str:
 
 def compile_text(text: str, file: str) -> CompiledPolicy:
     """Parse, resolve and compile; raises DiagnosticError with every problem found."""
-    from eligibility.datalog.from_ir import program_from_ir
+    from eligibility.datalog.from_ir import gate_program_from_ir, program_from_ir
     from eligibility.ir.from_ast import policy_from_ast
     from eligibility.syntax.parser import parse_policy
 
     policy = policy_from_ast(parse_policy(text, file))
-    return CompiledPolicy(policy, program_from_ir(policy), _region_fields(policy),
-                          grammar_sha256())
+    return CompiledPolicy(policy, program_from_ir(policy), gate_program_from_ir(policy),
+                          _region_fields(policy), grammar_sha256())
 
 
 def _region_fields(policy: ir.Policy) -> frozenset[str]:

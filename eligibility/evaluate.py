@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from eligibility import __version__
 from eligibility.compiler import CompiledPolicy
-from eligibility.datalog.engine import engine_version, evaluate
+from eligibility.datalog.engine import Model, engine_version, evaluate
 from eligibility.datalog.facts import ground_facts
-from eligibility.decision.from_model import FactIndex, programme_result
+from eligibility.decision.from_model import FactIndex, not_applicable_result, programme_result
 from eligibility.decision.proof import (
     Decision, InterpretationInForce, PolicyVersion, ProgrammeResult,
 )  # fmt: skip
@@ -35,6 +35,15 @@ def interpretations_in_force(policy: ir.Policy,
     return tuple(out)
 
 
+def _applies(policy: ir.Policy, gates: Model) -> bool:
+    """False when some gate of the document fails for every programme (another jurisdiction,
+    another kind of applicant, not in force): the programmes need no further evaluation."""
+    return not all(
+        any(gates.verdicts.get(node_id) == "fails" for node_id, _ in programme.gates)
+        for programme in policy.programmes
+    ) or not policy.programmes
+
+
 def decide(policies: tuple[CompiledPolicy, ...], applicant: ApplicantFacts) -> Decision:
     facts = FactIndex(applicant)
     results: list[ProgrammeResult] = []
@@ -43,9 +52,14 @@ def decide(policies: tuple[CompiledPolicy, ...], applicant: ApplicantFacts) -> D
         readings = interpretations_in_force(compiled.policy, applicant)
         in_force += readings
         ground = ground_facts(applicant, compiled.region_fields)
-        model = evaluate(compiled.program, ground, applicant.applicant_id)
-        results += [programme_result(compiled.policy, programme, model, facts, readings)
-                    for programme in compiled.policy.programmes]
+        gates = evaluate(compiled.gate_program, ground, applicant.applicant_id)
+        if _applies(compiled.policy, gates):
+            model = evaluate(compiled.program, ground, applicant.applicant_id)
+            results += [programme_result(compiled.policy, programme, model, facts, readings)
+                        for programme in compiled.policy.programmes]
+        else:
+            results += [not_applicable_result(compiled.policy, programme, gates, facts)
+                        for programme in compiled.policy.programmes]
     name = next((f.value for f in applicant.facts if f.field == "name"), "")
     versions = (("eligibility", __version__), ("engine", engine_version()),
                 ("grammar_sha256", policies[0].grammar_sha256 if policies else ""))

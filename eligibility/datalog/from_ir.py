@@ -18,14 +18,22 @@ from eligibility.datalog.program import (
 )  # fmt: skip
 from eligibility.ir import nodes as ir
 from eligibility.ir.quantities import NEGATED
-from eligibility.ir.walk import programme_exprs, walk_conditions, walk_expr
+from eligibility.ir.walk import condition_exprs, programme_exprs, walk_conditions, walk_expr
 
 A, R, V, X, Y, Z = (Var(n) for n in ("A", "R", "V", "X", "Y", "Z"))
 _OPS = {"=": "==", "!=": "!=", ">=": ">=", ">": ">", "<=": "<=", "<": "<"}
 
 
 def pred(prefix: str, ident: str) -> str:
-    return f"{prefix}_{ident.replace('.', '_')}"
+    """One predicate per node, set or expression: a subgoal then meets only its own clauses.
+    (A shared holds(NodeId, A) made every subgoal scan every node's clauses: quadratic.)"""
+    return f"{prefix}_{ident.replace('.', '__')}"
+
+
+def read_out(kind: str, ident: str, key: Term, payload: Term, body: Atom) -> Rule:
+    """result(Kind, Id, Key, Payload): every derived fact the explainer reads, in one relation,
+    so that one query reads them all (pyDatalog's memo tables live for one query)."""
+    return Rule(atom("result", Const(kind), Const(ident), key, payload), (body,))
 
 
 def atom(predicate: str, *args: Term) -> Atom:
@@ -33,28 +41,28 @@ def atom(predicate: str, *args: Term) -> Atom:
 
 
 def holds(node_id: str) -> Atom:
-    return atom("holds", Const(node_id), A)
+    return atom(pred("h", node_id), A)
 
 
 def fails(node_id: str) -> Atom:
-    return atom("fails", Const(node_id), A)
+    return atom(pred("f", node_id), A)
 
 
-def passes(node_id: str) -> Atom:
-    return atom("passes", Const(node_id), R)
+def passes(node_id: str, record: Var = R) -> Atom:
+    return atom(pred("p", node_id), record)
 
 
 def value(expr_id: str, var: Var) -> Atom:
-    return atom("value", Const(expr_id), A, var)
+    return atom(pred("v", expr_id), A, var)
 
 
 def rvalue(expr_id: str, var: Var) -> Atom:
     """The value of a per-record expression for record R."""
-    return atom("rvalue", Const(expr_id), R, var)
+    return atom(pred("rv", expr_id), R, var)
 
 
 def member(set_name: str) -> Atom:
-    return atom("member", Const(set_name), A, R)
+    return atom(pred("in", set_name), A, R)
 
 
 def year_field(path: str) -> str:
@@ -82,6 +90,20 @@ def program_from_ir(policy: ir.Policy) -> Program:
     return Program(policy.policy_id, tuple(_dedupe(clauses)))
 
 
+def gate_program_from_ir(policy: ir.Policy) -> Program:
+    """Only the document's gates (validity period, applicant kind, jurisdiction) of every
+    programme: evaluated first, so a document that does not apply costs a few clauses."""
+    clauses: list[Clause] = []
+    for programme in policy.programmes:
+        gate_ids = {node_id for node_id, _ in programme.gates}
+        for gate in (c for c in programme.condition.children if c.meta.node_id in gate_ids):
+            for cond in walk_conditions(gate):
+                clauses += _applicant_node(cond)
+                for expr in condition_exprs(cond):
+                    clauses += [c for e in walk_expr(expr) for c in _expr(e, programme)]
+    return Program(f"{policy.policy_id}.gates", tuple(_dedupe(clauses)))
+
+
 def _dedupe(clauses: list[Clause]) -> list[Clause]:
     seen: set[Clause] = set()
     return [c for c in clauses if not (c in seen or seen.add(c))]  # type: ignore[func-returns-value]
@@ -93,7 +115,8 @@ def _dedupe(clauses: list[Clause]) -> list[Clause]:
 def _applicant_node(cond: ir.Cond) -> list[Clause]:
     node_id = cond.meta.node_id
     h, f = holds(node_id), fails(node_id)
-    out: list[Clause] = []
+    out: list[Clause] = [read_out("holds", node_id, A, Const(""), h),
+                         read_out("fails", node_id, A, Const(""), f)]
     match cond:
         case ir.AllOf():
             out.append(Rule(h, tuple(holds(c.meta.node_id) for c in cond.children)))
@@ -199,9 +222,11 @@ def _record_set(record_set: ir.RecordSet) -> list[Clause]:
     out: list[Clause] = [
         Rule(member(record_set.name),
              (source, *(passes(f.meta.node_id) for f in record_set.filters))),
+        read_out("member", record_set.name, A, R, member(record_set.name)),
     ]
     for flt in record_set.filters:
-        out.append(Rule(atom("rejected", Const(record_set.name), R, Const(flt.meta.node_id)),
+        out.append(Rule(atom("result", Const("rejected"), Const(record_set.name), R,
+                             Const(flt.meta.node_id)),
                         (source, Negated(passes(flt.meta.node_id)))))
         for cond in walk_conditions(flt):
             out += _record_node(cond)
@@ -240,7 +265,7 @@ def _record_test(cond: ir.Test, p: Atom) -> list[Clause]:
     field = Const(cond.field.path)
     read = atom("rattr", R, field, V)
     if isinstance(cond.test, ir.InCollection):
-        listed = atom("listed", Const(cond.meta.node_id), R)
+        listed = atom(pred("listed", cond.meta.node_id), R)
         other = Var("S")
         body = (atom("record", Var("C"), A, R), read, atom("record", Const(cond.test.collection), A, other),
                 atom("rattr", other, Const(cond.test.field), V))
@@ -249,7 +274,7 @@ def _record_test(cond: ir.Test, p: Atom) -> list[Clause]:
         return [Rule(p, body)]
     if cond.quantifier != "every":
         return [Rule(p, (read, _value_test(cond.test, V, True)))]
-    bad = atom("violates", Const(cond.meta.node_id), R)
+    bad = atom(pred("violates", cond.meta.node_id), R)
     return [Rule(bad, (read, _value_test(cond.test, V, False))),
             Rule(p, (atom("rpresent", R, field), Negated(bad)))]
 
@@ -275,7 +300,7 @@ def _expr(expr: ir.Expr, programme: ir.Programme) -> list[Clause]:
     if isinstance(expr, ir.Const):
         return []  # constants are inlined where they are used
     v = value(expr.expr_id, V)
-    out: list[Clause] = []
+    out: list[Clause] = [read_out("value", expr.expr_id, A, V, v)]
     match expr:
         case ir.FieldValue():
             out.append(Rule(v, (atom("attr", A, Const(expr.field.path), V),)))
@@ -309,7 +334,7 @@ def _aggregate(expr_id: str, body: tuple[BodyLiteral, ...], kind: str,
                for_each: Var) -> list[Clause]:
     """count (of distinct `for_each`) or sum (of V over distinct `for_each`) per applicant,
     with the explicit 0 when nothing matches (pyDatalog trap 10)."""
-    relation, nonempty = pred("agg", expr_id), atom("nonempty", Const(expr_id), A)
+    relation, nonempty = pred("agg", expr_id), atom(pred("nonempty", expr_id), A)
     zero = Const(0 if kind == "count" else Decimal("0"))
     result = Var("N")
     return [
@@ -325,9 +350,14 @@ def _record_expr(expr: ir.Expr, domain: Atom) -> list[Clause]:
     the set the Σ runs over); an unstated amount is 0."""
     any_record = domain
     v = rvalue(expr.expr_id, Z)
+    if isinstance(expr, ir.Const):
+        return []
+    return [read_out("rvalue", expr.expr_id, R, V, rvalue(expr.expr_id, V)),
+            *_record_expr_rules(expr, domain, any_record, v)]
+
+
+def _record_expr_rules(expr: ir.Expr, domain: Atom, any_record: Atom, v: Atom) -> list[Clause]:
     match expr:
-        case ir.Const():
-            return []
         case ir.FieldValue():
             field = Const(expr.field.path)
             return [Rule(rvalue(expr.expr_id, V), (domain, atom("rattr", R, field, V))),
@@ -339,8 +369,8 @@ def _record_expr(expr: ir.Expr, domain: Atom) -> list[Clause]:
         case ir.ItemCount():
             items = atom("subrecord", R, Const(expr.sub), Var("S"))
             body: tuple[BodyLiteral, ...] = (domain, items) if expr.where is None else (
-                domain, items, atom("passes", Const(expr.where.meta.node_id), Var("S")))
-            relation, nonempty = pred("agg", expr.expr_id), atom("nonempty", Const(expr.expr_id), R)
+                domain, items, passes(expr.where.meta.node_id, Var("S")))
+            relation, nonempty = pred("agg", expr.expr_id), atom(pred("nonempty", expr.expr_id), R)
             out: list[Clause] = [
                 Aggregate(relation, "count", (R,), Var("S"), Var("S"), body),
                 Rule(nonempty, body),
@@ -402,6 +432,7 @@ def _amount(amount: ir.Amount) -> list[Clause]:
     for cap in amount.caps:
         limit, bind = _operand(cap.limit, Y)
         out += [
+            read_out("value", cap.cap_id, A, V, value(cap.cap_id, V)),
             Rule(value(cap.cap_id, V), (value(previous, V), *bind, _compare(V, "<=", limit))),
             Rule(value(cap.cap_id, Z), (value(previous, V), *bind, _compare(V, ">", limit),
                                         Assign(Z, "+", limit, Const(0)))),

@@ -9,10 +9,12 @@ Extensional predicates (facts, see `datalog.facts`):
   record(Collection, A, R) · rattr(R, Field, Value) · rpresent(R, Field) · within(Region, Ancestor)
   subrecord(R, Name, S): S is one of R's sub-records, e.g. one element of a contract's `items`
   chosen(A, Switch, Value): a named interpretation the applicant file sets (else the default)
-Derived predicates read back after evaluation, one query each:
-  holds(NodeId, A) · fails(NodeId, A) · value(ExprId, A, Value)
-  member(SetName, A, R) · rejected(SetName, R, FilterNodeId) · rvalue(ExprId, R, Value)
-(and, used inside rules only: passes(NodeId, R), violates(NodeId, R), nonempty(ExprId, A)).
+Derived: one predicate per condition node, record set and expression (h_<node>(A) holds,
+f_<node>(A) fails, p_<node>(R) passes, in_<set>(A, R), v_<expr>(A, V), rv_<expr>(R, V), …),
+and the read-out relation the explainer queries once:
+  result("holds"|"fails", NodeId, A, "") · result("value", ExprId, A, Value)
+  result("member", SetName, A, R) · result("rejected", SetName, R, FilterNodeId)
+  result("rvalue", ExprId, R, Value)
 """
 
 from __future__ import annotations
@@ -29,9 +31,7 @@ EDB_PREDICATES: tuple[tuple[str, int], ...] = (
     ("record", 3), ("rattr", 3), ("rpresent", 2), ("within", 2), ("subrecord", 3),
     ("chosen", 3),
 )  # fmt: skip
-RESULTS: tuple[tuple[str, int], ...] = (
-    ("holds", 2), ("fails", 2), ("value", 3), ("member", 3), ("rejected", 3), ("rvalue", 3),
-)  # fmt: skip
+RESULTS: tuple[tuple[str, int], ...] = (("result", 4),)
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,6 +67,24 @@ def programme_result(policy: ir.Policy, programme: ir.Programme, model: Model,
     )  # fmt: skip
 
 
+def not_applicable_result(policy: ir.Policy, programme: ir.Programme, gates: Model,
+                          facts: FactIndex) -> ProgrammeResult:
+    """A programme of a document that does not apply: its proof is the gates alone, read
+    from the gate program's model; the root fails because a gate fails."""
+    explainer = _Explainer(policy, gates, facts, {})
+    gate_ids = {node_id for node_id, _ in programme.gates}
+    children = tuple(explainer.node(c) for c in programme.condition.children
+                     if c.meta.node_id in gate_ids)
+    meta = programme.condition.meta
+    proof = ProofNode(meta.node_id, "all", meta.label, meta.citation, "fails", "", (), (),
+                      children)
+    return ProgrammeResult(
+        policy.policy_id, policy.document_number, programme.programme_id, programme.title,
+        "does_not_qualify", None, None, (), tuple(dict.fromkeys(_citations(proof))), proof,
+        None, _not_applicable(programme, proof),
+    )  # fmt: skip
+
+
 def _not_applicable(programme: ir.Programme, proof: ProofNode) -> str | None:
     """Why the document does not apply to this applicant at all (not in force on the
     application date, another kind of applicant, another jurisdiction), from its failing
