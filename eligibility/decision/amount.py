@@ -31,8 +31,11 @@ def amount_proof(programme: ir.Programme, model: Model) -> AmountProof:
         capped, limit = model.values.get(cap.cap_id), _limit(cap, model)
         if running is not None and capped is not None and limit is not None:
             verb = "capped at" if capped < running else "within the cap of"
+            shown = format_money(limit)
+            if not isinstance(cap.limit, ir.Const):
+                shown = f"{_show(cap.limit, model, 0)} = {shown}"
             lines.append(AmountLine(cap.label, cap.citation,
-                                    f"{verb} {format_money(limit)}: {format_money(capped)}"))
+                                    f"{verb} {shown}: {format_money(capped)}"))
         running = capped
     if running is None:
         limits = [cap.limit.value for cap in amount.caps if isinstance(cap.limit, ir.Const)]

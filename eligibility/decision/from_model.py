@@ -60,6 +60,8 @@ def programme_result(policy: ir.Policy, programme: ir.Programme, model: Model,
     if money and outcome == "qualifies":
         citations += [line.citation for line in money.lines if line.citation]
     max_amount = money.max_amount if money and outcome != "does_not_qualify" else None
+    if money and outcome == "undetermined" and money.amount is not None:
+        max_amount = money.amount  # what it would receive once the missing facts hold
     return ProgrammeResult(
         policy.policy_id, policy.document_number, programme.programme_id, programme.title,
         outcome, amount, max_amount, tuple(missing), tuple(dict.fromkeys(citations)),
@@ -219,6 +221,8 @@ class _Explainer:
                 fields += [e.field.path for e in (node.left, node.right) if isinstance(e, ir.FieldValue | ir.YearOf)]
             elif isinstance(node, ir.Attested):
                 fields.append(f"reviewer_attestations.{node.criterion}")
+            elif isinstance(node, ir.Stated):
+                fields.append(node.field.path)
         shown = []
         for field in dict.fromkeys(fields):
             values = self.facts.record_values(key, field)

@@ -3,7 +3,7 @@ and the legal comparison words → operators (rule inventory §0.1, A-01)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from eligibility.ir.nodes import Dim
 
@@ -38,5 +38,6 @@ def quantity_value(number: str, unit: str) -> tuple[Decimal | int, Dim] | str:
 
 
 def format_money(value: Decimal) -> str:
-    """Yuan with thousands separators and two decimals, as explanations show money."""
-    return f"{value:,.2f}"
+    """Yuan with thousands separators and two decimals, as explanations show money. Rounded
+    half up like the award itself (R3): format() alone would round half to even."""
+    return f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
