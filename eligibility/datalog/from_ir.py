@@ -195,6 +195,9 @@ def _value_test(test: ir.ValueTest, value: Var, positive: bool) -> BodyLiteral:
             return Comparison(value, "==", Const(test.expected if positive else not test.expected))
         case ir.InCollection():
             raise AssertionError("`in <collection>.<field>` is only allowed in record filters")
+        case ir.ComparesWith():
+            op = _OPS[test.op if positive else NEGATED[test.op]]
+            return Comparison(value, op, Const(test.value))  # type: ignore[arg-type]
 
 
 def _applicant_test(cond: ir.Test, h: Atom, f: Atom) -> list[Clause]:
@@ -428,6 +431,11 @@ def _arith(expr: ir.Arith) -> list[Clause]:
 def _amount(amount: ir.Amount) -> list[Clause]:
     """Caps in order (R2): each takes the smaller of the running amount and its limit."""
     out: list[Clause] = []
+    for step in amount.steps:  # a fixed sum (一次性给予30万元) is a constant, inlined elsewhere
+        if isinstance(step.expr, ir.Const):
+            fixed = value(step.expr.expr_id, V)
+            out += [Rule(value(step.expr.expr_id, Const(step.expr.value)), (atom("applicant", A),)),
+                    read_out("value", step.expr.expr_id, A, V, fixed)]
     previous = amount.steps[-1].expr.expr_id
     for cap in amount.caps:
         limit, bind = _operand(cap.limit, Y)

@@ -37,6 +37,11 @@ def amount_proof(programme: ir.Programme, model: Model) -> AmountProof:
             lines.append(AmountLine(cap.label, cap.citation,
                                     f"{verb} {shown}: {format_money(capped)}"))
         running = capped
+    if amount.pool is not None:
+        pool = amount.pool
+        lines.append(AmountLine(pool.label, pool.citation,
+                                f"pool of {format_money(pool.limit)} for all applicants: "
+                                "applied in a funding round, pro-rated when exceeded (R4)"))
     if running is None:
         limits = [cap.limit.value for cap in amount.caps if isinstance(cap.limit, ir.Const)]
         missing = tuple(_missing(amount.steps[-1].expr))

@@ -241,7 +241,12 @@ def _required(cond: ir.Test) -> str:
         case ir.WithinRegion():
             return f"required: {quantifier}within {cond.test.region}"
         case ir.IsBool():
-            return f"required: {show_value(cond.test.expected)}"
+            return f"required: {quantifier}{show_value(cond.test.expected)}"
+        case ir.ComparesWith():
+            return f"required: {quantifier}{SYMBOLS[cond.test.op]} {cond.test.text}"
+        case ir.InCollection():
+            word = "not among" if cond.test.negated else "among"
+            return f"required: {word} {cond.test.collection}.{cond.test.field}"
 
 
 def _describe(expr: ir.Expr) -> str:

@@ -141,6 +141,9 @@ class _Reference:
                 if value is not None and not isinstance(expr, ir.Const):
                     values[expr.expr_id] = value
             if programme.amount:
+                for step in programme.amount.steps:
+                    if isinstance(step.expr, ir.Const):  # a fixed sum has a value of its own
+                        values[step.expr.expr_id] = step.expr.value
                 running = values.get(programme.amount.steps[-1].expr.expr_id)
                 for cap in programme.amount.caps:
                     limit = self._value(cap.limit, programme)
@@ -265,6 +268,8 @@ def _test(test: ir.ValueTest, value: Any) -> bool:
             return test.region in region_ancestors(str(value))
         case ir.IsBool():
             return value is test.expected
+        case ir.ComparesWith():
+            return _OPS[test.op](value, test.value)
     raise AssertionError(test)
 
 

@@ -267,8 +267,10 @@ class _Resolver:
                                ir.WithinRegion(cond.region))
             case ast.IsBool():
                 fref = self._field(cond.subject, scope, {"bool"})
-                return ir.Test(meta, fref, self._quantifier("one", fref, cond),
+                return ir.Test(meta, fref, self._quantifier(cond.quantifier, fref, cond),
                                ir.IsBool(cond.expected))
+            case ast.QuantifiedCompare():
+                return self._quantified_compare(cond, scope, meta)
             case ast.Attested():
                 return ir.Attested(meta, cond.criterion,
                                    "record" if scope.collection else "applicant")
@@ -299,6 +301,23 @@ class _Resolver:
         target = self._field(values.field, other, {"string", "enum"})
         return ir.Test(meta, fref, "one",
                        ir.InCollection(values.collection, target.path, cond.negated))
+
+    def _quantified_compare(self, cond: ast.QuantifiedCompare, scope: _Scope,
+                            meta: ir.Meta) -> ir.Cond:
+        fref = self._field(cond.subject, scope, {"int", "year", "money", "date"})
+        right = self._expr(cond.right, scope)
+        if not isinstance(right, ir.Const):
+            self._error("E0207", f"`{cond.quantifier}` compares each value with a constant",
+                        cond.span, "not a constant", help="e.g. `some …_years >= 2016`")
+            return ir.Test(meta, fref, "some", ir.OneOf((), False, ""))
+        dim = _KIND_DIMS.get(fref.kind, ir.Dim.YEAR if fref.kind == "year" else ir.Dim.NUMBER)
+        if fref.kind and not _compatible(dim, right.dim) and not (
+                fref.kind == "year" and right.dim in (ir.Dim.NUMBER, ir.Dim.YEAR)):
+            self._error("E0207", f"cannot compare {fref.kind} values with {right.dim}",
+                        cond.span, "different units")
+        op = COMPARISON_WORDS[cond.word]
+        test = ir.ComparesWith(op, right.value, right.text, cond.word)  # type: ignore[arg-type]
+        return ir.Test(meta, fref, self._quantifier(cond.quantifier, fref, cond), test)
 
     def _quantifier(self, quantifier: str, fref: ir.FieldRef,
                     cond: ast.Condition) -> Literal["one", "some", "every"]:
@@ -468,6 +487,10 @@ class _Resolver:
         if name == "approved_amount" and scope.programme and scope.steps is not None:
             return ir.ApprovedAmount(self._expr_id(), scope.programme)
         fref = self._field(expr.path, scope, set())
+        if fref.many:
+            self._error("E0205", f"`{name}` is a list: compare its values with `some` or `every`",
+                        expr.span, "a list of values",
+                        help=f"e.g. `some {name} >= …` in a condition")
         dim = _KIND_DIMS.get(fref.kind)
         if fref.kind and dim is None:
             self._error("E0202", f"`{name}` is a {fref.kind} field, not a number", expr.span,

@@ -225,6 +225,16 @@ class IsBool:
 
 
 @dataclass(frozen=True, slots=True)
+class ComparesWith:
+    """The value stands in relation `op` to a constant (used with some/every on list fields)."""
+
+    op: Literal[">=", ">", "<=", "<", "=", "!="]
+    value: Scalar
+    text: str
+    word: str
+
+
+@dataclass(frozen=True, slots=True)
 class InCollection:
     """The value is among the values of `field` over the applicant's `collection` records."""
 
@@ -233,7 +243,7 @@ class InCollection:
     negated: bool
 
 
-ValueTest = OneOf | WithinRegion | IsBool | InCollection
+ValueTest = OneOf | WithinRegion | IsBool | InCollection | ComparesWith
 
 
 @dataclass(frozen=True, slots=True)

@@ -160,8 +160,21 @@ class Within:
 
 @dataclass(frozen=True, slots=True)
 class IsBool:
+    quantifier: Literal["one", "some", "every"]
     subject: Path
     expected: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class QuantifiedCompare:
+    """`some central_service_fund_ip_operation_support_years >= 2016`: a list field's values
+    against one constant."""
+
+    quantifier: Literal["some", "every"]
+    subject: Path
+    word: str
+    right: Expr
     span: Span
 
 
@@ -196,7 +209,7 @@ class InterpretationIs:
 
 
 Condition = (Compare | InSet | Within | IsBool | Attested | Selected | Exists | Stated
-             | InterpretationIs)
+             | InterpretationIs | QuantifiedCompare)
 
 
 @dataclass(frozen=True, slots=True)

@@ -239,7 +239,11 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
         return ast.Within(q, subject, str(region), self._s(meta))  # type: ignore[arg-type]
 
     def is_bool(self, meta: Any, c: list[Any]) -> ast.IsBool:
-        return ast.IsBool(c[0], c[1], self._s(meta))
+        q, (subject, expected) = self._quantified(c)
+        return ast.IsBool(q, subject, expected, self._s(meta))  # type: ignore[arg-type]
+
+    def quantified_compare(self, meta: Any, c: list[Any]) -> ast.QuantifiedCompare:
+        return ast.QuantifiedCompare(c[0], c[1], c[2], c[3], self._s(meta))
 
     def bool(self, meta: Any, c: list[Token]) -> bool:
         return str(c[0]) == "true"
