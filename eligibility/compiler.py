@@ -55,7 +55,7 @@ def compile_text(text: str, file: str) -> CompiledPolicy:
 
 
 def _region_fields(policy: ir.Policy) -> frozenset[str]:
-    roots = [p.condition for p in policy.programmes]
+    roots: list[ir.Cond] = [p.condition for p in policy.programmes]
     roots += [f for s in policy.record_sets for f in s.filters]
     return frozenset(
         node.field.path for root in roots for node in walk_conditions(root)

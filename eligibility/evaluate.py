@@ -8,7 +8,10 @@ from eligibility.datalog.engine import Model, engine_version, evaluate
 from eligibility.datalog.facts import ground_facts
 from eligibility.decision.from_model import FactIndex, not_applicable_result, programme_result
 from eligibility.decision.proof import (
-    Decision, InterpretationInForce, PolicyVersion, ProgrammeResult,
+    Decision,
+    InterpretationInForce,
+    PolicyVersion,
+    ProgrammeResult,
 )  # fmt: skip
 from eligibility.facts.model import ApplicantFacts
 from eligibility.ir import nodes as ir

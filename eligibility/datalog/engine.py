@@ -17,14 +17,24 @@ from pathlib import Path
 from typing import Any
 
 import pyDatalog as _package
-from pyDatalog import Logic, pyDatalog, pyEngine
+from pyDatalog import Logic, pyEngine
 from pyDatalog.pyParser import Term
 
 from eligibility.datalog.program import (
-    EDB_PREDICATES, RESULTS, Aggregate, Assign, Atom, BodyLiteral, Comparison, Const, GroundFact,
-    Negated, Program, Rule, Var,
+    EDB_PREDICATES,
+    RESULTS,
+    Aggregate,
+    Assign,
+    Atom,
+    BodyLiteral,
+    Comparison,
+    Const,
+    GroundFact,
+    Negated,
+    Program,
+    Rule,
+    Var,
 )  # fmt: skip
-
 
 
 def engine_version() -> str:
@@ -185,9 +195,11 @@ def _add(clause: Rule | Aggregate) -> None:
         aggregate = Term("len_")(Term(clause.for_each.name))
     else:
         aggregate = Term("sum_")(Term(clause.value.name), for_each=Term(clause.for_each.name))
-    (function[keys if len(keys) > 1 else keys[0]] == aggregate) <= _body(clause.body)
+    key = keys if len(keys) > 1 else keys[0]
+    # pyDatalog's clause syntax: `head <= body` adds a clause (it is not a comparison).
+    (function[key] == aggregate) <= _body(clause.body)  # noqa: B015
     result = Term("Agg_result")
-    Term(clause.relation)(*keys, result) <= (function[keys if len(keys) > 1 else keys[0]] == result)
+    Term(clause.relation)(*keys, result) <= (function[key] == result)  # noqa: B015
 
 
 def _query(name: str, arity: int) -> list[tuple[Any, ...]]:

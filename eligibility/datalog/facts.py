@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from eligibility.datalog.from_ir import year_field
-from eligibility.datalog.program import GroundFact
+from eligibility.datalog.program import GroundFact, Value
 from eligibility.facts.model import ApplicantFacts, Fact, Record
 
 
@@ -58,13 +58,13 @@ def ground_facts(applicant: ApplicantFacts, region_fields: frozenset[str]) -> tu
 _SUB = re.compile(r"\.([a-z_]+)\[(\d+)\]\.")
 
 
-def sub_records(record: Record) -> dict[tuple[str, int], list[tuple[str, object]]]:
+def sub_records(record: Record) -> dict[tuple[str, int], list[tuple[str, Value]]]:
     """A record's lists of objects (a contract's `items`), each element as its own facts.
 
     The reader flattens them into list fields ("items.ip_type"); the JSON path of each value
     ("….items[1].ip_type") still says which element it belongs to, which per-item counting
     (件: one patent within one contract, A-14) needs."""
-    found: dict[tuple[str, int], list[tuple[str, object]]] = {}
+    found: dict[tuple[str, int], list[tuple[str, Value]]] = {}
     for fact in record.facts:
         match = _SUB.search(fact.path[len(record.path):])
         if match and fact.field.startswith(match.group(1) + "."):
@@ -73,7 +73,7 @@ def sub_records(record: Record) -> dict[tuple[str, int], list[tuple[str, object]
     return found
 
 
-def _with_year(fact: Fact) -> Iterator[tuple[str, object]]:
+def _with_year(fact: Fact) -> Iterator[tuple[str, Value]]:
     yield fact.field, fact.value
     if isinstance(fact.value, datetime.date):
         yield year_field(fact.field), fact.value.year

@@ -13,8 +13,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 from eligibility.datalog.program import (
-    Aggregate, Assign, Atom, BodyLiteral, Clause, Comparison, Const, Negated, Program, Rule,
-    Term, Var,
+    Aggregate,
+    Assign,
+    Atom,
+    BodyLiteral,
+    Clause,
+    Comparison,
+    Const,
+    Negated,
+    Program,
+    Rule,
+    Term,
+    Var,
 )  # fmt: skip
 from eligibility.ir import nodes as ir
 from eligibility.ir.quantities import NEGATED
@@ -52,11 +62,11 @@ def passes(node_id: str, record: Var = R) -> Atom:
     return atom(pred("p", node_id), record)
 
 
-def value(expr_id: str, var: Var) -> Atom:
+def value(expr_id: str, var: Term) -> Atom:
     return atom(pred("v", expr_id), A, var)
 
 
-def rvalue(expr_id: str, var: Var) -> Atom:
+def rvalue(expr_id: str, var: Term) -> Atom:
     """The value of a per-record expression for record R."""
     return atom(pred("rv", expr_id), R, var)
 
@@ -338,7 +348,7 @@ def _aggregate(expr_id: str, body: tuple[BodyLiteral, ...], kind: str,
     """count (of distinct `for_each`) or sum (of V over distinct `for_each`) per applicant,
     with the explicit 0 when nothing matches (pyDatalog trap 10)."""
     relation, nonempty = pred("agg", expr_id), atom(pred("nonempty", expr_id), A)
-    zero = Const(0 if kind == "count" else Decimal("0"))
+    zero = Const(0 if kind == "count" else Decimal(0))
     result = Var("N")
     return [
         Aggregate(relation, kind, (A,), for_each if kind == "count" else V, for_each, body),  # type: ignore[arg-type]

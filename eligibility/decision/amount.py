@@ -43,7 +43,8 @@ def amount_proof(programme: ir.Programme, model: Model) -> AmountProof:
                                 f"pool of {format_money(pool.limit)} for all applicants: "
                                 "applied in a funding round, pro-rated when exceeded (R4)"))
     if running is None:
-        limits = [cap.limit.value for cap in amount.caps if isinstance(cap.limit, ir.Const)]
+        limits = [Decimal(cap.limit.value) for cap in amount.caps  # type: ignore[arg-type]
+                  if isinstance(cap.limit, ir.Const)]
         missing = tuple(_missing(amount.steps[-1].expr))
         return AmountProof(tuple(lines), None, min(limits) if limits else None, missing)
     rounded = Decimal(running).quantize(FEN, rounding=ROUND_HALF_UP)

@@ -14,7 +14,12 @@ from eligibility.datalog.facts import record_key
 from eligibility.decision.amount import amount_proof
 from eligibility.decision.display import SYMBOLS, show_const, show_value, show_values
 from eligibility.decision.proof import (
-    InterpretationInForce, Outcome, ProgrammeResult, ProofNode, Reason, RecordNote,
+    InterpretationInForce,
+    Outcome,
+    ProgrammeResult,
+    ProofNode,
+    Reason,
+    RecordNote,
 )  # fmt: skip
 from eligibility.facts.model import ApplicantFacts, Record
 from eligibility.ir import nodes as ir

@@ -273,8 +273,11 @@ def _test(test: ir.ValueTest, value: Any) -> bool:
     raise AssertionError(test)
 
 
+_ARITH: dict[str, Any] = {"+": operator.add, "-": operator.sub, "×": operator.mul,
+                          "min": min, "max": max}
+
+
 def _arith(op: str, left: Any, right: Any) -> Any:
     if left is None or right is None:
         return None
-    return {"+": operator.add, "-": operator.sub, "×": operator.mul, "min": min,
-            "max": max}[op](left, right)
+    return _ARITH[op](left, right)

@@ -62,7 +62,7 @@ class Walk:
 class _Sink:
     """What the reader gathered for one entity (the applicant, or one record)."""
 
-    __slots__ = ("walk", "facts", "present", "records")
+    __slots__ = ("facts", "present", "records", "walk")
 
     def __init__(self, walk: Walk) -> None:
         self.walk = walk

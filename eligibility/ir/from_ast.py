@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime
 import difflib
 import hashlib
-from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Literal
 
 from eligibility.diagnostics import Diagnostic, DiagnosticError
@@ -86,7 +86,7 @@ class _Resolver:
         programmes: list[ir.Programme] = []
         seen: dict[str, ast.Span] = {}
         for definition in self.tree.definitions:
-            name = getattr(definition, "name", None) or getattr(definition, "programme_id", "")
+            name = str(getattr(definition, "name", None) or getattr(definition, "programme_id", ""))
             if name in seen:
                 self._error("E0303", f"`{name}` is defined twice", definition.span,
                             "second definition", notes=(f"first defined at line {seen[name].line}",))
@@ -256,7 +256,7 @@ class _Resolver:
                     self._error("E0203", f"`{cond.value}` is not a value of `{cond.name}`",
                                 cond.span, "unknown value", notes=("values: " + ", ".join(known.values),))
                 return ir.InterpretationIs(meta, cond.name, cond.value)
-            case ast.InSet():
+            case ast.InSet() if not isinstance(cond.values, ast.CollectionValues):
                 fref = self._field(cond.subject, scope, {"enum", "string", "region"})
                 values, set_label = self._value_set(cond.values, fref, scope.collection)
                 test: ir.ValueTest = ir.OneOf(values, cond.negated, set_label)
@@ -284,6 +284,7 @@ class _Resolver:
                 return ir.Exists(meta, cond.record_set)
             case ast.Stated():
                 return ir.Stated(meta, self._field(cond.subject, scope, set()))
+        raise AssertionError(cond)
 
     def _in_collection(self, cond: ast.InSet, values: ast.CollectionValues, scope: _Scope,
                        meta: ir.Meta) -> ir.Cond:
@@ -366,8 +367,8 @@ class _Resolver:
                 return ir.FieldRef(path.dotted, "record", kind, spec.label, spec.unit, False)
         spec = self._spec(path.dotted, where, scope.collection)
         if spec is None:
-            known = (vocab.collection(scope.collection).fields if scope.collection
-                     and vocab.collection(scope.collection) else ())
+            collection = vocab.collection(scope.collection) if scope.collection else None
+            known = collection.fields if collection else ()
             names = [f.name for f in known] if scope.collection else list(vocab.applicant_field_names())
             owner = f"a field of `{scope.collection}` records" if scope.collection else "a field of the applicant"
             self._error("E0204", f"unknown {'record' if scope.collection else 'applicant'} field "
@@ -427,10 +428,10 @@ class _Resolver:
             case ast.SumOf():
                 record_set = self._known_set(expr.record_set, expr.span, scope)
                 inner = _Scope(owner=scope.owner, collection=record_set.collection if record_set else None)
-                value = self._expr(expr.expr, inner)
-                if value.dim not in (ir.Dim.MONEY, ir.Dim.COUNT, ir.Dim.NUMBER):
-                    self._error("E0207", f"cannot sum {value.dim}", expr.span, "not an amount")
-                return ir.SumOf(self._expr_id(), expr.record_set, value, value.dim)
+                each = self._expr(expr.expr, inner)
+                if each.dim not in (ir.Dim.MONEY, ir.Dim.COUNT, ir.Dim.NUMBER):
+                    self._error("E0207", f"cannot sum {each.dim}", expr.span, "not an amount")
+                return ir.SumOf(self._expr_id(), expr.record_set, each, each.dim)
             case ast.IfThen():
                 return self._if_then(expr, scope)
             case ast.Sum():
@@ -461,7 +462,8 @@ class _Resolver:
     @staticmethod
     def _is_sub(collection: str, name: str) -> bool:
         spec = vocab.collection(collection)
-        return bool(spec) and any(f.name.startswith(name + ".") and f.many for f in spec.fields)
+        return spec is not None and any(f.name.startswith(name + ".") and f.many
+                                        for f in spec.fields)
 
     def _if_then(self, expr: ast.IfThen, scope: _Scope) -> ir.Expr:
         if not scope.collection:

@@ -51,17 +51,17 @@ def _not_applicable_lines(decision: Decision) -> tuple[list[Line], set[str]]:
         results = [r for r in decision.results if r.policy_id == policy.policy_id]
         if results and all(r.not_applicable for r in results):
             skipped.add(policy.policy_id)
-            lines.append((("– ", "dim"), (f"{policy.document}: not applicable: "
+            lines.append((("– ", "dim"), ((f"{policy.document}: not applicable: "
                                           f"{results[0].not_applicable} · {len(results)} "
-                                          "programme(s) not evaluated further", "dim")))
+                                          "programme(s) not evaluated further"), "dim")))
     return lines, skipped
 
 
 def summary_lines(decision: Decision) -> list[Line]:
     who = f"{decision.applicant_id} {decision.applicant_name}".strip()
     lines: list[Line] = [
-        ((f"applicant {who} · as of {decision.as_of} · assessment year "
-          f"{decision.assessment_year}", "heading"),),
+        (((f"applicant {who} · as of {decision.as_of} · assessment year "
+          f"{decision.assessment_year}"), "heading"),),
     ]
     not_applicable, skipped = _not_applicable_lines(decision)
     for r in ranked(decision.results):
@@ -94,7 +94,7 @@ def explain_lines(decision: Decision) -> list[Line]:
         if r.policy_id in skipped:
             continue
         lines += [(), ((f"── {r.programme} · {r.title} · {r.document}", "heading"),)]
-        mark, word, style = OUTCOMES[r.outcome]
+        _, word, style = OUTCOMES[r.outcome]
         lines.append((("outcome: ", ""), (word, style), (_amount_text(r), "")))
         if r.missing:
             lines.append(((f"missing facts: {', '.join(r.missing)}", "undetermined"),))
@@ -137,8 +137,8 @@ def _record_text(note: RecordNote) -> str:
 
 
 def error_lines(errors: tuple[InputError, ...], source: str) -> list[Line]:
-    lines: list[Line] = [((f"error: {source} is not a valid applicant file "
-                           f"({len(errors)} problem(s)); nothing was evaluated", "fails"),)]
+    lines: list[Line] = [(((f"error: {source} is not a valid applicant file "
+                           f"({len(errors)} problem(s)); nothing was evaluated"), "fails"),)]
     lines += [((f"  {e.code} ", "fails"), (f"{e.path}: ", "heading"), (e.message, ""))
               for e in errors]
     return lines

@@ -58,7 +58,7 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnost
         found = f"`{error.token}`" if error.token.type != "$END" else "end of file"
         expected = set(error.accepts or error.expected)
     elif isinstance(error, UnexpectedCharacters):
-        found = f"character `{text[error.pos_in_stream]}`"
+        found = f"character `{text[error.pos_in_stream or 0]}`"
         expected = set(error.allowed or ())
     elif isinstance(error, UnexpectedEOF):
         found, expected = "end of file", set(error.expected)
@@ -118,7 +118,7 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
             fields.get("dated"), *fields.get("in_force", (None, None, None)),
             *fields.get("applicant", (None, None)), fields.get("cite_as"),
             fields.get("jurisdiction"), self._s(meta),
-        )  # fmt: skip
+        )  # type: ignore[call-arg]  # fmt: skip
 
     def document_number(self, meta: Any, c: list[Token]) -> tuple[str, str]:
         return "document", _unquote(c[0])
