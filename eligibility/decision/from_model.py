@@ -162,11 +162,9 @@ class _Explainer:
             case ir.Exists():
                 members = self.model.members.get(cond.record_set, ())
                 record_set = self.policy.record_set(cond.record_set)
-                lineage = set_lineage(self.policy, cond.record_set)
-                names = "; ".join(
-                    f"{self.facts.records[k].record_id} ("
-                    + "; ".join(self._record_actual(f, k) for s in lineage for f in s.filters) + ")"
-                    for k in members) or "none"
+                filters = [f for s in set_lineage(self.policy, cond.record_set) for f in s.filters]
+                names = "; ".join(f"{self.facts.records[k].record_id} ("
+                                  f"{self._record_actual(filters, k)})" for k in members) or "none"
                 return f"{record_set.label}: {names}", (), self._record_notes(cond.record_set)
         return "", (), ()
 
@@ -214,12 +212,13 @@ class _Explainer:
             if failed:
                 by_id = {f.meta.node_id: f for f in record_set.filters}
                 return tuple(Reason(by_id[f].meta.label, by_id[f].meta.citation,
-                                    self._record_actual(by_id[f], key)) for f in failed)
+                                    self._record_actual([by_id[f]], key)) for f in failed)
         return ()
 
-    def _record_actual(self, cond: ir.Cond, key: str) -> str:
+    def _record_actual(self, conds: list[ir.Cond], key: str) -> str:
+        """The record's values of every field the conditions read, each once."""
         fields: list[str] = []
-        for node in walk_conditions(cond):
+        for node in (n for cond in conds for n in walk_conditions(cond)):
             if isinstance(node, ir.Test):
                 fields.append(node.field.path)
             elif isinstance(node, ir.Compare):

@@ -6,6 +6,7 @@ first error stops it (there is no sensible recovery inside a legal clause).
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path as FsPath
 from typing import Any
@@ -53,10 +54,19 @@ def parse_policy(text: str, file: str) -> ast.PolicyFile:
 
 def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnostic:
     line, column = max(error.line, 1), max(error.column, 1)
+    width = 1
     expected: set[str] = set()
-    if isinstance(error, UnexpectedToken):
-        found = f"`{error.token}`" if error.token.type != "$END" else "end of file"
+    if isinstance(error, UnexpectedToken) and error.token.type == "$END":
+        found, expected = "end of file", set(error.accepts or error.expected)
+        lines = text.splitlines() or [""]  # lark gives the last token's place: point past it
+        line, column = len(lines), len(lines[-1]) + 1
+    elif isinstance(error, UnexpectedToken):
         expected = set(error.accepts or error.expected)
+        word = str(error.token)
+        if error.token.type == "ARTICLE" and "ARTICLE" not in expected:
+            # the lexer's fallback swallowed the rest of the line as an article: name the word
+            word = re.split(r"[\s\[\]]", word.strip())[0] or word
+        found, width = f"`{word}`", max(1, len(word))
     elif isinstance(error, UnexpectedCharacters):
         found = f"character `{text[error.pos_in_stream or 0]}`"
         expected = set(error.allowed or ())
@@ -66,14 +76,17 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnost
         line, column = len(lines), len(lines[-1]) + 1
     else:  # pragma: no cover - lark has no other kinds
         found = "input"
-    wanted = sorted(_TOKEN_NAMES.get(name, _literal(name)) for name in expected)
-    span = ast.Span(file, line, column, line, column + 1)
+    # words (is, in, within, 以上 …) first: they say what may follow; punctuation last
+    wanted = sorted((_TOKEN_NAMES.get(name, _literal(name)) for name in expected),
+                    key=lambda w: (not any(ch.isalpha() for ch in w), w))
+    span = ast.Span(file, line, column, line, column + width)
     return Diagnostic(
         "E0101",
         f"unexpected {found}",
         span,
         "not expected here",
-        help=("expected " + ", ".join(wanted[:8])) if wanted else "",
+        help=("expected " + ", ".join(wanted[:12]) + (" …" if len(wanted) > 12 else ""))
+        if wanted else "",
     )
 
 
@@ -300,6 +313,9 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
 
     def path(self, meta: Any, c: list[Token]) -> ast.Path:
         return ast.Path(tuple(str(t) for t in c), self._s(meta))
+
+    def year_name(self, meta: Any, c: list[Any]) -> str:
+        return "year"
 
     def ref(self, meta: Any, c: list[Any]) -> ast.Ref:
         return ast.Ref(c[0], self._s(meta))
