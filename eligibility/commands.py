@@ -54,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     coverage_parser.add_argument("--strict", action="store_true",
                                  help="count an article only when it is among the reasons "
                                       "for an outcome, not merely shown in the explanation")
+    coverage_parser.add_argument("--verbose", action="store_true",
+                                 help="list the rules and cases of every article, not only of "
+                                      "the flagged ones")
     return parser
 
 
@@ -96,7 +99,7 @@ def _test(args: argparse.Namespace) -> int:
 def _coverage(args: argparse.Namespace) -> int:
     from eligibility.policytests.commands import coverage_command
 
-    return coverage_command(args.policies, args.format, args.strict)
+    return coverage_command(args.policies, args.format, args.strict, args.verbose)
 
 
 def _policies(paths: list[Path] | None) -> tuple:  # type: ignore[type-arg]

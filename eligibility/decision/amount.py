@@ -10,7 +10,7 @@ from eligibility.datalog.engine import Model
 from eligibility.decision.display import show_const, show_value
 from eligibility.decision.proof import AmountLine, AmountProof
 from eligibility.ir import nodes as ir
-from eligibility.ir.quantities import format_money
+from eligibility.ir.quantities import format_exact, format_money
 from eligibility.ir.walk import walk_expr
 
 FEN = Decimal("0.01")
@@ -31,11 +31,11 @@ def amount_proof(programme: ir.Programme, model: Model) -> AmountProof:
         capped, limit = model.values.get(cap.cap_id), _limit(cap, model)
         if running is not None and capped is not None and limit is not None:
             verb = "capped at" if capped < running else "within the cap of"
-            shown = format_money(limit)
+            shown = format_exact(limit)
             if not isinstance(cap.limit, ir.Const):
                 shown = f"{_show(cap.limit, model, 0)} = {shown}"
             lines.append(AmountLine(cap.label, cap.citation,
-                                    f"{verb} {shown}: {format_money(capped)}"))
+                                    f"{verb} {shown}: {format_exact(capped)}"))
         running = capped
     if amount.pool is not None:
         pool = amount.pool
@@ -66,7 +66,7 @@ def _per_record(expr: ir.Expr, model: Model) -> list[str]:
             parts = sorted((key.split("/", 1)[1], value) for (eid, key), value
                            in model.record_values.items() if eid == sub.expr.expr_id
                            and key in model.members.get(sub.record_set, ()))
-            shown = "; ".join(f"{rid}: {format_money(Decimal(v))}" for rid, v in parts)
+            shown = "; ".join(f"{rid}: {format_exact(Decimal(v))}" for rid, v in parts)
             out.append(f"{sub.record_set}: {shown or 'no records'}")
     return out
 
@@ -76,7 +76,7 @@ def _computation(expr: ir.Expr, model: Model) -> str:
     values = _show(expr, model, 0)
     if result is None:
         return f"{values} = unknown"
-    total = show_value(result, ir.Dim.MONEY)
+    total = f"{format_exact(result)} 元"
     return total if values == total else f"{values} = {total}"
 
 
@@ -93,7 +93,7 @@ def _show(expr: ir.Expr, model: Model, outer: int) -> str:
         case ir.SumOf():
             return f"Σ {expr.record_set}"
     value = model.values.get(expr.expr_id)
-    shown = "?" if value is None else format_money(Decimal(value)) if expr.dim is ir.Dim.MONEY \
+    shown = "?" if value is None else format_exact(Decimal(value)) if expr.dim is ir.Dim.MONEY \
         else show_value(value, expr.dim)
     return shown
 

@@ -24,7 +24,7 @@ from eligibility.decision.proof import (
 from eligibility.facts.model import ApplicantFacts, Record
 from eligibility.ir import nodes as ir
 from eligibility.ir.quantities import NEGATED
-from eligibility.ir.walk import child_conditions, set_lineage, walk_conditions
+from eligibility.ir.walk import child_conditions, set_lineage, walk_conditions, walk_expr
 
 
 class FactIndex:
@@ -64,6 +64,7 @@ def programme_result(policy: ir.Policy, programme: ir.Programme, model: Model,
     citations = _citations(proof)
     if money and outcome == "qualifies":
         citations += [line.citation for line in money.lines if line.citation]
+        citations += _amount_set_citations(policy, programme, model)
     max_amount = money.max_amount if money and outcome != "does_not_qualify" else None
     if money and outcome == "undetermined" and money.amount is not None:
         max_amount = money.amount  # what it would receive once the missing facts hold
@@ -92,6 +93,24 @@ def not_applicable_result(policy: ir.Policy, programme: ir.Programme, gates: Mod
     )  # fmt: skip
 
 
+def _amount_set_citations(policy: ir.Policy, programme: ir.Programme, model: Model) -> list[str]:
+    """The articles that define the records an amount sums (第十一条（三）'s open licences),
+    which appear in no condition when only the amount reads them; only for sets that had
+    records to admit or refuse."""
+    assert programme.amount is not None
+    exprs = [e for step in programme.amount.steps for e in walk_expr(step.expr)]
+    names = [e.record_set for e in exprs if isinstance(e, ir.Count | ir.Sum | ir.SumOf
+                                                      | ir.CountDistinct)]
+    out: list[str] = []
+    touched = set(model.members) | {name for name, _ in model.rejections}
+    for name in dict.fromkeys(names):
+        if name not in touched:
+            continue
+        for record_set in set_lineage(policy, name):
+            out += [record_set.citation] + [f.meta.citation for f in record_set.filters]
+    return out
+
+
 def _not_applicable(programme: ir.Programme, proof: ProofNode) -> str | None:
     """Why the document does not apply to this applicant at all (not in force on the
     application date, another kind of applicant, another jurisdiction), from its failing
@@ -114,6 +133,7 @@ def _missing(node: ProofNode) -> list[str]:
 
 def _citations(node: ProofNode) -> list[str]:
     out = [node.citation] + [r.citation for rec in node.records for r in rec.reasons]
+    out += [c for rec in node.records if rec.counted for c in rec.admitted_by]
     for child in node.children:
         out += _citations(child)
     return out
@@ -200,10 +220,15 @@ class _Explainer:
         lineage = set_lineage(self.policy, set_name)
         members = set(self.model.members.get(set_name, ()))
         notes = []
+        admitted = tuple(dict.fromkeys(  # every filter a counted record passed, nested ones too
+            node.meta.citation for s in lineage for f in s.filters
+            for node in walk_conditions(f) if node.meta.citation))
         for record in self.facts.collection(lineage[0].collection):
             key = record_key(record.collection, record.record_id)
-            reasons = () if key in members else self._reasons(lineage, key)
-            notes.append(RecordNote(record.record_id, record.path, key in members, reasons))
+            counted = key in members
+            reasons = () if counted else self._reasons(lineage, key)
+            notes.append(RecordNote(record.record_id, record.path, counted, reasons,
+                                    admitted if counted else ()))
         return tuple(notes)
 
     def _reasons(self, lineage: tuple[ir.RecordSet, ...], key: str) -> tuple[Reason, ...]:

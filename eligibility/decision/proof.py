@@ -27,6 +27,7 @@ class RecordNote:
     path: str
     counted: bool
     reasons: tuple[Reason, ...]
+    admitted_by: tuple[str, ...] = ()  # citations of the filters a counted record passed
 
 
 @dataclass(frozen=True, slots=True)

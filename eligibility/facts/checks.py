@@ -66,6 +66,7 @@ def _record_rules(record: Record) -> Iterator[InputError]:
             yield from _not_before(facts, "disbursement_date", "loan_due_date")
             yield from _repayment(facts)
         case "construction_periods":
+            yield from _period_bounds(record)
             yield from _not_before(facts, "start", "end")
             yield from _not_before(facts, "end", "grace_end")
         case "municipal_programme_periods":
@@ -92,6 +93,15 @@ def _registration(facts: _Facts, record: Record, status_name: str, date_name: st
     if status.value == "registered" and date_name not in record.fields_present:
         yield InputError("V-CONTRA", f"{record.path}.{date_name}",
                          f'{status_name} is "registered" but {date_name} is missing')
+
+
+def _period_bounds(record: Record) -> Iterator[InputError]:
+    """A construction period is a closed interval: CQ 第十三条 reads both ends, and a period
+    without one could neither exclude nor clear the applicant."""
+    for bound in ("start", "end"):
+        if bound not in record.fields_present:
+            yield InputError("V-REQUIRED", f"{record.path}.{bound}",
+                             f"a construction period needs its {bound} date (YYYY-MM-DD)")
 
 
 def _not_before(facts: _Facts, earlier: str, later: str) -> Iterator[InputError]:

@@ -14,7 +14,7 @@ from typing import Literal
 from eligibility.diagnostics import Diagnostic, DiagnosticError
 from eligibility.facts import vocabulary as vocab
 from eligibility.ir import nodes as ir
-from eligibility.ir.quantities import COMPARISON_WORDS, quantity_value
+from eligibility.ir.quantities import COMPARISON_WORDS, citation_prefix, quantity_value
 from eligibility.syntax import ast
 
 CONTEXT_NAMES = {"assessment_year": ir.Dim.YEAR, "as_of": ir.Dim.DATE}
@@ -64,8 +64,7 @@ class _Resolver:
     def cite(self, citation: ast.Citation | None, inherited: str, span: ast.Span,
              what: str) -> str:
         if citation is not None:
-            separator = "" if self.prefix.endswith("》") else " "
-            return f"{self.prefix}{separator}{citation.article}"
+            return f"{citation_prefix(self.prefix)}{citation.article}"
         if not inherited:
             self._error("E0301", f"{what} has no citation", span, "uncited rule",
                         help="cite the article it comes from, e.g. [第九条（二）]")

@@ -21,6 +21,12 @@ COMPARISON_WORDS = {
 NEGATED = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "=": "!=", "!=": "="}
 
 
+def citation_prefix(document: str) -> str:
+    """What every citation of a policy starts with: its document number and a space, or a
+    title in 《》 with no space (渝知发〔2024〕22号 第九条（二） · 《…细则》第十九条)."""
+    return document if document.endswith("》") else f"{document} "
+
+
 def quantity_value(number: str, unit: str) -> tuple[Decimal | int, Dim] | str:
     """The exact value and dimension of a quantity, or a message saying why it is not one."""
     value = Decimal(number)
@@ -41,3 +47,12 @@ def format_money(value: Decimal) -> str:
     """Yuan with thousands separators and two decimals, as explanations show money. Rounded
     half up like the award itself (R3): format() alone would round half to even."""
     return f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
+
+
+def format_exact(value: Decimal) -> str:
+    """An intermediate amount as computed (R1: nothing is rounded before the end): two decimals
+    when that is exact, else every digit, e.g. 3,200.005."""
+    value = Decimal(value)
+    if value == value.quantize(Decimal("0.01")):
+        return f"{value.quantize(Decimal('0.01')):,.2f}"
+    return f"{value.normalize():,f}"

@@ -29,8 +29,9 @@ EXIT_PASS, EXIT_FAIL, EXIT_INVALID = 0, 1, 2
 TESTS_SUFFIX = ".tests.yaml"
 
 
-def suite_files(targets: Sequence[str], directory: Path = POLICY_DIR
-                ) -> tuple[list[tuple[Path, Path]], list[Problem]]:
+def suite_files(
+    targets: Sequence[str], directory: Path = POLICY_DIR
+) -> tuple[list[tuple[Path, Path]], list[Problem]]:
     """(test file, policy file) for each target, and a problem for each one not found."""
     if not targets:
         tests = sorted(directory.glob(f"*{TESTS_SUFFIX}"))
@@ -52,12 +53,19 @@ def _pairs(tests: list[Path]) -> tuple[list[tuple[Path, Path]], list[Problem]]:
     for test in tests:
         policy = test.with_name(test.name.removesuffix(TESTS_SUFFIX) + ".policy")
         if not test.is_file():
-            problems.append(Problem(Location(_display(test), 1, 1),
-                                    "no such test file: write one beside the policy "
-                                    "(see docs/policy-tests.md)"))
+            problems.append(
+                Problem(
+                    Location(_display(test), 1, 1),
+                    "no such test file: write one beside the policy (see docs/policy-tests.md)",
+                )
+            )
         elif not policy.is_file():
-            problems.append(Problem(Location(_display(test), 1, 1),
-                                    f"no policy file {_display(policy)} beside this test file"))
+            problems.append(
+                Problem(
+                    Location(_display(test), 1, 1),
+                    f"no policy file {_display(policy)} beside this test file",
+                )
+            )
         else:
             pairs.append((test, policy))
     return pairs, problems
@@ -67,8 +75,7 @@ def _display(path: Path) -> str:
     return os.path.relpath(path) if path.is_absolute() else str(path)
 
 
-def load_suites(targets: Sequence[str]
-                ) -> tuple[list[tuple[Suite, CompiledPolicy]], list[Problem]]:
+def load_suites(targets: Sequence[str]) -> tuple[list[tuple[Suite, CompiledPolicy]], list[Problem]]:
     """Every selected suite with its compiled policy, and every problem in them.
     A policy that does not compile raises DiagnosticError (exit 3 in the CLI)."""
     pairs, problems = suite_files(targets)
@@ -85,8 +92,9 @@ def test_command(targets: Sequence[str], output: str) -> int:
     suites, problems = load_suites(targets)
     if problems:
         return _invalid(problems, output)
-    results = [(suite, [run_case(case, compiled) for case in suite.cases])
-               for suite, compiled in suites]
+    results = [
+        (suite, [run_case(case, compiled) for case in suite.cases]) for suite, compiled in suites
+    ]
     if output == "json":
         print(json.dumps(report.test_json(results), ensure_ascii=False, indent=2))
     else:
@@ -94,7 +102,9 @@ def test_command(targets: Sequence[str], output: str) -> int:
     return EXIT_PASS if all(run.passed for _, runs in results for run in runs) else EXIT_FAIL
 
 
-def coverage_command(targets: Sequence[str], output: str, strict: bool) -> int:
+def coverage_command(
+    targets: Sequence[str], output: str, strict: bool = False, verbose: bool = False
+) -> int:
     suites, problems = load_suites(targets)
     if problems:
         return _invalid(problems, output)
@@ -105,7 +115,7 @@ def coverage_command(targets: Sequence[str], output: str, strict: bool) -> int:
     if output == "json":
         print(json.dumps(report.coverage_json(reports, strict), ensure_ascii=False, indent=2))
     else:
-        print("\n".join(report.coverage_lines(reports, strict)))
+        print("\n".join(report.coverage_lines(reports, strict, verbose)))
     return EXIT_FAIL if any(r.flagged for r in reports) else EXIT_PASS
 
 

@@ -23,9 +23,17 @@ from eligibility.facts.model import ApplicantFacts, InputError
 from eligibility.facts.validate import validate_document
 from eligibility.facts.vocabulary import FORMAT_VERSION
 from eligibility.ir import nodes as ir
+from eligibility.ir.quantities import citation_prefix
 from eligibility.policytests.model import OUTCOMES, Expectation, PolicyCase, Suite
 from eligibility.policytests.source import (
-    Location, Mapping, Problem, Sequence, locate, merge, parse, plain,
+    Location,
+    Mapping,
+    Problem,
+    Sequence,
+    locate,
+    merge,
+    parse,
+    plain,
 )  # fmt: skip
 
 TOP_KEYS = ("defaults", "templates", "binding_articles", "cases")
@@ -43,18 +51,16 @@ def suite_name(tests_file: Path) -> str:
 def full_citation(text: str, document: str) -> str:
     """A citation as the policy writes it: `第十三条` → `渝知发〔2024〕22号 第十三条`.
 
-    ASCII parentheses become full-width ones and spaces inside the article are dropped, so
-    `第九条 (二)` and `渝知发〔2024〕22号第九条（二）` both mean `渝知发〔2024〕22号 第九条（二）`.
+    Every citation of a policy starts with its document number, so any text not starting with
+    it is taken as an article of it. ASCII parentheses become full-width ones, with no space
+    before them: `第九条 (二)`, `渝知发〔2024〕22号第九条（二）` and `渝知发〔2024〕22号 第九条（二）`
+    are the same citation.
     """
     text = text.strip()
-    if text.startswith(document):
-        article = text[len(document):]
-    elif text.startswith("第"):
-        article = text
-    else:
-        return " ".join(text.split())
-    article = "".join(article.split()).replace("(", "（").replace(")", "）")
-    return f"{document} {article}" if article else document
+    article = text.removeprefix(document)
+    article = " ".join(article.split()).replace("(", "（").replace(")", "）")
+    article = re.sub(r"\s+([（）])", r"\1", article)
+    return citation_prefix(document) + article if article else document
 
 
 def load_suite(tests_file: Path, policy_file: Path, policy: ir.Policy, display: str) -> Suite:
@@ -63,18 +69,27 @@ def load_suite(tests_file: Path, policy_file: Path, policy: ir.Policy, display: 
         text = tests_file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         problem = Problem(Location(display, 1, 1), f"cannot read the test file: {error}")
-        return Suite(suite_name(tests_file), display, policy_file, policy.document_number, (),
-                     (), (problem,))
+        return Suite(
+            suite_name(tests_file), display, policy_file, policy.document_number, (), (), (problem,)
+        )
     root, problems = parse(text, display)
     reader = _Reader(suite_name(tests_file), display, policy, problems)
     cases = reader.suite(root)
-    return Suite(reader.suite_name, display, policy_file, policy.document_number, cases,
-                 reader.binding, tuple(reader.problems))
+    return Suite(
+        reader.suite_name,
+        display,
+        policy_file,
+        policy.document_number,
+        cases,
+        reader.binding,
+        tuple(reader.problems),
+    )
 
 
 class _Reader:
-    def __init__(self, name: str, display: str, policy: ir.Policy,
-                 problems: tuple[Problem, ...]) -> None:
+    def __init__(
+        self, name: str, display: str, policy: ir.Policy, problems: tuple[Problem, ...]
+    ) -> None:
         self.suite_name, self.display, self.policy = name, display, policy
         self.problems = list(problems)
         self.reported = {p.where for p in problems}  # a refused float is not reported twice
@@ -94,8 +109,11 @@ class _Reader:
             return Mapping(where)
         for key in value:
             if key not in keys:
-                self.problem(value.at[key], f"unknown key `{key}` in {what}{_suggest(key, keys)}"
-                                            f"; allowed here: {', '.join(keys)}")
+                self.problem(
+                    value.key_at[key],
+                    f"unknown key `{key}` in {what}{_suggest(key, keys)}"
+                    f"; allowed here: {', '.join(keys)}",
+                )
         return value
 
     def texts(self, block: Mapping, key: str, what: str) -> tuple[str, ...] | None:
@@ -116,16 +134,23 @@ class _Reader:
         if root is None:
             return ()
         top = self.block(root, where, "the test file", TOP_KEYS)
-        defaults = self.block(top.get("defaults", Mapping(where)), top.at.get("defaults", where),
-                              "`defaults`", DEFAULT_KEYS)
+        defaults = self.block(
+            top.get("defaults", Mapping(where)),
+            top.at.get("defaults", where),
+            "`defaults`",
+            DEFAULT_KEYS,
+        )
         cited = self.texts(top, "binding_articles", "the test file") or ()
         self.binding = tuple(full_citation(c, self.policy.document_number) for c in cited)
         cases = top.get("cases")
         if not isinstance(cases, Sequence) or not cases:
-            self.problem(top.at.get("cases", top.where),
-                         "`cases:` must be a list of cases, each starting with `- name: …`")
+            self.problem(
+                top.at.get("cases", top.where),
+                "`cases:` must be a list of cases, each starting with `- name: …`",
+            )
             return ()
-        out, names = [], {}
+        out: list[PolicyCase] = []
+        names: dict[str, int] = {}
         for index, (case, at) in enumerate(zip(cases, cases.at, strict=True), 1):
             loaded = self.case(case, at, index, defaults, names)
             if loaded:
@@ -134,8 +159,9 @@ class _Reader:
 
     # ── one case ───────────────────────────────────────────────────────────────────────────
 
-    def case(self, value: Any, where: Location, index: int, defaults: Mapping,
-             names: dict[str, int]) -> PolicyCase | None:
+    def case(
+        self, value: Any, where: Location, index: int, defaults: Mapping, names: dict[str, int]
+    ) -> PolicyCase | None:
         block = self.block(value, where, f"case {index}", CASE_KEYS)
         name = block.get("name")
         if not isinstance(name, str) or not name.strip():
@@ -143,8 +169,10 @@ class _Reader:
             return None
         what = f"case {name!r}"
         if name in names:
-            self.problem(block.at["name"], f"{what}: another case has this name (line "
-                                           f"{names[name]}): names must be unique")
+            self.problem(
+                block.at["name"],
+                f"{what}: another case has this name (line {names[name]}): names must be unique",
+            )
         names[name] = block.at["name"].line
         description = block.get("description", "")
         if not isinstance(description, str):
@@ -153,11 +181,13 @@ class _Reader:
         applicant = self.applicant(block, defaults, index, what)
         if applicant is None or expectations is None:
             return None
-        return PolicyCase(self.suite_name, name, str(description), applicant, expectations,
-                          block.at["name"])
+        return PolicyCase(
+            self.suite_name, name, str(description), applicant, expectations, block.at["name"]
+        )
 
-    def applicant(self, block: Mapping, defaults: Mapping, index: int,
-                  what: str) -> ApplicantFacts | None:
+    def applicant(
+        self, block: Mapping, defaults: Mapping, index: int, what: str
+    ) -> ApplicantFacts | None:
         doc = Mapping(block.where)
         doc.put("schema", FORMAT_VERSION, block.where)
         for part in DEFAULT_KEYS:
@@ -170,8 +200,11 @@ class _Reader:
             body.put("applicant_id", f"case-{index}", block.where)
         for field in self.texts(block, "unknown", what) or ():
             if not _remove(body, field):
-                self.problem(block.at["unknown"], f"{what}: `unknown: {field}` names no field "
-                                                  f"given by `defaults:` or by the case")
+                self.problem(
+                    block.at["unknown"],
+                    f"{what}: `unknown: {field}` names no field "
+                    f"given by `defaults:` or by the case",
+                )
         return self.validate(doc, what)
 
     def layer(self, block: Mapping, part: str) -> Mapping | None:
@@ -190,12 +223,15 @@ class _Reader:
         for error in result:
             where, value = locate(doc, error.path, doc.where)
             if where not in self.reported:
-                self.problem(where, f"{what}: {_shown_path(error)}: {error.message}"
-                                    f"{_yaml_hint(error, value)}")
+                self.problem(
+                    where,
+                    f"{what}: {_shown_path(error)}: {error.message}{_yaml_hint(error, value)}",
+                )
         return None
 
-    def readings_ok(self, applicant: ApplicantFacts, doc: Mapping,
-                    what: str) -> ApplicantFacts | None:
+    def readings_ok(
+        self, applicant: ApplicantFacts, doc: Mapping, what: str
+    ) -> ApplicantFacts | None:
         """The applicant, if every interpretation it names is one the policy offers."""
         from eligibility.evaluate import InterpretationError, interpretations_in_force
 
@@ -213,36 +249,44 @@ class _Reader:
     def expectations(self, block: Mapping, what: str) -> tuple[Expectation, ...] | None:
         expect = block.get("expect")
         if not isinstance(expect, Mapping) or not expect:
-            self.problem(block.at.get("expect", block.where),
-                         f"{what} needs `expect:` with at least one programme, e.g. "
-                         f"`{self.programmes[0] if self.programmes else 'programme_id'}:` "
-                         f"then `outcome: qualifies`")
+            self.problem(
+                block.at.get("expect", block.where),
+                f"{what} needs `expect:` with at least one programme, e.g. "
+                f"`{self.programmes[0] if self.programmes else 'programme_id'}:` "
+                f"then `outcome: qualifies`",
+            )
             return None
         out = []
         for programme, value in expect.items():
             if programme not in self.programmes:
-                self.problem(expect.at[programme], f"{what}: `{programme}` is not a programme "
-                                                   f"of {self.policy.source_file}"
-                                                   f"{_suggest(programme, self.programmes)}")
+                self.problem(
+                    expect.key_at[programme],
+                    f"{what}: `{programme}` is not a programme "
+                    f"of {self.policy.source_file}"
+                    f"{_suggest(programme, self.programmes)}",
+                )
                 continue
             one = self.expectation(programme, value, expect.at[programme], what)
             if one:
                 out.append(one)
         return tuple(out) if len(out) == len(expect) else None
 
-    def expectation(self, programme: str, value: Any, where: Location,
-                    what: str) -> Expectation | None:
+    def expectation(
+        self, programme: str, value: Any, where: Location, what: str
+    ) -> Expectation | None:
         block = self.block(value, where, f"{what}, `{programme}`", EXPECT_KEYS)
         outcome = block.get("outcome")
         if outcome not in OUTCOMES:
             shown = "is missing" if outcome is None else f"is {outcome!r}"
-            self.problem(block.at.get("outcome", where),
-                         f"{what}, `{programme}`: `outcome` {shown}; write one of "
-                         f"{', '.join(OUTCOMES)}")
+            self.problem(
+                block.at.get("outcome", where),
+                f"{what}, `{programme}`: `outcome` {shown}; write one of {', '.join(OUTCOMES)}",
+            )
             return None
         cite = self.policy.document_number
-        citations = tuple(full_citation(c, cite) for c in self.texts(block, "citations", what)
-                          or ())
+        citations = tuple(
+            full_citation(c, cite) for c in self.texts(block, "citations", what) or ()
+        )
         because = tuple(full_citation(c, cite) for c in self.texts(block, "because", what) or ())
         return Expectation(
             programme, _outcome(outcome), self.money(block, "amount", what),
@@ -257,8 +301,11 @@ class _Reader:
         if isinstance(value, str) and _MONEY.fullmatch(value.strip()):
             return Decimal(value.strip())
         shown = f'"{value}"' if isinstance(value, str) else "(empty)" if value is None else value
-        self.problem(block.at[key], f"{what}: `{key}` {shown} is not an amount of money: write "
-                                    f'yuan in quotes with at most two decimals, e.g. "8000.00"')
+        self.problem(
+            block.at[key],
+            f"{what}: `{key}` {shown} is not an amount of money: write "
+            f'yuan in quotes with at most two decimals, e.g. "8000.00"',
+        )
         return None
 
 
@@ -273,8 +320,7 @@ def _remove(body: Mapping, dotted: str) -> bool:
         block = block.get(name) if isinstance(block, Mapping) else None
     if not isinstance(block, Mapping) or last not in block:
         return False
-    del block[last]
-    del block.at[last]
+    block.drop(last)
     return True
 
 
@@ -291,10 +337,14 @@ def _yaml_hint(error: InputError, value: Any) -> str:
     if value is None and error.code == "V-TYPE":
         return " (to make a fact from `defaults:` unknown in one case, list it under `unknown:`)"
     if isinstance(value, bool):
-        return "" if "true or false" in error.message else \
-            " (YAML reads yes/no/on/off/true/false as true or false: quote it if it is text)"
+        return (
+            ""
+            if "true or false" in error.message
+            else " (YAML reads yes/no/on/off/true/false as true or false: quote it if it is text)"
+        )
     wants_text = error.code in ("V-MONEY-FMT", "V-REGION", "V-ENUM", "V-DATE") or (
-        error.code == "V-TYPE" and "string" in error.message)
+        error.code == "V-TYPE" and "string" in error.message
+    )
     if isinstance(value, int) and wants_text:
         return f' (YAML reads {value} as a number: write it in quotes, "{value}")'
     return ""

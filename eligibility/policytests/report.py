@@ -7,15 +7,16 @@ short form (`第十三条`) in the text report; JSON always has them in full.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
+from eligibility.ir.quantities import citation_prefix
 from eligibility.policytests.coverage import Article, Coverage
 from eligibility.policytests.model import CaseRun, Difference, Suite
 from eligibility.policytests.source import Problem
 
 TESTS_SCHEMA = "eligibility.policy-tests/1"
 COVERAGE_SCHEMA = "eligibility.policy-coverage/1"
-_MAX_CASES_SHOWN = 3
 
 
 def summary(runs: list[CaseRun]) -> str:
@@ -67,20 +68,18 @@ def _difference(difference: Difference, document: str) -> str:
         case "because":
             text = f"not among the reasons: {_short(difference.expected, document)}"
         case aspect:
-            text = (f"{aspect + ':':<11} expected {difference.expected}, "
-                    f"got {difference.actual}")
+            text = f"{aspect + ':':<11} expected {difference.expected}, got {difference.actual}"
     return text + note
 
 
 def _short(text: str, document: str) -> str:
-    return text.replace(f"{document} ", "") if document else text
+    return text.replace(citation_prefix(document), "") if document else text
 
 
 def test_json(suites: list[tuple[Suite, list[CaseRun]]]) -> dict[str, Any]:
     cases = [_case_json(suite, run) for suite, runs in suites for run in runs]
     passed = sum(case["passed"] for case in cases)
-    return {"schema": TESTS_SCHEMA, "cases": cases, "passed": passed,
-            "failed": len(cases) - passed}
+    return {"schema": TESTS_SCHEMA, "cases": cases, "passed": passed, "failed": len(cases) - passed}
 
 
 def _case_json(suite: Suite, run: CaseRun) -> dict[str, Any]:
@@ -92,55 +91,88 @@ def _case_json(suite: Suite, run: CaseRun) -> dict[str, Any]:
         "policy": str(suite.policy_file),
         "passed": run.passed,
         "programmes": [
-            {"programme": check.programme, "passed": not check.differences,
-             "differences": [{"aspect": d.aspect, "expected": d.expected, "actual": d.actual,
-                              "note": d.note} for d in check.differences],
-             "actual": list(check.why)}
+            {
+                "programme": check.programme,
+                "passed": not check.differences,
+                "differences": [
+                    {"aspect": d.aspect, "expected": d.expected, "actual": d.actual, "note": d.note}
+                    for d in check.differences
+                ],
+                "actual": list(check.why),
+            }
             for check in run.checks
         ],
     }
 
 
 def problems_json(problems: list[Problem]) -> dict[str, Any]:
-    return {"schema": TESTS_SCHEMA, "errors": [
-        {"file": p.where.file, "line": p.where.line, "column": p.where.column,
-         "message": p.message} for p in problems]}
+    return {
+        "schema": TESTS_SCHEMA,
+        "errors": [
+            {
+                "file": p.where.file,
+                "line": p.where.line,
+                "column": p.where.column,
+                "message": p.message,
+            }
+            for p in problems
+        ],
+    }
 
 
 # ── eligibility coverage ─────────────────────────────────────────────────────────────────────
 
 
-def coverage_lines(reports: list[Coverage], strict: bool) -> list[str]:
-    lines: list[str] = []
+def coverage_lines(reports: list[Coverage], strict: bool, verbose: bool = False) -> list[str]:
+    """A table of articles per policy; then, for each flagged article (or every article with
+    `verbose`), the rules citing it and the cases exercising it."""
+    how = "is among the reasons for an outcome of" if strict else "appears in a result of"
+    lines = [f"An article is exercised by a test case when its citation {how} the case.", ""]
     for report in reports:
-        how = "among the reasons for an outcome" if strict else "in a result's citations"
-        lines.append(f"{report.policy_file} · {report.document} · {report.case_count} test "
-                     f"case(s); an article is exercised when cited {how}")
+        lines.append(f"{report.policy_file} · {report.document} · {report.case_count} test case(s)")
+        width = max([_width(_short(a.citation, report.document)) for a in report.articles] + [7])
+        lines.append(f"  {_pad('article', width)}  rules  cases")
         for article in report.articles:
-            lines += _article_lines(article, report.document)
+            flag = {"no test": "  no test", "no rule": "  no rule (listed in binding_articles)"}
+            lines.append(
+                f"  {_pad(_short(article.citation, report.document), width)}  "
+                f"{len(article.rules):>5}  {len(article.cases):>5}"
+                f"{flag.get(article.status, '')}"
+            )
+        for article in report.articles:
+            if verbose or article.status != "tested":
+                lines += _article_lines(article, report.document)
         lines.append("")
     articles = [a for r in reports for a in r.articles]
     flagged = [a for r in reports for a in r.flagged]
-    lines.append(f"{len(articles)} article(s): {len(articles) - len(flagged)} exercised by a "
-                 f"test case, {len(flagged)} flagged")
+    lines.append(
+        f"{len(articles)} article(s): {len(articles) - len(flagged)} exercised by a "
+        f"test case, {len(flagged)} flagged"
+    )
     return lines
 
 
+def _width(text: str) -> int:
+    """Terminal cells: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
 def _article_lines(article: Article, document: str) -> list[str]:
-    rules = f"{len(article.rules)} rule" + ("" if len(article.rules) == 1 else "s")
-    cases = article.cases
-    status = {"no rule": "NO RULE: listed in binding_articles, cited by no rule",
-              "no test": "NO TEST"}.get(article.status, f"{len(cases)} case(s)")
-    declared = " · listed in binding_articles" if article.declared and article.rules else ""
-    lines = [f"  {_short(article.citation, document)} · {rules} · {status}{declared}"]
+    status = {
+        "no rule": "listed in binding_articles, but no rule cites it",
+        "no test": "no test case exercises it",
+    }.get(article.status, "")
+    lines = ["", f"  {_short(article.citation, document)}" + (f": {status}" if status else "")]
     for rule in article.rules:
-        lines.append(f"      {rule.kind:<9} {rule.rule_id}  {rule.label}  "
-                     f"({rule.span.file}:{rule.span.line})")
-    if cases:
-        shown = "; ".join(cases[:_MAX_CASES_SHOWN])
-        more = f"; and {len(cases) - _MAX_CASES_SHOWN} more" if len(cases) > _MAX_CASES_SHOWN \
-            else ""
-        lines.append(f"      tested by: {shown}{more}")
+        lines.append(
+            f"      {rule.kind:<9} {rule.rule_id}  {rule.label}  "
+            f"({rule.span.file}:{rule.span.line})"
+        )
+    lines += [f"      tested by: {name}" for name in article.cases]
     return lines
 
 
@@ -148,14 +180,32 @@ def coverage_json(reports: list[Coverage], strict: bool) -> dict[str, Any]:
     return {
         "schema": COVERAGE_SCHEMA,
         "exercised_by": "reasons" if strict else "citations",
-        "policies": [{
-            "policy": r.policy_file, "document": r.document, "cases": r.case_count,
-            "articles": [{
-                "citation": a.citation, "status": a.status, "declared": a.declared,
-                "rules": [{"id": x.rule_id, "label": x.label, "kind": x.kind,
-                           "file": x.span.file, "line": x.span.line} for x in a.rules],
-                "cases": list(a.cases),
-            } for a in r.articles],
-        } for r in reports],
+        "policies": [
+            {
+                "policy": r.policy_file,
+                "document": r.document,
+                "cases": r.case_count,
+                "articles": [
+                    {
+                        "citation": a.citation,
+                        "status": a.status,
+                        "declared": a.declared,
+                        "rules": [
+                            {
+                                "id": x.rule_id,
+                                "label": x.label,
+                                "kind": x.kind,
+                                "file": x.span.file,
+                                "line": x.span.line,
+                            }
+                            for x in a.rules
+                        ],
+                        "cases": list(a.cases),
+                    }
+                    for a in r.articles
+                ],
+            }
+            for r in reports
+        ],
         "flagged": sum(len(r.flagged) for r in reports),
     }

@@ -20,11 +20,14 @@ from decimal import Decimal
 from eligibility.compiler import CompiledPolicy
 from eligibility.decision.proof import ProgrammeResult, ProofNode
 from eligibility.evaluate import decide
-from eligibility.ir import nodes as ir
-from eligibility.ir.walk import walk_conditions
 from eligibility.policytests.model import (
-    CaseRun, Difference, Expectation, PolicyCase, ProgrammeCheck,
+    CaseRun,
+    Difference,
+    Expectation,
+    PolicyCase,
+    ProgrammeCheck,
 )  # fmt: skip
+from eligibility.policytests.rules import policy_citations
 
 _MARK = {"holds": "✓", "fails": "✗", "undetermined": "?"}
 _MAX_WHY = 8
@@ -43,24 +46,32 @@ def run_case(case: PolicyCase, compiled: CompiledPolicy) -> CaseRun:
     return CaseRun(case, tuple(checks), decision.results)
 
 
-def compare(expectation: Expectation, result: ProgrammeResult | None,
-            cited: frozenset[str] = frozenset()) -> tuple[Difference, ...]:
+def compare(
+    expectation: Expectation, result: ProgrammeResult | None, cited: frozenset[str] = frozenset()
+) -> tuple[Difference, ...]:
     """Every way `result` differs from `expectation`; empty when the case passes.
     `cited` (every citation of the policy) only adds a note to an absent citation."""
     if result is None:
-        return (Difference("outcome", expectation.outcome, "not evaluated",
-                           "the policy has no such programme"),)
+        return (
+            Difference(
+                "outcome", expectation.outcome, "not evaluated", "the policy has no such programme"
+            ),
+        )
     out: list[Difference] = []
     if result.outcome != expectation.outcome:
         out.append(Difference("outcome", expectation.outcome, result.outcome))
-    for aspect, expected, actual in (("amount", expectation.amount, result.amount),
-                                     ("max_amount", expectation.max_amount, result.max_amount)):
+    for aspect, expected, actual in (
+        ("amount", expectation.amount, result.amount),
+        ("max_amount", expectation.max_amount, result.max_amount),
+    ):
         if expected is not None and actual != expected:
             out.append(Difference(aspect, _money(expected), _money(actual)))
     if expectation.missing is not None and set(expectation.missing) != set(result.missing):
         out.append(_missing_difference(expectation.missing, result.missing))
-    for aspect, wanted, present in (("citations", expectation.citations, result.citations),
-                                    ("because", expectation.because, reasons(result))):
+    for aspect, wanted, present in (
+        ("citations", expectation.citations, result.citations),
+        ("because", expectation.because, reasons(result)),
+    ):
         for citation in wanted:
             if citation not in present:
                 note = "" if citation in cited or not cited else "no rule of the policy cites it"
@@ -76,7 +87,8 @@ def _missing_difference(expected: tuple[str, ...], actual: tuple[str, ...]) -> D
     extra = [m for m in actual if m not in expected]
     absent = [m for m in expected if m not in actual]
     notes = ([f"also missing: {', '.join(extra)}"] if extra else []) + (
-        [f"not missing: {', '.join(absent)}"] if absent else [])
+        [f"not missing: {', '.join(absent)}"] if absent else []
+    )
     return Difference("missing", _list(expected), _list(actual), "; ".join(notes))
 
 
@@ -113,38 +125,44 @@ def reasons(result: ProgrammeResult) -> tuple[str, ...]:
 
 def why_lines(result: ProgrammeResult) -> tuple[str, ...]:
     """A few lines saying why the result is what it is, shown beside a failing case: the
-    deciding conditions of a programme that does not qualify or is undetermined, and the
-    amount's computation of one that qualifies."""
-    lines = [] if result.outcome == "qualifies" else [
-        (f"✗ excluded: {node.label}" if negated else f"{_MARK[node.verdict]} {node.label}")
-        + (f": {node.detail}" if node.detail else "") + (f" [{node.citation}]" if node.citation
-                                                        else "")
-        for node, negated in _deciding_leaves(result.proof, False)
-    ]
+    deciding conditions when the conditions do not all hold, and the amount's computation
+    when they do."""
+    holds = result.proof.verdict == "holds"
+    lines = (
+        []
+        if holds
+        else [_why(node, negated) for node, negated in _deciding_leaves(result.proof, False)]
+    )
     if len(lines) > _MAX_WHY:
         lines = lines[:_MAX_WHY] + [f"… and {len(lines) - _MAX_WHY} more"]
-    if result.amount_proof and result.proof.verdict == "holds":
+    if result.amount_proof and holds:
         lines += [f"{line.label}: {line.computation}" for line in result.amount_proof.lines]
     return tuple(lines)
 
 
+def _why(node: ProofNode, negated: bool) -> str:
+    if negated:  # the condition of an exclusion: holding means excluded
+        head = {
+            "holds": "✗ excluded",
+            "fails": "✓ not excluded",
+            "undetermined": "? perhaps excluded",
+        }[node.verdict] + f": {node.label}"
+    else:
+        head = f"{_MARK[node.verdict]} {node.label}"
+    return (
+        head
+        + (f": {node.detail}" if node.detail else "")
+        + (f" [{node.citation}]" if node.citation else "")
+    )
+
+
 def _deciding_leaves(node: ProofNode, negated: bool) -> Iterator[tuple[ProofNode, bool]]:
-    children = node.children if node.kind == "not" else tuple(
-        c for c in node.children if c.verdict == node.verdict)
+    children = (
+        node.children
+        if node.kind == "not"
+        else tuple(c for c in node.children if c.verdict == node.verdict)
+    )
     if not children:
         yield node, negated
     for child in children:
         yield from _deciding_leaves(child, negated != (node.kind == "not"))
-
-
-def policy_citations(policy: ir.Policy) -> frozenset[str]:
-    """Every citation on a condition, record-set filter, amount step or cap of the policy."""
-    found: set[str] = set()
-    for record_set in policy.record_sets:
-        found.update(n.meta.citation for f in record_set.filters for n in walk_conditions(f))
-    for programme in policy.programmes:
-        found.update(n.meta.citation for n in walk_conditions(programme.condition))
-        if programme.amount:
-            found.update(s.citation for s in programme.amount.steps)
-            found.update(c.citation for c in programme.amount.caps)
-    return frozenset(found)

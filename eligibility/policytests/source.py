@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]  # no stubs: see types-PyYAML
 
 _MERGE = "tag:yaml.org,2002:merge"
 _FLOAT = "tag:yaml.org,2002:float"
@@ -55,18 +55,24 @@ class Problem:
 
 
 class Mapping(dict[str, Any]):
-    """A YAML mapping. `where` is the mapping's own place; `at[key]` is where its value is."""
+    """A YAML mapping. `where` is the mapping's own place; `at[key]` is where the value of
+    `key` is, and `key_at[key]` where the key itself is written."""
 
-    __slots__ = ("at", "where")
+    __slots__ = ("at", "key_at", "where")
 
     def __init__(self, where: Location) -> None:
         super().__init__()
         self.where = where
         self.at: dict[str, Location] = {}
+        self.key_at: dict[str, Location] = {}
 
-    def put(self, key: str, value: Any, where: Location) -> None:
+    def put(self, key: str, value: Any, where: Location, key_where: Location | None = None) -> None:
         self[key] = value
         self.at[key] = where
+        self.key_at[key] = key_where or where
+
+    def drop(self, key: str) -> None:
+        del self[key], self.at[key], self.key_at[key]
 
 
 class Sequence(list[Any]):
@@ -134,9 +140,12 @@ class _Converter:
 
     def scalar(self, node: yaml.Node) -> Any:
         if node.tag == _FLOAT:
-            self.problem(node, f"{node.value} is written as a number with a decimal point, which "
-                               f"YAML reads as a binary fraction that can lose the fen: write "
-                               f"amounts of money in quotes, as \"{node.value}\"")
+            self.problem(
+                node,
+                f"{node.value} is written as a number with a decimal point, which "
+                f"YAML reads as a binary fraction that can lose the fen: write "
+                f'amounts of money in quotes, as "{node.value}"',
+            )
             return None
         try:
             value = self.scalars.construct_object(node)
@@ -159,38 +168,48 @@ class _Converter:
         merges: list[yaml.Node] = []
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
-                merges += value_node.value if isinstance(value_node, yaml.SequenceNode) \
-                    else [value_node]
+                merges += (
+                    value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                )
                 continue
             key = self.key(key_node)
             if key is None:
                 continue
             if key in first:
-                self.problem(key_node, f"`{key}` is written twice in this block (first on line "
-                                       f"{first[key]}): keep one")
+                self.problem(
+                    key_node,
+                    f"`{key}` is written twice in this block (first on line "
+                    f"{first[key]}): keep one",
+                )
                 continue
             first[key] = key_node.start_mark.line + 1
-            out.put(key, self.value(value_node), self.where(value_node))
+            out.put(key, self.value(value_node), self.where(value_node), self.where(key_node))
         for source in merges:  # keys written here win over merged ones, earlier merges win
             self.merge_into(out, source)
         return out
 
     def merge_into(self, out: Mapping, source: yaml.Node) -> None:
         if not isinstance(source, yaml.MappingNode):
-            self.problem(source, "`<<:` takes a block (or a list of blocks) to copy keys from, "
-                                 "such as <<: *template")
+            self.problem(
+                source,
+                "`<<:` takes a block (or a list of blocks) to copy keys from, "
+                "such as <<: *template",
+            )
             return
         merged = self.value(source)
         for key, value in merged.items():
             if key not in out:
-                out.put(key, value, merged.at[key])
+                out.put(key, value, merged.at[key], merged.key_at[key])
 
     def key(self, node: yaml.Node) -> str | None:
         if isinstance(node, yaml.ScalarNode) and node.tag == _STR and node.value:
             return str(node.value)
         shown = node.value if isinstance(node, yaml.ScalarNode) else "this key"
-        self.problem(node, f"{shown!s} is not a name: keys are names such as credit_good "
-                           f"(put it in quotes if it is meant as text)")
+        self.problem(
+            node,
+            f"{shown!s} is not a name: keys are names such as credit_good "
+            f"(put it in quotes if it is meant as text)",
+        )
         return None
 
 
@@ -199,7 +218,7 @@ def copy(value: Any) -> Any:
     if isinstance(value, Mapping):
         out = Mapping(value.where)
         for key, item in value.items():
-            out.put(key, copy(item), value.at[key])
+            out.put(key, copy(item), value.at[key], value.key_at[key])
         return out
     if isinstance(value, Sequence):
         seq = Sequence(value.where)
@@ -216,7 +235,8 @@ def merge(base: Any, over: Any) -> Any:
     out = copy(base)
     out.where = over.where
     for key, value in over.items():
-        out.put(key, merge(out[key], value) if key in out else copy(value), over.at[key])
+        merged = merge(out[key], value) if key in out else copy(value)
+        out.put(key, merged, over.at[key], over.key_at[key])
     return out
 
 
@@ -249,10 +269,16 @@ def locate(root: Any, path: str, fallback: Location) -> tuple[Location, Any]:
     the value itself (None when the path goes past what was written)."""
     where, value = fallback, root
     for token in path_tokens(path):
-        if isinstance(value, Mapping) and isinstance(token, str) and token in value:
-            where, value = value.at[token], value[token]
-        elif isinstance(value, Sequence) and isinstance(token, int) and token < len(value):
-            where, value = value.at[token], value[token]
-        else:
+        member = _member(value, token)
+        if member is None:
             return (value.where if isinstance(value, Mapping | Sequence) else where), None
+        where, value = member
     return where, value
+
+
+def _member(value: Any, token: str | int) -> tuple[Location, Any] | None:
+    if isinstance(value, Mapping) and isinstance(token, str):
+        return (value.at[token], value[token]) if token in value else None
+    if isinstance(value, Sequence) and isinstance(token, int):
+        return (value.at[token], value[token]) if token < len(value) else None
+    return None

@@ -1,0 +1,52 @@
+"""Every case of every `policies/*.tests.yaml`, one pytest test each (id `<policy>::<case>`),
+checked by the same comparison as `eligibility test` (`policytests.run.compare`).
+
+A test file that cannot be read, or a policy that does not compile, is one failing test
+(`<policy>::<invalid test file>`) whose message lists every problem, rather than an error
+that stops collection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from eligibility.compiler import POLICY_DIR, CompiledPolicy, load_policy
+from eligibility.diagnostics import DiagnosticError, render_all
+from eligibility.policytests.load import load_suite, suite_name
+from eligibility.policytests.model import PolicyCase
+from eligibility.policytests.report import case_lines
+from eligibility.policytests.run import run_case
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _params() -> Iterator[object]:
+    for tests in sorted(POLICY_DIR.glob("*.tests.yaml")):
+        name = suite_name(tests)
+        policy_file = tests.with_name(f"{name}.policy")
+        try:
+            compiled = load_policy(policy_file)
+        except DiagnosticError as error:
+            yield pytest.param(None, None, render_all(error), id=f"{name}::<policy error>")
+            continue
+        shown = str(tests.relative_to(ROOT))
+        suite = load_suite(tests, policy_file.relative_to(ROOT), compiled.policy, shown)
+        if suite.problems:
+            message = "\n".join(str(p) for p in suite.problems)
+            yield pytest.param(None, None, message, id=f"{name}::<invalid test file>")
+        for case in suite.cases:
+            yield pytest.param(case, compiled, "", id=case.case_id)
+
+
+@pytest.mark.parametrize(("case", "compiled", "problems"), list(_params()))
+def test_policy_case(
+    case: PolicyCase | None, compiled: CompiledPolicy | None, problems: str
+) -> None:
+    if case is None or compiled is None:
+        pytest.fail(problems, pytrace=False)
+    run = run_case(case, compiled)
+    if not run.passed:
+        pytest.fail("\n".join(case_lines(run, compiled.policy.document_number)), pytrace=False)
