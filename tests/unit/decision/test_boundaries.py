@@ -243,9 +243,8 @@ REFUSED = {"cq9_2_typical_cases": {"value": False, "reviewer": "评审组", "dat
 @pytest.mark.parametrize(("contracts", "over"), [
     (2, {}),
     (3, {"legal_form": "public_institution"}),
-    (3, {"operating_regions": ["510104"]}),
     (3, {"reviewer_attestations": REFUSED}),
-], ids=["two-contracts", "not-a-market-entity", "not-in-chongqing", "attestation-refused"])
+], ids=["two-contracts", "not-a-market-entity", "attestation-refused"])
 def test_a_failing_condition_decides_even_with_credit_missing(contracts: int,
                                                               over: dict[str, Any]) -> None:
     result = operation(document(contracts_totalling("600000.00", contracts),
@@ -254,6 +253,17 @@ def test_a_failing_condition_decides_even_with_credit_missing(contracts: int,
     assert find(result.proof, "信用良好").verdict == "undetermined"
     assert "credit_good" in result.missing  # still listed, as also missing
     assert result.amount is None and result.max_amount is None
+
+
+def test_another_jurisdiction_is_not_evaluated_further() -> None:
+    """Operating only in Sichuan: the document's jurisdiction gate fails, so the programme does
+    not qualify on that gate alone and nothing else is asked for (not even credit_good)."""
+    result = operation(document(contracts_totalling("600000.00", 3), drop=("credit_good",),
+                                operating_regions=["510104"]))
+    assert result.outcome == "does_not_qualify"
+    assert result.not_applicable is not None and "在重庆市范围内" in result.not_applicable
+    assert result.missing == () and result.amount is None
+    assert [c.verdict for c in result.proof.children][-1] == "fails"
 
 
 def test_a_missing_contract_amount_is_not_zero() -> None:
