@@ -404,13 +404,7 @@ def _record_expr_rules(expr: ir.Expr, domain: Atom, any_record: Atom, v: Atom) -
             ]
         case ir.Arith():
             left, right = _record_operand_value(expr.left, X), _record_operand_value(expr.right, Y)
-            bind = (any_record, *left[1], *right[1])
-            if expr.op in ("min", "max"):
-                first, second = ("<=", ">") if expr.op == "min" else (">=", "<")
-                return [Rule(v, (*bind, Assign(Z, "+", left[0], Const(0)), _compare(left[0], first, right[0]))),
-                        Rule(v, (*bind, Assign(Z, "+", right[0], Const(0)), _compare(left[0], second, right[0])))]
-            op = {"+": "+", "-": "-", "×": "*"}[expr.op]
-            return [Rule(v, (*bind, Assign(Z, op, left[0], right[0])))]  # type: ignore[arg-type]
+            return _arith_rules(expr.op, v, left, right, (any_record,))
     raise AssertionError(f"{type(expr).__name__} is rejected inside records by ir")
 
 
@@ -426,16 +420,26 @@ def _item_node(cond: ir.Cond) -> list[Clause]:
 
 
 def _arith(expr: ir.Arith) -> list[Clause]:
-    v = value(expr.expr_id, Z)
     left, right = _operand(expr.left, X), _operand(expr.right, Y)
-    bind = (*left[1], *right[1])
-    if expr.op in ("min", "max"):
-        first = "<=" if expr.op == "min" else ">="
-        second = ">" if expr.op == "min" else "<"
-        return [Rule(v, (*bind, Assign(Z, "+", left[0], Const(0)), _compare(left[0], first, right[0]))),
-                Rule(v, (*bind, Assign(Z, "+", right[0], Const(0)), _compare(left[0], second, right[0])))]
-    op = {"+": "+", "-": "-", "×": "*"}[expr.op]
-    return [Rule(v, (*bind, Assign(Z, op, left[0], right[0])))]  # type: ignore[arg-type]
+    return _arith_rules(expr.op, value(expr.expr_id, Z), left, right, ())
+
+
+Operand = tuple[Term, list[BodyLiteral]]
+
+
+def _arith_rules(op: str, head: Atom, left: Operand, right: Operand,
+                 domain: tuple[BodyLiteral, ...]) -> list[Clause]:
+    """head's Z = left op right, computed in the body (trap 5); min/max as two guarded rules.
+    Shared by applicant-level values and per-record values (which add their `domain`)."""
+    bind = (*domain, *left[1], *right[1])
+    if op in ("min", "max"):
+        first, second = ("<=", ">") if op == "min" else (">=", "<")
+        return [Rule(head, (*bind, Assign(Z, "+", left[0], Const(0)),
+                            _compare(left[0], first, right[0]))),
+                Rule(head, (*bind, Assign(Z, "+", right[0], Const(0)),
+                            _compare(left[0], second, right[0])))]
+    operator = {"+": "+", "-": "-", "×": "*"}[op]
+    return [Rule(head, (*bind, Assign(Z, operator, left[0], right[0])))]  # type: ignore[arg-type]
 
 
 def _amount(amount: ir.Amount) -> list[Clause]:
