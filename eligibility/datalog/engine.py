@@ -98,51 +98,19 @@ def _fact_clause(predicate: str, args: tuple[Any, ...]) -> Any:
     return pyEngine.Clause(pyEngine.Literal(predicate, [pyEngine.Const(a) for a in args]), [])
 
 
-def _term(term: Var | Const) -> Any:
-    return Term(term.name) if isinstance(term, Var) else term.value
+def _front_end_atom(atom: Atom) -> Any:
+    """An atom in pyDatalog's front-end terms: only aggregate clauses need it (it owns their
+    encoding); their bodies are plain atoms (see datalog.from_ir._aggregate)."""
+    args = (Term(a.name) if isinstance(a, Var) else a.value for a in atom.args)
+    return Term(atom.predicate)(*args)
 
 
-def _atom(atom: Atom) -> Any:
-    return Term(atom.predicate)(*(_term(a) for a in atom.args))
-
-
-def _literal(literal: BodyLiteral) -> Any:
-    match literal:
-        case Atom():
-            return _atom(literal)
-        case Negated():
-            return ~_atom(literal.atom)
-        case Comparison():
-            left, right = Term(literal.left.name), _term(literal.right)
-            match literal.op:
-                case "in":
-                    return left.in_(right)
-                case "not in":
-                    return left.not_in_(right)
-                case ">=":
-                    return left >= right
-                case ">":
-                    return left > right
-                case "<=":
-                    return left <= right
-                case "<":
-                    return left < right
-                case "==":
-                    return left == right
-                case "!=":
-                    return left != right
-        case Assign():
-            left, right = _term(literal.left), _term(literal.right)
-            result = {"+": lambda: left + right, "-": lambda: left - right,
-                      "*": lambda: left * right}[literal.op]()
-            return Term(literal.target.name) == result
-    raise AssertionError(literal)
-
-
-def _body(body: tuple[BodyLiteral, ...]) -> Any:
-    conjunction = _literal(body[0])
+def _front_end_body(body: tuple[BodyLiteral, ...]) -> Any:
+    if not all(isinstance(literal, Atom) for literal in body):
+        raise EngineError(f"an aggregate body must be plain atoms: {body}")
+    conjunction = _front_end_atom(body[0])  # type: ignore[arg-type]
     for literal in body[1:]:
-        conjunction = conjunction & _literal(literal)
+        conjunction = conjunction & _front_end_atom(literal)  # type: ignore[arg-type]
     return conjunction
 
 
@@ -197,7 +165,7 @@ def _add(clause: Rule | Aggregate) -> None:
         aggregate = Term("sum_")(Term(clause.value.name), for_each=Term(clause.for_each.name))
     key = keys if len(keys) > 1 else keys[0]
     # pyDatalog's clause syntax: `head <= body` adds a clause (it is not a comparison).
-    (function[key] == aggregate) <= _body(clause.body)  # noqa: B015
+    (function[key] == aggregate) <= _front_end_body(clause.body)  # noqa: B015
     result = Term("Agg_result")
     Term(clause.relation)(*keys, result) <= (function[key] == result)  # noqa: B015
 
