@@ -14,6 +14,10 @@ import datetime
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from eligibility.compiler import CompiledPolicy
 
 EXIT_OK, EXIT_INPUT, EXIT_POLICY, EXIT_INTERNAL = 0, 2, 3, 4
 
@@ -82,6 +86,9 @@ def _guarded(args: argparse.Namespace) -> int:
     except DiagnosticError as error:
         print(render_all(error), file=sys.stderr)
         return EXIT_POLICY
+    except _NoPolicy as error:
+        print(error, file=sys.stderr)
+        return EXIT_POLICY
     except Exception as error:  # the last line of defence: no traceback for users
         if os.environ.get("ELIGIBILITY_DEBUG"):
             raise
@@ -102,13 +109,17 @@ def _coverage(args: argparse.Namespace) -> int:
     return coverage_command(args.policies, args.format, args.strict, args.verbose)
 
 
-def _policies(paths: list[Path] | None) -> tuple:  # type: ignore[type-arg]
+class _NoPolicy(Exception):
+    """A --policy path that is not a file: the user's mistake, reported without a traceback."""
+
+
+def _policies(paths: list[Path] | None) -> tuple[CompiledPolicy, ...]:
     from eligibility.compiler import load_policy, policy_files
 
     chosen = tuple(paths) if paths else policy_files()
     for path in chosen:
         if not path.is_file():
-            raise FileNotFoundError(f"no policy file {path}")
+            raise _NoPolicy(f"error: no policy file {path}")
     return tuple(load_policy(path) for path in chosen)
 
 
