@@ -44,6 +44,7 @@ class _Resolver:
         self.sets: dict[str, ir.RecordSet] = {}
         self.interpretations: dict[str, ir.Interpretation] = {}
         self.expr_count = 0
+        self._clause = ""
         self._header_citations: dict[str, str] = {}
         header = tree.header
         self.prefix = header.cite_as or header.document_number or ""
@@ -55,6 +56,8 @@ class _Resolver:
     # ── diagnostics ───────────────────────────────────────────────────────────────────────
     def _error(self, code: str, message: str, span: ast.Span, label: str = "",
                notes: tuple[str, ...] = (), help: str = "") -> None:
+        if self._clause:  # the rule being resolved: legal staff find it by its article
+            notes = (*notes, f"clause: {self._clause}")
         self.diagnostics.append(Diagnostic(code, message, span, label, notes, help))
 
     def _suggest(self, name: str, known: tuple[str, ...] | list[str]) -> str:
@@ -224,6 +227,15 @@ class _Resolver:
                             help='start it with the document\'s own words: "信用良好": …')
             label = self._source_text(node.span)
         meta = ir.Meta(node_id, label, citation, node.span)
+        outer, self._clause = self._clause, citation
+        try:
+            return self._resolved_node(node, scope, meta, citation)
+        finally:
+            self._clause = outer
+
+    def _resolved_node(self, node: ast.Node, scope: _Scope, meta: ir.Meta,
+                       citation: str) -> ir.Cond:
+        node_id = meta.node_id
         if isinstance(node, ast.Group):
             children = tuple(
                 self._node(child, scope, f"{node_id}.{k}", citation)
