@@ -1,7 +1,7 @@
 """The command line: `check` and `eligibility check|compile|test|coverage`. It only wires stages
 together.
 
-Exit codes (docs/cli.md): 0 evaluated (whatever the outcomes), 2 invalid applicant file,
+Exit codes (README, docs/decision-format.md): 0 evaluated (whatever the outcomes), 2 invalid applicant file,
 3 invalid policy text, 4 internal error (a bug: please report it with the input).
 `test` and `coverage` (docs/policy-tests.md): 0 all pass, 1 a case fails or an article is
 untested, 2 a test file is missing or invalid, 3 invalid policy text.
@@ -142,7 +142,14 @@ def _check(args: argparse.Namespace) -> int:
     try:
         decision = decide(_policies(args.policy), applicant)
     except InterpretationError as error:
-        print(f"error: {args.applicant}: {error}", file=sys.stderr)
+        if args.format == "json":
+            from eligibility.facts.model import InputError
+            from eligibility.render.json import dumps, errors_json
+
+            path, _, message = str(error).partition(": ")
+            print(dumps(errors_json((InputError("V-ENUM", path, message),))))
+        else:
+            print(f"error: {args.applicant}: {error}", file=sys.stderr)
         return EXIT_INPUT
     if args.format == "json":
         from eligibility.render.json import decision_json, dumps
@@ -169,6 +176,8 @@ def _compile(paths: list[Path]) -> int:
     from eligibility.compiler import compile_text, policy_files
 
     for path in paths or policy_files():
+        if not path.is_file():
+            raise _NoPolicy(f"error: no policy file {path}")
         shown = os.path.relpath(path) if path.is_absolute() else str(path)
         compiled = compile_text(path.read_text(encoding="utf-8"), shown)
         policy = compiled.policy

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import platform
+
 from eligibility import __version__
 from eligibility.compiler import CompiledPolicy
 from eligibility.datalog.engine import Model, engine_version, evaluate
@@ -65,6 +67,7 @@ def decide(policies: tuple[CompiledPolicy, ...], applicant: ApplicantFacts) -> D
                         for programme in compiled.policy.programmes]
     name = next((f.value for f in applicant.facts if f.field == "name"), "")
     versions = (("eligibility", __version__), ("engine", engine_version()),
+                ("python", platform.python_version()),
                 ("grammar_sha256", policies[0].grammar_sha256 if policies else ""))
     return Decision(
         applicant.applicant_id, str(name), applicant.context.as_of,

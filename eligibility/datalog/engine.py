@@ -1,8 +1,9 @@
 """Evaluate a Datalog program on ground facts with pyDatalog. The only module that imports it.
 
-Rules are built with pyDatalog's term API, never as text: `pyDatalog.load()`/`ask()` exec and
-eval Python, so input must stay data (pyDatalog notes, trap 1). Each evaluation runs in a fresh
-logic context (trap 7). Answers are read through the four exported predicates, one query each
+Rules and facts are built as the engine's own literals and clauses (aggregates through the
+term API), never as text: `pyDatalog.load()`/`ask()` exec and eval Python, so input must stay
+data (pyDatalog notes, trap 1). Each evaluation runs in a fresh logic context (trap 7).
+Everything the explainer needs is read with one query of the program's `result/4` relation
 (trap 12), and every answer's type is checked, because pyDatalog returns an exception raised
 inside a rule as an answer value instead of raising it (trap 2).
 """

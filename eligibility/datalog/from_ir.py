@@ -1,15 +1,17 @@
 """Policy IR → Datalog program (plain data). Applicant-independent: compiled once per policy.
 
-Each applicant-level condition node N compiles to rules for two facts in the style of
-s(CASP)'s dual rules: holds(N, A) and fails(N, A). A test fails only on a known fact; all-of
-fails when a child fails; any-of fails when every child fails; a node with neither is
-undetermined. Record filters are two-valued: passes(N, R), or the record is rejected(S, R, N).
-Expressions compile to value(E, A, V); counts and sums have an explicit 0 for no records.
-The node id is an argument, not part of a predicate name, so one query reads every verdict.
+Each applicant-level condition node N compiles to two predicates in the style of s(CASP)'s
+dual rules: h_N(A) "holds" and f_N(A) "fails". A test fails only on a known fact; all-of fails
+when a child fails; any-of fails when every child fails; a node with neither is undetermined.
+Record filters are two-valued: p_N(R) passes, or the record is rejected. Expressions compile
+to v_E(A, V) (per record: rv_E(R, V)); counts and sums have an explicit 0 for no records.
+Every node, set and expression also copies its facts into result/4, which the engine reads
+with one query.
 """
 
 from __future__ import annotations
 
+import operator
 from decimal import Decimal
 
 from eligibility.datalog.program import (
@@ -32,6 +34,8 @@ from eligibility.ir.walk import condition_exprs, programme_exprs, walk_condition
 
 A, R, V, X, Y, Z = (Var(n) for n in ("A", "R", "V", "X", "Y", "Z"))
 _OPS = {"=": "==", "!=": "!=", ">=": ">=", ">": ">", "<=": "<=", "<": "<"}
+_PY_OPS = {"=": operator.eq, "!=": operator.ne, ">=": operator.ge, ">": operator.gt,
+           "<=": operator.le, "<": operator.lt}
 
 
 def pred(prefix: str, ident: str) -> str:
@@ -137,6 +141,9 @@ def _applicant_node(cond: ir.Cond) -> list[Clause]:
         case ir.Not():
             out.append(Rule(h, (fails(cond.child.meta.node_id),)))
             out.append(Rule(f, (holds(cond.child.meta.node_id),)))
+        case ir.Compare() if isinstance(cond.left, ir.Const) and isinstance(cond.right, ir.Const):
+            truth = _PY_OPS[cond.op](cond.left.value, cond.right.value)  # folded here, once
+            out.append(Rule(h if truth else f, (atom("applicant", A),)))
         case ir.Compare():
             left, right = _operand(cond.left, X), _operand(cond.right, Y)
             bind = left[1] + right[1] or [atom("applicant", A)]
@@ -182,7 +189,7 @@ def _compare(left: Term, op: str, right: Term) -> Comparison:
     if isinstance(left, Var):
         return Comparison(left, op, right)  # type: ignore[arg-type]
     flipped = {">=": "<=", ">": "<", "<=": ">=", "<": ">"}.get(op, op)
-    assert isinstance(right, Var), "a comparison of two constants is folded by the IR"
+    assert isinstance(right, Var), "a comparison of two constants is folded by the compiler"
     return Comparison(right, flipped, left)  # type: ignore[arg-type]
 
 
@@ -431,7 +438,7 @@ def _arith_rules(op: str, head: Atom, left: Operand, right: Operand,
                  domain: tuple[BodyLiteral, ...]) -> list[Clause]:
     """head's Z = left op right, computed in the body (trap 5); min/max as two guarded rules.
     Shared by applicant-level values and per-record values (which add their `domain`)."""
-    bind = (*domain, *left[1], *right[1])
+    bind = (*domain, *left[1], *right[1]) or (atom("applicant", A),)  # constants alone
     if op in ("min", "max"):
         first, second = ("<=", ">") if op == "min" else (">=", "<")
         return [Rule(head, (*bind, Assign(Z, "+", left[0], Const(0)),

@@ -48,6 +48,9 @@ def amount_proof(programme: ir.Programme, model: Model) -> AmountProof:
         missing = tuple(_missing(amount.steps[-1].expr))
         return AmountProof(tuple(lines), None, min(limits) if limits else None, missing)
     rounded = Decimal(running).quantize(FEN, rounding=ROUND_HALF_UP)
+    if rounded < 0:  # a formula net of prior awards can go below zero; nobody pays back here
+        lines.append(AmountLine("an award is never negative", "", f"{format_money(rounded)} → 0.00"))
+        rounded = Decimal("0.00")
     lines.append(AmountLine("四舍五入到分 (R3)", "", f"{format_money(rounded)} 元"))
     return AmountProof(tuple(lines), rounded, None, ())
 

@@ -87,8 +87,15 @@ class _Resolver:
         header = self.tree.header
         programmes: list[ir.Programme] = []
         seen: dict[str, ast.Span] = {}
+        dates = (self._date(header.dated, header.span),
+                 self._date(header.in_force_from, header.span),
+                 self._date(header.in_force_until, header.span))
         for definition in self.tree.definitions:
             name = str(getattr(definition, "name", None) or getattr(definition, "programme_id", ""))
+            if "__" in name:  # ids become predicate names with "." written as "__"
+                self._error("E0304", f"`{name}` contains `__`, which names are not allowed to",
+                            definition.span, "double underscore",
+                            help="use single underscores between words")
             if name in seen:
                 self._error("E0303", f"`{name}` is defined twice", definition.span,
                             "second definition", notes=(f"first defined at line {seen[name].line}",))
@@ -106,10 +113,7 @@ class _Resolver:
         if any(d.is_error for d in self.diagnostics):
             raise DiagnosticError(tuple(self.diagnostics), {self.tree.path: self.tree.text})
         return ir.Policy(
-            header.policy_id, header.title, self.prefix, header.issuer or "",
-            self._date(header.dated, header.span),
-            self._date(header.in_force_from, header.span),
-            self._date(header.in_force_until, header.span),
+            header.policy_id, header.title, self.prefix, header.issuer or "", *dates,
             self.tree.path, hashlib.sha256(self.tree.text.encode()).hexdigest(),
             tuple(self.sets.values()), tuple(programmes), tuple(self.interpretations.values()),
         )  # fmt: skip
@@ -162,6 +166,9 @@ class _Resolver:
                 meta = ir.Meta(node_id, inner.meta.label, inner.meta.citation, clause.span)
                 children.append(ir.Not(meta, inner))
         root = ir.AllOf(ir.Meta(pid, definition.title, citation, definition.span), tuple(children))
+        if len(definition.amounts) > 1:
+            self._error("E0303", "a programme has one `amount` block", definition.amounts[1].span,
+                        "second amount block")
         amount = self._amount(definition.amount, scope, citation) if definition.amount else None
         return ir.Programme(pid, definition.title, citation, root, amount, definition.span,
                             tuple(gates))
@@ -405,6 +412,11 @@ class _Resolver:
     # ── comparisons and expressions ───────────────────────────────────────────────────────
     def _compare(self, cond: ast.Compare, scope: _Scope, meta: ir.Meta) -> ir.Cond:
         left, right = self._expr(cond.left, scope), self._expr(cond.right, scope)
+        simple = (ir.Const, ir.FieldValue, ir.YearOf, ir.ContextValue)
+        if scope.collection and not all(isinstance(e, simple) for e in (left, right)):
+            self._error("E0306", "a record filter compares a field, its year, a date or a "
+                        "number; arithmetic and counts belong in sum(set: …)", cond.span,
+                        "too complex for a record filter")
         if not _compatible(left.dim, right.dim):
             self._error("E0207", f"cannot compare {left.dim} with {right.dim}", cond.span,
                         "different units")
@@ -575,6 +587,8 @@ def _compatible(a: ir.Dim, b: ir.Dim) -> bool:
 
 
 def _result_dim(op: str, a: ir.Dim, b: ir.Dim) -> ir.Dim | None:
+    if ir.Dim.DATE in (a, b):
+        return None  # no date arithmetic: compare dates, or take year(…)
     if op in ("+", "-", "min", "max"):
         return (b if a is ir.Dim.NUMBER else a) if _compatible(a, b) else None
     scalars = {ir.Dim.RATE, ir.Dim.NUMBER, ir.Dim.COUNT}

@@ -76,7 +76,9 @@ def decision_json(decision: Decision) -> dict[str, Any]:
                 "missing": list(r.missing),
                 "citations": list(r.citations),
                 "proof": proof_json(r.proof),
-                "amount_computation": _amount_json(r.amount_proof) if r.amount_proof else None,
+                "amount_computation": (_amount_json(r.amount_proof)
+                                       if r.amount_proof and r.outcome != "does_not_qualify"
+                                       else None),
             }
             for r in decision.results
         ],

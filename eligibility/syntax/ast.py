@@ -330,8 +330,12 @@ class Programme:
     title: str
     citation: Citation | None
     clauses: tuple[Clause, ...]
-    amount: Amount | None
+    amounts: tuple[Amount, ...]
     span: Span
+
+    @property
+    def amount(self) -> Amount | None:
+        return self.amounts[0] if self.amounts else None
 
 
 Definition = ValuesDef | RecordsDef | Programme | InterpretationDef

@@ -12,7 +12,9 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from lark import Lark, Token, Transformer, Tree, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import (
+    UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError,
+)  # fmt: skip
 
 from eligibility.diagnostics import Diagnostic, DiagnosticError
 from eligibility.syntax import ast
@@ -42,13 +44,27 @@ def grammar_text() -> str:
     return GRAMMAR_PATH.read_text(encoding="utf-8")
 
 
+class _HeaderRepeated(Exception):
+    def __init__(self, lines: str, span: ast.Span) -> None:
+        super().__init__(lines)
+        self.lines, self.span = lines, span
+
+
 def parse_policy(text: str, file: str) -> ast.PolicyFile:
     """Parse one policy file; raise DiagnosticError (E01xx) on a syntax error."""
     try:
         tree = _parser().parse(text)
+        header, *definitions = _ToAst(file).transform(tree).children
     except UnexpectedInput as error:
         raise DiagnosticError((_syntax_diagnostic(error, text, file),), {file: text}) from None
-    header, *definitions = _ToAst(file).transform(tree).children
+    except VisitError as error:
+        if not isinstance(error.orig_exc, _HeaderRepeated):
+            raise
+        repeated = error.orig_exc
+        diagnostic = Diagnostic("E0102", f"the header says `{repeated.lines}` twice",
+                                repeated.span, "repeated header line",
+                                help="keep one line for each of document, issuer, dated, …")
+        raise DiagnosticError((diagnostic,), {file: text}) from None
     return ast.PolicyFile(file, text, header, tuple(definitions))
 
 
@@ -126,6 +142,9 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
     def header(self, meta: Any, children: list[Any]) -> ast.Header:
         name, title, *items = children
         fields: dict[str, Any] = dict(items)
+        if len(fields) < len(items):  # the same header line twice: the second is not dropped
+            repeated = sorted({k for k, _ in items if [i[0] for i in items].count(k) > 1})
+            raise _HeaderRepeated(", ".join(repeated), self._s(meta))
         return ast.Header(
             str(name), _unquote(title), fields.get("document"), fields.get("issuer"),
             fields.get("dated"), *fields.get("in_force", (None, None, None)),
@@ -195,9 +214,9 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
         name, title, *rest = c
         citation = rest[0] if rest and isinstance(rest[0], ast.Citation) else None
         clauses = tuple(x for x in rest if isinstance(x, ast.Clause))
-        amounts = [x for x in rest if isinstance(x, ast.Amount)]
-        return ast.Programme(str(name), _unquote(title), citation, clauses,
-                             amounts[0] if amounts else None, self._s(meta))
+        amounts = tuple(x for x in rest if isinstance(x, ast.Amount))
+        return ast.Programme(str(name), _unquote(title), citation, clauses, amounts,
+                             self._s(meta))
 
     def requires(self, meta: Any, c: list[Any]) -> ast.Clause:
         return ast.Clause("requires", c[0], self._s(meta))
