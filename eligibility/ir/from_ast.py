@@ -43,6 +43,7 @@ class _Resolver:
         self.values: dict[str, ast.ValuesDef] = {}
         self.sets: dict[str, ir.RecordSet] = {}
         self.interpretations: dict[str, ir.Interpretation] = {}
+        self.shared: dict[str, ast.Node] = {}
         self.expr_count = 0
         self._clause = ""
         self._header_citations: dict[str, str] = {}
@@ -105,6 +106,8 @@ class _Resolver:
                     self.values[definition.name] = definition
                 case ast.InterpretationDef():
                     self.interpretations[definition.name] = self._interpretation(definition)
+                case ast.ConditionsDef():
+                    self.shared[definition.name] = definition.node
                 case ast.RecordsDef():
                     self.sets[definition.name] = self._record_set(definition)
                 case ast.Programme():
@@ -226,6 +229,13 @@ class _Resolver:
     # ── condition nodes ───────────────────────────────────────────────────────────────────
     def _node(self, node: ast.Node, scope: _Scope, node_id: str, inherited: str,
               top: bool = False) -> ir.Cond:
+        if isinstance(node, ast.SharedNode):  # written once, resolved where it is used
+            shared = self.shared.get(node.name)
+            if shared is None:
+                self._error("E0201", f"unknown shared conditions `@{node.name}`", node.span,
+                            "not defined above", help=self._suggest(node.name, list(self.shared)))
+                shared = ast.Leaf("", ast.Selected(node.span), None, node.span)
+            node = shared
         citation = self.cite(node.citation, inherited, node.span, "this rule")
         label = node.label or ""
         if not label:

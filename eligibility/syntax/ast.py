@@ -229,7 +229,18 @@ class Group:
     span: Span
 
 
-Node = Leaf | Group
+@dataclass(frozen=True, slots=True)
+class SharedNode:
+    """`@name`: the conditions a `conditions name = …` definition wrote once."""
+
+    name: str
+    span: Span
+
+    label = None
+    citation = None
+
+
+Node = Leaf | Group | SharedNode
 
 
 # ── definitions ────────────────────────────────────────────────────────────────────────────
@@ -257,6 +268,13 @@ class ValuesDef:
     name: str
     label: str | None
     values: ValueSet
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionsDef:
+    name: str
+    node: Node
     span: Span
 
 
@@ -338,7 +356,7 @@ class Programme:
         return self.amounts[0] if self.amounts else None
 
 
-Definition = ValuesDef | RecordsDef | Programme | InterpretationDef
+Definition = ValuesDef | RecordsDef | Programme | InterpretationDef | ConditionsDef
 
 
 @dataclass(frozen=True, slots=True)

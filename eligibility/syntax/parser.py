@@ -196,6 +196,12 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
     def named_set(self, meta: Any, c: list[Token]) -> ast.NamedSet:
         return ast.NamedSet(str(c[0]), self._s(meta))
 
+    def conditions_def(self, meta: Any, c: list[Any]) -> ast.ConditionsDef:
+        return ast.ConditionsDef(str(c[0]), c[1], self._s(meta))
+
+    def shared_node(self, meta: Any, c: list[Token]) -> ast.SharedNode:
+        return ast.SharedNode(str(c[0]), self._s(meta))
+
     def collection_values(self, meta: Any, c: list[Any]) -> ast.CollectionValues:
         return ast.CollectionValues(str(c[0]), c[1], self._s(meta))
 

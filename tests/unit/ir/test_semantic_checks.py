@@ -81,3 +81,21 @@ def test_an_award_is_never_negative() -> None:
                      '  amount [二] { award "净额" = 1万元 - 3万元 } }\n')
     result = decide_one(text, {"credit_good": True})
     assert result.amount == Decimal("0.00")  # type: ignore[attr-defined]
+
+
+SHARED = HEADER + ('conditions general = all "注册在本市，经营状态正常" [第二条] {\n'
+                   '  "经营状态正常": operating_status_normal is true\n}\n')
+
+
+def test_shared_conditions_are_resolved_in_each_programme() -> None:
+    text = SHARED + ('programme p "p" [一] { requires @general }\n'
+                     'programme q "q" [一] { requires @general }\n')
+    compiled = compile_text(text, "t.policy")
+    labels = [p.condition.children[-1].meta for p in compiled.policy.programmes]
+    assert [m.label for m in labels] == ["注册在本市，经营状态正常"] * 2
+    assert [m.node_id for m in labels] == ["p.1", "q.1"]
+    assert all(m.citation == "测试〔2024〕1号 第二条" for m in labels)
+
+
+def test_an_unknown_shared_name_is_refused() -> None:
+    assert "E0201" in codes(SHARED + 'programme p "p" [一] { requires @genral }\n')
