@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from eligibility.compiler import CompiledPolicy
+    from eligibility.compiler import PolicySource
 
 EXIT_OK, EXIT_INPUT, EXIT_POLICY, EXIT_INTERNAL = 0, 2, 3, 4
 
@@ -113,14 +113,14 @@ class _NoPolicy(Exception):
     """A --policy path that is not a file: the user's mistake, reported without a traceback."""
 
 
-def _policies(paths: list[Path] | None) -> tuple[CompiledPolicy, ...]:
-    from eligibility.compiler import load_policy, policy_files
+def _policies(paths: list[Path] | None) -> tuple[PolicySource, ...]:
+    from eligibility.compiler import load_policy_lazily, policy_files
 
     chosen = tuple(paths) if paths else policy_files()
     for path in chosen:
         if not path.is_file():
             raise _NoPolicy(f"error: no policy file {path}")
-    return tuple(load_policy(path) for path in chosen)
+    return tuple(load_policy_lazily(path) for path in chosen)
 
 
 def _check(args: argparse.Namespace) -> int:

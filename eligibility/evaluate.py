@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 
 from eligibility import __version__
-from eligibility.compiler import CompiledPolicy
+from eligibility.compiler import PolicySource, grammar_sha256
 from eligibility.datalog.engine import Model, engine_version, evaluate
 from eligibility.datalog.facts import ground_facts
 from eligibility.decision.from_model import FactIndex, not_applicable_result, programme_result
@@ -49,30 +49,34 @@ def _applies(policy: ir.Policy, gates: Model) -> bool:
     ) or not policy.programmes
 
 
-def decide(policies: tuple[CompiledPolicy, ...], applicant: ApplicantFacts) -> Decision:
+def decide(policies: tuple[PolicySource, ...], applicant: ApplicantFacts) -> Decision:
+    """Each document's gates first; its full program only when it may apply."""
     facts = FactIndex(applicant)
     results: list[ProgrammeResult] = []
     in_force: list[InterpretationInForce] = []
-    for compiled in policies:
+    views: list[ir.Policy] = []
+    for source in policies:
+        compiled_gates = source.gates()
+        views.append(compiled_gates.policy)
+        ground = ground_facts(applicant, compiled_gates.region_fields)
+        gates = evaluate(compiled_gates.program, ground, applicant.applicant_id)
+        if not _applies(compiled_gates.policy, gates):
+            results += [not_applicable_result(compiled_gates.policy, programme, gates, facts)
+                        for programme in compiled_gates.policy.programmes]
+            continue
+        compiled = source.full()
         readings = interpretations_in_force(compiled.policy, applicant)
         in_force += readings
-        ground = ground_facts(applicant, compiled.region_fields)
-        gates = evaluate(compiled.gate_program, ground, applicant.applicant_id)
-        if _applies(compiled.policy, gates):
-            model = evaluate(compiled.program, ground, applicant.applicant_id)
-            results += [programme_result(compiled.policy, programme, model, facts, readings)
-                        for programme in compiled.policy.programmes]
-        else:
-            results += [not_applicable_result(compiled.policy, programme, gates, facts)
-                        for programme in compiled.policy.programmes]
+        model = evaluate(compiled.program, ground, applicant.applicant_id)
+        results += [programme_result(compiled.policy, programme, model, facts, readings)
+                    for programme in compiled.policy.programmes]
     name = next((f.value for f in applicant.facts if f.field == "name"), "")
     versions = (("eligibility", __version__), ("engine", engine_version()),
-                ("python", platform.python_version()),
-                ("grammar_sha256", policies[0].grammar_sha256 if policies else ""))
+                ("python", platform.python_version()), ("grammar_sha256", grammar_sha256()))
     return Decision(
         applicant.applicant_id, str(name), applicant.context.as_of,
         applicant.context.assessment_year, tuple(results), applicant.source_sha256,
-        tuple(PolicyVersion(c.policy.policy_id, c.policy.document_number, c.policy.source_file,
-                            c.policy.source_sha256) for c in policies),
+        tuple(PolicyVersion(v.policy_id, v.document_number, v.source_file, v.source_sha256)
+              for v in views),
         versions, tuple(in_force),
     )  # fmt: skip

@@ -259,6 +259,7 @@ class _Resolver:
                 for k, child in enumerate(node.children, 1)
             )
             return ir.AllOf(meta, children) if node.kind == "all" else ir.AnyOf(meta, children)
+        assert isinstance(node, ast.Leaf), "shared nodes are replaced by their definition in _node"
         return self._condition(node.condition, scope, meta)
 
     def _source_text(self, span: ast.Span) -> str:
