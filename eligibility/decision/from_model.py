@@ -177,8 +177,8 @@ class _Explainer:
                 reading = self.readings.get(cond.name)
                 if reading is None:
                     return "", (), ()
-                source = "默认口径 (default reading)" if reading.is_default else "set in the applicant file"
-                return f"{cond.name} = {reading.value}, {source}: {reading.label}", (), ()
+                source = "默认口径 (the default)" if reading.is_default else "set in the applicant file"
+                return f"in force: {reading.value}, {source}", (), ()
             case ir.Exists():
                 members = self.model.members.get(cond.record_set, ())
                 record_set = self.policy.record_set(cond.record_set)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import hashlib
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
@@ -284,6 +285,11 @@ class _Resolver:
                 elif cond.value not in known.values:
                     self._error("E0203", f"`{cond.value}` is not a value of `{cond.name}`",
                                 cond.span, "unknown value", notes=("values: " + ", ".join(known.values),))
+                if meta.label == self._source_text(cond.span) and known:  # no label written
+                    default = re.match(r"A-\d+", known.label)
+                    tag = f"{default.group()} " if default else ""
+                    meta = ir.Meta(meta.node_id, f"口径 {tag}{cond.name} = {cond.value}",
+                                   meta.citation, meta.span)
                 return ir.InterpretationIs(meta, cond.name, cond.value)
             case ast.InSet() if not isinstance(cond.values, ast.CollectionValues):
                 fref = self._field(cond.subject, scope, {"enum", "string", "region"})

@@ -116,19 +116,29 @@ def _tree(node: ProofNode, prefix: str, child_prefix: str, root: bool) -> list[L
     detail = f": {shown.detail}" if shown.detail and shown.detail != label else ""
     lines: list[Line] = [((prefix, "dim"), (f"{mark} ", style), (label + detail, ""),
                           (f" [{node.citation}]", "dim"))]
-    children = () if node.kind == "not" else node.children
+    children = () if node.kind == "not" else _reading_in_force(node)
     indent = child_prefix + ("│   " if children else "    ")
     counted = [note.record_id for note in shown.records if note.counted]
     if counted:
-        lines.append(((indent, "dim"), (f"counted: {', '.join(counted)}", "dim")))
+        word = "found" if shown.kind == "exists" else "counted"
+        lines.append(((indent, "dim"), (f"{word}: {', '.join(counted)}", "dim")))
     for note in shown.records:
-        if not note.counted:
+        if not note.counted and children is node.children:
             lines.append(((indent, "dim"), (_record_text(note), "fails")))
     for k, child in enumerate(children):
         last = k == len(children) - 1
         lines += _tree(child, child_prefix + ("└── " if last else "├── "),
                        child_prefix + ("    " if last else "│   "), False)
     return lines
+
+
+def _reading_in_force(node: ProofNode) -> tuple[ProofNode, ...]:
+    """A branch written for a reading that is not in force shows only that it is not: its
+    other conditions were never the law for this decision (the JSON keeps them all)."""
+    switch = [c for c in node.children if c.kind == "interpretationis"]
+    if node.kind == "all" and switch and switch[0].verdict == "fails":
+        return (switch[0],)
+    return node.children
 
 
 def _record_text(note: RecordNote) -> str:
