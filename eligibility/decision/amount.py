@@ -40,8 +40,9 @@ def amount_proof(programme: ir.Programme, model: Model) -> AmountProof:
     if amount.pool is not None:
         pool = amount.pool
         lines.append(AmountLine(pool.label, pool.citation,
-                                f"pool of {format_money(pool.limit)} for all applicants: "
-                                "applied in a funding round, pro-rated when exceeded (R4)"))
+                                f"a total of {format_money(pool.limit)} for all applicants "
+                                "together: not computed for one applicant; when the year's "
+                                "entitlements exceed it, each is pro-rated (R4)"))
     if running is None:
         limits = [Decimal(cap.limit.value) for cap in amount.caps  # type: ignore[arg-type]
                   if isinstance(cap.limit, ir.Const)]

@@ -7,6 +7,7 @@ JSON paths of records. Nothing is re-decided here.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from eligibility.datalog.engine import Model
@@ -14,6 +15,7 @@ from eligibility.datalog.facts import record_key
 from eligibility.decision.amount import amount_proof
 from eligibility.decision.display import SYMBOLS, show_const, show_value, show_values
 from eligibility.decision.proof import (
+    AmountLine,
     InterpretationInForce,
     Outcome,
     ProgrammeResult,
@@ -61,6 +63,9 @@ def programme_result(policy: ir.Policy, programme: ir.Programme, model: Model,
         if amount is None:
             outcome = "undetermined"
             missing += [m for m in money.missing if m not in missing]
+    if money and outcome != "does_not_qualify":
+        money = dataclasses.replace(money, lines=money.lines + explainer.amount_record_lines(
+            programme))
     citations = _citations(proof)
     if money and outcome == "qualifies":
         citations += [line.citation for line in money.lines if line.citation]
@@ -215,6 +220,26 @@ class _Explainer:
             case ir.ApprovedAmount():
                 return [f"selection_result.{expr.programme}.approved_amount"]
         return []
+
+    def amount_record_lines(self, programme: ir.Programme) -> tuple[AmountLine, ...]:
+        """For each record set an amount sums, the records left out and why (rule inventory
+        §10 step 4), which no condition of the programme would otherwise show."""
+        assert programme.amount is not None
+        exprs = [e for step in programme.amount.steps for e in walk_expr(step.expr)]
+        names = dict.fromkeys(e.record_set for e in exprs
+                              if isinstance(e, ir.Count | ir.Sum | ir.SumOf | ir.CountDistinct))
+        lines = []
+        for name in names:
+            by_reason: dict[tuple[str, str], list[str]] = {}  # one line per unmet filter
+            for note in self._record_notes(name):
+                for reason in note.reasons:
+                    by_reason.setdefault((reason.label, reason.citation), []).append(
+                        f"{note.record_id} ({reason.actual})")
+            label = self.policy.record_set(name).label
+            lines += [AmountLine(f"{label}: not counted", citation,
+                                 f"not met: {reason}: {', '.join(records)}")
+                      for (reason, citation), records in by_reason.items()]
+        return tuple(lines)
 
     def _record_notes(self, set_name: str) -> tuple[RecordNote, ...]:
         lineage = set_lineage(self.policy, set_name)

@@ -114,6 +114,8 @@ def _tree(node: ProofNode, prefix: str, child_prefix: str, root: bool) -> list[L
     exclusion = {"holds": "not excluded: ", "fails": "excluded: "}.get(node.verdict, "exclusion: ")
     label = (exclusion if node.kind == "not" else "") + node.label
     detail = f": {shown.detail}" if shown.detail and shown.detail != label else ""
+    if node.kind == "not":  # the child's requirement is what triggers the exclusion
+        detail = detail.replace(" — required: ", " — excluded if: ")
     lines: list[Line] = [((prefix, "dim"), (f"{mark} ", style), (label + detail, ""),
                           (f" [{node.citation}]", "dim"))]
     children = () if node.kind == "not" else _reading_in_force(node)
@@ -143,7 +145,7 @@ def _reading_in_force(node: ProofNode) -> tuple[ProofNode, ...]:
 
 def _record_text(note: RecordNote) -> str:
     reasons = "; ".join(f"{r.label} ({r.actual}) — {r.citation}" for r in note.reasons)
-    return f"{note.record_id} not counted: {reasons}"
+    return f"{note.record_id} not counted, not met: {reasons}"
 
 
 def error_lines(errors: tuple[InputError, ...], source: str) -> list[Line]:
