@@ -126,7 +126,7 @@ def test_all_branches_fail_lists_every_branch(capsys: pytest.CaptureFixture[str]
     assert "促成知识产权交易3笔以上: 2 笔 < 3 笔" in out
     assert "9,999,999.99 元 < 10,000,000.00 元（1000万元）" in out
     assert "促成知识产权许可转让30次以上: 2 次 < 30 次" in out
-    assert "T3 not counted: 已在国家知识产权局完成专利权转移或许可合同登记" in out
+    assert "T3 not counted, not met: 已在国家知识产权局完成专利权转移或许可合同登记" in out
 
 
 def test_missing_credit_names_the_fact(capsys: pytest.CaptureFixture[str]) -> None:
