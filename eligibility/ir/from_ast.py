@@ -259,6 +259,9 @@ class _Resolver:
                 self._node(child, scope, f"{node_id}.{k}", citation)
                 for k, child in enumerate(node.children, 1)
             )
+            if node.kind == "none":  # none of them: not any of them
+                inner = ir.Meta(f"{node_id}.0", meta.label, citation, meta.span)
+                return ir.Not(meta, ir.AnyOf(inner, children))
             return ir.AllOf(meta, children) if node.kind == "all" else ir.AnyOf(meta, children)
         assert isinstance(node, ast.Leaf), "shared nodes are replaced by their definition in _node"
         return self._condition(node.condition, scope, meta)

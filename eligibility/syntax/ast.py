@@ -222,7 +222,7 @@ class Leaf:
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    kind: Literal["all", "any"]
+    kind: Literal["all", "any", "none"]
     label: str | None
     citation: Citation | None
     children: tuple[Node, ...]
