@@ -336,6 +336,14 @@ def _expr(expr: ir.Expr, programme: ir.Programme) -> list[Clause]:
         case ir.Sum():
             body = (member(expr.record_set), atom("rattr", R, Const(expr.field.path), V))
             out += _aggregate(expr.expr_id, body, "sum", R)
+        case ir.CountDistinct() if expr.where is not None and expr.sub is not None:
+            item = Var("S")
+            items: tuple[BodyLiteral, ...] = (
+                member(expr.record_set), atom("subrecord", R, Const(expr.sub), item),
+                passes(expr.where.meta.node_id, item),
+                atom("rattr", item, Const(expr.field.path), V))
+            out += _aggregate(expr.expr_id, items, "count", V)
+            out += [c for node in walk_conditions(expr.where) for c in _record_node(node)]
         case ir.CountDistinct():
             body = (member(expr.record_set), atom("rattr", R, Const(expr.field.path), V))
             out += _aggregate(expr.expr_id, body, "count", V)

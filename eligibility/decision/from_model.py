@@ -123,8 +123,16 @@ def _not_applicable(programme: ir.Programme, proof: ProofNode) -> str | None:
     kinds = dict(programme.gates)
     for child in proof.children:
         if child.node_id in kinds and child.verdict == "fails":
-            return f"{child.label} ({child.citation})"
+            shown = _failing_detail(child)
+            return f"{child.label}{': ' + shown if shown else ''} ({child.citation})"
     return None
+
+
+def _failing_detail(node: ProofNode) -> str:
+    """The actual value behind a failing gate (registered_region = 110108, 2025-03-15 > …)."""
+    if node.detail:
+        return node.detail
+    return next((_failing_detail(c) for c in node.children if c.verdict == "fails"), "")
 
 
 def _missing(node: ProofNode) -> list[str]:

@@ -210,6 +210,11 @@ class _Reference:
             case ir.Sum():
                 return sum((v for key in self.members[expr.record_set]
                             for v in set(self._record_values(key, expr.field.path))), Decimal(0))
+            case ir.CountDistinct() if expr.where is not None:
+                return len({v for key in self.members[expr.record_set]
+                            for (name, index) in sub_records(self.records[key]) if name == expr.sub
+                            for sub in [f"{key}/{name}[{index}]"] if self._record(expr.where, sub)
+                            for v in self._record_values(sub, expr.field.path)})
             case ir.CountDistinct():
                 return len({v for key in self.members[expr.record_set]
                             for v in self._record_values(key, expr.field.path)})

@@ -464,10 +464,7 @@ class _Resolver:
             case ast.Count():
                 return self._count(expr, scope)
             case ast.CountDistinct():
-                record_set = self._known_set(expr.record_set, expr.span, scope)
-                inner = _Scope(owner=scope.owner, collection=record_set.collection if record_set else None)
-                fref = self._field(expr.field, inner, set())
-                return ir.CountDistinct(self._expr_id(), expr.record_set, fref, "件")
+                return self._count_distinct(expr, scope)
             case ast.SumOf():
                 record_set = self._known_set(expr.record_set, expr.span, scope)
                 inner = _Scope(owner=scope.owner, collection=record_set.collection if record_set else None)
@@ -487,6 +484,25 @@ class _Resolver:
                 return ir.YearOf(self._expr_id(), self._field(expr.field, scope, {"date"}))
             case ast.Binary():
                 return self._binary(expr, scope)
+
+    def _count_distinct(self, expr: ast.CountDistinct, scope: _Scope) -> ir.Expr:
+        record_set = self._known_set(expr.record_set, expr.span, scope)
+        collection = record_set.collection if record_set else None
+        inner = _Scope(owner=scope.owner, collection=collection)
+        expr_id = self._expr_id()
+        if expr.where is None:
+            fref = self._field(expr.field, inner, set())
+            return ir.CountDistinct(expr_id, expr.record_set, fref, "件")
+        sub, *rest = expr.field.parts  # items.ip_number where ip_type in …: read the items
+        if not rest or not collection or not self._is_sub(collection, sub):
+            self._error("E0306", "`where` filters sub-records: write <set>.items.<field> where …",
+                        expr.span, "not a sub-record field")
+            return ir.CountDistinct(expr_id, expr.record_set,
+                                    ir.FieldRef(expr.field.dotted, "record", "", "", "", False), "件")
+        items = _Scope(owner=scope.owner, collection=collection, sub=sub)
+        fref = self._field(ast.Path(tuple(rest), expr.field.span), items, set())
+        where = self._node(expr.where, items, f"{scope.owner}.{expr_id}", "—")
+        return ir.CountDistinct(expr_id, expr.record_set, fref, "件", sub=sub, where=where)
 
     def _count(self, expr: ast.Count, scope: _Scope) -> ir.Expr:
         name = expr.target.dotted

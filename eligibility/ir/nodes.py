@@ -101,6 +101,8 @@ class CountDistinct:
     field: FieldRef
     unit: str
     dim: Dim = Dim.COUNT
+    sub: str | None = None  # with `where`: the field is read from these sub-records
+    where: Cond | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -97,7 +97,9 @@ def explain_lines(decision: Decision) -> list[Line]:
         _, word, style = OUTCOMES[r.outcome]
         lines.append((("outcome: ", ""), (word, style), (_amount_text(r), "")))
         if r.missing:
-            lines.append(((f"missing facts: {', '.join(r.missing)}", "undetermined"),))
+            also = "also missing (they could not change the outcome)" if (
+                r.outcome == "does_not_qualify") else "missing facts"
+            lines.append(((f"{also}: {', '.join(r.missing)}", "undetermined"),))
         lines += _tree(r.proof, "", "", True)
         if r.amount_proof and (r.amount is not None or r.max_amount is not None):
             lines.append((("amount:", "heading"),))

@@ -84,8 +84,11 @@ class Count:
 
 @dataclass(frozen=True, slots=True)
 class CountDistinct:
+    """count distinct(set.items.ip_number where ip_type in …): the where filters sub-records."""
+
     record_set: str
     field: Path
+    where: Node | None
     span: Span
 
 

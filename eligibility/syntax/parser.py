@@ -353,7 +353,7 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
         return ast.Count(c[0], c[1] if len(c) > 1 else None, self._s(meta))
 
     def count_distinct(self, meta: Any, c: list[Any]) -> ast.CountDistinct:
-        return ast.CountDistinct(str(c[0]), c[1], self._s(meta))
+        return ast.CountDistinct(str(c[0]), c[1], c[2] if len(c) > 2 else None, self._s(meta))
 
     def sum_of(self, meta: Any, c: list[Any]) -> ast.SumOf:
         return ast.SumOf(str(c[0]), c[1], self._s(meta))
