@@ -28,6 +28,7 @@ POLICY_DIR = REPO_ROOT / "policies"
 _PACKAGE = Path(__file__).resolve().parent
 _COMPILER_SOURCES = (
     "span.py", "syntax/ast.py", "syntax/parser.py", "ir/nodes.py", "ir/from_ast.py",
+    "ir/expressions.py",
     "ir/quantities.py", "ir/walk.py", "facts/vocabulary.py", "datalog/program.py",
     "datalog/from_ir.py", "compiler.py",
 )

@@ -8,36 +8,21 @@ import datetime
 import difflib
 import hashlib
 import re
-from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Literal
 
 from eligibility.diagnostics import Diagnostic, DiagnosticError
 from eligibility.facts import vocabulary as vocab
 from eligibility.ir import nodes as ir
-from eligibility.ir.quantities import COMPARISON_WORDS, citation_prefix, quantity_value
+from eligibility.ir.expressions import ExpressionResolver, Scope
+from eligibility.ir.quantities import citation_prefix
 from eligibility.syntax import ast
-
-CONTEXT_NAMES = {"assessment_year": ir.Dim.YEAR, "as_of": ir.Dim.DATE}
-_KIND_DIMS = {"money": ir.Dim.MONEY, "int": ir.Dim.COUNT, "year": ir.Dim.YEAR, "date": ir.Dim.DATE}
-
-
-@dataclass(slots=True)
-class _Scope:
-    """Where a condition or expression is read: the applicant, or one record of a collection."""
-
-    owner: str  # node-id prefix
-    collection: str | None = None
-    sub: str | None = None  # inside a record's sub-records ("items")
-    programme: str | None = None
-    steps: dict[str, ir.AmountStep] = field(default_factory=dict)
 
 
 def policy_from_ast(tree: ast.PolicyFile) -> ir.Policy:
     return _Resolver(tree).policy()
 
 
-class _Resolver:
+class _Resolver(ExpressionResolver):
     def __init__(self, tree: ast.PolicyFile) -> None:
         self.tree = tree
         self.diagnostics: list[Diagnostic] = []
@@ -141,7 +126,7 @@ class _Resolver:
             self._error("E0201", f"unknown record collection or set `{definition.source}`",
                         definition.span, "not a collection of the applicant",
                         help=self._suggest(definition.source, known))
-        scope = _Scope(owner=definition.name, collection=collection)
+        scope = Scope(owner=definition.name, collection=collection)
         filters = tuple(
             self._node(node, scope, f"{definition.name}.{k}", citation, top=True)
             for k, node in enumerate(definition.filters, 1)
@@ -152,7 +137,7 @@ class _Resolver:
     def _programme(self, definition: ast.Programme) -> ir.Programme:
         pid = definition.programme_id
         citation = self.cite(definition.citation, "", definition.span, "a programme")
-        scope = _Scope(owner=pid, programme=pid)
+        scope = Scope(owner=pid, programme=pid)
         children: list[ir.Cond] = []
         gates: list[tuple[str, str]] = []
         for kind, make in (("in_force", self._in_force_gate), ("applicant", self._applicant_gate),
@@ -204,7 +189,7 @@ class _Resolver:
         leaf = self.tree.header.jurisdiction
         if leaf is None:
             return None
-        return self._node(leaf, _Scope(owner=pid, programme=pid), f"{pid}.{count + 1}", "",
+        return self._node(leaf, Scope(owner=pid, programme=pid), f"{pid}.{count + 1}", "",
                           top=True)
 
     def _in_force_gate(self, pid: str, count: int = 0) -> ir.Cond | None:
@@ -228,7 +213,7 @@ class _Resolver:
         return ir.AllOf(ir.Meta(f"{pid}.1", label, citation, header.span), tuple(tests))
 
     # ── condition nodes ───────────────────────────────────────────────────────────────────
-    def _node(self, node: ast.Node, scope: _Scope, node_id: str, inherited: str,
+    def _node(self, node: ast.Node, scope: Scope, node_id: str, inherited: str,
               top: bool = False) -> ir.Cond:
         if isinstance(node, ast.SharedNode):  # written once, resolved where it is used
             shared = self.shared.get(node.name)
@@ -251,7 +236,7 @@ class _Resolver:
         finally:
             self._clause = outer
 
-    def _resolved_node(self, node: ast.Node, scope: _Scope, meta: ir.Meta,
+    def _resolved_node(self, node: ast.Node, scope: Scope, meta: ir.Meta,
                        citation: str) -> ir.Cond:
         node_id = meta.node_id
         if isinstance(node, ast.Group):
@@ -274,7 +259,7 @@ class _Resolver:
             return lines[0][span.column - 1 : span.end_column - 1].strip()
         return " ".join(line.strip() for line in lines)
 
-    def _condition(self, cond: ast.Condition, scope: _Scope, meta: ir.Meta) -> ir.Cond:
+    def _condition(self, cond: ast.Condition, scope: Scope, meta: ir.Meta) -> ir.Cond:
         match cond:
             case ast.Compare():
                 return self._compare(cond, scope, meta)
@@ -324,14 +309,14 @@ class _Resolver:
                 return ir.Stated(meta, self._field(cond.subject, scope, set()))
         raise AssertionError(cond)
 
-    def _in_collection(self, cond: ast.InSet, values: ast.CollectionValues, scope: _Scope,
+    def _in_collection(self, cond: ast.InSet, values: ast.CollectionValues, scope: Scope,
                        meta: ir.Meta) -> ir.Cond:
         if not scope.collection or scope.sub:
             self._error("E0306", "`in <collection>.<field>` compares a record with the "
                         "applicant's other records: use it in a record filter", cond.span,
                         "not in a record filter")
         fref = self._field(cond.subject, scope, {"string", "enum"})
-        other = _Scope(owner=scope.owner, collection=values.collection)
+        other = Scope(owner=scope.owner, collection=values.collection)
         if vocab.collection(values.collection) is None:
             self._error("E0201", f"unknown collection `{values.collection}`", values.span,
                         "not a collection of the applicant",
@@ -340,23 +325,6 @@ class _Resolver:
         target = self._field(values.field, other, {"string", "enum"})
         return ir.Test(meta, fref, "one",
                        ir.InCollection(values.collection, target.path, cond.negated))
-
-    def _quantified_compare(self, cond: ast.QuantifiedCompare, scope: _Scope,
-                            meta: ir.Meta) -> ir.Cond:
-        fref = self._field(cond.subject, scope, {"int", "year", "money", "date"})
-        right = self._expr(cond.right, scope)
-        if not isinstance(right, ir.Const):
-            self._error("E0207", f"`{cond.quantifier}` compares each value with a constant",
-                        cond.span, "not a constant", help="e.g. `some …_years >= 2016`")
-            return ir.Test(meta, fref, "some", ir.OneOf((), False, ""))
-        dim = _KIND_DIMS.get(fref.kind, ir.Dim.YEAR if fref.kind == "year" else ir.Dim.NUMBER)
-        if fref.kind and not _compatible(dim, right.dim) and not (
-                fref.kind == "year" and right.dim in (ir.Dim.NUMBER, ir.Dim.YEAR)):
-            self._error("E0207", f"cannot compare {fref.kind} values with {right.dim}",
-                        cond.span, "different units")
-        op = COMPARISON_WORDS[cond.word]
-        test = ir.ComparesWith(op, right.value, right.text, cond.word)  # type: ignore[arg-type]
-        return ir.Test(meta, fref, self._quantifier(cond.quantifier, fref, cond), test)
 
     def _quantifier(self, quantifier: str, fref: ir.FieldRef,
                     cond: ast.Condition) -> Literal["one", "some", "every"]:
@@ -393,7 +361,7 @@ class _Resolver:
             return vocab.record_field(collection, path)
         return vocab.applicant_field(path)
 
-    def _field(self, path: ast.Path, scope: _Scope, kinds: set[str]) -> ir.FieldRef:
+    def _field(self, path: ast.Path, scope: Scope, kinds: set[str]) -> ir.FieldRef:
         where: Literal["applicant", "record"] = "record" if scope.collection else "applicant"
         if scope.sub:
             spec = vocab.record_field(scope.collection or "", f"{scope.sub}.{path.dotted}")
@@ -419,7 +387,7 @@ class _Resolver:
                         + " or ".join(sorted(kinds)), path.span, f"{kind} field")
         return ir.FieldRef(spec.name, where, kind, spec.label, spec.unit, spec.many)
 
-    def _known_set(self, name: str, span: ast.Span, scope: _Scope) -> ir.RecordSet | None:
+    def _known_set(self, name: str, span: ast.Span, scope: Scope) -> ir.RecordSet | None:
         if scope.collection:
             self._error("E0306", "a record filter cannot count or sum other records", span,
                         "inside a record filter")
@@ -430,208 +398,3 @@ class _Resolver:
         return record_set
 
     # ── comparisons and expressions ───────────────────────────────────────────────────────
-    def _compare(self, cond: ast.Compare, scope: _Scope, meta: ir.Meta) -> ir.Cond:
-        left, right = self._expr(cond.left, scope), self._expr(cond.right, scope)
-        simple = (ir.Const, ir.FieldValue, ir.YearOf, ir.ContextValue)
-        if scope.collection and not all(isinstance(e, simple) for e in (left, right)):
-            self._error("E0306", "a record filter compares a field, its year, a date or a "
-                        "number; arithmetic and counts belong in sum(set: …)", cond.span,
-                        "too complex for a record filter")
-        if not _compatible(left.dim, right.dim):
-            self._error("E0207", f"cannot compare {left.dim} with {right.dim}", cond.span,
-                        "different units")
-        op = COMPARISON_WORDS[cond.word]
-        return ir.Compare(meta, left, op, right, cond.word)  # type: ignore[arg-type]
-
-    def _expr_id(self) -> str:
-        self.expr_count += 1
-        return f"e{self.expr_count}"
-
-    def _expr(self, expr: ast.Expr, scope: _Scope) -> ir.Expr:
-        match expr:
-            case ast.Quantity():
-                result = quantity_value(expr.number, expr.unit)
-                if isinstance(result, str):
-                    self._error("E0208", result, expr.span, "not a whole number")
-                    return ir.Const(self._expr_id(), 0, ir.Dim.NUMBER, expr.number, expr.unit)
-                value, dim = result
-                return ir.Const(self._expr_id(), value, dim, f"{expr.number}{expr.unit}", expr.unit)
-            case ast.DateLiteral():
-                day = self._date(expr.text, expr.span) or datetime.date.min
-                return ir.Const(self._expr_id(), day, ir.Dim.DATE, expr.text, "")
-            case ast.Ref():
-                return self._ref(expr, scope)
-            case ast.Count():
-                return self._count(expr, scope)
-            case ast.CountDistinct():
-                return self._count_distinct(expr, scope)
-            case ast.SumOf():
-                record_set = self._known_set(expr.record_set, expr.span, scope)
-                inner = _Scope(owner=scope.owner, collection=record_set.collection if record_set else None)
-                each = self._expr(expr.expr, inner)
-                if each.dim not in (ir.Dim.MONEY, ir.Dim.COUNT, ir.Dim.NUMBER):
-                    self._error("E0207", f"cannot sum {each.dim}", expr.span, "not an amount")
-                return ir.SumOf(self._expr_id(), expr.record_set, each, each.dim)
-            case ast.IfThen():
-                return self._if_then(expr, scope)
-            case ast.Sum():
-                record_set = self._known_set(expr.record_set, expr.span, scope)
-                inner = _Scope(owner=scope.owner, collection=record_set.collection if record_set else None)
-                fref = self._field(expr.field, inner, {"money", "int"})
-                return ir.Sum(self._expr_id(), expr.record_set, fref,
-                              ir.Dim.MONEY if fref.kind == "money" else ir.Dim.COUNT)
-            case ast.Year():
-                return ir.YearOf(self._expr_id(), self._field(expr.field, scope, {"date"}))
-            case ast.Binary():
-                return self._binary(expr, scope)
-
-    def _count_distinct(self, expr: ast.CountDistinct, scope: _Scope) -> ir.Expr:
-        record_set = self._known_set(expr.record_set, expr.span, scope)
-        collection = record_set.collection if record_set else None
-        inner = _Scope(owner=scope.owner, collection=collection)
-        expr_id = self._expr_id()
-        if expr.where is None:
-            fref = self._field(expr.field, inner, set())
-            return ir.CountDistinct(expr_id, expr.record_set, fref, "件")
-        sub, *rest = expr.field.parts  # items.ip_number where ip_type in …: read the items
-        if not rest or not collection or not self._is_sub(collection, sub):
-            self._error("E0306", "`where` filters sub-records: write <set>.items.<field> where …",
-                        expr.span, "not a sub-record field")
-            return ir.CountDistinct(expr_id, expr.record_set,
-                                    ir.FieldRef(expr.field.dotted, "record", "", "", "", False), "件")
-        items = _Scope(owner=scope.owner, collection=collection, sub=sub)
-        fref = self._field(ast.Path(tuple(rest), expr.field.span), items, set())
-        where = self._node(expr.where, items, f"{scope.owner}.{expr_id}", "—")
-        return ir.CountDistinct(expr_id, expr.record_set, fref, "件", sub=sub, where=where)
-
-    def _count(self, expr: ast.Count, scope: _Scope) -> ir.Expr:
-        name = expr.target.dotted
-        if scope.collection and not scope.sub and self._is_sub(scope.collection, name):
-            inner = _Scope(owner=scope.owner, collection=scope.collection, sub=name)
-            where = (self._node(expr.where, inner, f"{scope.owner}.{self._expr_id()}", "—")
-                     if expr.where else None)
-            return ir.ItemCount(self._expr_id(), name, where, "件")
-        if expr.where is not None:
-            self._error("E0306", "`where` filters sub-records of a record, such as its items",
-                        expr.span, "not a sub-record list",
-                        help="filter a record set in its `records` definition instead")
-        self._known_set(name, expr.span, scope)
-        return ir.Count(self._expr_id(), name, "")
-
-    @staticmethod
-    def _is_sub(collection: str, name: str) -> bool:
-        spec = vocab.collection(collection)
-        return spec is not None and any(f.name.startswith(name + ".") and f.many
-                                        for f in spec.fields)
-
-    def _if_then(self, expr: ast.IfThen, scope: _Scope) -> ir.Expr:
-        if not scope.collection:
-            self._error("E0306", "`if … then … else` is computed for each record: use it inside "
-                        "sum(set: …)", expr.span, "not inside a record")
-        meta = ir.Meta(f"{scope.owner}.{self._expr_id()}", self._source_text(expr.condition.span),
-                       "", expr.condition.span)
-        condition = self._condition(expr.condition, scope, meta)
-        then, otherwise = self._expr(expr.then, scope), self._expr(expr.otherwise, scope)
-        dim = _result_dim("+", then.dim, otherwise.dim)
-        if dim is None:
-            self._error("E0207", f"the two branches differ: {then.dim} and {otherwise.dim}",
-                        expr.span, "units differ")
-        return ir.IfThen(self._expr_id(), condition, then, otherwise, dim or then.dim)
-
-    def _ref(self, expr: ast.Ref, scope: _Scope) -> ir.Expr:
-        name = expr.path.dotted
-        if name in scope.steps:
-            step = scope.steps[name]
-            return ir.StepRef(self._expr_id(), name, step.label, _dim_of(step.expr))
-        if name in CONTEXT_NAMES:
-            return ir.ContextValue(self._expr_id(), name, CONTEXT_NAMES[name])  # type: ignore[arg-type]
-        if name == "approved_amount" and scope.programme and scope.steps is not None:
-            return ir.ApprovedAmount(self._expr_id(), scope.programme)
-        fref = self._field(expr.path, scope, set())
-        if fref.many:
-            self._error("E0205", f"`{name}` is a list: compare its values with `some` or `every`",
-                        expr.span, "a list of values",
-                        help=f"e.g. `some {name} >= …` in a condition")
-        dim = _KIND_DIMS.get(fref.kind)
-        if fref.kind and dim is None:
-            self._error("E0202", f"`{name}` is a {fref.kind} field, not a number", expr.span,
-                        "not a number", help="test it with `in`, `is` or `within` instead")
-        return ir.FieldValue(self._expr_id(), fref, dim or ir.Dim.NUMBER)
-
-    def _binary(self, expr: ast.Binary, scope: _Scope) -> ir.Expr:
-        left, right = self._expr(expr.left, scope), self._expr(expr.right, scope)
-        dim = _result_dim(expr.op, left.dim, right.dim)
-        if dim is None:
-            self._error("E0207", f"cannot apply {expr.op} to {left.dim} and {right.dim}",
-                        expr.span, "units do not combine")
-            dim = ir.Dim.NUMBER
-        return ir.Arith(self._expr_id(), expr.op, left, right, dim)
-
-    # ── amounts ───────────────────────────────────────────────────────────────────────────
-    def _amount(self, amount: ast.Amount, scope: _Scope, inherited: str) -> ir.Amount:
-        citation = self.cite(amount.citation, inherited, amount.span, "an amount")
-        steps: list[ir.AmountStep] = []
-        awards = [s for s in amount.steps if s.kind == "award"]
-        if len(awards) != 1 or amount.steps[-1].kind != "award":
-            self._error("E0307", "an amount needs exactly one `award` step, as its last step",
-                        amount.span, "award missing or not last")
-        for k, step in enumerate(amount.steps, 1):
-            step_citation = self.cite(step.citation, citation, step.span, "an amount step")
-            expr = self._expr(step.expr, scope)
-            if expr.dim is not ir.Dim.MONEY:
-                self._error("E0207", f"an amount step must be money, not {expr.dim}", step.span,
-                            "not money")
-            built = ir.AmountStep(f"{scope.owner}.amount.{k}", step.name,
-                                  step.label or step.name, expr, step_citation, step.span)
-            if step.name in scope.steps:
-                self._error("E0303", f"step `{step.name}` is defined twice", step.span)
-            scope.steps[step.name] = built
-            steps.append(built)
-        caps = tuple(self._cap(cap, scope, k, citation) for k, cap in enumerate(amount.caps, 1))
-        pool = self._pool(amount.pool, citation) if amount.pool else None
-        return ir.Amount(citation, tuple(steps), caps, pool)
-
-    def _cap(self, cap: ast.Cap, scope: _Scope, k: int, inherited: str) -> ir.Cap:
-        citation = self.cite(cap.citation, inherited, cap.span, "a cap")
-        limit = self._expr(cap.limit, scope)
-        if limit.dim is not ir.Dim.MONEY:
-            self._error("E0207", "a cap must be an amount of money (元, 万元, 亿元)",
-                        cap.span, "not money")
-        text = limit.text if isinstance(limit, ir.Const) else self._source_text(cap.limit.span)
-        return ir.Cap(f"{scope.owner}.cap.{k}", limit, cap.label or f"不超过{text}", citation,
-                      cap.span)
-
-    def _pool(self, pool: ast.Pool, inherited: str) -> ir.Pool:
-        citation = self.cite(pool.citation, inherited, pool.span, "a pool")
-        result = quantity_value(pool.limit.number, pool.limit.unit)
-        text = f"{pool.limit.number}{pool.limit.unit}"
-        if isinstance(result, str) or result[1] is not ir.Dim.MONEY:
-            self._error("E0207", "a pool must be an amount of money", pool.span, "not money")
-            return ir.Pool(Decimal(0), text, "", citation)
-        return ir.Pool(Decimal(result[0]), text, pool.label or f"总额不超过{text}", citation)
-
-
-def _dim_of(expr: ir.Expr) -> ir.Dim:
-    return expr.dim
-
-
-def _compatible(a: ir.Dim, b: ir.Dim) -> bool:
-    if a == b:
-        return True
-    loose = {ir.Dim.NUMBER, ir.Dim.COUNT, ir.Dim.YEAR}
-    return a in loose and b in loose and ir.Dim.NUMBER in (a, b)
-
-
-def _result_dim(op: str, a: ir.Dim, b: ir.Dim) -> ir.Dim | None:
-    if ir.Dim.DATE in (a, b):
-        return None  # no date arithmetic: compare dates, or take year(…)
-    if op in ("+", "-", "min", "max"):
-        return (b if a is ir.Dim.NUMBER else a) if _compatible(a, b) else None
-    scalars = {ir.Dim.RATE, ir.Dim.NUMBER, ir.Dim.COUNT}
-    if a is ir.Dim.MONEY and b in scalars:
-        return ir.Dim.MONEY
-    if b is ir.Dim.MONEY and a in scalars:
-        return ir.Dim.MONEY
-    if a in scalars and b in scalars:
-        return ir.Dim.RATE if ir.Dim.RATE in (a, b) else ir.Dim.NUMBER
-    return None
