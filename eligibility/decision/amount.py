@@ -67,12 +67,47 @@ def _per_record(expr: ir.Expr, model: Model) -> list[str]:
     out = []
     for sub in walk_expr(expr):
         if isinstance(sub, ir.SumOf):
-            parts = sorted((key.split("/", 1)[1], value) for (eid, key), value
-                           in model.record_values.items() if eid == sub.expr.expr_id
-                           and key in model.members.get(sub.record_set, ()))
-            shown = "; ".join(f"{rid}: {format_exact(Decimal(v))}" for rid, v in parts)
+            keys = sorted(k for (eid, k) in model.record_values if eid == sub.expr.expr_id
+                          and k in model.members.get(sub.record_set, ()))
+            shown = "; ".join(f"{key.split('/', 1)[1]}: {_record_computation(sub.expr, model, key)}"
+                              for key in keys)
             out.append(f"{sub.record_set}: {shown or 'no records'}")
     return out
+
+
+def _record_computation(expr: ir.Expr, model: Model, key: str) -> str:
+    """One record's share, as computed: the branch a rate took and the one it did not
+    (从高不重复: the higher rate is kept, the other shown as dropped)."""
+    total = format_exact(Decimal(model.record_values[(expr.expr_id, key)]))
+    shown = _show_record(expr, model, key, 0)
+    return total if shown == total else f"{shown} = {total}"
+
+
+def _show_record(expr: ir.Expr, model: Model, key: str, outer: int) -> str:
+    value = model.record_values.get((expr.expr_id, key))
+    match expr:
+        case ir.Const():
+            return show_const(expr)
+        case ir.ItemCount():
+            return f"{value} 件"
+        case ir.Arith() if expr.op in _PRECEDENCE:
+            inner = _PRECEDENCE[expr.op]
+            text = (f"{_show_record(expr.left, model, key, inner)} {expr.op} "
+                    f"{_show_record(expr.right, model, key, inner)}")
+            return f"({text})" if inner < outer else text
+        case ir.IfThen():
+            then = model.record_values.get((expr.then.expr_id, key))
+            taken, other = (expr.then, expr.otherwise) if value == then else (
+                expr.otherwise, expr.then)
+            dropped = model.record_values.get((other.expr_id, key))
+            text = _show_record(taken, model, key, outer)
+            # only the last choice, between two rates, is an alternative (not kind vs kind)
+            if (not isinstance(taken, ir.IfThen) and not isinstance(other, ir.IfThen)
+                    and dropped is not None and dropped != value):
+                text += f" (kept; not {format_exact(Decimal(dropped))})"
+            return text
+    return "?" if value is None else format_exact(Decimal(value)) if expr.dim is ir.Dim.MONEY \
+        else show_value(value, expr.dim)
 
 
 def _computation(expr: ir.Expr, model: Model) -> str:
