@@ -30,7 +30,7 @@ _COMPILER_SOURCES = (
     "span.py", "syntax/ast.py", "syntax/parser.py", "ir/nodes.py", "ir/from_ast.py",
     "ir/expressions.py",
     "ir/quantities.py", "ir/walk.py", "facts/vocabulary.py", "datalog/program.py",
-    "datalog/from_ir.py", "compiler.py",
+    "datalog/from_ir.py", "datalog/records.py", "datalog/terms.py", "compiler.py",
 )
 
 

@@ -12,8 +12,8 @@ import datetime
 import re
 from collections.abc import Iterator
 
-from eligibility.datalog.from_ir import year_field
 from eligibility.datalog.program import GroundFact, Value
+from eligibility.datalog.terms import year_field
 from eligibility.facts.model import ApplicantFacts, Fact, Record
 
 

@@ -1,0 +1,175 @@
+"""Record sets → Datalog: two-valued filters (p_<node>(R) passes, or the record is rejected
+with that filter's id), set membership in_<set>(A, R), and per-record values rv_<expr>(R, V)
+for the Σ over records of an amount."""
+
+from __future__ import annotations
+
+from eligibility.datalog.program import (
+    Aggregate,
+    Assign,
+    Atom,
+    BodyLiteral,
+    Clause,
+    Const,
+    Negated,
+    Rule,
+    Term,
+    Var,
+)
+from eligibility.datalog.terms import (
+    OPS,
+    A,
+    R,
+    V,
+    X,
+    Y,
+    Z,
+    arith_rules,
+    atom,
+    compare,
+    member,
+    passes,
+    pred,
+    read_out,
+    rvalue,
+    value_test,
+    year_field,
+)  # fmt: skip
+from eligibility.ir import nodes as ir
+from eligibility.ir.walk import walk_conditions
+
+
+def record_set_rules(record_set: ir.RecordSet) -> list[Clause]:
+    source = (member(record_set.parent) if record_set.parent
+              else atom("record", Const(record_set.collection), A, R))
+    out: list[Clause] = [
+        Rule(member(record_set.name),
+             (source, *(passes(f.meta.node_id) for f in record_set.filters))),
+        read_out("member", record_set.name, A, R, member(record_set.name)),
+    ]
+    for flt in record_set.filters:
+        out.append(Rule(atom("result", Const("rejected"), Const(record_set.name), R,
+                             Const(flt.meta.node_id)),
+                        (source, Negated(passes(flt.meta.node_id)))))
+        for cond in walk_conditions(flt):
+            out += record_node_rules(cond)
+    return out
+
+
+def record_node_rules(cond: ir.Cond) -> list[Clause]:
+    p = passes(cond.meta.node_id)
+    any_record = atom("record", Var("C"), A, R)
+    match cond:
+        case ir.AllOf():
+            return [Rule(p, tuple(passes(c.meta.node_id) for c in cond.children))]
+        case ir.AnyOf():
+            return [Rule(p, (passes(c.meta.node_id),)) for c in cond.children]
+        case ir.Not():
+            return [Rule(p, (any_record, Negated(passes(cond.child.meta.node_id))))]
+        case ir.Test():
+            return _record_test(cond, p)
+        case ir.Attested():
+            key = Const(f"reviewer_attestations.{cond.criterion}")
+            return [Rule(p, (atom("rattr", R, key, Const(True)),))]
+        case ir.Stated():
+            return [Rule(p, (atom("rpresent", R, Const(cond.field.path)),))]
+        case ir.InterpretationIs():
+            read = atom("reading", A, Const(cond.name), Const(cond.value))
+            return [Rule(p, (any_record, read))]
+        case ir.Compare():
+            left, right = _record_operand(cond.left, X), _record_operand(cond.right, Y)
+            body = (any_record, *left[1], *right[1], compare(left[0], OPS[cond.op], right[0]))
+            return [Rule(p, body)]
+        case _:
+            raise AssertionError(f"{type(cond).__name__} is rejected in record filters by ir")
+
+
+def _record_test(cond: ir.Test, p: Atom) -> list[Clause]:
+    field = Const(cond.field.path)
+    read = atom("rattr", R, field, V)
+    if isinstance(cond.test, ir.InCollection):
+        listed = atom(pred("listed", cond.meta.node_id), R)
+        other = Var("S")
+        body = (atom("record", Var("C"), A, R), read, atom("record", Const(cond.test.collection), A, other),
+                atom("rattr", other, Const(cond.test.field), V))
+        if cond.test.negated:
+            return [Rule(listed, body), Rule(p, (atom("record", Var("C"), A, R), Negated(listed)))]
+        return [Rule(p, body)]
+    if cond.quantifier != "every":
+        return [Rule(p, (read, value_test(cond.test, V, True)))]
+    bad = atom(pred("violates", cond.meta.node_id), R)
+    return [Rule(bad, (read, value_test(cond.test, V, False))),
+            Rule(p, (atom("rpresent", R, field), Negated(bad)))]
+
+
+def _record_operand(expr: ir.Expr, var: Var) -> tuple[Term, list[BodyLiteral]]:
+    match expr:
+        case ir.Const():
+            return Const(expr.value), []
+        case ir.FieldValue():
+            return var, [atom("rattr", R, Const(expr.field.path), var)]
+        case ir.YearOf():
+            return var, [atom("rattr", R, Const(year_field(expr.field.path)), var)]
+        case ir.ContextValue():
+            return var, [atom("attr", A, Const(f"@{expr.name}"), var)]
+        case _:
+            raise AssertionError(f"{type(expr).__name__} is rejected in record filters by ir")
+
+
+# ── expressions and amounts ────────────────────────────────────────────────────────────────
+
+
+def record_expr_rules(expr: ir.Expr, domain: Atom) -> list[Clause]:
+    """rvalue(E, R, V): an expression computed for each record R of `domain` (the members of
+    the set the Σ runs over); an unstated amount is 0."""
+    any_record = domain
+    v = rvalue(expr.expr_id, Z)
+    if isinstance(expr, ir.Const):
+        return []
+    return [read_out("rvalue", expr.expr_id, R, V, rvalue(expr.expr_id, V)),
+            *_record_value_rules(expr, domain, any_record, v)]
+
+
+def _record_value_rules(expr: ir.Expr, domain: Atom, any_record: Atom, v: Atom) -> list[Clause]:
+    match expr:
+        case ir.FieldValue():
+            field = Const(expr.field.path)
+            return [Rule(rvalue(expr.expr_id, V), (domain, atom("rattr", R, field, V))),
+                    Rule(rvalue(expr.expr_id, Const(0)),
+                         (any_record, Negated(atom("rpresent", R, field))))]
+        case ir.YearOf():
+            return [Rule(rvalue(expr.expr_id, V),
+                         (domain, atom("rattr", R, Const(year_field(expr.field.path)), V)))]
+        case ir.ItemCount():
+            items = atom("subrecord", R, Const(expr.sub), Var("S"))
+            body: tuple[BodyLiteral, ...] = (domain, items) if expr.where is None else (
+                domain, items, passes(expr.where.meta.node_id, Var("S")))
+            relation, nonempty = pred("agg", expr.expr_id), atom(pred("nonempty", expr.expr_id), R)
+            out: list[Clause] = [
+                Aggregate(relation, "count", (R,), Var("S"), Var("S"), body),
+                Rule(nonempty, body),
+                Rule(rvalue(expr.expr_id, V), (atom(relation, R, V),)),
+                Rule(rvalue(expr.expr_id, Const(0)), (any_record, Negated(nonempty))),
+            ]
+            if expr.where is not None:
+                out += [c for node in walk_conditions(expr.where) for c in record_node_rules(node)]
+            return out
+        case ir.IfThen():
+            then, otherwise = _record_operand_value(expr.then, X), _record_operand_value(expr.otherwise, Y)
+            test = passes(expr.condition.meta.node_id)
+            out = [c for node in walk_conditions(expr.condition) for c in record_node_rules(node)]
+            return out + [
+                Rule(v, (test, *then[1], Assign(Z, "+", then[0], Const(0)))),
+                Rule(v, (any_record, Negated(test), *otherwise[1],
+                         Assign(Z, "+", otherwise[0], Const(0)))),
+            ]
+        case ir.Arith():
+            left, right = _record_operand_value(expr.left, X), _record_operand_value(expr.right, Y)
+            return arith_rules(expr.op, v, left, right, (any_record,))
+    raise AssertionError(f"{type(expr).__name__} is rejected inside records by ir")
+
+
+def _record_operand_value(expr: ir.Expr, var: Var) -> tuple[Term, list[BodyLiteral]]:
+    if isinstance(expr, ir.Const):
+        return Const(expr.value), []
+    return var, [rvalue(expr.expr_id, var)]

@@ -1,0 +1,116 @@
+"""The building blocks of compiled rules, shared by `datalog.from_ir` (programmes) and
+`datalog.records` (record sets): variables, the per-node predicate names, the read-out relation,
+and the literals for comparisons, value tests and arithmetic."""
+
+from __future__ import annotations
+
+import operator
+
+from eligibility.datalog.program import (
+    Assign,
+    Atom,
+    BodyLiteral,
+    Clause,
+    Comparison,
+    Const,
+    Negated,
+    Rule,
+    Term,
+    Var,
+)  # fmt: skip
+from eligibility.ir import nodes as ir
+from eligibility.ir.quantities import NEGATED
+
+A, R, V, X, Y, Z = (Var(n) for n in ("A", "R", "V", "X", "Y", "Z"))
+OPS = {"=": "==", "!=": "!=", ">=": ">=", ">": ">", "<=": "<=", "<": "<"}
+PY_OPS = {"=": operator.eq, "!=": operator.ne, ">=": operator.ge, ">": operator.gt,
+           "<=": operator.le, "<": operator.lt}
+
+
+def pred(prefix: str, ident: str) -> str:
+    """One predicate per node, set or expression: a subgoal then meets only its own clauses.
+    (A shared holds(NodeId, A) made every subgoal scan every node's clauses: quadratic.)"""
+    return f"{prefix}_{ident.replace('.', '__')}"
+
+
+def read_out(kind: str, ident: str, key: Term, payload: Term, body: Atom) -> Rule:
+    """result(Kind, Id, Key, Payload): every derived fact the explainer reads, in one relation,
+    so that one query reads them all (pyDatalog's memo tables live for one query)."""
+    return Rule(atom("result", Const(kind), Const(ident), key, payload), (body,))
+
+
+def atom(predicate: str, *args: Term) -> Atom:
+    return Atom(predicate, args)
+
+
+def holds(node_id: str) -> Atom:
+    return atom(pred("h", node_id), A)
+
+
+def fails(node_id: str) -> Atom:
+    return atom(pred("f", node_id), A)
+
+
+def passes(node_id: str, record: Var = R) -> Atom:
+    return atom(pred("p", node_id), record)
+
+
+def value(expr_id: str, var: Term) -> Atom:
+    return atom(pred("v", expr_id), A, var)
+
+
+def rvalue(expr_id: str, var: Term) -> Atom:
+    """The value of a per-record expression for record R."""
+    return atom(pred("rv", expr_id), R, var)
+
+
+def member(set_name: str) -> Atom:
+    return atom(pred("in", set_name), A, R)
+
+
+def year_field(path: str) -> str:
+    """The derived fact holding the year of a date field (see datalog.facts)."""
+    return f"year:{path}"
+
+
+def compare(left: Term, op: str, right: Term) -> Comparison:
+    if isinstance(left, Var):
+        return Comparison(left, op, right)  # type: ignore[arg-type]
+    flipped = {">=": "<=", ">": "<", "<=": ">=", "<": ">"}.get(op, op)
+    assert isinstance(right, Var), "a comparison of two constants is folded by the compiler"
+    return Comparison(right, flipped, left)  # type: ignore[arg-type]
+
+
+def value_test(test: ir.ValueTest, value: Var, positive: bool) -> BodyLiteral:
+    match test:
+        case ir.OneOf():
+            inside = positive != test.negated
+            return Comparison(value, "in" if inside else "not in", Const(tuple(test.values)))
+        case ir.WithinRegion():
+            region = atom("within", value, Const(test.region))
+            return region if positive else Negated(region)
+        case ir.IsBool():
+            return Comparison(value, "==", Const(test.expected if positive else not test.expected))
+        case ir.InCollection():
+            raise AssertionError("`in <collection>.<field>` is only allowed in record filters")
+        case ir.ComparesWith():
+            op = OPS[test.op if positive else NEGATED[test.op]]
+            return Comparison(value, op, Const(test.value))  # type: ignore[arg-type]
+
+
+Operand = tuple[Term, list[BodyLiteral]]
+
+
+def arith_rules(op: str, head: Atom, left: Operand, right: Operand,
+                 domain: tuple[BodyLiteral, ...]) -> list[Clause]:
+    """head's Z = left op right, computed in the body (trap 5); min/max as two guarded rules.
+    Shared by applicant-level values and per-record values (which add their `domain`)."""
+    bind = (*domain, *left[1], *right[1]) or (atom("applicant", A),)  # constants alone
+    if op in ("min", "max"):
+        first, second = ("<=", ">") if op == "min" else (">=", "<")
+        return [Rule(head, (*bind, Assign(Z, "+", left[0], Const(0)),
+                            compare(left[0], first, right[0]))),
+                Rule(head, (*bind, Assign(Z, "+", right[0], Const(0)),
+                            compare(left[0], second, right[0])))]
+    operator = {"+": "+", "-": "-", "×": "*"}[op]
+    return [Rule(head, (*bind, Assign(Z, operator, left[0], right[0])))]  # type: ignore[arg-type]
