@@ -1,8 +1,6 @@
 """Thin entry point: `python cli.py check applicant.json --explain` (same as `eligibility`)."""
 
-import sys
-
-from eligibility.commands import main
+from eligibility.commands import eligibility_entry
 
 if __name__ == "__main__":
-    sys.exit(main())
+    eligibility_entry()

@@ -1,7 +1,5 @@
 """`python -m eligibility ...`"""
 
-import sys
+from eligibility.commands import eligibility_entry
 
-from eligibility.commands import main
-
-sys.exit(main())
+eligibility_entry()

@@ -14,7 +14,7 @@ import datetime
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from eligibility.compiler import PolicySource
@@ -62,6 +62,28 @@ def _parser() -> argparse.ArgumentParser:
                                  help="list the rules and cases of every article, not only of "
                                       "the flagged ones")
     return parser
+
+
+def exit_now(code: int) -> NoReturn:
+    """End a command-line run: flush what was printed and leave without tearing the heap down
+    object by object (about 20 ms of a cold `check`). Nothing is left to finalise: the
+    compile cache is written, and renamed into place, before evaluation starts."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except OSError:  # a reader that went away (`check … | head`) is not an error of ours
+            pass
+    os._exit(code)
+
+
+def eligibility_entry() -> NoReturn:
+    """The `eligibility` console script, `python -m eligibility` and `python cli.py`."""
+    exit_now(main())
+
+
+def check_entry() -> NoReturn:
+    """The `check` console script."""
+    exit_now(check_main())
 
 
 def main(argv: list[str] | None = None) -> int:
