@@ -54,6 +54,10 @@ class _Resolver(ExpressionResolver):
     def cite(self, citation: ast.Citation | None, inherited: str, span: ast.Span,
              what: str) -> str:
         if citation is not None:
+            if re.search(r"\bA-\d", citation.article):
+                self._error("E0305", "a citation names articles of the document, not a reading",
+                            citation.span, "an interpretation id",
+                            help="name the reading (A-xx) in the label or in an `interpretation`")
             return f"{citation_prefix(self.prefix)}{citation.article}"
         if not inherited:
             self._error("E0301", f"{what} has no citation", span, "uncited rule",

@@ -99,3 +99,8 @@ def test_shared_conditions_are_resolved_in_each_programme() -> None:
 
 def test_an_unknown_shared_name_is_refused() -> None:
     assert "E0201" in codes(SHARED + 'programme p "p" [一] { requires @genral }\n')
+
+
+def test_a_citation_is_an_article_not_a_reading() -> None:
+    text = HEADER + 'programme p "p" [一] { requires "x": credit_good is true [第十条; A-30] }\n'
+    assert "E0305" in codes(text)
