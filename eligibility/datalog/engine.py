@@ -61,6 +61,9 @@ class Model:
     members: dict[str, tuple[str, ...]]  # record set → record keys, sorted
     rejections: dict[tuple[str, str], tuple[str, ...]]  # (set, record key) → filter node ids
     record_values: dict[tuple[str, str], Any] = field(default_factory=dict)  # (expr, record) → value
+    upper: dict[str, Any] = field(default_factory=dict)  # expr / cap id → upper bound
+    undecided: dict[str, tuple[str, ...]] = field(default_factory=dict)  # set → record keys
+    passing: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)  # top filters
 
 
 def evaluate(program: Program, facts: tuple[GroundFact, ...], applicant_id: str) -> Model:
@@ -187,9 +190,14 @@ def _read(applicant_id: str) -> Model:
     members: dict[str, list[str]] = {}
     rejections: dict[tuple[str, str], list[str]] = {}
     record_values: dict[tuple[str, str], Any] = {}
+    upper: dict[str, Any] = {}
+    undecided: dict[str, list[str]] = {}
+    passing: dict[tuple[str, str], list[str]] = {}
     for kind, x, y, z in _query("result", 4):
         if kind == "rejected":
             rejections.setdefault((x, y), []).append(z)
+        elif kind == "passes":
+            passing.setdefault((x, y), []).append(z)
         elif kind == "rvalue":
             record_values[(x, y)] = z
         elif y != applicant_id:
@@ -202,12 +210,19 @@ def _read(applicant_id: str) -> Model:
             values[x] = z
         elif kind == "member":
             members.setdefault(x, []).append(z)
+        elif kind == "undecided":
+            undecided.setdefault(x, []).append(z)
+        elif kind == "upper":
+            upper[x] = z
     return Model(
         verdicts,
         values,
         {k: tuple(sorted(v)) for k, v in members.items()},
         {k: tuple(sorted(v, key=_natural)) for k, v in rejections.items()},
         record_values,
+        upper,
+        {k: tuple(sorted(v)) for k, v in undecided.items()},
+        {k: tuple(sorted(v, key=_natural)) for k, v in passing.items()},
     )
 
 

@@ -3,7 +3,7 @@
 Each applicant-level condition node N compiles to two predicates in the style of s(CASP)'s
 dual rules: h_N(A) "holds" and f_N(A) "fails". A test fails only on a known fact; all-of fails
 when a child fails; any-of fails when every child fails; a node with neither is undetermined.
-Record filters are two-valued: p_N(R) passes, or the record is rejected. Expressions compile
+Record filters are three-valued too (datalog.records): passes, refused, or undecided. Expressions compile
 to v_E(A, V) (per record: rv_E(R, V)); counts and sums have an explicit 0 for no records.
 Every node, set and expression also copies its facts into result/4, which the engine reads
 with one query.
@@ -44,9 +44,11 @@ from eligibility.datalog.terms import (
     holds,
     member,
     passes,
+    possible,
     pred,
     read_out,
     rvalue,
+    upper,
     value,
     value_test,
     year_field,
@@ -68,7 +70,7 @@ def program_from_ir(policy: ir.Policy) -> Program:
                       for e in walk_expr(s.expr)}
         for expr in exprs.values():
             if expr.expr_id in per_record:
-                clauses += record_expr_rules(expr, member(per_record[expr.expr_id]))
+                clauses += record_expr_rules(expr, possible(per_record[expr.expr_id]))
             else:
                 clauses += _expr(expr, programme)
         if programme.amount:
@@ -116,6 +118,8 @@ def _applicant_node(cond: ir.Cond) -> list[Clause]:
         case ir.Compare() if isinstance(cond.left, ir.Const) and isinstance(cond.right, ir.Const):
             truth = PY_OPS[cond.op](cond.left.value, cond.right.value)  # folded here, once
             out.append(Rule(h if truth else f, (atom("applicant", A),)))
+        case ir.Compare() if _bounded(cond.left) or _bounded(cond.right):
+            out += _bounded_compare(cond, h, f)
         case ir.Compare():
             left, right = _operand(cond.left, X), _operand(cond.right, Y)
             bind = left[1] + right[1] or [atom("applicant", A)]
@@ -131,9 +135,11 @@ def _applicant_node(cond: ir.Cond) -> list[Clause]:
             key = Const(f"selection_result.{cond.programme}.selected")
             out.append(Rule(h, (atom("attr", A, key, Const(True)),)))
             out.append(Rule(f, (atom("attr", A, key, Const(False)),)))
-        case ir.Exists():
+        case ir.Exists():  # fails only when no record is even possibly one
+            maybe = atom(pred("any", cond.record_set), A)
             out.append(Rule(h, (member(cond.record_set),)))
-            out.append(Rule(f, (atom("applicant", A), Negated(h))))
+            out.append(Rule(maybe, (possible(cond.record_set),)))
+            out.append(Rule(f, (atom("applicant", A), Negated(maybe))))
         case ir.Stated():
             out.append(Rule(h, (atom("present", A, Const(cond.field.path)),)))
             out.append(Rule(f, (atom("applicant", A), Negated(h))))
@@ -157,11 +163,44 @@ def _interpretations(policy: ir.Policy) -> list[Clause]:
     return out
 
 
-def _operand(expr: ir.Expr, var: Var) -> tuple[Term, list[BodyLiteral]]:
-    """A constant stays inline; anything else is bound from its value."""
+def _operand(expr: ir.Expr, var: Var, high: bool = False) -> tuple[Term, list[BodyLiteral]]:
+    """A constant stays inline; anything else is bound from its value (or upper bound)."""
     if isinstance(expr, ir.Const):
         return Const(expr.value), []
-    return var, [value(expr.expr_id, var)]
+    return var, [(upper if high else value)(expr.expr_id, var)]
+
+
+_AGGREGATES = (ir.Count, ir.Sum, ir.SumOf, ir.CountDistinct, ir.StepRef)
+
+
+def _bounded(expr: ir.Expr) -> bool:
+    """Whether the expression counts or sums records, so undecided records give it a range."""
+    return any(isinstance(e, _AGGREGATES) for e in walk_expr(expr))
+
+
+def _bounded_compare(cond: ir.Compare, h: Atom, f: Atom) -> list[Clause]:
+    """A comparison over a range: it holds if it holds for every value in the ranges, fails
+    if it fails for every one, and is undetermined otherwise (records undecided)."""
+    low_l, high_l = _operand(cond.left, X), _operand(cond.left, Var("X2"), high=True)
+    low_r, high_r = _operand(cond.right, Y), _operand(cond.right, Var("Y2"), high=True)
+    bind = (*low_l[1], *high_l[1], *low_r[1], *high_r[1])
+
+    def rule(head: Atom, *tests: Comparison) -> Rule:
+        return Rule(head, (*bind, *tests))
+
+    op, negated = OPS[cond.op], OPS[NEGATED[cond.op]]
+    match cond.op:
+        case ">=" | ">":  # least left against greatest right, and the reverse
+            return [rule(h, compare(low_l[0], op, high_r[0])),
+                    rule(f, compare(high_l[0], negated, low_r[0]))]
+        case "<=" | "<":
+            return [rule(h, compare(high_l[0], op, low_r[0])),
+                    rule(f, compare(low_l[0], negated, high_r[0]))]
+    exact = (compare(low_l[0], "==", high_l[0]), compare(low_r[0], "==", high_r[0]),
+             compare(low_l[0], "==", low_r[0]))
+    apart = (compare(high_l[0], "<", low_r[0]), compare(low_l[0], ">", high_r[0]))
+    same, different = (h, f) if cond.op == "=" else (f, h)
+    return [rule(same, *exact), rule(different, apart[0]), rule(different, apart[1])]
 
 
 def _applicant_test(cond: ir.Test, h: Atom, f: Atom) -> list[Clause]:
@@ -180,14 +219,16 @@ def _applicant_test(cond: ir.Test, h: Atom, f: Atom) -> list[Clause]:
                     Rule(h, (known, Negated(f)))]
 
 
-# ── record sets (two-valued filters) ────────────────────────────────────────────────────────
+# ── expressions: lower bound v_<expr> (members), upper bound u_<expr> (and undecided) ──────
 
 
 def _expr(expr: ir.Expr, programme: ir.Programme) -> list[Clause]:
     if isinstance(expr, ir.Const):
         return []  # constants are inlined where they are used
     v = value(expr.expr_id, V)
-    out: list[Clause] = [read_out("value", expr.expr_id, A, V, v)]
+    out: list[Clause] = [read_out("value", expr.expr_id, A, V, v),
+                         read_out("upper", expr.expr_id, A, V, upper(expr.expr_id, V)),
+                         *_upper(expr, programme)]
     match expr:
         case ir.FieldValue():
             out.append(Rule(v, (atom("attr", A, Const(expr.field.path), V),)))
@@ -214,7 +255,7 @@ def _expr(expr: ir.Expr, programme: ir.Programme) -> list[Clause]:
         case ir.CountDistinct():
             body = (member(expr.record_set), atom("rattr", R, Const(expr.field.path), V))
             out += _aggregate(expr.expr_id, body, "count", V)
-        case ir.SumOf():
+        case ir.SumOf():  # rv is defined for possible records; the value counts members only
             body = (member(expr.record_set), rvalue(expr.expr.expr_id, V))
             out += _aggregate(expr.expr_id, body, "sum", R)
         case ir.StepRef():
@@ -226,18 +267,59 @@ def _expr(expr: ir.Expr, programme: ir.Programme) -> list[Clause]:
 
 
 def _aggregate(expr_id: str, body: tuple[BodyLiteral, ...], kind: str,
-               for_each: Var) -> list[Clause]:
+               for_each: Var, high: bool = False) -> list[Clause]:
     """count (of distinct `for_each`) or sum (of V over distinct `for_each`) per applicant,
-    with the explicit 0 when nothing matches (pyDatalog trap 10)."""
-    relation, nonempty = pred("agg", expr_id), atom(pred("nonempty", expr_id), A)
+    with the explicit 0 when nothing matches (pyDatalog trap 10). `high`: the upper bound,
+    where the body reads possible_<set> instead of in_<set>."""
+    tag = "u" if high else ""
+    relation, nonempty = pred(f"agg{tag}", expr_id), atom(pred(f"nonempty{tag}", expr_id), A)
     zero = Const(0 if kind == "count" else Decimal(0))
     result = Var("N")
+    head = upper if high else value
     return [
         Aggregate(relation, kind, (A,), for_each if kind == "count" else V, for_each, body),  # type: ignore[arg-type]
         Rule(nonempty, body),
-        Rule(value(expr_id, result), (atom(relation, A, result),)),
-        Rule(value(expr_id, zero), (atom("applicant", A), Negated(nonempty))),
+        Rule(head(expr_id, result), (atom(relation, A, result),)),
+        Rule(head(expr_id, zero), (atom("applicant", A), Negated(nonempty))),
     ]
+
+
+def _upper(expr: ir.Expr, programme: ir.Programme) -> list[Clause]:
+    """u_<expr>: the upper bound. Counts and sums run over possible records; arithmetic takes
+    the bounds that make it greatest (amounts and rates are never negative); anything else
+    is its value."""
+    u = upper(expr.expr_id, V)
+    match expr:
+        case ir.Count():
+            return _aggregate(expr.expr_id, (possible(expr.record_set),), "count", R, high=True)
+        case ir.Sum():
+            body = (possible(expr.record_set), atom("rattr", R, Const(expr.field.path), V))
+            return _aggregate(expr.expr_id, body, "sum", R, high=True)
+        case ir.CountDistinct() if expr.where is not None and expr.sub is not None:
+            item = Var("S")
+            items: tuple[BodyLiteral, ...] = (
+                possible(expr.record_set), atom("subrecord", R, Const(expr.sub), item),
+                passes(expr.where.meta.node_id, item),
+                atom("rattr", item, Const(expr.field.path), V))
+            return _aggregate(expr.expr_id, items, "count", V, high=True)
+        case ir.CountDistinct():
+            body = (possible(expr.record_set), atom("rattr", R, Const(expr.field.path), V))
+            return _aggregate(expr.expr_id, body, "count", V, high=True)
+        case ir.SumOf():
+            body = (possible(expr.record_set), rvalue(expr.expr.expr_id, V))
+            return _aggregate(expr.expr_id, body, "sum", R, high=True)
+        case ir.StepRef():
+            step = next(s for s in programme.amount.steps if s.name == expr.step)  # type: ignore[union-attr]
+            return [Rule(u, (_upper_of(step.expr, V),))]
+        case ir.Arith():
+            left = _operand(expr.left, X, high=True)
+            right = _operand(expr.right, Y, high=expr.op != "-")  # minus: the least subtracted
+            return arith_rules(expr.op, upper(expr.expr_id, Z), left, right, ())
+    return [Rule(u, (value(expr.expr_id, V),))]
+
+
+def _upper_of(expr: ir.Expr, var: Var) -> Atom:
+    return upper(expr.expr_id, var)
 
 
 def _arith(expr: ir.Arith) -> list[Clause]:
@@ -252,15 +334,22 @@ def _amount(amount: ir.Amount) -> list[Clause]:
         if isinstance(step.expr, ir.Const):
             fixed = value(step.expr.expr_id, V)
             out += [Rule(value(step.expr.expr_id, Const(step.expr.value)), (atom("applicant", A),)),
-                    read_out("value", step.expr.expr_id, A, V, fixed)]
+                    Rule(upper(step.expr.expr_id, V), (fixed,)),
+                    read_out("value", step.expr.expr_id, A, V, fixed),
+                    read_out("upper", step.expr.expr_id, A, V, upper(step.expr.expr_id, V))]
     previous = amount.steps[-1].expr.expr_id
     for cap in amount.caps:
         limit, bind = _operand(cap.limit, Y)
-        out += [
-            read_out("value", cap.cap_id, A, V, value(cap.cap_id, V)),
-            Rule(value(cap.cap_id, V), (value(previous, V), *bind, compare(V, "<=", limit))),
-            Rule(value(cap.cap_id, Z), (value(previous, V), *bind, compare(V, ">", limit),
-                                        Assign(Z, "+", limit, Const(0)))),
-        ]
+        high_limit, high_bind = _operand(cap.limit, Y, high=True)
+        for head, before, lim, lim_bind in ((value, value, limit, bind),
+                                            (upper, upper, high_limit, high_bind)):
+            out += [
+                Rule(head(cap.cap_id, V), (before(previous, V), *lim_bind,
+                                           compare(V, "<=", lim))),
+                Rule(head(cap.cap_id, Z), (before(previous, V), *lim_bind, compare(V, ">", lim),
+                                           Assign(Z, "+", lim, Const(0)))),
+            ]
+        out += [read_out("value", cap.cap_id, A, V, value(cap.cap_id, V)),
+                read_out("upper", cap.cap_id, A, V, upper(cap.cap_id, V))]
         previous = cap.cap_id
     return out

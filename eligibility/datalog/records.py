@@ -1,6 +1,6 @@
-"""Record sets → Datalog: two-valued filters (p_<node>(R) passes, or the record is rejected
-with that filter's id), set membership in_<set>(A, R), and per-record values rv_<expr>(R, V)
-for the Σ over records of an amount."""
+"""Record sets → Datalog: three-valued filters (p_<node>(R) passes, r_<node>(R) refused on a
+known fact, neither: undecided), membership in_<set>(A, R) and und_<set>(A, R), and per-record
+values rv_<expr>(R, V) for the Σ over records of an amount."""
 
 from __future__ import annotations
 
@@ -29,77 +29,109 @@ from eligibility.datalog.terms import (
     compare,
     member,
     passes,
+    possible,
     pred,
     read_out,
+    refused,
     rvalue,
+    undecided,
     value_test,
     year_field,
 )  # fmt: skip
 from eligibility.ir import nodes as ir
+from eligibility.ir.quantities import NEGATED
 from eligibility.ir.walk import walk_conditions
 
 
 def record_set_rules(record_set: ir.RecordSet) -> list[Clause]:
-    source = (member(record_set.parent) if record_set.parent
-              else atom("record", Const(record_set.collection), A, R))
+    """in_<set>: every filter passes; und_<set>: none refuses, but one cannot decide (a fact it
+    reads is missing); a record some filter refuses is rejected, with that filter's id."""
+    name = record_set.name
+    if record_set.parent:
+        sources = [member(record_set.parent), undecided(record_set.parent)]
+    else:
+        sources = [atom("record", Const(record_set.collection), A, R)]
+    some_refusal = atom(pred("refused", name), R)
     out: list[Clause] = [
-        Rule(member(record_set.name),
-             (source, *(passes(f.meta.node_id) for f in record_set.filters))),
-        read_out("member", record_set.name, A, R, member(record_set.name)),
+        Rule(member(name), (sources[0], *(passes(f.meta.node_id) for f in record_set.filters))),
+        read_out("member", name, A, R, member(name)),
+        Rule(possible(name), (member(name),)),
+        Rule(possible(name), (undecided(name),)),
+        read_out("undecided", name, A, R, undecided(name)),
     ]
+    for source in sources:
+        out.append(Rule(undecided(name), (source, Negated(some_refusal), Negated(member(name)))))
     for flt in record_set.filters:
-        out.append(Rule(atom("result", Const("rejected"), Const(record_set.name), R,
-                             Const(flt.meta.node_id)),
-                        (source, Negated(passes(flt.meta.node_id)))))
+        for source in sources:
+            out.append(Rule(some_refusal, (source, refused(flt.meta.node_id))))
+            out.append(Rule(atom("result", Const("rejected"), Const(name), R,
+                                 Const(flt.meta.node_id)), (source, refused(flt.meta.node_id))))
+            out.append(Rule(atom("result", Const("passes"), Const(name), R,
+                                 Const(flt.meta.node_id)), (source, passes(flt.meta.node_id))))
         for cond in walk_conditions(flt):
             out += record_node_rules(cond)
     return out
 
 
 def record_node_rules(cond: ir.Cond) -> list[Clause]:
-    p = passes(cond.meta.node_id)
+    """passes and refused for one filter node: three-valued, like holds and fails."""
+    node_id = cond.meta.node_id
+    p, r = passes(node_id), refused(node_id)
     any_record = atom("record", Var("C"), A, R)
     match cond:
         case ir.AllOf():
-            return [Rule(p, tuple(passes(c.meta.node_id) for c in cond.children))]
+            return [Rule(p, tuple(passes(c.meta.node_id) for c in cond.children)),
+                    *(Rule(r, (refused(c.meta.node_id),)) for c in cond.children)]
         case ir.AnyOf():
-            return [Rule(p, (passes(c.meta.node_id),)) for c in cond.children]
+            return [*(Rule(p, (passes(c.meta.node_id),)) for c in cond.children),
+                    Rule(r, tuple(refused(c.meta.node_id) for c in cond.children))]
         case ir.Not():
-            return [Rule(p, (any_record, Negated(passes(cond.child.meta.node_id))))]
+            child = cond.child.meta.node_id
+            return [Rule(p, (refused(child),)), Rule(r, (passes(child),))]
         case ir.Test():
-            return _record_test(cond, p)
+            return _record_test(cond, p, r)
         case ir.Attested():
             key = Const(f"reviewer_attestations.{cond.criterion}")
-            return [Rule(p, (atom("rattr", R, key, Const(True)),))]
+            return [Rule(p, (atom("rattr", R, key, Const(True)),)),
+                    Rule(r, (atom("rattr", R, key, Const(False)),))]
         case ir.Stated():
-            return [Rule(p, (atom("rpresent", R, Const(cond.field.path)),))]
+            present = atom("rpresent", R, Const(cond.field.path))
+            return [Rule(p, (present,)), Rule(r, (any_record, Negated(present)))]
         case ir.InterpretationIs():
-            read = atom("reading", A, Const(cond.name), Const(cond.value))
-            return [Rule(p, (any_record, read))]
+            read = atom("reading", A, Const(cond.name), V)
+            return [Rule(p, (any_record, read, compare(V, "==", Const(cond.value)))),
+                    Rule(r, (any_record, read, compare(V, "!=", Const(cond.value))))]
         case ir.Compare():
             left, right = _record_operand(cond.left, X), _record_operand(cond.right, Y)
-            body = (any_record, *left[1], *right[1], compare(left[0], OPS[cond.op], right[0]))
-            return [Rule(p, body)]
+            bind = (any_record, *left[1], *right[1])
+            return [Rule(p, (*bind, compare(left[0], OPS[cond.op], right[0]))),
+                    Rule(r, (*bind, compare(left[0], OPS[NEGATED[cond.op]], right[0])))]
         case _:
             raise AssertionError(f"{type(cond).__name__} is rejected in record filters by ir")
 
 
-def _record_test(cond: ir.Test, p: Atom) -> list[Clause]:
+def _record_test(cond: ir.Test, p: Atom, r: Atom) -> list[Clause]:
     field = Const(cond.field.path)
     read = atom("rattr", R, field, V)
-    if isinstance(cond.test, ir.InCollection):
+    any_record = atom("record", Var("C"), A, R)
+    if isinstance(cond.test, ir.InCollection):  # two-valued: an id is listed or it is not
         listed = atom(pred("listed", cond.meta.node_id), R)
         other = Var("S")
-        body = (atom("record", Var("C"), A, R), read, atom("record", Const(cond.test.collection), A, other),
+        body = (any_record, read, atom("record", Const(cond.test.collection), A, other),
                 atom("rattr", other, Const(cond.test.field), V))
-        if cond.test.negated:
-            return [Rule(listed, body), Rule(p, (atom("record", Var("C"), A, R), Negated(listed)))]
-        return [Rule(p, body)]
-    if cond.quantifier != "every":
-        return [Rule(p, (read, value_test(cond.test, V, True)))]
-    bad = atom(pred("violates", cond.meta.node_id), R)
-    return [Rule(bad, (read, value_test(cond.test, V, False))),
-            Rule(p, (atom("rpresent", R, field), Negated(bad)))]
+        unlisted = Rule(p if cond.test.negated else r, (any_record, Negated(listed)))
+        return [Rule(listed, body), unlisted, Rule(r if cond.test.negated else p, (listed,))]
+    present = atom("rpresent", R, field)
+    match cond.quantifier:
+        case "one":
+            return [Rule(p, (read, value_test(cond.test, V, True))),
+                    Rule(r, (read, value_test(cond.test, V, False)))]
+        case "some":
+            return [Rule(p, (read, value_test(cond.test, V, True))),
+                    Rule(r, (present, Negated(p)))]
+        case "every":
+            return [Rule(r, (read, value_test(cond.test, V, False))),
+                    Rule(p, (present, Negated(r)))]
 
 
 def _record_operand(expr: ir.Expr, var: Var) -> tuple[Term, list[BodyLiteral]]:

@@ -59,9 +59,30 @@ def value(expr_id: str, var: Term) -> Atom:
     return atom(pred("v", expr_id), A, var)
 
 
+def upper(expr_id: str, var: Term) -> Atom:
+    """The value's upper bound: counting and summing undecided records too (value() is the
+    lower bound, members only). Equal whenever no record is undecided."""
+    return atom(pred("u", expr_id), A, var)
+
+
 def rvalue(expr_id: str, var: Term) -> Atom:
     """The value of a per-record expression for record R."""
     return atom(pred("rv", expr_id), R, var)
+
+
+def refused(node_id: str, record: Var = R) -> Atom:
+    """A record filter fails on a known fact (its dual, as holds/fails for the applicant)."""
+    return atom(pred("r", node_id), record)
+
+
+def undecided(set_name: str) -> Atom:
+    """A record no filter refuses but some filter cannot decide: a fact it reads is missing."""
+    return atom(pred("und", set_name), A, R)
+
+
+def possible(set_name: str) -> Atom:
+    """A member or an undecided record: what the upper bound of a count or sum runs over."""
+    return atom(pred("pos", set_name), A, R)
 
 
 def member(set_name: str) -> Atom:

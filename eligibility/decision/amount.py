@@ -48,6 +48,13 @@ def amount_proof(programme: ir.Programme, model: Model) -> AmountProof:
                   if isinstance(cap.limit, ir.Const)]
         missing = tuple(_missing(amount.steps[-1].expr))
         return AmountProof(tuple(lines), None, min(limits) if limits else None, missing)
+    final = amount.caps[-1].cap_id if amount.caps else amount.steps[-1].expr.expr_id
+    high = model.upper.get(final, running)
+    if high != running:  # records an amount sums are undecided: only a range is known
+        lines.append(AmountLine("records undecided", "",
+                                f"between {format_exact(running)} and {format_exact(high)}"))
+        top = max(Decimal(high), Decimal(0)).quantize(FEN, rounding=ROUND_HALF_UP)
+        return AmountProof(tuple(lines), None, top, ())
     rounded = Decimal(running).quantize(FEN, rounding=ROUND_HALF_UP)
     if rounded < 0:  # a formula net of prior awards can go below zero; nobody pays back here
         lines.append(AmountLine("an award is never negative", "", f"{format_money(rounded)} → 0.00"))
@@ -95,17 +102,13 @@ def _show_record(expr: ir.Expr, model: Model, key: str, outer: int) -> str:
             text = (f"{_show_record(expr.left, model, key, inner)} {expr.op} "
                     f"{_show_record(expr.right, model, key, inner)}")
             return f"({text})" if inner < outer else text
-        case ir.IfThen():
+        case ir.IfThen():  # the branch the record took
             then = model.record_values.get((expr.then.expr_id, key))
-            taken, other = (expr.then, expr.otherwise) if value == then else (
-                expr.otherwise, expr.then)
-            dropped = model.record_values.get((other.expr_id, key))
-            text = _show_record(taken, model, key, outer)
-            # only the last choice, between two rates, is an alternative (not kind vs kind)
-            if (not isinstance(taken, ir.IfThen) and not isinstance(other, ir.IfThen)
-                    and dropped is not None and dropped != value):
-                text += f" (kept; not {format_exact(Decimal(dropped))})"
-            return text
+            taken = expr.then if value == then else expr.otherwise
+            return _show_record(taken, model, key, outer)
+        case ir.Arith() if expr.op in ("min", "max"):  # 从高: both rates, the kept one is the value
+            return (f"{expr.op}({_show_record(expr.left, model, key, 0)}, "
+                    f"{_show_record(expr.right, model, key, 0)})")
     return "?" if value is None else format_exact(Decimal(value)) if expr.dim is ir.Dim.MONEY \
         else show_value(value, expr.dim)
 

@@ -62,7 +62,8 @@ def programme_result(policy: ir.Policy, programme: ir.Programme, model: Model,
         amount = money.amount
         if amount is None:
             outcome = "undetermined"
-            missing += [m for m in money.missing if m not in missing]
+            missing += [m for m in money.missing + explainer.amount_undecided(programme)
+                        if m not in missing]
     if money and outcome != "does_not_qualify":
         money = dataclasses.replace(money, lines=money.lines + explainer.amount_record_lines(
             programme))
@@ -198,7 +199,9 @@ class _Explainer:
                 filters = [f for s in set_lineage(self.policy, cond.record_set) for f in s.filters]
                 names = "; ".join(f"{self.facts.records[k].record_id} ("
                                   f"{self._record_actual(filters, k)})" for k in members) or "none"
-                return f"{record_set.label}: {names}", (), self._record_notes(cond.record_set)
+                notes = self._record_notes(cond.record_set)
+                unknown = tuple(dict.fromkeys(m for n in notes for m in n.undecided))
+                return f"{record_set.label}: {names}", unknown if verdict == "undetermined" else (), notes
         return "", (), ()
 
     def _compare(self, cond: ir.Compare, verdict: str) -> tuple[str, tuple[str, ...], tuple[RecordNote, ...]]:
@@ -207,8 +210,11 @@ class _Explainer:
         missing = tuple(p for e in (cond.left, cond.right) for p in self._missing_operand(e))
         op = {"holds": cond.op, "fails": NEGATED[cond.op]}.get(verdict)
         detail = f"{left} {SYMBOLS[op]} {right}" if op else f"{left} ? {right}"
-        sets = [e.record_set for e in (cond.left, cond.right) if isinstance(e, ir.Count | ir.Sum)]
-        records = tuple(n for s in sets for n in self._record_notes(s))
+        sets = [e.record_set for side in (cond.left, cond.right) for e in walk_expr(side)
+                if isinstance(e, ir.Count | ir.Sum | ir.SumOf | ir.CountDistinct)]
+        records = tuple(n for s in dict.fromkeys(sets) for n in self._record_notes(s))
+        if verdict == "undetermined":
+            missing += tuple(dict.fromkeys(m for n in records for m in n.undecided))
         return detail, missing, records
 
     def _operand(self, expr: ir.Expr, unit: str) -> str:
@@ -217,7 +223,11 @@ class _Explainer:
         value = self.model.values.get(expr.expr_id)
         if value is None:
             return _describe(expr) + " (unknown)"
-        return show_value(value, expr.dim, unit or getattr(expr, "unit", ""))
+        shown = show_value(value, expr.dim, unit or getattr(expr, "unit", ""))
+        high = self.model.upper.get(expr.expr_id, value)
+        if high != value:  # undecided records: the value lies in a range
+            shown += f" to {show_value(high, expr.dim, unit or getattr(expr, 'unit', ''))}"
+        return shown
 
     def _missing_operand(self, expr: ir.Expr) -> list[str]:
         if expr.expr_id in self.model.values or isinstance(expr, ir.Const):
@@ -229,15 +239,22 @@ class _Explainer:
                 return [f"selection_result.{expr.programme}.approved_amount"]
         return []
 
+    def amount_undecided(self, programme: ir.Programme) -> tuple[str, ...]:
+        """The facts missing for undecided records of the sets an amount sums."""
+        return tuple(dict.fromkeys(m for name in self._amount_sets(programme)
+                                   for note in self._record_notes(name) for m in note.undecided))
+
+    def _amount_sets(self, programme: ir.Programme) -> tuple[str, ...]:
+        assert programme.amount is not None
+        exprs = [e for step in programme.amount.steps for e in walk_expr(step.expr)]
+        return tuple(dict.fromkeys(e.record_set for e in exprs if isinstance(
+            e, ir.Count | ir.Sum | ir.SumOf | ir.CountDistinct)))
+
     def amount_record_lines(self, programme: ir.Programme) -> tuple[AmountLine, ...]:
         """For each record set an amount sums, the records left out and why (rule inventory
         §10 step 4), which no condition of the programme would otherwise show."""
-        assert programme.amount is not None
-        exprs = [e for step in programme.amount.steps for e in walk_expr(step.expr)]
-        names = dict.fromkeys(e.record_set for e in exprs
-                              if isinstance(e, ir.Count | ir.Sum | ir.SumOf | ir.CountDistinct))
         lines = []
-        for name in names:
+        for name in self._amount_sets(programme):
             by_reason: dict[tuple[str, str], list[str]] = {}  # one line per unmet filter
             for note in self._record_notes(name):
                 for reason in note.reasons:
@@ -256,13 +273,31 @@ class _Explainer:
         admitted = tuple(dict.fromkeys(  # every filter a counted record passed, nested ones too
             node.meta.citation for s in lineage for f in s.filters
             for node in walk_conditions(f) if node.meta.citation))
+        undecided = set(self.model.undecided.get(set_name, ()))
         for record in self.facts.collection(lineage[0].collection):
             key = record_key(record.collection, record.record_id)
             counted = key in members
-            reasons = () if counted else self._reasons(lineage, key)
+            reasons = () if counted or key in undecided else self._reasons(lineage, key)
+            unknown = self._undecided_facts(lineage, key) if key in undecided else ()
             notes.append(RecordNote(record.record_id, record.path, counted, reasons,
-                                    admitted if counted else ()))
+                                    admitted if counted else (), unknown))
         return tuple(notes)
+
+    def _undecided_facts(self, lineage: tuple[ir.RecordSet, ...], key: str) -> tuple[str, ...]:
+        """The facts a record lacks for the filters that could not decide on it."""
+        record = self.facts.records[key]
+        missing: list[str] = []
+        for record_set in lineage:
+            decided = set(self.model.passing.get((record_set.name, key), ()))
+            decided |= set(self.model.rejections.get((record_set.name, key), ()))
+            for flt in record_set.filters:
+                if flt.meta.node_id in decided:
+                    continue
+                for field in _fields_read([flt]):
+                    if field not in record.fields_present and not self.facts.record_values(
+                            key, field):
+                        missing.append(f"{record.collection}[{record.record_id}].{field}")
+        return tuple(dict.fromkeys(missing))
 
     def _reasons(self, lineage: tuple[ir.RecordSet, ...], key: str) -> tuple[Reason, ...]:
         for record_set in lineage:
@@ -275,22 +310,26 @@ class _Explainer:
 
     def _record_actual(self, conds: list[ir.Cond], key: str) -> str:
         """The record's values of every field the conditions read, each once."""
-        fields: list[str] = []
-        for node in (n for cond in conds for n in walk_conditions(cond)):
-            if isinstance(node, ir.Test):
-                fields.append(node.field.path)
-            elif isinstance(node, ir.Compare):
-                fields += [e.field.path for e in (node.left, node.right) if isinstance(e, ir.FieldValue | ir.YearOf)]
-            elif isinstance(node, ir.Attested):
-                fields.append(f"reviewer_attestations.{node.criterion}")
-            elif isinstance(node, ir.Stated):
-                fields.append(node.field.path)
         shown = []
-        for field in dict.fromkeys(fields):
+        for field in _fields_read(conds):
             values = self.facts.record_values(key, field)
             shown.append(f"{field} = " + (show_values(values) if len(values) > 1 else
                                           show_value(values[0]) if values else "not stated"))
         return "; ".join(shown)
+
+
+def _fields_read(conds: list[ir.Cond]) -> tuple[str, ...]:
+    """Every record field the conditions read, each once, in order."""
+    fields: list[str] = []
+    for node in (n for cond in conds for n in walk_conditions(cond)):
+        if isinstance(node, ir.Test | ir.Stated):
+            fields.append(node.field.path)
+        elif isinstance(node, ir.Compare):
+            fields += [e.field.path for e in (node.left, node.right)
+                       if isinstance(e, ir.FieldValue | ir.YearOf)]
+        elif isinstance(node, ir.Attested):
+            fields.append(f"reviewer_attestations.{node.criterion}")
+    return tuple(dict.fromkeys(fields))
 
 
 def _required(cond: ir.Test) -> str:

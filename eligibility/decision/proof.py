@@ -28,6 +28,7 @@ class RecordNote:
     counted: bool
     reasons: tuple[Reason, ...]
     admitted_by: tuple[str, ...] = ()  # citations of the filters a counted record passed
+    undecided: tuple[str, ...] = ()  # facts missing for a record no filter refused
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,8 @@
 """A reference evaluator over the IR, in plain Python: the test oracle for the Datalog path.
 
 It implements the same semantics independently of the compiler and the engine (three-valued
-applicant conditions, two-valued record filters, counts and sums with 0 for no records, caps
+applicant conditions and record filters, counts and sums ranging over members to members and
+undecided records, with 0 for no records, caps
 in order) and returns the same `Model`, so tests can demand that the two agree exactly.
 It is not used by `check`.
 """
@@ -16,6 +17,7 @@ from eligibility.datalog.engine import Model
 from eligibility.datalog.facts import record_key, region_ancestors, sub_records
 from eligibility.facts.model import ApplicantFacts
 from eligibility.ir import nodes as ir
+from eligibility.ir.quantities import NEGATED
 from eligibility.ir.walk import programme_exprs, walk_conditions, walk_expr
 
 _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt,
@@ -41,6 +43,8 @@ class _Reference:
         self.context = {"as_of": applicant.context.as_of,
                         "assessment_year": applicant.context.assessment_year}
         self.members: dict[str, list[str]] = {}
+        self.undecided: dict[str, list[str]] = {}
+        self.passing: dict[tuple[str, str], list[str]] = {}
         self.rejections: dict[tuple[str, str], list[str]] = {}
         self.record_values: dict[tuple[str, str], Any] = {}
         self.records = {record_key(r.collection, r.record_id): r for r in applicant.records}
@@ -50,19 +54,32 @@ class _Reference:
 
     # ── record sets ───────────────────────────────────────────────────────────────────────
     def _filter(self, record_set: ir.RecordSet) -> None:
+        """Members pass every filter (and were members of the parent); a record some filter
+        refuses is rejected; any other record is undecided."""
+        name = record_set.name
         if record_set.parent:
-            source = self.members[record_set.parent]
+            sources = [(k, True) for k in self.members[record_set.parent]]
+            sources += [(k, False) for k in self.undecided[record_set.parent]]
         else:
-            source = [record_key(r.collection, r.record_id) for r in self.applicant.records
-                      if r.collection == record_set.collection]
-        kept = []
-        for key in source:
-            failed = [f.meta.node_id for f in record_set.filters if not self._record(f, key)]
-            if failed:
-                self.rejections[(record_set.name, key)] = failed
-            else:
+            sources = [(record_key(r.collection, r.record_id), True) for r in self.applicant.records
+                       if r.collection == record_set.collection]
+        kept, undecided = [], []
+        for key, definite in sources:
+            truths = [(f.meta.node_id, self._record(f, key)) for f in record_set.filters]
+            passing = [node for node, truth in truths if truth is True]
+            refused = [node for node, truth in truths if truth is False]
+            if passing:
+                self.passing[(name, key)] = passing
+            if refused:
+                self.rejections[(name, key)] = refused
+            elif definite and len(passing) == len(truths):
                 kept.append(key)
-        self.members[record_set.name] = kept
+            else:
+                undecided.append(key)
+        self.members[name], self.undecided[name] = kept, undecided
+
+    def _possible(self, set_name: str) -> list[str]:
+        return self.members[set_name] + self.undecided[set_name]
 
     def _facts_of(self, key: str) -> list[tuple[str, Any]]:
         if "/" in key.split("/", 1)[1]:  # a sub-record: "<collection>/<id>/<sub>[<index>]"
@@ -79,14 +96,18 @@ class _Reference:
     def _record_present(self, key: str, field: str) -> bool:
         return field in self.records[key].fields_present if key in self.records else False
 
-    def _record(self, cond: ir.Cond, key: str) -> bool:
+    def _record(self, cond: ir.Cond, key: str) -> Truth:
+        """A record filter, three-valued like the applicant's conditions."""
         match cond:
             case ir.AllOf():
-                return all(self._record(c, key) for c in cond.children)
+                truths = [self._record(c, key) for c in cond.children]
+                return False if False in truths else None if None in truths else True
             case ir.AnyOf():
-                return any(self._record(c, key) for c in cond.children)
+                truths = [self._record(c, key) for c in cond.children]
+                return True if True in truths else None if None in truths else False
             case ir.Not():
-                return not self._record(cond.child, key)
+                truth = self._record(cond.child, key)
+                return None if truth is None else not truth
             case ir.Test() if isinstance(cond.test, ir.InCollection):
                 listed = {v for k, r in self.records.items() if r.collection == cond.test.collection
                           for v in self._record_values(k, cond.test.field)}
@@ -94,12 +115,18 @@ class _Reference:
                 return found != cond.test.negated
             case ir.Test():
                 values = self._record_values(key, cond.field.path)
-                if cond.quantifier == "every":
-                    return self._record_present(key, cond.field.path) and all(
-                        _test(cond.test, v) for v in values)
-                return any(_test(cond.test, v) for v in values)
+                present = self._record_present(key, cond.field.path)
+                results = [_test(cond.test, v) for v in values]
+                match cond.quantifier:
+                    case "one":
+                        return (True in results) if results else None
+                    case "some":
+                        return True if True in results else False if present else None
+                    case "every":
+                        return False if False in results else True if present else None
             case ir.Attested():
-                return True in self._record_values(key, f"reviewer_attestations.{cond.criterion}")
+                given = self._record_values(key, f"reviewer_attestations.{cond.criterion}")
+                return True if True in given else False if False in given else None
             case ir.Stated():
                 return self._record_present(key, cond.field.path)
             case ir.InterpretationIs():
@@ -107,6 +134,8 @@ class _Reference:
             case ir.Compare():
                 lefts = self._record_operand(cond.left, key)
                 rights = self._record_operand(cond.right, key)
+                if not lefts or not rights:
+                    return None
                 return any(_OPS[cond.op](a, b) for a in lefts for b in rights)
         raise AssertionError(cond)
 
@@ -126,6 +155,7 @@ class _Reference:
     def model(self) -> Model:
         verdicts: dict[str, str] = {}
         values: dict[str, Any] = {}
+        uppers: dict[str, Any] = {}
         for programme in self.policy.programmes:
             for cond in walk_conditions(programme.condition):
                 truth = self._truth(cond)
@@ -140,20 +170,28 @@ class _Reference:
                 value = self._value(expr, programme)
                 if value is not None and not isinstance(expr, ir.Const):
                     values[expr.expr_id] = value
+                    uppers[expr.expr_id] = self._upper(expr, programme)
             if programme.amount:
                 for step in programme.amount.steps:
                     if isinstance(step.expr, ir.Const):  # a fixed sum has a value of its own
-                        values[step.expr.expr_id] = step.expr.value
-                running = values.get(programme.amount.steps[-1].expr.expr_id)
+                        values[step.expr.expr_id] = uppers[step.expr.expr_id] = step.expr.value
+                last = programme.amount.steps[-1].expr.expr_id
+                running, high = values.get(last), uppers.get(last)
                 for cap in programme.amount.caps:
                     limit = self._value(cap.limit, programme)
+                    high_limit = self._upper(cap.limit, programme)
                     running = None if running is None or limit is None else min(running, limit)
+                    high = None if high is None or high_limit is None else min(high, high_limit)
                     if running is not None:
                         values[cap.cap_id] = running
+                    if high is not None:
+                        uppers[cap.cap_id] = high
         return Model(verdicts, values,
                      {k: tuple(sorted(v)) for k, v in self.members.items() if v},
                      {k: tuple(v) for k, v in self.rejections.items()},
-                     self.record_values)
+                     self.record_values, uppers,
+                     {k: tuple(sorted(v)) for k, v in self.undecided.items() if v},
+                     {k: tuple(v) for k, v in self.passing.items()})
 
     def _truth(self, cond: ir.Cond) -> Truth:
         match cond:
@@ -166,6 +204,8 @@ class _Reference:
             case ir.Not():
                 truth = self._truth(cond.child)
                 return None if truth is None else not truth
+            case ir.Compare() if _bounded(cond.left) or _bounded(cond.right):
+                return self._bounded_compare(cond)
             case ir.Compare():
                 left, right = self._value(cond.left, None), self._value(cond.right, None)
                 return None if left is None or right is None else _OPS[cond.op](left, right)
@@ -176,12 +216,67 @@ class _Reference:
             case ir.Selected():
                 return _single(self.values.get(f"selection_result.{cond.programme}.selected"))
             case ir.Exists():
-                return bool(self.members[cond.record_set])
+                if self.members[cond.record_set]:
+                    return True
+                return None if self.undecided[cond.record_set] else False
             case ir.Stated():
                 return cond.field.path in self.applicant.fields_present
             case ir.InterpretationIs():
                 return self.readings.get(cond.name) == cond.value
         raise AssertionError(cond)
+
+    def _bounded_compare(self, cond: ir.Compare) -> Truth:
+        programme = self._programme_of(cond)
+        low_l, high_l = self._value(cond.left, programme), self._upper(cond.left, programme)
+        low_r, high_r = self._value(cond.right, programme), self._upper(cond.right, programme)
+        if None in (low_l, high_l, low_r, high_r):
+            return None
+        op, negated = _OPS[cond.op], _OPS[NEGATED[cond.op]]
+        if cond.op in (">=", ">"):
+            return True if op(low_l, high_r) else False if negated(high_l, low_r) else None
+        if cond.op in ("<=", "<"):
+            return True if op(high_l, low_r) else False if negated(low_l, high_r) else None
+        exact = low_l == high_l == low_r == high_r
+        apart = high_l < low_r or low_l > high_r
+        same = True if exact else False if apart else None
+        return same if cond.op == "=" else None if same is None else not same
+
+    def _programme_of(self, cond: ir.Cond) -> ir.Programme | None:
+        return next((p for p in self.policy.programmes
+                     if cond.meta.node_id.startswith(p.programme_id + ".")), None)
+
+    def _upper(self, expr: ir.Expr, programme: ir.Programme | None) -> Any:
+        """Mirrors datalog.from_ir._upper: counts and sums over possible records."""
+        match expr:
+            case ir.Count():
+                return len(self._possible(expr.record_set))
+            case ir.Sum():
+                return sum((v for key in self._possible(expr.record_set)
+                            for v in set(self._record_values(key, expr.field.path))), Decimal(0))
+            case ir.CountDistinct():
+                return len(self._distinct(expr, self._possible(expr.record_set)))
+            case ir.SumOf():
+                return sum((self._share(expr, key) for key in self._possible(expr.record_set)),
+                           Decimal(0))
+            case ir.StepRef():
+                steps = programme.amount.steps if programme and programme.amount else ()
+                return self._upper(next(s for s in steps if s.name == expr.step).expr, programme)
+            case ir.Arith():
+                right = (self._value if expr.op == "-" else self._upper)(expr.right, programme)
+                return _arith(expr.op, self._upper(expr.left, programme), right)
+        return self._value(expr, programme)
+
+    def _distinct(self, expr: ir.CountDistinct, keys: list[str]) -> set[Any]:
+        if expr.where is None:
+            return {v for key in keys for v in self._record_values(key, expr.field.path)}
+        return {v for key in keys for (name, index) in sub_records(self.records[key])
+                if name == expr.sub for sub in [f"{key}/{name}[{index}]"]
+                if self._record(expr.where, sub) is True
+                for v in self._record_values(sub, expr.field.path)}
+
+    def _share(self, expr: ir.SumOf, key: str) -> Any:
+        self._per_record(expr.expr, key)
+        return self.record_values[(expr.expr.expr_id, key)]
 
     def _test(self, cond: ir.Test) -> Truth:
         if cond.field.path not in self.applicant.fields_present and not self.values.get(
@@ -210,20 +305,13 @@ class _Reference:
             case ir.Sum():
                 return sum((v for key in self.members[expr.record_set]
                             for v in set(self._record_values(key, expr.field.path))), Decimal(0))
-            case ir.CountDistinct() if expr.where is not None:
-                return len({v for key in self.members[expr.record_set]
-                            for (name, index) in sub_records(self.records[key]) if name == expr.sub
-                            for sub in [f"{key}/{name}[{index}]"] if self._record(expr.where, sub)
-                            for v in self._record_values(sub, expr.field.path)})
             case ir.CountDistinct():
-                return len({v for key in self.members[expr.record_set]
-                            for v in self._record_values(key, expr.field.path)})
-            case ir.SumOf():
-                total = Decimal(0)
-                for key in self.members[expr.record_set]:
-                    self._per_record(expr.expr, key)
-                    total += self.record_values[(expr.expr.expr_id, key)]
-                return total
+                return len(self._distinct(expr, self.members[expr.record_set]))
+            case ir.SumOf():  # shares are computed for every possible record, as in the engine
+                for key in self._possible(expr.record_set):
+                    self._share(expr, key)
+                return sum((self._share(expr, key) for key in self.members[expr.record_set]),
+                           Decimal(0))
             case ir.StepRef():
                 steps = programme.amount.steps if programme and programme.amount else ()
                 step = next(s for s in steps if s.name == expr.step)
@@ -247,10 +335,11 @@ class _Reference:
             case ir.ItemCount():
                 subs = [k for (name, index) in sub_records(self.records[key])
                         if name == expr.sub for k in [f"{key}/{name}[{index}]"]]
-                value = sum(1 for sub in subs if expr.where is None or self._record(expr.where, sub))
+                value = sum(1 for sub in subs
+                            if expr.where is None or self._record(expr.where, sub) is True)
             case ir.IfThen():  # both branches are defined for every record, as in the engine
                 then, otherwise = self._per_record(expr.then, key), self._per_record(expr.otherwise, key)
-                value = then if self._record(expr.condition, key) else otherwise
+                value = then if self._record(expr.condition, key) is True else otherwise
             case ir.Arith():
                 value = _arith(expr.op, self._per_record(expr.left, key),
                                self._per_record(expr.right, key))
@@ -259,6 +348,13 @@ class _Reference:
         if value is not None:
             self.record_values[(expr.expr_id, key)] = value
         return value
+
+
+_AGGREGATES = (ir.Count, ir.Sum, ir.SumOf, ir.CountDistinct, ir.StepRef)
+
+
+def _bounded(expr: ir.Expr) -> bool:
+    return any(isinstance(e, _AGGREGATES) for e in walk_expr(expr))
 
 
 def _single(values: list[Any] | None) -> Any:

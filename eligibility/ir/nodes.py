@@ -307,7 +307,8 @@ Cond = (AllOf | AnyOf | Not | Compare | Test | Attested | Selected | Exists | St
 
 @dataclass(frozen=True, slots=True)
 class RecordSet:
-    """Records of a collection (or of another set) that pass every filter, all two-valued."""
+    """Records of a collection (or of another set) that pass every filter; the filters are
+    three-valued, so a record may also be undecided (a fact a filter reads is missing)."""
 
     name: str
     label: str

@@ -69,8 +69,11 @@ def test_datalog_agrees_with_the_reference_evaluator(
     reference = reference_model(compiled.policy, case.applicant)
     assert engine.verdicts == reference.verdicts
     assert engine.values == reference.values
+    assert engine.upper == reference.upper
     assert engine.members == reference.members
+    assert engine.undecided == reference.undecided
     assert engine.rejections == reference.rejections
+    assert engine.passing == reference.passing
     assert engine.record_values == reference.record_values
     gates = evaluate(compiled.gate_program, ground, case.applicant.applicant_id)
     assert gates.verdicts.items() <= engine.verdicts.items()
