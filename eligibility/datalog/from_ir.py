@@ -239,25 +239,10 @@ def _expr(expr: ir.Expr, programme: ir.Programme) -> list[Clause]:
         case ir.ApprovedAmount():
             key = Const(f"selection_result.{expr.programme}.approved_amount")
             out.append(Rule(v, (atom("attr", A, key, V),)))
-        case ir.Count():
-            out += _aggregate(expr.expr_id, (member(expr.record_set),), "count", R)
-        case ir.Sum():
-            body = (member(expr.record_set), atom("rattr", R, Const(expr.field.path), V))
-            out += _aggregate(expr.expr_id, body, "sum", R)
-        case ir.CountDistinct() if expr.where is not None and expr.sub is not None:
-            item = Var("S")
-            items: tuple[BodyLiteral, ...] = (
-                member(expr.record_set), atom("subrecord", R, Const(expr.sub), item),
-                passes(expr.where.meta.node_id, item),
-                atom("rattr", item, Const(expr.field.path), V))
-            out += _aggregate(expr.expr_id, items, "count", V)
-            out += [c for node in walk_conditions(expr.where) for c in record_node_rules(node)]
-        case ir.CountDistinct():
-            body = (member(expr.record_set), atom("rattr", R, Const(expr.field.path), V))
-            out += _aggregate(expr.expr_id, body, "count", V)
-        case ir.SumOf():  # rv is defined for possible records; the value counts members only
-            body = (member(expr.record_set), rvalue(expr.expr.expr_id, V))
-            out += _aggregate(expr.expr_id, body, "sum", R)
+        case ir.Count() | ir.Sum() | ir.CountDistinct() | ir.SumOf():
+            out += _aggregate(expr.expr_id, *_aggregate_of(expr, member(expr.record_set)))
+            if isinstance(expr, ir.CountDistinct) and expr.where is not None:
+                out += [c for node in walk_conditions(expr.where) for c in record_node_rules(node)]
         case ir.StepRef():
             step = next(s for s in programme.amount.steps if s.name == expr.step)  # type: ignore[union-attr]
             out.append(Rule(v, (value(step.expr.expr_id, V),)))
@@ -284,30 +269,38 @@ def _aggregate(expr_id: str, body: tuple[BodyLiteral, ...], kind: str,
     ]
 
 
+AggregateOf = tuple[tuple[BodyLiteral, ...], str, Var]
+
+
+def _aggregate_of(expr: ir.Count | ir.Sum | ir.CountDistinct | ir.SumOf,
+                  domain: Atom) -> AggregateOf:
+    """What a count or sum runs over (body, kind, what is counted or summed per), for the
+    records of `domain`: the set's members (the value) or its possible records (the bound)."""
+    match expr:
+        case ir.Count():
+            return (domain,), "count", R
+        case ir.Sum():
+            return (domain, atom("rattr", R, Const(expr.field.path), V)), "sum", R
+        case ir.CountDistinct() if expr.where is not None and expr.sub is not None:
+            item = Var("S")
+            return (domain, atom("subrecord", R, Const(expr.sub), item),
+                    passes(expr.where.meta.node_id, item),
+                    atom("rattr", item, Const(expr.field.path), V)), "count", V
+        case ir.CountDistinct():
+            return (domain, atom("rattr", R, Const(expr.field.path), V)), "count", V
+        case ir.SumOf():  # rv is defined for possible records, so both bounds can read it
+            return (domain, rvalue(expr.expr.expr_id, V)), "sum", R
+
+
 def _upper(expr: ir.Expr, programme: ir.Programme) -> list[Clause]:
     """u_<expr>: the upper bound. Counts and sums run over possible records; arithmetic takes
     the bounds that make it greatest (amounts and rates are never negative); anything else
     is its value."""
     u = upper(expr.expr_id, V)
     match expr:
-        case ir.Count():
-            return _aggregate(expr.expr_id, (possible(expr.record_set),), "count", R, high=True)
-        case ir.Sum():
-            body = (possible(expr.record_set), atom("rattr", R, Const(expr.field.path), V))
-            return _aggregate(expr.expr_id, body, "sum", R, high=True)
-        case ir.CountDistinct() if expr.where is not None and expr.sub is not None:
-            item = Var("S")
-            items: tuple[BodyLiteral, ...] = (
-                possible(expr.record_set), atom("subrecord", R, Const(expr.sub), item),
-                passes(expr.where.meta.node_id, item),
-                atom("rattr", item, Const(expr.field.path), V))
-            return _aggregate(expr.expr_id, items, "count", V, high=True)
-        case ir.CountDistinct():
-            body = (possible(expr.record_set), atom("rattr", R, Const(expr.field.path), V))
-            return _aggregate(expr.expr_id, body, "count", V, high=True)
-        case ir.SumOf():
-            body = (possible(expr.record_set), rvalue(expr.expr.expr_id, V))
-            return _aggregate(expr.expr_id, body, "sum", R, high=True)
+        case ir.Count() | ir.Sum() | ir.CountDistinct() | ir.SumOf():
+            return _aggregate(expr.expr_id, *_aggregate_of(expr, possible(expr.record_set)),
+                              high=True)
         case ir.StepRef():
             step = next(s for s in programme.amount.steps if s.name == expr.step)  # type: ignore[union-attr]
             return [Rule(u, (_upper_of(step.expr, V),))]
