@@ -256,7 +256,12 @@ class _Explainer:
         lines = []
         for name in self._amount_sets(programme):
             by_reason: dict[tuple[str, str], list[str]] = {}  # one line per unmet filter
+            record_set = self.policy.record_set(name)
             for note in self._record_notes(name):
+                if note.undecided:
+                    lines.append(AmountLine(f"{record_set.label}: {note.record_id} undecided",
+                                            record_set.citation,
+                                            f"missing: {', '.join(note.undecided)}"))
                 for reason in note.reasons:
                     by_reason.setdefault((reason.label, reason.citation), []).append(
                         f"{note.record_id} ({reason.actual})")
