@@ -20,13 +20,16 @@ def _money(value: Any) -> str | None:
 
 
 def _record(note: RecordNote) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "record_id": note.record_id,
         "path": note.path,
         "counted": note.counted,
         "reasons": [{"label": r.label, "citation": r.citation, "actual": r.actual}
                     for r in note.reasons],
     }
+    if note.undecided:  # no filter refused it, but one lacks a fact: what is missing
+        out["undecided"] = list(note.undecided)
+    return out
 
 
 def proof_json(node: ProofNode) -> dict[str, Any]:
