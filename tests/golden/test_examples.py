@@ -34,6 +34,7 @@ EXPECTED_OUTCOMES = {
     "all-branches-fail": ("does_not_qualify", None),
     "cap-binds": ("qualifies", "500000.00"),
     "missing-credit": ("undetermined", None),
+    "undecided-open-licence": ("undetermined", None),
 }
 
 
@@ -135,6 +136,18 @@ def test_missing_credit_names_the_fact(capsys: pytest.CaptureFixture[str]) -> No
     result = next(r for r in json.loads(out)["results"]
                   if r["programme"] == "cq_operation_performance_subsidy")
     assert result["missing"] == ["credit_good"] and result["amount"] is None
+
+
+def test_an_undecided_record_gives_a_maximum_and_names_its_facts(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """O1's licensor is of no listed kind and not yet accepted (A-07): the programme is
+    undetermined, at most (400,000 + 20% × 100,000) × 2% = 8,400.00."""
+    _, out, _ = _run(capsys, "examples/chongqing/undecided-open-licence.json", "--format", "json",
+                     "--policy", "policies/chongqing-2024.policy")
+    result = next(r for r in json.loads(out)["results"]
+                  if r["programme"] == "cq_operation_performance_subsidy")
+    assert result["max_amount"] == "8400.00"
+    assert "ip_contracts[O1].reviewer_attestations.cq11_3_licensor_accepted" in result["missing"]
 
 
 def test_negative_amount_names_the_path(capsys: pytest.CaptureFixture[str]) -> None:
