@@ -11,7 +11,7 @@ from eligibility.decision.display import show_const, show_value
 from eligibility.decision.proof import AmountLine, AmountProof
 from eligibility.ir import nodes as ir
 from eligibility.ir.quantities import format_exact, format_money
-from eligibility.ir.walk import walk_expr
+from eligibility.ir.walk import facts_read, walk_expr
 
 FEN = Decimal("0.01")
 _PRECEDENCE = {"+": 1, "-": 1, "×": 2}
@@ -46,7 +46,7 @@ def amount_proof(programme: ir.Programme, model: Model) -> AmountProof:
     if running is None:
         limits = [Decimal(cap.limit.value) for cap in amount.caps  # type: ignore[arg-type]
                   if isinstance(cap.limit, ir.Const)]
-        missing = tuple(_missing(amount.steps[-1].expr))
+        missing = facts_read(amount.steps[-1].expr)
         return AmountProof(tuple(lines), None, min(limits) if limits else None, missing)
     final = amount.caps[-1].cap_id if amount.caps else amount.steps[-1].expr.expr_id
     high = model.upper.get(final, running)
@@ -138,14 +138,3 @@ def _show(expr: ir.Expr, model: Model, outer: int) -> str:
     shown = "?" if value is None else format_exact(Decimal(value)) if expr.dim is ir.Dim.MONEY \
         else show_value(value, expr.dim)
     return shown
-
-
-def _missing(expr: ir.Expr) -> list[str]:
-    match expr:
-        case ir.ApprovedAmount():
-            return [f"selection_result.{expr.programme}.approved_amount"]
-        case ir.FieldValue() | ir.YearOf():
-            return [expr.field.path]
-        case ir.Arith():
-            return _missing(expr.left) + _missing(expr.right)
-    return []

@@ -26,7 +26,14 @@ from eligibility.decision.proof import (
 from eligibility.facts.model import ApplicantFacts, Record
 from eligibility.ir import nodes as ir
 from eligibility.ir.quantities import NEGATED
-from eligibility.ir.walk import child_conditions, set_lineage, walk_conditions, walk_expr
+from eligibility.ir.walk import (
+    amount_sets,
+    child_conditions,
+    facts_read,
+    set_lineage,
+    walk_conditions,
+    walk_expr,
+)  # fmt: skip
 
 
 class FactIndex:
@@ -62,7 +69,8 @@ def programme_result(policy: ir.Policy, programme: ir.Programme, model: Model,
         amount = money.amount
         if amount is None:
             outcome = "undetermined"
-            missing += [m for m in money.missing + explainer.amount_undecided(programme)
+            unstated = [m for m in money.missing if not facts.values.get(m)]
+            missing += [m for m in unstated + list(explainer.amount_undecided(programme))
                         if m not in missing]
     if money and outcome != "does_not_qualify":
         money = dataclasses.replace(money, lines=money.lines + explainer.amount_record_lines(
@@ -103,13 +111,9 @@ def _amount_set_citations(policy: ir.Policy, programme: ir.Programme, model: Mod
     """The articles that define the records an amount sums (第十一条（三）'s open licences),
     which appear in no condition when only the amount reads them; only for sets that had
     records to admit or refuse."""
-    assert programme.amount is not None
-    exprs = [e for step in programme.amount.steps for e in walk_expr(step.expr)]
-    names = [e.record_set for e in exprs if isinstance(e, ir.Count | ir.Sum | ir.SumOf
-                                                      | ir.CountDistinct)]
     out: list[str] = []
     touched = set(model.members) | {name for name, _ in model.rejections}
-    for name in dict.fromkeys(names):
+    for name in amount_sets(programme):
         if name not in touched:
             continue
         for record_set in set_lineage(policy, name):
@@ -157,6 +161,7 @@ class _Explainer:
     def __init__(self, policy: ir.Policy, model: Model, facts: FactIndex,
                  readings: dict[str, InterpretationInForce]) -> None:
         self.policy, self.model, self.facts, self.readings = policy, model, facts, readings
+        self._notes: dict[str, tuple[RecordNote, ...]] = {}  # per set: several nodes read it
 
     def node(self, cond: ir.Cond) -> ProofNode:
         meta = cond.meta
@@ -232,29 +237,18 @@ class _Explainer:
     def _missing_operand(self, expr: ir.Expr) -> list[str]:
         if expr.expr_id in self.model.values or isinstance(expr, ir.Const):
             return []
-        match expr:
-            case ir.FieldValue() | ir.YearOf():
-                return [expr.field.path]
-            case ir.ApprovedAmount():
-                return [f"selection_result.{expr.programme}.approved_amount"]
-        return []
+        return [name for name in facts_read(expr) if not self.facts.values.get(name)]
 
     def amount_undecided(self, programme: ir.Programme) -> tuple[str, ...]:
         """The facts missing for undecided records of the sets an amount sums."""
-        return tuple(dict.fromkeys(m for name in self._amount_sets(programme)
+        return tuple(dict.fromkeys(m for name in amount_sets(programme)
                                    for note in self._record_notes(name) for m in note.undecided))
-
-    def _amount_sets(self, programme: ir.Programme) -> tuple[str, ...]:
-        assert programme.amount is not None
-        exprs = [e for step in programme.amount.steps for e in walk_expr(step.expr)]
-        return tuple(dict.fromkeys(e.record_set for e in exprs if isinstance(
-            e, ir.Count | ir.Sum | ir.SumOf | ir.CountDistinct)))
 
     def amount_record_lines(self, programme: ir.Programme) -> tuple[AmountLine, ...]:
         """For each record set an amount sums, the records left out and why (rule inventory
         §10 step 4), which no condition of the programme would otherwise show."""
         lines = []
-        for name in self._amount_sets(programme):
+        for name in amount_sets(programme):
             by_reason: dict[tuple[str, str], list[str]] = {}  # one line per unmet filter
             record_set = self.policy.record_set(name)
             for note in self._record_notes(name):
@@ -265,13 +259,17 @@ class _Explainer:
                 for reason in note.reasons:
                     by_reason.setdefault((reason.label, reason.citation), []).append(
                         f"{note.record_id} ({reason.actual})")
-            label = self.policy.record_set(name).label
-            lines += [AmountLine(f"{label}: not counted", citation,
+            lines += [AmountLine(f"{record_set.label}: not counted", citation,
                                  f"not met: {reason}: {', '.join(records)}")
                       for (reason, citation), records in by_reason.items()]
         return tuple(lines)
 
     def _record_notes(self, set_name: str) -> tuple[RecordNote, ...]:
+        if set_name not in self._notes:
+            self._notes[set_name] = self._build_record_notes(set_name)
+        return self._notes[set_name]
+
+    def _build_record_notes(self, set_name: str) -> tuple[RecordNote, ...]:
         lineage = set_lineage(self.policy, set_name)
         members = set(self.model.members.get(set_name, ()))
         notes = []

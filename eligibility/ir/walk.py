@@ -66,3 +66,24 @@ def set_lineage(policy: ir.Policy, name: str) -> tuple[ir.RecordSet, ...]:
         chain.append(record_set)
         current = record_set.parent
     return tuple(reversed(chain))
+
+
+def facts_read(expr: ir.Expr) -> tuple[str, ...]:
+    """The applicant facts an expression reads, by the names `missing` reports them under."""
+    names: list[str] = []
+    for node in walk_expr(expr):
+        match node:
+            case ir.FieldValue() | ir.YearOf() if node.field.scope == "applicant":
+                names.append(node.field.path)
+            case ir.ApprovedAmount():
+                names.append(f"selection_result.{node.programme}.approved_amount")
+    return tuple(dict.fromkeys(names))
+
+
+def amount_sets(programme: ir.Programme) -> tuple[str, ...]:
+    """The record sets a programme's amount counts or sums, in order of first use."""
+    if programme.amount is None:
+        return ()
+    exprs = [e for step in programme.amount.steps for e in walk_expr(step.expr)]
+    return tuple(dict.fromkeys(e.record_set for e in exprs if isinstance(
+        e, ir.Count | ir.Sum | ir.SumOf | ir.CountDistinct)))
