@@ -21,8 +21,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _time(command: list[str]) -> float:
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT,
-                   env={**os.environ, "PYTHONPATH": str(ROOT)})
+    subprocess.run(
+        command,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     return time.perf_counter() - start
 
 
@@ -33,13 +38,23 @@ def main() -> None:
     parser.add_argument("--policy", help="one policy file (default: every policy, as `check`)")
     args = parser.parse_args()
     baseline = [sys.executable, "-c", "pass"]
-    check = [sys.executable, "-m", "eligibility", "check", args.example, "--explain",
-             *(["--policy", args.policy] if args.policy else [])]
+    check = [
+        sys.executable,
+        "-m",
+        "eligibility",
+        "check",
+        args.example,
+        "--explain",
+        *(["--policy", args.policy] if args.policy else []),
+    ]
     # Warm what any machine that has run `check` once has: the compiled-policy cache, and the
     # package's bytecode (this workplace sets PYTHONDONTWRITEBYTECODE, a normal install does not).
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "eligibility")],
-                   check=True, stdout=subprocess.DEVNULL,
-                   env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"})
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(ROOT / "eligibility")],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+    )
     _time(check)
     base_times, check_times = [], []
     for _ in range(args.runs):

@@ -30,15 +30,32 @@ def _date(text: str) -> datetime.date:
 
 
 def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("applicant", type=Path, help="applicant file (JSON, see docs/applicant-format.md)")
-    parser.add_argument("--policy", type=Path, action="append", default=None,
-                        help="policy file (repeatable); default: every file in policies/")
-    parser.add_argument("--explain", action="store_true", help="show the proof tree of each programme")
+    parser.add_argument(
+        "applicant", type=Path, help="applicant file (JSON, see docs/applicant-format.md)"
+    )
+    parser.add_argument(
+        "--policy",
+        type=Path,
+        action="append",
+        default=None,
+        help="policy file (repeatable); default: every file in policies/",
+    )
+    parser.add_argument(
+        "--explain", action="store_true", help="show the proof tree of each programme"
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument("--as-of", type=_date, default=None,
-                        help="application date; overrides context.application_date")
-    parser.add_argument("--assessment-year", type=int, default=None,
-                        help="assessment year (本年度); default: context, else the year of --as-of")
+    parser.add_argument(
+        "--as-of",
+        type=_date,
+        default=None,
+        help="application date; overrides context.application_date",
+    )
+    parser.add_argument(
+        "--assessment-year",
+        type=int,
+        default=None,
+        help="assessment year (本年度); default: context, else the year of --as-of",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,18 +66,27 @@ def _parser() -> argparse.ArgumentParser:
     compile_parser.add_argument("policies", type=Path, nargs="*")
     test_parser = commands.add_parser("test", help="run the policies' test cases (*.tests.yaml)")
     coverage_parser = commands.add_parser(
-        "coverage", help="list the articles cited by rules, and the test cases exercising each")
+        "coverage", help="list the articles cited by rules, and the test cases exercising each"
+    )
     for sub in (test_parser, coverage_parser):
-        sub.add_argument("policies", nargs="*", metavar="POLICY",
-                         help="policy file, its .tests.yaml, or its name; default: every "
-                              "policies/*.tests.yaml")
+        sub.add_argument(
+            "policies",
+            nargs="*",
+            metavar="POLICY",
+            help="policy file, its .tests.yaml, or its name; default: every policies/*.tests.yaml",
+        )
         sub.add_argument("--format", choices=("text", "json"), default="text")
-    coverage_parser.add_argument("--strict", action="store_true",
-                                 help="count an article only when it is among the reasons "
-                                      "for an outcome, not merely shown in the explanation")
-    coverage_parser.add_argument("--verbose", action="store_true",
-                                 help="list the rules and cases of every article, not only of "
-                                      "the flagged ones")
+    coverage_parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="count an article only when it is among the reasons "
+        "for an outcome, not merely shown in the explanation",
+    )
+    coverage_parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="list the rules and cases of every article, not only of the flagged ones",
+    )
     return parser
 
 
@@ -93,7 +119,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def check_main(argv: list[str] | None = None) -> int:
     """The `check` console script: `check applicant.json --explain`."""
-    parser = argparse.ArgumentParser(prog="check", description="check an applicant against policies")
+    parser = argparse.ArgumentParser(
+        prog="check", description="check an applicant against policies"
+    )
     _add_check_arguments(parser)
     args = parser.parse_args(argv)
     args.command = "check"
@@ -114,8 +142,11 @@ def _guarded(args: argparse.Namespace) -> int:
     except Exception as error:  # the last line of defence: no traceback for users
         if os.environ.get("ELIGIBILITY_DEBUG"):
             raise
-        print(f"internal error: {type(error).__name__}: {error}\n"
-              "(set ELIGIBILITY_DEBUG=1 for a traceback, and please report it)", file=sys.stderr)
+        print(
+            f"internal error: {type(error).__name__}: {error}\n"
+            "(set ELIGIBILITY_DEBUG=1 for a traceback, and please report it)",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
 
 
@@ -149,8 +180,9 @@ def _check(args: argparse.Namespace) -> int:
     from eligibility.facts.validate import load_applicant
     from eligibility.render import text
 
-    applicant = load_applicant(args.applicant, as_of=args.as_of,
-                               assessment_year=args.assessment_year)
+    applicant = load_applicant(
+        args.applicant, as_of=args.as_of, assessment_year=args.assessment_year
+    )
     if isinstance(applicant, tuple):
         if args.format == "json":
             from eligibility.render.json import dumps, errors_json
@@ -203,8 +235,10 @@ def _compile(paths: list[Path]) -> int:
         shown = os.path.relpath(path) if path.is_absolute() else str(path)
         compiled = compile_text(path.read_text(encoding="utf-8"), shown)
         policy = compiled.policy
-        print(f"{shown}: {policy.document_number} · {len(policy.programmes)} programme(s), "
-              f"{len(policy.record_sets)} record set(s), {len(compiled.program.clauses)} Datalog clauses")
+        print(
+            f"{shown}: {policy.document_number} · {len(policy.programmes)} programme(s), "
+            f"{len(policy.record_sets)} record set(s), {len(compiled.program.clauses)} Datalog clauses"
+        )
     return EXIT_OK
 
 

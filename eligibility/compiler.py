@@ -27,10 +27,20 @@ GRAMMAR_FILE = REPO_ROOT / "grammar" / "policy.lark"
 POLICY_DIR = REPO_ROOT / "policies"
 _PACKAGE = Path(__file__).resolve().parent
 _COMPILER_SOURCES = (
-    "span.py", "syntax/ast.py", "syntax/parser.py", "ir/nodes.py", "ir/from_ast.py",
+    "span.py",
+    "syntax/ast.py",
+    "syntax/parser.py",
+    "ir/nodes.py",
+    "ir/from_ast.py",
     "ir/expressions.py",
-    "ir/quantities.py", "ir/walk.py", "facts/vocabulary.py", "datalog/program.py",
-    "datalog/from_ir.py", "datalog/records.py", "datalog/terms.py", "compiler.py",
+    "ir/quantities.py",
+    "ir/walk.py",
+    "facts/vocabulary.py",
+    "datalog/program.py",
+    "datalog/from_ir.py",
+    "datalog/records.py",
+    "datalog/terms.py",
+    "compiler.py",
 )
 
 
@@ -64,10 +74,15 @@ def gate_view(policy: ir.Policy) -> ir.Policy:
     for its explanation, and a small fraction of the whole to load."""
     programmes = tuple(
         dataclasses.replace(
-            p, amount=None,
-            condition=ir.AllOf(p.condition.meta, tuple(
-                c for c in p.condition.children if c.meta.node_id in dict(p.gates))))
-        for p in policy.programmes)
+            p,
+            amount=None,
+            condition=ir.AllOf(
+                p.condition.meta,
+                tuple(c for c in p.condition.children if c.meta.node_id in dict(p.gates)),
+            ),
+        )
+        for p in policy.programmes
+    )
     return dataclasses.replace(policy, record_sets=(), programmes=programmes)
 
 
@@ -75,10 +90,15 @@ class LazyPolicy:
     """A cached policy whose gates are loaded now and whose full program only when a
     document applies: an applicant from Chongqing never unpickles Shanghai's 22 programmes."""
 
-    def __init__(self, compiled_gates: CompiledGates, full_file: Path, text: str,
-                 display: str) -> None:
+    def __init__(
+        self, compiled_gates: CompiledGates, full_file: Path, text: str, display: str
+    ) -> None:
         self._gates, self._full_file, self._text, self._display = (
-            compiled_gates, full_file, text, display)
+            compiled_gates,
+            full_file,
+            text,
+            display,
+        )
         self._full: CompiledPolicy | None = None
 
     def gates(self) -> CompiledGates:
@@ -87,7 +107,8 @@ class LazyPolicy:
     def full(self) -> CompiledPolicy:
         if self._full is None:
             self._full = _read_cache(self._full_file, CompiledPolicy) or _compile_and_cache(
-                self._text, self._display, self._full_file)
+                self._text, self._display, self._full_file
+            )
         return self._full
 
 
@@ -105,15 +126,22 @@ def compile_text(text: str, file: str) -> CompiledPolicy:
     from eligibility.syntax.parser import parse_policy
 
     policy = policy_from_ast(parse_policy(text, file))
-    return CompiledPolicy(policy, program_from_ir(policy), gate_program_from_ir(policy),
-                          _region_fields(policy), grammar_sha256())
+    return CompiledPolicy(
+        policy,
+        program_from_ir(policy),
+        gate_program_from_ir(policy),
+        _region_fields(policy),
+        grammar_sha256(),
+    )
 
 
 def _region_fields(policy: ir.Policy) -> frozenset[str]:
     roots: list[ir.Cond] = [p.condition for p in policy.programmes]
     roots += [f for s in policy.record_sets for f in s.filters]
     return frozenset(
-        node.field.path for root in roots for node in walk_conditions(root)
+        node.field.path
+        for root in roots
+        for node in walk_conditions(root)
         if isinstance(node, ir.Test) and isinstance(node.test, ir.WithinRegion)
     )
 

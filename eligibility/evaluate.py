@@ -23,8 +23,9 @@ class InterpretationError(ValueError):
     """The applicant file sets a named interpretation to a value the policy does not offer."""
 
 
-def interpretations_in_force(policy: ir.Policy,
-                             applicant: ApplicantFacts) -> tuple[InterpretationInForce, ...]:
+def interpretations_in_force(
+    policy: ir.Policy, applicant: ApplicantFacts
+) -> tuple[InterpretationInForce, ...]:
     """Each switch the policy declares: the file's choice (context.interpretations) or the
     default, and whether the default decided it."""
     chosen = dict(applicant.context.interpretations)
@@ -34,19 +35,26 @@ def interpretations_in_force(policy: ir.Policy,
         if value not in switch.values:
             raise InterpretationError(
                 f"$.context.interpretations.{switch.name}: {value!r} is not a reading of "
-                f"{switch.name}; allowed: {', '.join(switch.values)}")
-        out.append(InterpretationInForce(policy.policy_id, switch.name, value,
-                                         switch.name not in chosen, switch.label))
+                f"{switch.name}; allowed: {', '.join(switch.values)}"
+            )
+        out.append(
+            InterpretationInForce(
+                policy.policy_id, switch.name, value, switch.name not in chosen, switch.label
+            )
+        )
     return tuple(out)
 
 
 def _applies(policy: ir.Policy, gates: Model) -> bool:
     """False when some gate of the document fails for every programme (another jurisdiction,
     another kind of applicant, not in force): the programmes need no further evaluation."""
-    return not all(
-        any(gates.verdicts.get(node_id) == "fails" for node_id, _ in programme.gates)
-        for programme in policy.programmes
-    ) or not policy.programmes
+    return (
+        not all(
+            any(gates.verdicts.get(node_id) == "fails" for node_id, _ in programme.gates)
+            for programme in policy.programmes
+        )
+        or not policy.programmes
+    )
 
 
 def decide(policies: tuple[PolicySource, ...], applicant: ApplicantFacts) -> Decision:
@@ -61,18 +69,26 @@ def decide(policies: tuple[PolicySource, ...], applicant: ApplicantFacts) -> Dec
         ground = ground_facts(applicant, compiled_gates.region_fields)
         gates = evaluate(compiled_gates.program, ground, applicant.applicant_id)
         if not _applies(compiled_gates.policy, gates):
-            results += [not_applicable_result(compiled_gates.policy, programme, gates, facts)
-                        for programme in compiled_gates.policy.programmes]
+            results += [
+                not_applicable_result(compiled_gates.policy, programme, gates, facts)
+                for programme in compiled_gates.policy.programmes
+            ]
             continue
         compiled = source.full()
         readings = interpretations_in_force(compiled.policy, applicant)
         in_force += readings
         model = evaluate(compiled.program, ground, applicant.applicant_id)
-        results += [programme_result(compiled.policy, programme, model, facts, readings)
-                    for programme in compiled.policy.programmes]
+        results += [
+            programme_result(compiled.policy, programme, model, facts, readings)
+            for programme in compiled.policy.programmes
+        ]
     name = next((f.value for f in applicant.facts if f.field == "name"), "")
-    versions = (("eligibility", __version__), ("engine", engine_version()),
-                ("python", platform.python_version()), ("grammar_sha256", grammar_sha256()))
+    versions = (
+        ("eligibility", __version__),
+        ("engine", engine_version()),
+        ("python", platform.python_version()),
+        ("grammar_sha256", grammar_sha256()),
+    )
     return Decision(
         applicant.applicant_id, str(name), applicant.context.as_of,
         applicant.context.assessment_year, tuple(results), applicant.source_sha256,

@@ -15,12 +15,17 @@ if str(ROOT) not in sys.path:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-goldens", action="store_true", default=False,
-                     help="rewrite tests/golden/**/*.expected from the current output")
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        default=False,
+        help="rewrite tests/golden/**/*.expected from the current output",
+    )
 
 
 @pytest.fixture
 def update_goldens(request: pytest.FixtureRequest) -> bool:
     """True when goldens are to be rewritten: `--update-goldens` or UPDATE_GOLDENS=1."""
     return bool(request.config.getoption("--update-goldens")) or os.environ.get(
-        "UPDATE_GOLDENS", "") not in ("", "0")
+        "UPDATE_GOLDENS", ""
+    ) not in ("", "0")

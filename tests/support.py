@@ -54,8 +54,12 @@ def applicant(doc: dict[str, Any]) -> ApplicantFacts:
 
 
 def party(region: str = "500112", name: str = "重庆某科技有限公司") -> dict[str, Any]:
-    return {"name": name, "legal_form": "company", "enterprise_size": "small",
-            "registered_region": region}
+    return {
+        "name": name,
+        "legal_form": "company",
+        "enterprise_size": "small",
+        "registered_region": region,
+    }
 
 
 def _merge(record: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -130,15 +134,23 @@ _BASE: dict[str, Any] = {
 }
 
 
-def document(contracts: Sequence[dict[str, Any]] = (), pledges: Sequence[dict[str, Any]] = (),
-             periods: Sequence[dict[str, Any]] = (), *, drop: tuple[str, ...] = (),
-             **over: Any) -> dict[str, Any]:
+def document(
+    contracts: Sequence[dict[str, Any]] = (),
+    pledges: Sequence[dict[str, Any]] = (),
+    periods: Sequence[dict[str, Any]] = (),
+    *,
+    drop: tuple[str, ...] = (),
+    **over: Any,
+) -> dict[str, Any]:
     """An operation-service institution meeting every 第九条 condition except the thresholds,
     with the given records; `over` replaces applicant fields, `drop` removes them."""
     doc = copy.deepcopy(_BASE)
     body = doc["applicant"]
-    body.update(ip_contracts=list(contracts), pledge_financings=list(pledges),
-                construction_periods=list(periods))
+    body.update(
+        ip_contracts=list(contracts),
+        pledge_financings=list(pledges),
+        construction_periods=list(periods),
+    )
     body.update(over)
     for name in drop:
         body.pop(name, None)

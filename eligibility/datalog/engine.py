@@ -45,6 +45,7 @@ def engine_version() -> str:
     found = sorted(p.name for p in site.glob("[pP]y[dD]atalog-*.dist-info"))
     return "pyDatalog " + (found[-1].split("-")[1].removesuffix(".dist") if found else "unknown")
 
+
 _VALUE_TYPES = (bool, int, Decimal, str, datetime.date)
 
 
@@ -60,7 +61,9 @@ class Model:
     values: dict[str, Any]  # expr / cap id → value
     members: dict[str, tuple[str, ...]]  # record set → record keys, sorted
     rejections: dict[tuple[str, str], tuple[str, ...]]  # (set, record key) → filter node ids
-    record_values: dict[tuple[str, str], Any] = field(default_factory=dict)  # (expr, record) → value
+    record_values: dict[tuple[str, str], Any] = field(
+        default_factory=dict
+    )  # (expr, record) → value
     upper: dict[str, Any] = field(default_factory=dict)  # expr / cap id → upper bound
     undecided: dict[str, tuple[str, ...]] = field(default_factory=dict)  # set → record keys
     passing: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)  # top filters
@@ -118,8 +121,16 @@ def _front_end_body(body: tuple[BodyLiteral, ...]) -> Any:
     return conjunction
 
 
-_ENGINE_OPERATORS = {">=": ">=", ">": ">", "<=": "<=", "<": "<", "==": "==", "!=": "!=",
-                     "in": "_pyD_in", "not in": "_pyD_not_in"}
+_ENGINE_OPERATORS = {
+    ">=": ">=",
+    ">": ">",
+    "<=": "<=",
+    "<": "<",
+    "==": "==",
+    "!=": "!=",
+    "in": "_pyD_in",
+    "not in": "_pyD_not_in",
+}
 
 
 def _engine_term(term: Var | Const) -> Any:
@@ -135,14 +146,18 @@ def _engine_literal(literal: BodyLiteral) -> Any:
         case Atom():
             return pyEngine.Literal(literal.predicate, [_engine_term(a) for a in literal.args])
         case Negated():
-            return pyEngine.Literal("~" + literal.atom.predicate,
-                                    [_engine_term(a) for a in literal.atom.args])
+            return pyEngine.Literal(
+                "~" + literal.atom.predicate, [_engine_term(a) for a in literal.atom.args]
+            )
         case Comparison():
-            return pyEngine.Literal(_ENGINE_OPERATORS[literal.op],
-                                    [_engine_term(literal.left), _engine_term(literal.right)])
+            return pyEngine.Literal(
+                _ENGINE_OPERATORS[literal.op],
+                [_engine_term(literal.left), _engine_term(literal.right)],
+            )
         case Assign():
-            operation = pyEngine.Operation(_engine_term(literal.left), literal.op,
-                                           _engine_term(literal.right))
+            operation = pyEngine.Operation(
+                _engine_term(literal.left), literal.op, _engine_term(literal.right)
+            )
             return pyEngine.Literal("==", [_engine_term(literal.target), operation])
     raise AssertionError(literal)
 

@@ -22,12 +22,15 @@ def record_key(collection: str, record_id: str) -> str:
     return f"{collection}/{record_id}"
 
 
-def ground_facts(applicant: ApplicantFacts, region_fields: frozenset[str]) -> tuple[GroundFact, ...]:
+def ground_facts(
+    applicant: ApplicantFacts, region_fields: frozenset[str]
+) -> tuple[GroundFact, ...]:
     """`region_fields` names the fields (applicant or record, dotted) that hold region codes."""
     a = applicant.applicant_id
     out = [GroundFact("applicant", (a,))]
-    out += [GroundFact("chosen", (a, name, value))
-            for name, value in applicant.context.interpretations]
+    out += [
+        GroundFact("chosen", (a, name, value)) for name, value in applicant.context.interpretations
+    ]
     out += [GroundFact("present", (a, name)) for name in sorted(applicant.fields_present)]
     context = applicant.context
     out.append(GroundFact("attr", (a, "@as_of", context.as_of)))
@@ -50,8 +53,11 @@ def ground_facts(applicant: ApplicantFacts, region_fields: frozenset[str]) -> tu
             out.append(GroundFact("record", (f"{record.collection}.{sub}", a, sub_key)))
             out.append(GroundFact("subrecord", (key, sub, sub_key)))
             out += [GroundFact("rattr", (sub_key, name, value)) for name, value in facts]
-    out += [GroundFact("within", (code, ancestor)) for code in sorted(regions)
-            for ancestor in region_ancestors(code)]
+    out += [
+        GroundFact("within", (code, ancestor))
+        for code in sorted(regions)
+        for ancestor in region_ancestors(code)
+    ]
     return tuple(out)
 
 
@@ -66,7 +72,7 @@ def sub_records(record: Record) -> dict[tuple[str, int], list[tuple[str, Value]]
     (件: one patent within one contract, A-14) needs."""
     found: dict[tuple[str, int], list[tuple[str, Value]]] = {}
     for fact in record.facts:
-        match = _SUB.search(fact.path[len(record.path):])
+        match = _SUB.search(fact.path[len(record.path) :])
         if match and fact.field.startswith(match.group(1) + "."):
             name = fact.field[len(match.group(1)) + 1 :]
             found.setdefault((match.group(1), int(match.group(2))), []).append((name, fact.value))

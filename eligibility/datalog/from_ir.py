@@ -66,8 +66,12 @@ def program_from_ir(policy: ir.Policy) -> Program:
         for cond in walk_conditions(programme.condition):
             clauses += _applicant_node(cond)
         exprs = {e.expr_id: e for e in programme_exprs(programme)}
-        per_record = {e.expr_id: s.record_set for s in exprs.values() if isinstance(s, ir.SumOf)
-                      for e in walk_expr(s.expr)}
+        per_record = {
+            e.expr_id: s.record_set
+            for s in exprs.values()
+            if isinstance(s, ir.SumOf)
+            for e in walk_expr(s.expr)
+        }
         for expr in exprs.values():
             if expr.expr_id in per_record:
                 clauses += record_expr_rules(expr, possible(per_record[expr.expr_id]))
@@ -103,8 +107,10 @@ def _dedupe(clauses: list[Clause]) -> list[Clause]:
 def _applicant_node(cond: ir.Cond) -> list[Clause]:
     node_id = cond.meta.node_id
     h, f = holds(node_id), fails(node_id)
-    out: list[Clause] = [read_out("holds", node_id, A, Const(""), h),
-                         read_out("fails", node_id, A, Const(""), f)]
+    out: list[Clause] = [
+        read_out("holds", node_id, A, Const(""), h),
+        read_out("fails", node_id, A, Const(""), f),
+    ]
     match cond:
         case ir.AllOf():
             out.append(Rule(h, tuple(holds(c.meta.node_id) for c in cond.children)))
@@ -158,8 +164,12 @@ def _interpretations(policy: ir.Policy) -> list[Clause]:
         Rule(atom("chose", A, name), (atom("chosen", A, name, value),)),
     ]
     for switch in policy.interpretations:
-        out.append(Rule(atom("reading", A, Const(switch.name), Const(switch.default)),
-                        (atom("applicant", A), Negated(atom("chose", A, Const(switch.name))))))
+        out.append(
+            Rule(
+                atom("reading", A, Const(switch.name), Const(switch.default)),
+                (atom("applicant", A), Negated(atom("chose", A, Const(switch.name)))),
+            )
+        )
     return out
 
 
@@ -191,13 +201,20 @@ def _bounded_compare(cond: ir.Compare, h: Atom, f: Atom) -> list[Clause]:
     op, negated = OPS[cond.op], OPS[NEGATED[cond.op]]
     match cond.op:
         case ">=" | ">":  # least left against greatest right, and the reverse
-            return [rule(h, compare(low_l[0], op, high_r[0])),
-                    rule(f, compare(high_l[0], negated, low_r[0]))]
+            return [
+                rule(h, compare(low_l[0], op, high_r[0])),
+                rule(f, compare(high_l[0], negated, low_r[0])),
+            ]
         case "<=" | "<":
-            return [rule(h, compare(high_l[0], op, low_r[0])),
-                    rule(f, compare(low_l[0], negated, high_r[0]))]
-    exact = (compare(low_l[0], "==", high_l[0]), compare(low_r[0], "==", high_r[0]),
-             compare(low_l[0], "==", low_r[0]))
+            return [
+                rule(h, compare(high_l[0], op, low_r[0])),
+                rule(f, compare(low_l[0], negated, high_r[0])),
+            ]
+    exact = (
+        compare(low_l[0], "==", high_l[0]),
+        compare(low_r[0], "==", high_r[0]),
+        compare(low_l[0], "==", low_r[0]),
+    )
     apart = (compare(high_l[0], "<", low_r[0]), compare(low_l[0], ">", high_r[0]))
     same, different = (h, f) if cond.op == "=" else (f, h)
     return [rule(same, *exact), rule(different, apart[0]), rule(different, apart[1])]
@@ -209,14 +226,14 @@ def _applicant_test(cond: ir.Test, h: Atom, f: Atom) -> list[Clause]:
     known = atom("present", A, field)
     match cond.quantifier:
         case "one":
-            return [Rule(h, (read, value_test(cond.test, V, True))),
-                    Rule(f, (read, value_test(cond.test, V, False)))]
+            return [
+                Rule(h, (read, value_test(cond.test, V, True))),
+                Rule(f, (read, value_test(cond.test, V, False))),
+            ]
         case "some":
-            return [Rule(h, (read, value_test(cond.test, V, True))),
-                    Rule(f, (known, Negated(h)))]
+            return [Rule(h, (read, value_test(cond.test, V, True))), Rule(f, (known, Negated(h)))]
         case "every":
-            return [Rule(f, (read, value_test(cond.test, V, False))),
-                    Rule(h, (known, Negated(f)))]
+            return [Rule(f, (read, value_test(cond.test, V, False))), Rule(h, (known, Negated(f)))]
 
 
 # ── expressions: lower bound v_<expr> (members), upper bound u_<expr> (and undecided) ──────
@@ -226,9 +243,11 @@ def _expr(expr: ir.Expr, programme: ir.Programme) -> list[Clause]:
     if isinstance(expr, ir.Const):
         return []  # constants are inlined where they are used
     v = value(expr.expr_id, V)
-    out: list[Clause] = [read_out("value", expr.expr_id, A, V, v),
-                         read_out("upper", expr.expr_id, A, V, upper(expr.expr_id, V)),
-                         *_upper(expr, programme)]
+    out: list[Clause] = [
+        read_out("value", expr.expr_id, A, V, v),
+        read_out("upper", expr.expr_id, A, V, upper(expr.expr_id, V)),
+        *_upper(expr, programme),
+    ]
     match expr:
         case ir.FieldValue():
             out.append(Rule(v, (atom("attr", A, Const(expr.field.path), V),)))
@@ -251,8 +270,9 @@ def _expr(expr: ir.Expr, programme: ir.Programme) -> list[Clause]:
     return out
 
 
-def _aggregate(expr_id: str, body: tuple[BodyLiteral, ...], kind: str,
-               for_each: Var, high: bool = False) -> list[Clause]:
+def _aggregate(
+    expr_id: str, body: tuple[BodyLiteral, ...], kind: str, for_each: Var, high: bool = False
+) -> list[Clause]:
     """count (of distinct `for_each`) or sum (of V over distinct `for_each`) per applicant,
     with the explicit 0 when nothing matches (pyDatalog trap 10). `high`: the upper bound,
     where the body reads possible_<set> instead of in_<set>."""
@@ -272,8 +292,9 @@ def _aggregate(expr_id: str, body: tuple[BodyLiteral, ...], kind: str,
 AggregateOf = tuple[tuple[BodyLiteral, ...], str, Var]
 
 
-def _aggregate_of(expr: ir.Count | ir.Sum | ir.CountDistinct | ir.SumOf,
-                  domain: Atom) -> AggregateOf:
+def _aggregate_of(
+    expr: ir.Count | ir.Sum | ir.CountDistinct | ir.SumOf, domain: Atom
+) -> AggregateOf:
     """What a count or sum runs over (body, kind, what is counted or summed per), for the
     records of `domain`: the set's members (the value) or its possible records (the bound)."""
     match expr:
@@ -283,9 +304,16 @@ def _aggregate_of(expr: ir.Count | ir.Sum | ir.CountDistinct | ir.SumOf,
             return (domain, atom("rattr", R, Const(expr.field.path), V)), "sum", R
         case ir.CountDistinct() if expr.where is not None and expr.sub is not None:
             item = Var("S")
-            return (domain, atom("subrecord", R, Const(expr.sub), item),
+            return (
+                (
+                    domain,
+                    atom("subrecord", R, Const(expr.sub), item),
                     passes(expr.where.meta.node_id, item),
-                    atom("rattr", item, Const(expr.field.path), V)), "count", V
+                    atom("rattr", item, Const(expr.field.path), V),
+                ),
+                "count",
+                V,
+            )
         case ir.CountDistinct():
             return (domain, atom("rattr", R, Const(expr.field.path), V)), "count", V
         case ir.SumOf():  # rv is defined for possible records, so both bounds can read it
@@ -299,8 +327,9 @@ def _upper(expr: ir.Expr, programme: ir.Programme) -> list[Clause]:
     u = upper(expr.expr_id, V)
     match expr:
         case ir.Count() | ir.Sum() | ir.CountDistinct() | ir.SumOf():
-            return _aggregate(expr.expr_id, *_aggregate_of(expr, possible(expr.record_set)),
-                              high=True)
+            return _aggregate(
+                expr.expr_id, *_aggregate_of(expr, possible(expr.record_set)), high=True
+            )
         case ir.StepRef():
             step = next(s for s in programme.amount.steps if s.name == expr.step)  # type: ignore[union-attr]
             return [Rule(u, (_upper_of(step.expr, V),))]
@@ -326,23 +355,35 @@ def _amount(amount: ir.Amount) -> list[Clause]:
     for step in amount.steps:  # a fixed sum (一次性给予30万元) is a constant, inlined elsewhere
         if isinstance(step.expr, ir.Const):
             fixed = value(step.expr.expr_id, V)
-            out += [Rule(value(step.expr.expr_id, Const(step.expr.value)), (atom("applicant", A),)),
-                    Rule(upper(step.expr.expr_id, V), (fixed,)),
-                    read_out("value", step.expr.expr_id, A, V, fixed),
-                    read_out("upper", step.expr.expr_id, A, V, upper(step.expr.expr_id, V))]
+            out += [
+                Rule(value(step.expr.expr_id, Const(step.expr.value)), (atom("applicant", A),)),
+                Rule(upper(step.expr.expr_id, V), (fixed,)),
+                read_out("value", step.expr.expr_id, A, V, fixed),
+                read_out("upper", step.expr.expr_id, A, V, upper(step.expr.expr_id, V)),
+            ]
     previous = amount.steps[-1].expr.expr_id
     for cap in amount.caps:
         limit, bind = _operand(cap.limit, Y)
         high_limit, high_bind = _operand(cap.limit, Y, high=True)
-        for head, before, lim, lim_bind in ((value, value, limit, bind),
-                                            (upper, upper, high_limit, high_bind)):
+        for head, before, lim, lim_bind in (
+            (value, value, limit, bind),
+            (upper, upper, high_limit, high_bind),
+        ):
             out += [
-                Rule(head(cap.cap_id, V), (before(previous, V), *lim_bind,
-                                           compare(V, "<=", lim))),
-                Rule(head(cap.cap_id, Z), (before(previous, V), *lim_bind, compare(V, ">", lim),
-                                           Assign(Z, "+", lim, Const(0)))),
+                Rule(head(cap.cap_id, V), (before(previous, V), *lim_bind, compare(V, "<=", lim))),
+                Rule(
+                    head(cap.cap_id, Z),
+                    (
+                        before(previous, V),
+                        *lim_bind,
+                        compare(V, ">", lim),
+                        Assign(Z, "+", lim, Const(0)),
+                    ),
+                ),
             ]
-        out += [read_out("value", cap.cap_id, A, V, value(cap.cap_id, V)),
-                read_out("upper", cap.cap_id, A, V, upper(cap.cap_id, V))]
+        out += [
+            read_out("value", cap.cap_id, A, V, value(cap.cap_id, V)),
+            read_out("upper", cap.cap_id, A, V, upper(cap.cap_id, V)),
+        ]
         previous = cap.cap_id
     return out

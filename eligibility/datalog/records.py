@@ -64,10 +64,18 @@ def record_set_rules(record_set: ir.RecordSet) -> list[Clause]:
     for flt in record_set.filters:
         for source in sources:
             out.append(Rule(some_refusal, (source, refused(flt.meta.node_id))))
-            out.append(Rule(atom("result", Const("rejected"), Const(name), R,
-                                 Const(flt.meta.node_id)), (source, refused(flt.meta.node_id))))
-            out.append(Rule(atom("result", Const("passes"), Const(name), R,
-                                 Const(flt.meta.node_id)), (source, passes(flt.meta.node_id))))
+            out.append(
+                Rule(
+                    atom("result", Const("rejected"), Const(name), R, Const(flt.meta.node_id)),
+                    (source, refused(flt.meta.node_id)),
+                )
+            )
+            out.append(
+                Rule(
+                    atom("result", Const("passes"), Const(name), R, Const(flt.meta.node_id)),
+                    (source, passes(flt.meta.node_id)),
+                )
+            )
         for cond in walk_conditions(flt):
             out += record_node_rules(cond)
     return out
@@ -80,11 +88,15 @@ def record_node_rules(cond: ir.Cond) -> list[Clause]:
     any_record = atom("record", Var("C"), A, R)
     match cond:
         case ir.AllOf():
-            return [Rule(p, tuple(passes(c.meta.node_id) for c in cond.children)),
-                    *(Rule(r, (refused(c.meta.node_id),)) for c in cond.children)]
+            return [
+                Rule(p, tuple(passes(c.meta.node_id) for c in cond.children)),
+                *(Rule(r, (refused(c.meta.node_id),)) for c in cond.children),
+            ]
         case ir.AnyOf():
-            return [*(Rule(p, (passes(c.meta.node_id),)) for c in cond.children),
-                    Rule(r, tuple(refused(c.meta.node_id) for c in cond.children))]
+            return [
+                *(Rule(p, (passes(c.meta.node_id),)) for c in cond.children),
+                Rule(r, tuple(refused(c.meta.node_id) for c in cond.children)),
+            ]
         case ir.Not():
             child = cond.child.meta.node_id
             return [Rule(p, (refused(child),)), Rule(r, (passes(child),))]
@@ -92,20 +104,26 @@ def record_node_rules(cond: ir.Cond) -> list[Clause]:
             return _record_test(cond, p, r)
         case ir.Attested():
             key = Const(f"reviewer_attestations.{cond.criterion}")
-            return [Rule(p, (atom("rattr", R, key, Const(True)),)),
-                    Rule(r, (atom("rattr", R, key, Const(False)),))]
+            return [
+                Rule(p, (atom("rattr", R, key, Const(True)),)),
+                Rule(r, (atom("rattr", R, key, Const(False)),)),
+            ]
         case ir.Stated():
             present = atom("rpresent", R, Const(cond.field.path))
             return [Rule(p, (present,)), Rule(r, (any_record, Negated(present)))]
         case ir.InterpretationIs():
             read = atom("reading", A, Const(cond.name), V)
-            return [Rule(p, (any_record, read, compare(V, "==", Const(cond.value)))),
-                    Rule(r, (any_record, read, compare(V, "!=", Const(cond.value))))]
+            return [
+                Rule(p, (any_record, read, compare(V, "==", Const(cond.value)))),
+                Rule(r, (any_record, read, compare(V, "!=", Const(cond.value)))),
+            ]
         case ir.Compare():
             left, right = _record_operand(cond.left, X), _record_operand(cond.right, Y)
             bind = (any_record, *left[1], *right[1])
-            return [Rule(p, (*bind, compare(left[0], OPS[cond.op], right[0]))),
-                    Rule(r, (*bind, compare(left[0], OPS[NEGATED[cond.op]], right[0])))]
+            return [
+                Rule(p, (*bind, compare(left[0], OPS[cond.op], right[0]))),
+                Rule(r, (*bind, compare(left[0], OPS[NEGATED[cond.op]], right[0]))),
+            ]
         case _:
             raise AssertionError(f"{type(cond).__name__} is rejected in record filters by ir")
 
@@ -117,21 +135,28 @@ def _record_test(cond: ir.Test, p: Atom, r: Atom) -> list[Clause]:
     if isinstance(cond.test, ir.InCollection):  # two-valued: an id is listed or it is not
         listed = atom(pred("listed", cond.meta.node_id), R)
         other = Var("S")
-        body = (any_record, read, atom("record", Const(cond.test.collection), A, other),
-                atom("rattr", other, Const(cond.test.field), V))
+        body = (
+            any_record,
+            read,
+            atom("record", Const(cond.test.collection), A, other),
+            atom("rattr", other, Const(cond.test.field), V),
+        )
         unlisted = Rule(p if cond.test.negated else r, (any_record, Negated(listed)))
         return [Rule(listed, body), unlisted, Rule(r if cond.test.negated else p, (listed,))]
     present = atom("rpresent", R, field)
     match cond.quantifier:
         case "one":
-            return [Rule(p, (read, value_test(cond.test, V, True))),
-                    Rule(r, (read, value_test(cond.test, V, False)))]
+            return [
+                Rule(p, (read, value_test(cond.test, V, True))),
+                Rule(r, (read, value_test(cond.test, V, False))),
+            ]
         case "some":
-            return [Rule(p, (read, value_test(cond.test, V, True))),
-                    Rule(r, (present, Negated(p)))]
+            return [Rule(p, (read, value_test(cond.test, V, True))), Rule(r, (present, Negated(p)))]
         case "every":
-            return [Rule(r, (read, value_test(cond.test, V, False))),
-                    Rule(p, (present, Negated(r)))]
+            return [
+                Rule(r, (read, value_test(cond.test, V, False))),
+                Rule(p, (present, Negated(r))),
+            ]
 
 
 def _record_operand(expr: ir.Expr, var: Var) -> tuple[Term, list[BodyLiteral]]:
@@ -158,24 +183,37 @@ def record_expr_rules(expr: ir.Expr, domain: Atom) -> list[Clause]:
     v = rvalue(expr.expr_id, Z)
     if isinstance(expr, ir.Const):
         return []
-    return [read_out("rvalue", expr.expr_id, R, V, rvalue(expr.expr_id, V)),
-            *_record_value_rules(expr, domain, any_record, v)]
+    return [
+        read_out("rvalue", expr.expr_id, R, V, rvalue(expr.expr_id, V)),
+        *_record_value_rules(expr, domain, any_record, v),
+    ]
 
 
 def _record_value_rules(expr: ir.Expr, domain: Atom, any_record: Atom, v: Atom) -> list[Clause]:
     match expr:
         case ir.FieldValue():
             field = Const(expr.field.path)
-            return [Rule(rvalue(expr.expr_id, V), (domain, atom("rattr", R, field, V))),
-                    Rule(rvalue(expr.expr_id, Const(0)),
-                         (any_record, Negated(atom("rpresent", R, field))))]
+            return [
+                Rule(rvalue(expr.expr_id, V), (domain, atom("rattr", R, field, V))),
+                Rule(
+                    rvalue(expr.expr_id, Const(0)),
+                    (any_record, Negated(atom("rpresent", R, field))),
+                ),
+            ]
         case ir.YearOf():
-            return [Rule(rvalue(expr.expr_id, V),
-                         (domain, atom("rattr", R, Const(year_field(expr.field.path)), V)))]
+            return [
+                Rule(
+                    rvalue(expr.expr_id, V),
+                    (domain, atom("rattr", R, Const(year_field(expr.field.path)), V)),
+                )
+            ]
         case ir.ItemCount():
             items = atom("subrecord", R, Const(expr.sub), Var("S"))
-            body: tuple[BodyLiteral, ...] = (domain, items) if expr.where is None else (
-                domain, items, passes(expr.where.meta.node_id, Var("S")))
+            body: tuple[BodyLiteral, ...] = (
+                (domain, items)
+                if expr.where is None
+                else (domain, items, passes(expr.where.meta.node_id, Var("S")))
+            )
             relation, nonempty = pred("agg", expr.expr_id), atom(pred("nonempty", expr.expr_id), R)
             out: list[Clause] = [
                 Aggregate(relation, "count", (R,), Var("S"), Var("S"), body),
@@ -187,13 +225,23 @@ def _record_value_rules(expr: ir.Expr, domain: Atom, any_record: Atom, v: Atom) 
                 out += [c for node in walk_conditions(expr.where) for c in record_node_rules(node)]
             return out
         case ir.IfThen():
-            then, otherwise = _record_operand_value(expr.then, X), _record_operand_value(expr.otherwise, Y)
+            then, otherwise = (
+                _record_operand_value(expr.then, X),
+                _record_operand_value(expr.otherwise, Y),
+            )
             test = passes(expr.condition.meta.node_id)
             out = [c for node in walk_conditions(expr.condition) for c in record_node_rules(node)]
             return out + [
                 Rule(v, (test, *then[1], Assign(Z, "+", then[0], Const(0)))),
-                Rule(v, (any_record, Negated(test), *otherwise[1],
-                         Assign(Z, "+", otherwise[0], Const(0)))),
+                Rule(
+                    v,
+                    (
+                        any_record,
+                        Negated(test),
+                        *otherwise[1],
+                        Assign(Z, "+", otherwise[0], Const(0)),
+                    ),
+                ),
             ]
         case ir.Arith():
             left, right = _record_operand_value(expr.left, X), _record_operand_value(expr.right, Y)

@@ -23,8 +23,14 @@ from eligibility.ir.quantities import NEGATED
 
 A, R, V, X, Y, Z = (Var(n) for n in ("A", "R", "V", "X", "Y", "Z"))
 OPS = {"=": "==", "!=": "!=", ">=": ">=", ">": ">", "<=": "<=", "<": "<"}
-PY_OPS = {"=": operator.eq, "!=": operator.ne, ">=": operator.ge, ">": operator.gt,
-           "<=": operator.le, "<": operator.lt}
+PY_OPS = {
+    "=": operator.eq,
+    "!=": operator.ne,
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+}
 
 
 def pred(prefix: str, ident: str) -> str:
@@ -122,16 +128,22 @@ def value_test(test: ir.ValueTest, value: Var, positive: bool) -> BodyLiteral:
 Operand = tuple[Term, list[BodyLiteral]]
 
 
-def arith_rules(op: str, head: Atom, left: Operand, right: Operand,
-                 domain: tuple[BodyLiteral, ...]) -> list[Clause]:
+def arith_rules(
+    op: str, head: Atom, left: Operand, right: Operand, domain: tuple[BodyLiteral, ...]
+) -> list[Clause]:
     """head's Z = left op right, computed in the body (trap 5); min/max as two guarded rules.
     Shared by applicant-level values and per-record values (which add their `domain`)."""
     bind = (*domain, *left[1], *right[1]) or (atom("applicant", A),)  # constants alone
     if op in ("min", "max"):
         first, second = ("<=", ">") if op == "min" else (">=", "<")
-        return [Rule(head, (*bind, Assign(Z, "+", left[0], Const(0)),
-                            compare(left[0], first, right[0]))),
-                Rule(head, (*bind, Assign(Z, "+", right[0], Const(0)),
-                            compare(left[0], second, right[0])))]
+        return [
+            Rule(
+                head, (*bind, Assign(Z, "+", left[0], Const(0)), compare(left[0], first, right[0]))
+            ),
+            Rule(
+                head,
+                (*bind, Assign(Z, "+", right[0], Const(0)), compare(left[0], second, right[0])),
+            ),
+        ]
     operator = {"+": "+", "-": "-", "×": "*"}[op]
     return [Rule(head, (*bind, Assign(Z, operator, left[0], right[0])))]  # type: ignore[arg-type]

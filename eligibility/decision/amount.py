@@ -24,8 +24,11 @@ def amount_proof(programme: ir.Programme, model: Model) -> AmountProof:
         AmountLine(step.label, step.citation, _computation(step.expr, model))
         for step in amount.steps
     ]
-    lines += [AmountLine(f"{step.label} · by record", step.citation, text)
-              for step in amount.steps for text in _per_record(step.expr, model)]
+    lines += [
+        AmountLine(f"{step.label} · by record", step.citation, text)
+        for step in amount.steps
+        for text in _per_record(step.expr, model)
+    ]
     running = model.values.get(amount.steps[-1].expr.expr_id)
     for cap in amount.caps:
         capped, limit = model.values.get(cap.cap_id), _limit(cap, model)
@@ -34,30 +37,44 @@ def amount_proof(programme: ir.Programme, model: Model) -> AmountProof:
             shown = format_exact(limit)
             if not isinstance(cap.limit, ir.Const):
                 shown = f"{_show(cap.limit, model, 0)} = {shown}"
-            lines.append(AmountLine(cap.label, cap.citation,
-                                    f"{verb} {shown}: {format_exact(capped)}"))
+            lines.append(
+                AmountLine(cap.label, cap.citation, f"{verb} {shown}: {format_exact(capped)}")
+            )
         running = capped
     if amount.pool is not None:
         pool = amount.pool
-        lines.append(AmountLine(pool.label, pool.citation,
-                                f"a total of {format_money(pool.limit)} for all applicants "
-                                "together: not computed for one applicant; when the year's "
-                                "entitlements exceed it, each is pro-rated (R4)"))
+        lines.append(
+            AmountLine(
+                pool.label,
+                pool.citation,
+                f"a total of {format_money(pool.limit)} for all applicants "
+                "together: not computed for one applicant; when the year's "
+                "entitlements exceed it, each is pro-rated (R4)",
+            )
+        )
     if running is None:
-        limits = [Decimal(cap.limit.value) for cap in amount.caps  # type: ignore[arg-type]
-                  if isinstance(cap.limit, ir.Const)]
+        limits = [
+            Decimal(cap.limit.value)
+            for cap in amount.caps  # type: ignore[arg-type]
+            if isinstance(cap.limit, ir.Const)
+        ]
         missing = facts_read(amount.steps[-1].expr)
         return AmountProof(tuple(lines), None, min(limits) if limits else None, missing)
     final = amount.caps[-1].cap_id if amount.caps else amount.steps[-1].expr.expr_id
     high = model.upper.get(final, running)
     if high != running:  # records an amount sums are undecided: only a range is known
-        lines.append(AmountLine("records undecided", "",
-                                f"between {format_exact(running)} and {format_exact(high)}"))
+        lines.append(
+            AmountLine(
+                "records undecided", "", f"between {format_exact(running)} and {format_exact(high)}"
+            )
+        )
         top = max(Decimal(high), Decimal(0)).quantize(FEN, rounding=ROUND_HALF_UP)
         return AmountProof(tuple(lines), None, top, ())
     rounded = Decimal(running).quantize(FEN, rounding=ROUND_HALF_UP)
     if rounded < 0:  # a formula net of prior awards can go below zero; nobody pays back here
-        lines.append(AmountLine("an award is never negative", "", f"{format_money(rounded)} → 0.00"))
+        lines.append(
+            AmountLine("an award is never negative", "", f"{format_money(rounded)} → 0.00")
+        )
         rounded = Decimal("0.00")
     lines.append(AmountLine("四舍五入到分 (R3)", "", f"{format_money(rounded)} 元"))
     return AmountProof(tuple(lines), rounded, None, ())
@@ -74,10 +91,15 @@ def _per_record(expr: ir.Expr, model: Model) -> list[str]:
     out = []
     for sub in walk_expr(expr):
         if isinstance(sub, ir.SumOf):
-            keys = sorted(k for (eid, k) in model.record_values if eid == sub.expr.expr_id
-                          and k in model.members.get(sub.record_set, ()))
-            shown = "; ".join(f"{key.split('/', 1)[1]}: {_record_computation(sub.expr, model, key)}"
-                              for key in keys)
+            keys = sorted(
+                k
+                for (eid, k) in model.record_values
+                if eid == sub.expr.expr_id and k in model.members.get(sub.record_set, ())
+            )
+            shown = "; ".join(
+                f"{key.split('/', 1)[1]}: {_record_computation(sub.expr, model, key)}"
+                for key in keys
+            )
             out.append(f"{sub.record_set}: {shown or 'no records'}")
     return out
 
@@ -99,18 +121,27 @@ def _show_record(expr: ir.Expr, model: Model, key: str, outer: int) -> str:
             return f"{value} 件"
         case ir.Arith() if expr.op in _PRECEDENCE:
             inner = _PRECEDENCE[expr.op]
-            text = (f"{_show_record(expr.left, model, key, inner)} {expr.op} "
-                    f"{_show_record(expr.right, model, key, inner)}")
+            text = (
+                f"{_show_record(expr.left, model, key, inner)} {expr.op} "
+                f"{_show_record(expr.right, model, key, inner)}"
+            )
             return f"({text})" if inner < outer else text
         case ir.IfThen():  # the branch the record took
             then = model.record_values.get((expr.then.expr_id, key))
             taken = expr.then if value == then else expr.otherwise
             return _show_record(taken, model, key, outer)
         case ir.Arith() if expr.op in ("min", "max"):  # 从高: both rates, the kept one is the value
-            return (f"{expr.op}({_show_record(expr.left, model, key, 0)}, "
-                    f"{_show_record(expr.right, model, key, 0)})")
-    return "?" if value is None else format_exact(Decimal(value)) if expr.dim is ir.Dim.MONEY \
+            return (
+                f"{expr.op}({_show_record(expr.left, model, key, 0)}, "
+                f"{_show_record(expr.right, model, key, 0)})"
+            )
+    return (
+        "?"
+        if value is None
+        else format_exact(Decimal(value))
+        if expr.dim is ir.Dim.MONEY
         else show_value(value, expr.dim)
+    )
 
 
 def _computation(expr: ir.Expr, model: Model) -> str:
@@ -135,6 +166,11 @@ def _show(expr: ir.Expr, model: Model, outer: int) -> str:
         case ir.SumOf():
             return f"Σ {expr.record_set}"
     value = model.values.get(expr.expr_id)
-    shown = "?" if value is None else format_exact(Decimal(value)) if expr.dim is ir.Dim.MONEY \
+    shown = (
+        "?"
+        if value is None
+        else format_exact(Decimal(value))
+        if expr.dim is ir.Dim.MONEY
         else show_value(value, expr.dim)
+    )
     return shown

@@ -55,13 +55,18 @@ class FactIndex:
         return [r for r in self.applicant.records if r.collection == name]
 
 
-def programme_result(policy: ir.Policy, programme: ir.Programme, model: Model,
-                     facts: FactIndex,
-                     readings: tuple[InterpretationInForce, ...] = ()) -> ProgrammeResult:
+def programme_result(
+    policy: ir.Policy,
+    programme: ir.Programme,
+    model: Model,
+    facts: FactIndex,
+    readings: tuple[InterpretationInForce, ...] = (),
+) -> ProgrammeResult:
     explainer = _Explainer(policy, model, facts, {r.name: r for r in readings})
     proof = explainer.node(programme.condition)
     outcome: Outcome = {"holds": "qualifies", "fails": "does_not_qualify"}.get(
-        proof.verdict, "undetermined")  # type: ignore[assignment]
+        proof.verdict, "undetermined"
+    )  # type: ignore[assignment]
     amount = None
     money = amount_proof(programme, model) if programme.amount else None
     missing = list(_missing(proof))
@@ -70,11 +75,15 @@ def programme_result(policy: ir.Policy, programme: ir.Programme, model: Model,
         if amount is None:
             outcome = "undetermined"
             unstated = [m for m in money.missing if not facts.values.get(m)]
-            missing += [m for m in unstated + list(explainer.amount_undecided(programme))
-                        if m not in missing]
+            missing += [
+                m
+                for m in unstated + list(explainer.amount_undecided(programme))
+                if m not in missing
+            ]
     if money and outcome != "does_not_qualify":
-        money = dataclasses.replace(money, lines=money.lines + explainer.amount_record_lines(
-            programme))
+        money = dataclasses.replace(
+            money, lines=money.lines + explainer.amount_record_lines(programme)
+        )
     citations = _citations(proof)
     if money and outcome == "qualifies":
         citations += [line.citation for line in money.lines if line.citation]
@@ -89,17 +98,18 @@ def programme_result(policy: ir.Policy, programme: ir.Programme, model: Model,
     )  # fmt: skip
 
 
-def not_applicable_result(policy: ir.Policy, programme: ir.Programme, gates: Model,
-                          facts: FactIndex) -> ProgrammeResult:
+def not_applicable_result(
+    policy: ir.Policy, programme: ir.Programme, gates: Model, facts: FactIndex
+) -> ProgrammeResult:
     """A programme of a document that does not apply: its proof is the gates alone, read
     from the gate program's model; the root fails because a gate fails."""
     explainer = _Explainer(policy, gates, facts, {})
     gate_ids = {node_id for node_id, _ in programme.gates}
-    children = tuple(explainer.node(c) for c in programme.condition.children
-                     if c.meta.node_id in gate_ids)
+    children = tuple(
+        explainer.node(c) for c in programme.condition.children if c.meta.node_id in gate_ids
+    )
     meta = programme.condition.meta
-    proof = ProofNode(meta.node_id, "all", meta.label, meta.citation, "fails", "", (), (),
-                      children)
+    proof = ProofNode(meta.node_id, "all", meta.label, meta.citation, "fails", "", (), (), children)
     return ProgrammeResult(
         policy.policy_id, policy.document_number, programme.programme_id, programme.title,
         "does_not_qualify", None, None, (), tuple(dict.fromkeys(_citations(proof))), proof,
@@ -158,8 +168,13 @@ def _citations(node: ProofNode) -> list[str]:
 
 
 class _Explainer:
-    def __init__(self, policy: ir.Policy, model: Model, facts: FactIndex,
-                 readings: dict[str, InterpretationInForce]) -> None:
+    def __init__(
+        self,
+        policy: ir.Policy,
+        model: Model,
+        facts: FactIndex,
+        readings: dict[str, InterpretationInForce],
+    ) -> None:
         self.policy, self.model, self.facts, self.readings = policy, model, facts, readings
         self._notes: dict[str, tuple[RecordNote, ...]] = {}  # per set: several nodes read it
 
@@ -169,10 +184,21 @@ class _Explainer:
         children = tuple(self.node(c) for c in child_conditions(cond))
         detail, missing, records = self._leaf(cond, verdict)
         kind = type(cond).__name__.lower().replace("allof", "all").replace("anyof", "any")
-        return ProofNode(meta.node_id, kind, meta.label, meta.citation, verdict,  # type: ignore[arg-type]
-                         detail, missing, records, children)
+        return ProofNode(
+            meta.node_id,
+            kind,
+            meta.label,
+            meta.citation,
+            verdict,  # type: ignore[arg-type]
+            detail,
+            missing,
+            records,
+            children,
+        )
 
-    def _leaf(self, cond: ir.Cond, verdict: str) -> tuple[str, tuple[str, ...], tuple[RecordNote, ...]]:
+    def _leaf(
+        self, cond: ir.Cond, verdict: str
+    ) -> tuple[str, tuple[str, ...], tuple[RecordNote, ...]]:
         match cond:
             case ir.Compare():
                 return self._compare(cond, verdict)
@@ -180,43 +206,70 @@ class _Explainer:
                 values = self.facts.values.get(cond.field.path)
                 if not values and cond.field.path not in self.facts.applicant.fields_present:
                     return f"{cond.field.path}: not stated", (cond.field.path,), ()
-                shown = show_values(values or []) if cond.field.many else show_value((values or [None])[0])
+                shown = (
+                    show_values(values or [])
+                    if cond.field.many
+                    else show_value((values or [None])[0])
+                )
                 return f"{cond.field.path} = {shown} — {_required(cond)}", (), ()
             case ir.Attested():
                 key = f"reviewer_attestations.{cond.criterion}"
                 value = self.facts.values.get(key)
-                return (f"{key} = {show_value(value[0])}", (), ()) if value else (
-                    f"{key}: not attested by a reviewer", (key,), ())
+                return (
+                    (f"{key} = {show_value(value[0])}", (), ())
+                    if value
+                    else (f"{key}: not attested by a reviewer", (key,), ())
+                )
             case ir.Selected():
                 key = f"selection_result.{cond.programme}.selected"
                 value = self.facts.values.get(key)
-                return (f"{key} = {show_value(value[0])}", (), ()) if value else (
-                    f"{key}: no selection result yet", (key,), ())
+                return (
+                    (f"{key} = {show_value(value[0])}", (), ())
+                    if value
+                    else (f"{key}: no selection result yet", (key,), ())
+                )
             case ir.InterpretationIs():
                 reading = self.readings.get(cond.name)
                 if reading is None:
                     return "", (), ()
-                source = "默认口径 (the default)" if reading.is_default else "set in the applicant file"
+                source = (
+                    "默认口径 (the default)" if reading.is_default else "set in the applicant file"
+                )
                 return f"in force: {reading.value}, {source}", (), ()
             case ir.Exists():
                 members = self.model.members.get(cond.record_set, ())
                 record_set = self.policy.record_set(cond.record_set)
                 filters = [f for s in set_lineage(self.policy, cond.record_set) for f in s.filters]
-                names = "; ".join(f"{self.facts.records[k].record_id} ("
-                                  f"{self._record_actual(filters, k)})" for k in members) or "none"
+                names = (
+                    "; ".join(
+                        f"{self.facts.records[k].record_id} ({self._record_actual(filters, k)})"
+                        for k in members
+                    )
+                    or "none"
+                )
                 notes = self._record_notes(cond.record_set)
                 unknown = tuple(dict.fromkeys(m for n in notes for m in n.undecided))
-                return f"{record_set.label}: {names}", unknown if verdict == "undetermined" else (), notes
+                return (
+                    f"{record_set.label}: {names}",
+                    unknown if verdict == "undetermined" else (),
+                    notes,
+                )
         return "", (), ()
 
-    def _compare(self, cond: ir.Compare, verdict: str) -> tuple[str, tuple[str, ...], tuple[RecordNote, ...]]:
+    def _compare(
+        self, cond: ir.Compare, verdict: str
+    ) -> tuple[str, tuple[str, ...], tuple[RecordNote, ...]]:
         unit = next((e.unit for e in (cond.left, cond.right) if isinstance(e, ir.Const)), "")
         left, right = self._operand(cond.left, unit), self._operand(cond.right, unit)
         missing = tuple(p for e in (cond.left, cond.right) for p in self._missing_operand(e))
         op = {"holds": cond.op, "fails": NEGATED[cond.op]}.get(verdict)
         detail = f"{left} {SYMBOLS[op]} {right}" if op else f"{left} ? {right}"
-        sets = [e.record_set for side in (cond.left, cond.right) for e in walk_expr(side)
-                if isinstance(e, ir.Count | ir.Sum | ir.SumOf | ir.CountDistinct)]
+        sets = [
+            e.record_set
+            for side in (cond.left, cond.right)
+            for e in walk_expr(side)
+            if isinstance(e, ir.Count | ir.Sum | ir.SumOf | ir.CountDistinct)
+        ]
         records = tuple(n for s in dict.fromkeys(sets) for n in self._record_notes(s))
         if verdict == "undetermined":
             missing += tuple(dict.fromkeys(m for n in records for m in n.undecided))
@@ -241,8 +294,14 @@ class _Explainer:
 
     def amount_undecided(self, programme: ir.Programme) -> tuple[str, ...]:
         """The facts missing for undecided records of the sets an amount sums."""
-        return tuple(dict.fromkeys(m for name in amount_sets(programme)
-                                   for note in self._record_notes(name) for m in note.undecided))
+        return tuple(
+            dict.fromkeys(
+                m
+                for name in amount_sets(programme)
+                for note in self._record_notes(name)
+                for m in note.undecided
+            )
+        )
 
     def amount_record_lines(self, programme: ir.Programme) -> tuple[AmountLine, ...]:
         """For each record set an amount sums, the records left out and why (rule inventory
@@ -253,15 +312,25 @@ class _Explainer:
             record_set = self.policy.record_set(name)
             for note in self._record_notes(name):
                 if note.undecided:
-                    lines.append(AmountLine(f"{record_set.label}: {note.record_id} undecided",
-                                            record_set.citation,
-                                            f"missing: {', '.join(note.undecided)}"))
+                    lines.append(
+                        AmountLine(
+                            f"{record_set.label}: {note.record_id} undecided",
+                            record_set.citation,
+                            f"missing: {', '.join(note.undecided)}",
+                        )
+                    )
                 for reason in note.reasons:
                     by_reason.setdefault((reason.label, reason.citation), []).append(
-                        f"{note.record_id} ({reason.actual})")
-            lines += [AmountLine(f"{record_set.label}: not counted", citation,
-                                 f"not met: {reason}: {', '.join(records)}")
-                      for (reason, citation), records in by_reason.items()]
+                        f"{note.record_id} ({reason.actual})"
+                    )
+            lines += [
+                AmountLine(
+                    f"{record_set.label}: not counted",
+                    citation,
+                    f"not met: {reason}: {', '.join(records)}",
+                )
+                for (reason, citation), records in by_reason.items()
+            ]
         return tuple(lines)
 
     def _record_notes(self, set_name: str) -> tuple[RecordNote, ...]:
@@ -273,17 +342,31 @@ class _Explainer:
         lineage = set_lineage(self.policy, set_name)
         members = set(self.model.members.get(set_name, ()))
         notes = []
-        admitted = tuple(dict.fromkeys(  # every filter a counted record passed, nested ones too
-            node.meta.citation for s in lineage for f in s.filters
-            for node in walk_conditions(f) if node.meta.citation))
+        admitted = tuple(
+            dict.fromkeys(  # every filter a counted record passed, nested ones too
+                node.meta.citation
+                for s in lineage
+                for f in s.filters
+                for node in walk_conditions(f)
+                if node.meta.citation
+            )
+        )
         undecided = set(self.model.undecided.get(set_name, ()))
         for record in self.facts.collection(lineage[0].collection):
             key = record_key(record.collection, record.record_id)
             counted = key in members
             reasons = () if counted or key in undecided else self._reasons(lineage, key)
             unknown = self._undecided_facts(lineage, key) if key in undecided else ()
-            notes.append(RecordNote(record.record_id, record.path, counted, reasons,
-                                    admitted if counted else (), unknown))
+            notes.append(
+                RecordNote(
+                    record.record_id,
+                    record.path,
+                    counted,
+                    reasons,
+                    admitted if counted else (),
+                    unknown,
+                )
+            )
         return tuple(notes)
 
     def _undecided_facts(self, lineage: tuple[ir.RecordSet, ...], key: str) -> tuple[str, ...]:
@@ -298,7 +381,8 @@ class _Explainer:
                     continue
                 for field in _fields_read([flt]):
                     if field not in record.fields_present and not self.facts.record_values(
-                            key, field):
+                        key, field
+                    ):
                         missing.append(f"{record.collection}[{record.record_id}].{field}")
         return tuple(dict.fromkeys(missing))
 
@@ -307,8 +391,14 @@ class _Explainer:
             failed = self.model.rejections.get((record_set.name, key), ())
             if failed:
                 by_id = {f.meta.node_id: f for f in record_set.filters}
-                return tuple(Reason(by_id[f].meta.label, by_id[f].meta.citation,
-                                    self._record_actual([by_id[f]], key)) for f in failed)
+                return tuple(
+                    Reason(
+                        by_id[f].meta.label,
+                        by_id[f].meta.citation,
+                        self._record_actual([by_id[f]], key),
+                    )
+                    for f in failed
+                )
         return ()
 
     def _record_actual(self, conds: list[ir.Cond], key: str) -> str:
@@ -316,8 +406,16 @@ class _Explainer:
         shown = []
         for field in _fields_read(conds):
             values = self.facts.record_values(key, field)
-            shown.append(f"{field} = " + (show_values(values) if len(values) > 1 else
-                                          show_value(values[0]) if values else "not stated"))
+            shown.append(
+                f"{field} = "
+                + (
+                    show_values(values)
+                    if len(values) > 1
+                    else show_value(values[0])
+                    if values
+                    else "not stated"
+                )
+            )
         return "; ".join(shown)
 
 
@@ -328,8 +426,11 @@ def _fields_read(conds: list[ir.Cond]) -> tuple[str, ...]:
         if isinstance(node, ir.Test | ir.Stated):
             fields.append(node.field.path)
         elif isinstance(node, ir.Compare):
-            fields += [e.field.path for e in (node.left, node.right)
-                       if isinstance(e, ir.FieldValue | ir.YearOf)]
+            fields += [
+                e.field.path
+                for e in (node.left, node.right)
+                if isinstance(e, ir.FieldValue | ir.YearOf)
+            ]
         elif isinstance(node, ir.Attested):
             fields.append(f"reviewer_attestations.{node.criterion}")
     return tuple(dict.fromkeys(fields))

@@ -20,8 +20,14 @@ from eligibility.ir import nodes as ir
 from eligibility.ir.quantities import NEGATED
 from eligibility.ir.walk import programme_exprs, walk_conditions, walk_expr
 
-_OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt,
-        "=": operator.eq, "!=": operator.ne}
+_OPS = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "=": operator.eq,
+    "!=": operator.ne,
+}
 Truth = bool | None  # None: undetermined
 
 
@@ -40,8 +46,10 @@ class _Reference:
         self.values: dict[str, list[Any]] = {}
         for fact in applicant.facts:
             self.values.setdefault(fact.field, []).append(fact.value)
-        self.context = {"as_of": applicant.context.as_of,
-                        "assessment_year": applicant.context.assessment_year}
+        self.context = {
+            "as_of": applicant.context.as_of,
+            "assessment_year": applicant.context.assessment_year,
+        }
         self.members: dict[str, list[str]] = {}
         self.undecided: dict[str, list[str]] = {}
         self.passing: dict[tuple[str, str], list[str]] = {}
@@ -61,8 +69,11 @@ class _Reference:
             sources = [(k, True) for k in self.members[record_set.parent]]
             sources += [(k, False) for k in self.undecided[record_set.parent]]
         else:
-            sources = [(record_key(r.collection, r.record_id), True) for r in self.applicant.records
-                       if r.collection == record_set.collection]
+            sources = [
+                (record_key(r.collection, r.record_id), True)
+                for r in self.applicant.records
+                if r.collection == record_set.collection
+            ]
         kept, undecided = [], []
         for key, definite in sources:
             truths = [(f.meta.node_id, self._record(f, key)) for f in record_set.filters]
@@ -109,8 +120,12 @@ class _Reference:
                 truth = self._record(cond.child, key)
                 return None if truth is None else not truth
             case ir.Test() if isinstance(cond.test, ir.InCollection):
-                listed = {v for k, r in self.records.items() if r.collection == cond.test.collection
-                          for v in self._record_values(k, cond.test.field)}
+                listed = {
+                    v
+                    for k, r in self.records.items()
+                    if r.collection == cond.test.collection
+                    for v in self._record_values(k, cond.test.field)
+                }
                 found = any(v in listed for v in self._record_values(key, cond.field.path))
                 return found != cond.test.negated
             case ir.Test():
@@ -162,8 +177,9 @@ class _Reference:
                 if truth is not None:
                     verdicts[cond.meta.node_id] = "holds" if truth else "fails"
             exprs = list(programme_exprs(programme))
-            per_record = {e.expr_id for s in exprs if isinstance(s, ir.SumOf)
-                          for e in walk_expr(s.expr)}
+            per_record = {
+                e.expr_id for s in exprs if isinstance(s, ir.SumOf) for e in walk_expr(s.expr)
+            }
             for expr in exprs:
                 if expr.expr_id in per_record:
                     continue  # computed for each record by the Σ that holds it
@@ -186,12 +202,16 @@ class _Reference:
                         values[cap.cap_id] = running
                     if high is not None:
                         uppers[cap.cap_id] = high
-        return Model(verdicts, values,
-                     {k: tuple(sorted(v)) for k, v in self.members.items() if v},
-                     {k: tuple(v) for k, v in self.rejections.items()},
-                     self.record_values, uppers,
-                     {k: tuple(sorted(v)) for k, v in self.undecided.items() if v},
-                     {k: tuple(v) for k, v in self.passing.items()})
+        return Model(
+            verdicts,
+            values,
+            {k: tuple(sorted(v)) for k, v in self.members.items() if v},
+            {k: tuple(v) for k, v in self.rejections.items()},
+            self.record_values,
+            uppers,
+            {k: tuple(sorted(v)) for k, v in self.undecided.items() if v},
+            {k: tuple(v) for k, v in self.passing.items()},
+        )
 
     def _truth(self, cond: ir.Cond) -> Truth:
         match cond:
@@ -242,8 +262,14 @@ class _Reference:
         return same if cond.op == "=" else None if same is None else not same
 
     def _programme_of(self, cond: ir.Cond) -> ir.Programme | None:
-        return next((p for p in self.policy.programmes
-                     if cond.meta.node_id.startswith(p.programme_id + ".")), None)
+        return next(
+            (
+                p
+                for p in self.policy.programmes
+                if cond.meta.node_id.startswith(p.programme_id + ".")
+            ),
+            None,
+        )
 
     def _upper(self, expr: ir.Expr, programme: ir.Programme | None) -> Any:
         """Mirrors datalog.from_ir._upper: counts and sums over possible records."""
@@ -251,13 +277,20 @@ class _Reference:
             case ir.Count():
                 return len(self._possible(expr.record_set))
             case ir.Sum():
-                return sum((v for key in self._possible(expr.record_set)
-                            for v in set(self._record_values(key, expr.field.path))), Decimal(0))
+                return sum(
+                    (
+                        v
+                        for key in self._possible(expr.record_set)
+                        for v in set(self._record_values(key, expr.field.path))
+                    ),
+                    Decimal(0),
+                )
             case ir.CountDistinct():
                 return len(self._distinct(expr, self._possible(expr.record_set)))
             case ir.SumOf():
-                return sum((self._share(expr, key) for key in self._possible(expr.record_set)),
-                           Decimal(0))
+                return sum(
+                    (self._share(expr, key) for key in self._possible(expr.record_set)), Decimal(0)
+                )
             case ir.StepRef():
                 steps = programme.amount.steps if programme and programme.amount else ()
                 return self._upper(next(s for s in steps if s.name == expr.step).expr, programme)
@@ -269,10 +302,15 @@ class _Reference:
     def _distinct(self, expr: ir.CountDistinct, keys: list[str]) -> set[Any]:
         if expr.where is None:
             return {v for key in keys for v in self._record_values(key, expr.field.path)}
-        return {v for key in keys for (name, index) in sub_records(self.records[key])
-                if name == expr.sub for sub in [f"{key}/{name}[{index}]"]
-                if self._record(expr.where, sub) is True
-                for v in self._record_values(sub, expr.field.path)}
+        return {
+            v
+            for key in keys
+            for (name, index) in sub_records(self.records[key])
+            if name == expr.sub
+            for sub in [f"{key}/{name}[{index}]"]
+            if self._record(expr.where, sub) is True
+            for v in self._record_values(sub, expr.field.path)
+        }
 
     def _share(self, expr: ir.SumOf, key: str) -> Any:
         self._per_record(expr.expr, key)
@@ -280,7 +318,8 @@ class _Reference:
 
     def _test(self, cond: ir.Test) -> Truth:
         if cond.field.path not in self.applicant.fields_present and not self.values.get(
-                cond.field.path):
+            cond.field.path
+        ):
             return None  # a defaulted fact (applicant_kind) has a value but was not "given"
         results = [_test(cond.test, v) for v in self.values.get(cond.field.path, [])]
         if cond.quantifier == "every":
@@ -299,28 +338,37 @@ class _Reference:
             case ir.ContextValue():
                 return self.context[expr.name]
             case ir.ApprovedAmount():
-                return _single(self.values.get(f"selection_result.{expr.programme}.approved_amount"))
+                return _single(
+                    self.values.get(f"selection_result.{expr.programme}.approved_amount")
+                )
             case ir.Count():
                 return len(self.members[expr.record_set])
             case ir.Sum():
-                return sum((v for key in self.members[expr.record_set]
-                            for v in set(self._record_values(key, expr.field.path))), Decimal(0))
+                return sum(
+                    (
+                        v
+                        for key in self.members[expr.record_set]
+                        for v in set(self._record_values(key, expr.field.path))
+                    ),
+                    Decimal(0),
+                )
             case ir.CountDistinct():
                 return len(self._distinct(expr, self.members[expr.record_set]))
             case ir.SumOf():  # shares are computed for every possible record, as in the engine
                 for key in self._possible(expr.record_set):
                     self._share(expr, key)
-                return sum((self._share(expr, key) for key in self.members[expr.record_set]),
-                           Decimal(0))
+                return sum(
+                    (self._share(expr, key) for key in self.members[expr.record_set]), Decimal(0)
+                )
             case ir.StepRef():
                 steps = programme.amount.steps if programme and programme.amount else ()
                 step = next(s for s in steps if s.name == expr.step)
                 return self._value(step.expr, programme)
             case ir.Arith():
-                return _arith(expr.op, self._value(expr.left, programme),
-                              self._value(expr.right, programme))
+                return _arith(
+                    expr.op, self._value(expr.left, programme), self._value(expr.right, programme)
+                )
         raise AssertionError(expr)
-
 
     def _per_record(self, expr: ir.Expr, key: str) -> Any:
         """The value of a per-record expression, memoised like the engine's rvalue facts."""
@@ -333,16 +381,25 @@ class _Reference:
             case ir.YearOf():
                 value = _single(self._record_values(key, f"year:{expr.field.path}"))
             case ir.ItemCount():
-                subs = [k for (name, index) in sub_records(self.records[key])
-                        if name == expr.sub for k in [f"{key}/{name}[{index}]"]]
-                value = sum(1 for sub in subs
-                            if expr.where is None or self._record(expr.where, sub) is True)
+                subs = [
+                    k
+                    for (name, index) in sub_records(self.records[key])
+                    if name == expr.sub
+                    for k in [f"{key}/{name}[{index}]"]
+                ]
+                value = sum(
+                    1 for sub in subs if expr.where is None or self._record(expr.where, sub) is True
+                )
             case ir.IfThen():  # both branches are defined for every record, as in the engine
-                then, otherwise = self._per_record(expr.then, key), self._per_record(expr.otherwise, key)
+                then, otherwise = (
+                    self._per_record(expr.then, key),
+                    self._per_record(expr.otherwise, key),
+                )
                 value = then if self._record(expr.condition, key) is True else otherwise
             case ir.Arith():
-                value = _arith(expr.op, self._per_record(expr.left, key),
-                               self._per_record(expr.right, key))
+                value = _arith(
+                    expr.op, self._per_record(expr.left, key), self._per_record(expr.right, key)
+                )
             case _:
                 raise AssertionError(expr)
         if value is not None:
@@ -374,8 +431,13 @@ def _test(test: ir.ValueTest, value: Any) -> bool:
     raise AssertionError(test)
 
 
-_ARITH: dict[str, Any] = {"+": operator.add, "-": operator.sub, "×": operator.mul,
-                          "min": min, "max": max}
+_ARITH: dict[str, Any] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "×": operator.mul,
+    "min": min,
+    "max": max,
+}
 
 
 def _arith(op: str, left: Any, right: Any) -> Any:

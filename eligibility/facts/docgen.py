@@ -19,9 +19,16 @@ from eligibility.facts.vocabulary import FieldKind, FieldSpec, applicant_field
 BEGIN, END = "<!-- fields:begin -->", "<!-- fields:end -->"
 DOC = Path(__file__).resolve().parents[2] / "docs" / "applicant-format.md"
 _CITY_FIRST = "city_id"
-_TYPES = {FieldKind.BOOL: "bool", FieldKind.INT: "int", FieldKind.MONEY: "money",
-          FieldKind.DATE: "date", FieldKind.REGION: "region", FieldKind.ENUM: "enum",
-          FieldKind.STRING: "string", FieldKind.YEAR: "year"}
+_TYPES = {
+    FieldKind.BOOL: "bool",
+    FieldKind.INT: "int",
+    FieldKind.MONEY: "money",
+    FieldKind.DATE: "date",
+    FieldKind.REGION: "region",
+    FieldKind.ENUM: "enum",
+    FieldKind.STRING: "string",
+    FieldKind.YEAR: "year",
+}
 
 
 def _type(spec: FieldSpec, in_list: bool) -> str:
@@ -37,16 +44,20 @@ def _type(spec: FieldSpec, in_list: bool) -> str:
 
 
 def _values(spec: FieldSpec) -> str:
-    return ", ".join(f"`{v}`" + (f" {ENUM_LABELS[v]}" if v in ENUM_LABELS else "")
-                     for v in spec.enum_values)
+    return ", ".join(
+        f"`{v}`" + (f" {ENUM_LABELS[v]}" if v in ENUM_LABELS else "") for v in spec.enum_values
+    )
 
 
 def _row(prefix: str, leaf: Leaf, required: bool) -> str:
     spec = leaf.spec
     name = f"`{prefix}{leaf.key}`" + (" **required**" if required else "")
     same = applicant_field(leaf.key) if prefix else None
-    values = (f"as the applicant's `{leaf.key}`" if same and spec.enum_values
-              and same.enum_values == spec.enum_values else _values(spec))
+    values = (
+        f"as the applicant's `{leaf.key}`"
+        if same and spec.enum_values and same.enum_values == spec.enum_values
+        else _values(spec)
+    )
     return f"| {name} | {_type(spec, leaf.in_list)} | {spec.unit} | {spec.label} | {values} |"
 
 
@@ -57,13 +68,17 @@ def _rows(nodes: tuple[Node, ...], prefix: str = "") -> list[str]:
             case Leaf():
                 rows.append(_row(prefix, node, node.required))
             case Group(is_list=True):
-                rows += [_row(f"{prefix}{node.key}[].", leaf, leaf.required)
-                         for leaf in node.children if isinstance(leaf, Leaf)]
+                rows += [
+                    _row(f"{prefix}{node.key}[].", leaf, leaf.required)
+                    for leaf in node.children
+                    if isinstance(leaf, Leaf)
+                ]
             case Group():
                 rows += _rows(node.children, f"{prefix}{node.key}.")
             case MapNode():
-                rows.append(f"| `{prefix}{node.key}` | map (see Reviewer attestations) | | "
-                            f"{node.label} | |")
+                rows.append(
+                    f"| `{prefix}{node.key}` | map (see Reviewer attestations) | | {node.label} | |"
+                )
     return rows
 
 
@@ -76,15 +91,23 @@ def tables() -> str:
     root = applicant_layout()
     plain = tuple(n for n in root.children if isinstance(n, Leaf | Group))
     split = next(i for i, n in enumerate(plain) if n.key == _CITY_FIRST)
-    out = ["### Organisation fields (rule-inventory §8.2)", "", *_table(_rows(plain[:split])),
-           "### City fields (rule-inventory §8.3, `applicant_kind: \"city\"`)", "",
-           *_table(_rows(plain[split:]))]
+    out = [
+        "### Organisation fields (rule-inventory §8.2)",
+        "",
+        *_table(_rows(plain[:split])),
+        '### City fields (rule-inventory §8.3, `applicant_kind: "city"`)',
+        "",
+        *_table(_rows(plain[split:])),
+    ]
     for node in root.children:
         if isinstance(node, CollectionNode):
             spec = node.spec
             ident = f"id field `{spec.id_field}`" if spec.id_field else "no id field"
-            out += [f"### `{spec.name}[]`: {spec.label} ({ident})", "",
-                    *_table(_rows(node.record.children))]
+            out += [
+                f"### `{spec.name}[]`: {spec.label} ({ident})",
+                "",
+                *_table(_rows(node.record.children)),
+            ]
     return "\n".join(out)
 
 

@@ -47,9 +47,14 @@ def repeated_key_errors(obj: object, path: str) -> list[InputError]:
     """V-DUP for each key written twice in the object at `path` (none for other values)."""
     if not isinstance(obj, RepeatedKeys):
         return []
-    return [InputError("V-DUP", child(path, key),
-                       f"key {quote(key)} is written more than once in this object; keep one")
-            for key in obj.repeated]
+    return [
+        InputError(
+            "V-DUP",
+            child(path, key),
+            f"key {quote(key)} is written more than once in this object; keep one",
+        )
+        for key in obj.repeated
+    ]
 
 
 def parse_json(data: bytes) -> object | InputError:
@@ -59,15 +64,22 @@ def parse_json(data: bytes) -> object | InputError:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        return InputError("V-JSON", "$", f"not UTF-8 text: byte {data[error.start]:#04x} at "
-                                         f"line {line}, column {column}")
+        return InputError(
+            "V-JSON",
+            "$",
+            f"not UTF-8 text: byte {data[error.start]:#04x} at line {line}, column {column}",
+        )
     try:
-        doc: object = json.loads(text, parse_float=Decimal, parse_constant=NonFinite,
-                                 object_pairs_hook=_object)
+        doc: object = json.loads(
+            text, parse_float=Decimal, parse_constant=NonFinite, object_pairs_hook=_object
+        )
         return doc
     except json.JSONDecodeError as error:
-        return InputError("V-JSON", "$", f"not valid JSON: {error.msg} at line {error.lineno}, "
-                                         f"column {error.colno}")
+        return InputError(
+            "V-JSON",
+            "$",
+            f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}",
+        )
     except RecursionError:
         return InputError("V-JSON", "$", "not usable JSON: nested too deeply")
     except ValueError as error:  # e.g. an integer with more than 4300 digits

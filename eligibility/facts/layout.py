@@ -65,9 +65,16 @@ class Group:
     required: frozenset[str] = frozenset()
 
 
-def _make_group(key: str, label: str, children: tuple[Node, ...], *, is_list: bool = False,
-                min_items: int = 0, key_field: str | None = None, def_name: str | None = None
-                ) -> Group:
+def _make_group(
+    key: str,
+    label: str,
+    children: tuple[Node, ...],
+    *,
+    is_list: bool = False,
+    min_items: int = 0,
+    key_field: str | None = None,
+    def_name: str | None = None,
+) -> Group:
     keys = frozenset(c.key for c in children)
     required = frozenset(c.key for c in children if isinstance(c, Leaf) and c.required)
     return Group(key, label, children, is_list, min_items, key_field, def_name, keys, required)
@@ -85,15 +92,23 @@ class CollectionNode:
 Node = Leaf | Group | MapNode | CollectionNode
 
 ATTESTATION_MAP = MapNode(
-    vocab.ATTESTATIONS, "评审认定事项", "criterion id",
-    (MapEntry("value", "", FieldKind.BOOL, True),
-     MapEntry("reviewer", ".reviewer", FieldKind.STRING, True),
-     MapEntry("date", ".date", FieldKind.DATE, True)),
+    vocab.ATTESTATIONS,
+    "评审认定事项",
+    "criterion id",
+    (
+        MapEntry("value", "", FieldKind.BOOL, True),
+        MapEntry("reviewer", ".reviewer", FieldKind.STRING, True),
+        MapEntry("date", ".date", FieldKind.DATE, True),
+    ),
 )
 SELECTION_MAP = MapNode(
-    vocab.SELECTION, "遴选/评审结果", "programme id",
-    (MapEntry("selected", ".selected", FieldKind.BOOL, True),
-     MapEntry("approved_amount", ".approved_amount", FieldKind.MONEY, False)),
+    vocab.SELECTION,
+    "遴选/评审结果",
+    "programme id",
+    (
+        MapEntry("selected", ".selected", FieldKind.BOOL, True),
+        MapEntry("approved_amount", ".approved_amount", FieldKind.MONEY, False),
+    ),
 )
 
 
@@ -121,8 +136,15 @@ def _node(head: str, specs: list[FieldSpec], required: frozenset[str]) -> Node:
     )
     key_field = spec.required[0] if spec.is_list and spec.required else None
     def_name = "party" if head in vocab.PARTY_GROUPS else None
-    return _make_group(head, spec.label, leaves, is_list=spec.is_list, min_items=spec.min_items,
-                       key_field=key_field, def_name=def_name)
+    return _make_group(
+        head,
+        spec.label,
+        leaves,
+        is_list=spec.is_list,
+        min_items=spec.min_items,
+        key_field=key_field,
+        def_name=def_name,
+    )
 
 
 @cache

@@ -82,8 +82,9 @@ def read_applicant(applicant: object, walk: Walk) -> Reading:
     return Reading(tuple(sink.facts), frozenset(sink.present), tuple(sink.records))
 
 
-def object_ok(walk: Walk, obj: object, keys: frozenset[str], required: frozenset[str],
-              path: str) -> bool:
+def object_ok(
+    walk: Walk, obj: object, keys: frozenset[str], required: frozenset[str], path: str
+) -> bool:
     """Whether `obj` is an object with only `keys`, all of `required`; V-DUP for repeated keys."""
     walk.errors += repeated_key_errors(obj, path)
     return walk.shape(isinstance(obj, dict) and obj.keys() <= keys and required <= obj.keys())
@@ -184,8 +185,9 @@ def _read_map(node: MapNode, value: object, path: str, sink: _Sink) -> None:
     required = frozenset(e.key for e in node.entries if e.required)
     for ident, entry_value in value.items():
         here = child_path(path, ident)
-        ok = sink.walk.shape(is_id(ident)) and object_ok(sink.walk, entry_value, keys, required,
-                                                         here)
+        ok = sink.walk.shape(is_id(ident)) and object_ok(
+            sink.walk, entry_value, keys, required, here
+        )
         if not ok and not (is_id(ident) and isinstance(entry_value, dict)):
             continue
         sink.present.add(f"{node.key}.{ident}")
@@ -196,9 +198,7 @@ def _read_map(node: MapNode, value: object, path: str, sink: _Sink) -> None:
                 _emit(spec, entry_value[entry.key], child_path(here, entry.key), sink)
 
 
-def _read_collection(
-    node: CollectionNode, value: object, path: str, sink: _Sink
-) -> None:
+def _read_collection(node: CollectionNode, value: object, path: str, sink: _Sink) -> None:
     if not sink.walk.shape(isinstance(value, list)):
         return
     assert isinstance(value, list)
@@ -213,5 +213,8 @@ def _read_collection(
         ident = next((f for f in record_sink.facts if f.field == id_field), None)
         _once(ident, seen, id_field or "", sink.walk.errors)
         record_id = str(ident.value) if ident else f"{node.key}[{index}]"
-        sink.records.append(Record(node.key, record_id, here, tuple(record_sink.facts),
-                                   frozenset(record_sink.present)))
+        sink.records.append(
+            Record(
+                node.key, record_id, here, tuple(record_sink.facts), frozenset(record_sink.present)
+            )
+        )

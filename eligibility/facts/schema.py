@@ -37,12 +37,22 @@ from eligibility.facts.vocabulary import (
 Json = dict[str, Any]
 
 _DEFS: Json = {
-    "money": {"type": "string", "pattern": MONEY_PATTERN,
-              "description": "元 (yuan) as a decimal string, at most 2 fraction digits, >= 0"},
-    "date": {"type": "string", "format": "date", "pattern": DATE_PATTERN,
-             "description": "ISO 8601 calendar date YYYY-MM-DD"},
-    "region": {"type": "string", "pattern": REGION_PATTERN,
-               "description": "6-digit GB/T 2260 code whose first two digits are a province"},
+    "money": {
+        "type": "string",
+        "pattern": MONEY_PATTERN,
+        "description": "元 (yuan) as a decimal string, at most 2 fraction digits, >= 0",
+    },
+    "date": {
+        "type": "string",
+        "format": "date",
+        "pattern": DATE_PATTERN,
+        "description": "ISO 8601 calendar date YYYY-MM-DD",
+    },
+    "region": {
+        "type": "string",
+        "pattern": REGION_PATTERN,
+        "description": "6-digit GB/T 2260 code whose first two digits are a province",
+    },
 }
 _REFS = {FieldKind.MONEY: "money", FieldKind.DATE: "date", FieldKind.REGION: "region"}
 
@@ -82,8 +92,12 @@ def _leaf(leaf: Leaf, label: str | None = None) -> Json:
 
 
 def _object(title: str, props: Json, required: list[str]) -> Json:
-    out: Json = {"title": title, "type": "object", "additionalProperties": False,
-                 "properties": props}
+    out: Json = {
+        "title": title,
+        "type": "object",
+        "additionalProperties": False,
+        "properties": props,
+    }
     if required:
         out["required"] = required
     return out
@@ -99,17 +113,23 @@ def _group(group: Group) -> Json:
 
 
 def _party(group: Group) -> Json:
-    props = {c.key: _leaf(c, c.spec.label.partition("·")[2]) for c in group.children
-             if isinstance(c, Leaf)}
+    props = {
+        c.key: _leaf(c, c.spec.label.partition("·")[2])
+        for c in group.children
+        if isinstance(c, Leaf)
+    }
     return _object("当事方 (party)", props, [])
 
 
 def _map(node: MapNode) -> Json:
     props = {e.key: _scalar(FieldSpec(e.key, e.kind, e.key)) for e in node.entries}
     required = [e.key for e in node.entries if e.required]
-    return {"title": node.label, "type": "object",
-            "propertyNames": {"pattern": ID_PATTERN},
-            "additionalProperties": _object(f"{node.label}（按 {node.id_label}）", props, required)}
+    return {
+        "title": node.label,
+        "type": "object",
+        "propertyNames": {"pattern": ID_PATTERN},
+        "additionalProperties": _object(f"{node.label}（按 {node.id_label}）", props, required),
+    }
 
 
 def _node(node: Node) -> Json:
@@ -134,7 +154,8 @@ def _context() -> Json:
         assert spec is not None
         props[name] = _leaf(Leaf(name, spec))
     props["interpretations"] = {
-        "title": "口径开关 (rule-inventory §7 switches)", "type": "object",
+        "title": "口径开关 (rule-inventory §7 switches)",
+        "type": "object",
         "propertyNames": {"pattern": ID_PATTERN},
         "additionalProperties": {"type": "string", "minLength": 1},
     }
@@ -148,11 +169,15 @@ def _first_party() -> Group:
 
 def build_schema() -> Json:
     """The whole schema as a JSON-ready dict (key order is stable)."""
-    doc = _object("申请主体事实 (applicant facts file)", {
-        "schema": {"title": "format version", "type": "string", "enum": [FORMAT_VERSION]},
-        "context": _context(),
-        "applicant": _group(applicant_layout()),
-    }, ["schema", "applicant"])
+    doc = _object(
+        "申请主体事实 (applicant facts file)",
+        {
+            "schema": {"title": "format version", "type": "string", "enum": [FORMAT_VERSION]},
+            "context": _context(),
+            "applicant": _group(applicant_layout()),
+        },
+        ["schema", "applicant"],
+    )
     defs = {**_DEFS, "party": _party(_first_party())}
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **doc, "$defs": defs}
 

@@ -66,9 +66,12 @@ def _translate(error: ValidationError) -> Iterator[InputError]:
     elif rule in ("minItems", "maxItems"):
         yield _length(tokens, error.instance, error.schema)
     elif tokens == ("schema",):
-        yield InputError("V-ENUM", "$.schema",
-                         f"{show(error.instance)} is not a supported format version: "
-                         f"this checker reads {show(FORMAT_VERSION)}")
+        yield InputError(
+            "V-ENUM",
+            "$.schema",
+            f"{show(error.instance)} is not a supported format version: "
+            f"this checker reads {show(FORMAT_VERSION)}",
+        )
     elif rule == "uniqueItems":
         return
     elif rule in _LEAF_RULES:
@@ -79,12 +82,16 @@ def _translate(error: ValidationError) -> Iterator[InputError]:
 
 def _bad_id(tokens: tuple[Token, ...], key: object) -> InputError:
     path = render((*tokens, str(key)))
-    return InputError("V-UNKNOWN", path, f"{show(key)} is not a valid id: use letters, digits and "
-                                         f'"_", starting with a letter')
+    return InputError(
+        "V-UNKNOWN",
+        path,
+        f'{show(key)} is not a valid id: use letters, digits and "_", starting with a letter',
+    )
 
 
-def _unknown(tokens: tuple[Token, ...], instance: object, schema: Mapping[str, object]
-             ) -> Iterator[InputError]:
+def _unknown(
+    tokens: tuple[Token, ...], instance: object, schema: Mapping[str, object]
+) -> Iterator[InputError]:
     import difflib
 
     known = schema.get("properties", {})
@@ -93,29 +100,34 @@ def _unknown(tokens: tuple[Token, ...], instance: object, schema: Mapping[str, o
         if key in known:
             continue
         close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
-        hint = (f"did you mean {quote(close[0])}?" if close
-                else "not a field here (docs/applicant-format.md lists every field)")
+        hint = (
+            f"did you mean {quote(close[0])}?"
+            if close
+            else "not a field here (docs/applicant-format.md lists every field)"
+        )
         yield InputError("V-UNKNOWN", render((*tokens, key)), f"unknown field {quote(key)}: {hint}")
 
 
-def _missing(tokens: tuple[Token, ...], instance: object, required: Sequence[str]
-             ) -> Iterator[InputError]:
+def _missing(
+    tokens: tuple[Token, ...], instance: object, required: Sequence[str]
+) -> Iterator[InputError]:
     assert isinstance(instance, dict)
     for key in required:
         if key not in instance:
-            yield InputError("V-REQUIRED", render((*tokens, key)),
-                             f"{quote(key)} is required here but missing")
+            yield InputError(
+                "V-REQUIRED", render((*tokens, key)), f"{quote(key)} is required here but missing"
+            )
 
 
-def _length(tokens: tuple[Token, ...], instance: object, schema: Mapping[str, object]
-            ) -> InputError:
+def _length(
+    tokens: tuple[Token, ...], instance: object, schema: Mapping[str, object]
+) -> InputError:
     assert isinstance(instance, list)
     low, high = schema.get("minItems"), schema.get("maxItems")
     if low == 1 and high is None:
         return InputError("V-REQUIRED", render(tokens), "at least one entry is required: got none")
     wanted = f"exactly {low}" if low == high else f"from {low} to {high}"
-    return InputError("V-RANGE", render(tokens),
-                      f"expected {wanted} values: got {len(instance)}")
+    return InputError("V-RANGE", render(tokens), f"expected {wanted} values: got {len(instance)}")
 
 
 def _leaf(tokens: tuple[Token, ...], error: ValidationError) -> InputError:
@@ -123,8 +135,11 @@ def _leaf(tokens: tuple[Token, ...], error: ValidationError) -> InputError:
     target = target_at(tokens)
     if target is None:
         expected = error.schema.get("type") if error.validator == "type" else None
-        shape = _SHAPES.get(expected, "a different value") if isinstance(expected, str) else (
-            "a different value")
+        shape = (
+            _SHAPES.get(expected, "a different value")
+            if isinstance(expected, str)
+            else ("a different value")
+        )
         return container_error(shape, value, path)
     if target.whole_list:
         return container_error("a list", value, path)

@@ -88,12 +88,19 @@ def validate_document(
     if errors or context is None:
         return tuple(sorted(errors, key=lambda e: (sort_key(e.path), e.code, e.message)))
     applicant_id = next(f.value for f in reading.facts if f.field == "applicant_id")
-    return ApplicantFacts(str(applicant_id), reading.facts, reading.fields_present,
-                          reading.records, context, source_sha256)
+    return ApplicantFacts(
+        str(applicant_id),
+        reading.facts,
+        reading.fields_present,
+        reading.records,
+        context,
+        source_sha256,
+    )
 
 
-def _context(doc: dict[str, object], walk: Walk, as_of: datetime.date | None,
-             assessment_year: int | None) -> EvaluationContext | None:
+def _context(
+    doc: dict[str, object], walk: Walk, as_of: datetime.date | None, assessment_year: int | None
+) -> EvaluationContext | None:
     block = doc.get("context", {})
     object_ok(walk, block, _CONTEXT_KEYS, frozenset(), "$.context")
     values: dict[str, object] = {}
@@ -103,30 +110,40 @@ def _context(doc: dict[str, object], walk: Walk, as_of: datetime.date | None,
             if name in block and spec is not None:
                 fact = read_value(spec, block[name], f"$.context.{name}", walk)
                 values[name] = fact.value if fact else None
-    switches = _interpretations(block.get("interpretations", {}) if isinstance(block, dict)
-                                else {}, walk)
+    switches = _interpretations(
+        block.get("interpretations", {}) if isinstance(block, dict) else {}, walk
+    )
     day = as_of or values.get("application_date")
     if day is None:
         if "application_date" not in values:
-            walk.errors.append(InputError(
-                "V-CONTEXT", "$.context.application_date",
-                "no evaluation date: give context.application_date in the file, or an as-of date "
-                "when running the check"))
+            walk.errors.append(
+                InputError(
+                    "V-CONTEXT",
+                    "$.context.application_date",
+                    "no evaluation date: give context.application_date in the file, or an as-of date "
+                    "when running the check",
+                )
+            )
         return None
     assert isinstance(day, datetime.date)
     year = _year(assessment_year, values, day, walk)
     return EvaluationContext(day, year, switches) if year is not None else None
 
 
-def _year(argument: int | None, values: dict[str, object], day: datetime.date, walk: Walk
-          ) -> int | None:
+def _year(
+    argument: int | None, values: dict[str, object], day: datetime.date, walk: Walk
+) -> int | None:
     if argument is None:
         given = values.get("assessment_year", day.year)
         return given if isinstance(given, int) else None
     if isinstance(argument, bool) or not isinstance(argument, int) or not 1900 <= argument <= 2100:
-        walk.errors.append(InputError("V-CONTEXT", "$.context.assessment_year",
-                                      f"the assessment year given must be from 1900 to 2100: "
-                                      f"got {argument!r}"))
+        walk.errors.append(
+            InputError(
+                "V-CONTEXT",
+                "$.context.assessment_year",
+                f"the assessment year given must be from 1900 to 2100: got {argument!r}",
+            )
+        )
         return None
     return argument
 

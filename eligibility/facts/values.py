@@ -20,9 +20,42 @@ from eligibility.facts.vocabulary import FieldKind, FieldSpec
 
 MONEY_PATTERN = r"^[0-9]+(\.[0-9]{1,2})?$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-PROVINCE_PREFIXES = ("11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34",
-                     "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52",
-                     "53", "54", "61", "62", "63", "64", "65", "71", "81", "82")
+PROVINCE_PREFIXES = (
+    "11",
+    "12",
+    "13",
+    "14",
+    "15",
+    "21",
+    "22",
+    "23",
+    "31",
+    "32",
+    "33",
+    "34",
+    "35",
+    "36",
+    "37",
+    "41",
+    "42",
+    "43",
+    "44",
+    "45",
+    "46",
+    "50",
+    "51",
+    "52",
+    "53",
+    "54",
+    "61",
+    "62",
+    "63",
+    "64",
+    "65",
+    "71",
+    "81",
+    "82",
+)
 REGION_PATTERN = r"^(1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[12])[0-9]{4}$"
 PROVINCE_RANGES = "11–15, 21–23, 31–37, 41–46, 50–54, 61–65, 71, 81, 82"
 
@@ -62,8 +95,9 @@ def _enum(spec: FieldSpec, value: object, path: str) -> Outcome:
     if isinstance(value, str) and value in spec.enum_values:
         return value
     allowed = ", ".join(spec.enum_values)
-    return InputError("V-ENUM", path,
-                      f"{_shown(value)} is not allowed: allowed values are {allowed}")
+    return InputError(
+        "V-ENUM", path, f"{_shown(value)} is not allowed: allowed values are {allowed}"
+    )
 
 
 def _integer(spec: FieldSpec, value: object, path: str) -> Outcome:
@@ -86,12 +120,16 @@ def _money(spec: FieldSpec, value: object, path: str) -> Outcome:
         if value < 0:
             return InputError("V-MONEY-NEG", path, f"money must not be negative: got {value}")
         example = f'"{value}"' if _MONEY_RE.fullmatch(str(value)) else '"250000.00"'
-        return InputError("V-MONEY-FMT", path,
-                          f"write money as a string such as {example}: got the number {value}")
+        return InputError(
+            "V-MONEY-FMT",
+            path,
+            f"write money as a string such as {example}: got the number {value}",
+        )
     if isinstance(value, NonFinite):
         return InputError("V-MONEY-FMT", path, f"{value.token} is not a finite amount of money")
-    return InputError("V-TYPE", path,
-                      f'expected money as a string such as "250000.00": got {show(value)}')
+    return InputError(
+        "V-TYPE", path, f'expected money as a string such as "250000.00": got {show(value)}'
+    )
 
 
 def _money_text(text: str, path: str) -> Outcome:
@@ -103,21 +141,28 @@ def _money_text(text: str, path: str) -> Outcome:
             return InputError("V-MONEY-NEG", path, f"money must not be negative: got {shown}")
         if text.startswith("-"):
             return InputError("V-MONEY-FMT", path, f'{shown} is not a money amount: write "0.00"')
-        return InputError("V-MONEY-FMT", path,
-                          f"{shown} has more than 2 decimal places: "
-                          "money is yuan to the fen (0.01)")
-    advice = ("write yuan as a decimal string such as \"500000.00\"" if _UNIT_RE.search(text)
-              else "write yuan as digits with at most 2 decimals, e.g. \"250000.00\"")
+        return InputError(
+            "V-MONEY-FMT",
+            path,
+            f"{shown} has more than 2 decimal places: money is yuan to the fen (0.01)",
+        )
+    advice = (
+        'write yuan as a decimal string such as "500000.00"'
+        if _UNIT_RE.search(text)
+        else 'write yuan as digits with at most 2 decimals, e.g. "250000.00"'
+    )
     return InputError("V-MONEY-FMT", path, f"{shown} is not a money amount: {advice}")
 
 
 def _date(spec: FieldSpec, value: object, path: str) -> Outcome:
     if not isinstance(value, str):
-        return InputError("V-DATE", path,
-                          f'expected a date string "YYYY-MM-DD": got {_shown(value)}')
+        return InputError(
+            "V-DATE", path, f'expected a date string "YYYY-MM-DD": got {_shown(value)}'
+        )
     if not _DATE_RE.fullmatch(value):
-        return InputError("V-DATE", path,
-                          f'{show(value)} is not an ISO date: write YYYY-MM-DD, e.g. "2024-06-01"')
+        return InputError(
+            "V-DATE", path, f'{show(value)} is not an ISO date: write YYYY-MM-DD, e.g. "2024-06-01"'
+        )
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
@@ -126,13 +171,19 @@ def _date(spec: FieldSpec, value: object, path: str) -> Outcome:
 
 def _region(spec: FieldSpec, value: object, path: str) -> Outcome:
     if not isinstance(value, str) or not _REGION_RE.fullmatch(value):
-        return InputError("V-REGION", path,
-                          f"{_shown(value)} is not a region code: write the 6-digit "
-                          'GB/T 2260 code as a string, e.g. "500112"')
+        return InputError(
+            "V-REGION",
+            path,
+            f"{_shown(value)} is not a region code: write the 6-digit "
+            'GB/T 2260 code as a string, e.g. "500112"',
+        )
     if value[:2] not in PROVINCE_PREFIXES:
-        return InputError("V-REGION", path,
-                          f'"{value}" is not a GB/T 2260 region code: it must start with a '
-                          f"province code ({PROVINCE_RANGES})")
+        return InputError(
+            "V-REGION",
+            path,
+            f'"{value}" is not a GB/T 2260 region code: it must start with a '
+            f"province code ({PROVINCE_RANGES})",
+        )
     return value
 
 
@@ -148,9 +199,14 @@ _CONVERTERS: dict[FieldKind, Callable[[FieldSpec, object, str], Outcome]] = {
 }
 
 _EXPECTED = {
-    FieldKind.BOOL: "true or false", FieldKind.STRING: "a string", FieldKind.ENUM: "a string",
-    FieldKind.INT: "a whole number", FieldKind.YEAR: "a year", FieldKind.MONEY: "a money string",
-    FieldKind.DATE: "a date string", FieldKind.REGION: "a region code string",
+    FieldKind.BOOL: "true or false",
+    FieldKind.STRING: "a string",
+    FieldKind.ENUM: "a string",
+    FieldKind.INT: "a whole number",
+    FieldKind.YEAR: "a year",
+    FieldKind.MONEY: "a money string",
+    FieldKind.DATE: "a date string",
+    FieldKind.REGION: "a region code string",
 }
 
 
@@ -175,6 +231,11 @@ def kind_code(kind: FieldKind) -> str:
     return _FORMAT_CODES.get(kind, "V-TYPE")
 
 
-_FORMAT_CODES = {FieldKind.MONEY: "V-MONEY-FMT", FieldKind.DATE: "V-DATE",
-                 FieldKind.REGION: "V-REGION", FieldKind.ENUM: "V-ENUM", FieldKind.INT: "V-INT",
-                 FieldKind.YEAR: "V-INT"}
+_FORMAT_CODES = {
+    FieldKind.MONEY: "V-MONEY-FMT",
+    FieldKind.DATE: "V-DATE",
+    FieldKind.REGION: "V-REGION",
+    FieldKind.ENUM: "V-ENUM",
+    FieldKind.INT: "V-INT",
+    FieldKind.YEAR: "V-INT",
+}

@@ -104,30 +104,65 @@ def _e(name: str, label: str, values: tuple[str, ...], many: bool = False) -> Fi
 
 
 def _y(name: str, label: str, many: bool = False) -> FieldSpec:
-    return FieldSpec(name, FieldKind.YEAR, label, "年", many=many, unique=many,
-                     minimum=YEAR_MIN, maximum=YEAR_MAX)
+    return FieldSpec(
+        name,
+        FieldKind.YEAR,
+        label,
+        "年",
+        many=many,
+        unique=many,
+        minimum=YEAR_MIN,
+        maximum=YEAR_MAX,
+    )
 
 
 # ---- enum values (order as in rule-inventory §8) --------------------------------------------
-LEGAL_FORMS = ("company", "partnership", "sole_proprietorship", "individual_business",
-               "farmer_cooperative", "public_institution", "social_organisation",
-               "government_body", "other")
+LEGAL_FORMS = (
+    "company",
+    "partnership",
+    "sole_proprietorship",
+    "individual_business",
+    "farmer_cooperative",
+    "public_institution",
+    "social_organisation",
+    "government_body",
+    "other",
+)
 NON_ENTERPRISE_FORMS = frozenset({"public_institution", "social_organisation", "government_body"})
-ENTITY_KINDS = ("university", "research_institute", "hospital", "new_rd_institution",
-                "ip_operation_service_institution", "ip_service_institution",
-                "ip_trading_service_institution", "ip_operation_service_platform",
-                "ip_asset_management_company", "commercial_bank", "insurance_institution",
-                "guarantee_institution", "industry_association", "industry_ip_alliance",
-                "industrial_park_operator", "ip_cluster_operator", "university_ip_school",
-                "district_ip_authority")
+ENTITY_KINDS = (
+    "university",
+    "research_institute",
+    "hospital",
+    "new_rd_institution",
+    "ip_operation_service_institution",
+    "ip_service_institution",
+    "ip_trading_service_institution",
+    "ip_operation_service_platform",
+    "ip_asset_management_company",
+    "commercial_bank",
+    "insurance_institution",
+    "guarantee_institution",
+    "industry_association",
+    "industry_ip_alliance",
+    "industrial_park_operator",
+    "ip_cluster_operator",
+    "university_ip_school",
+    "district_ip_authority",
+)
 OWNERSHIP = ("state_owned", "non_state")
 ENTERPRISE_SIZES = ("large", "medium", "small", "micro")
 IP_TYPES = ("invention_patent", "utility_model", "design_patent", "trademark", "other_ip")
 PLEDGE_IP_TYPES = ("invention_patent", "utility_model", "design_patent", "trademark")
 CNIPA_STATUSES = ("registered", "pending", "not_filed", "rejected")
-CITY_KINDS = ("prefecture_level_city", "sub_provincial_city", "separately_planned_city",
-              "municipality_district", "municipality_county", "county_level_city",
-              "municipality_whole")
+CITY_KINDS = (
+    "prefecture_level_city",
+    "sub_provincial_city",
+    "separately_planned_city",
+    "municipality_district",
+    "municipality_county",
+    "county_level_city",
+    "municipality_whole",
+)
 
 
 def _party(prefix: str, label: str) -> tuple[FieldSpec, ...]:
@@ -151,19 +186,28 @@ _ORGANISATION = (
     _e("enterprise_size", "企业规模（大/中/小/微）", ENTERPRISE_SIZES),
     _s("parent_university_id", "所属高校"),
     FieldSpec("registered_region", FieldKind.REGION, "注册地"),
-    FieldSpec("operating_regions", FieldKind.REGION, "经营（运营）活动地域", many=True,
-              unique=True),
+    FieldSpec(
+        "operating_regions", FieldKind.REGION, "经营（运营）活动地域", many=True, unique=True
+    ),
     _b("operating_status_normal", "经营状态正常"),
     _b("credit_good", "信用良好/信用记录良好"),
     _b("has_standard_financial_management", "有规范的财务管理制度"),
     _b("has_project_capacity", "具有项目承担（运行）能力"),
     _b("has_conducted_patent_conversion_work", "已开展专利转化工作"),
     _b("fraud_debarment", "弄虚作假/套取财政资金记录"),
-    FieldSpec("full_time_ip_operation_staff", FieldKind.INT,
-              "专职从事知识产权运营或相关服务人员数", unit="人", minimum=0),
+    FieldSpec(
+        "full_time_ip_operation_staff",
+        FieldKind.INT,
+        "专职从事知识产权运营或相关服务人员数",
+        unit="人",
+        minimum=0,
+    ),
     _e("cq_centre_type", "运营中心类型", ("none", "comprehensive", "industry")),
-    _e("cq_centre_status", "运营中心状态", ("none", "proposed_new", "under_construction",
-                                          "grace_period", "accepted", "disqualified")),
+    _e(
+        "cq_centre_status",
+        "运营中心状态",
+        ("none", "proposed_new", "under_construction", "grace_period", "accepted", "disqualified"),
+    ),
     _b("has_online_offline_service_platform", "线上线下服务功能"),
     _b("has_ip_operation_work_rules", "知识产权运营工作制度"),
     _b("has_ip_operation_work_plan", "知识产权运营工作方案"),
@@ -171,39 +215,62 @@ _ORGANISATION = (
     _b("has_subject_qualification_docs", "主体资格材料"),
     _b("has_application_form", "申报书"),
     _b("is_specialised_sophisticated_sme", "专精特新中小企业"),
-    _e("livelihood_sector", "民生领域", ("none", "rehabilitation_aids", "time_honoured_brand",
-                                       "military_to_civil", "other_livelihood")),
+    _e(
+        "livelihood_sector",
+        "民生领域",
+        (
+            "none",
+            "rehabilitation_aids",
+            "time_honoured_brand",
+            "military_to_civil",
+            "other_livelihood",
+        ),
+    ),
     _b("is_national_ip_advantage_or_demo_enterprise", "国家知识产权优势/示范企业"),
     _b("is_sh_patent_pilot_or_demo_unit", "上海市专利工作试点/示范单位"),
     _b("sh_trusteeship_registered", "在市知识产权局备案入册"),
-    FieldSpec("district_supermarket_sequence", FieldKind.INT, "区内专利超市序号（1 = 区内首家）",
-              minimum=1),
+    FieldSpec(
+        "district_supermarket_sequence",
+        FieldKind.INT,
+        "区内专利超市序号（1 = 区内首家）",
+        minimum=1,
+    ),
     _b("standard_project_approved", "地方标准获批立项"),
     _d("standard_project_approved_date", "地方标准获批立项日期"),
     _s("joint_partner_ip_operation_institution", "联合的知识产权运营机构"),
     _s("partner_ip_service_institution", "依托的知识产权服务机构"),
 )
 
-_MATERIALS = (("work_plan_3y_with_targets", "三年工作方案（含绩效目标）"),
-              ("ip_work_report_2016_2018", "知识产权工作总体情况报告（2016—2018年）"),
-              ("policy_list_2016_2018", "2016—2018年主要知识产权政策文件清单"),
-              ("provincial_recommendation_opinion", "省级推荐意见"),
-              ("electronic_copy_on_disc", "电子版附光盘"))
+_MATERIALS = (
+    ("work_plan_3y_with_targets", "三年工作方案（含绩效目标）"),
+    ("ip_work_report_2016_2018", "知识产权工作总体情况报告（2016—2018年）"),
+    ("policy_list_2016_2018", "2016—2018年主要知识产权政策文件清单"),
+    ("provincial_recommendation_opinion", "省级推荐意见"),
+    ("electronic_copy_on_disc", "电子版附光盘"),
+)
 
 _CITY = (
     _s("city_id", "城市编号"),
     _e("city_kind", "城市类型", CITY_KINDS),
     FieldSpec("province_code", FieldKind.REGION, "所在省（区、市）"),
-    _y("central_service_fund_ip_operation_support_years",
-       "中央财政服务业发展资金支持知识产权运营的年份", many=True),
+    _y(
+        "central_service_fund_ip_operation_support_years",
+        "中央财政服务业发展资金支持知识产权运营的年份",
+        many=True,
+    ),
     _b("recommended_by_province", "省级推荐"),
     _b("provincial_finance_and_ip_approval", "省级财政、知识产权部门审核同意"),
     _b("application_filed_by_city_government", "市政府行文申报"),
     _b("direct_application", "直接向财政部、国家知识产权局申报"),
     _d("submission_date", "材料上报日期"),
     *(_b(f"materials.{key}", f"申报材料·{label}") for key, label in _MATERIALS),
-    FieldSpec("plan_covers_mandatory_tasks", FieldKind.BOOL, "必做内容覆盖（三（一）1–5）",
-              many=True, length=5),
+    FieldSpec(
+        "plan_covers_mandatory_tasks",
+        FieldKind.BOOL,
+        "必做内容覆盖（三（一）1–5）",
+        many=True,
+        length=5,
+    ),
     _b("is_national_ip_demonstration_city", "国家知识产权示范城市"),
     _b("trademark_gi_resource_rich", "商标、地理标志资源富集"),
     _m("central_funding_total", "中央财政支持总额"),
@@ -215,20 +282,28 @@ _CITY = (
 
 _APPLICANT: dict[str, FieldSpec] = {f.name: f for f in (*_ORGANISATION, *_CITY)}
 
-_CONTEXT: dict[str, FieldSpec] = {f.name: f for f in (
-    _d("application_date", "申报日期"),
-    _y("assessment_year", "考核年度 / 本年度"),
-)}
+_CONTEXT: dict[str, FieldSpec] = {
+    f.name: f
+    for f in (
+        _d("application_date", "申报日期"),
+        _y("assessment_year", "考核年度 / 本年度"),
+    )
+}
 
 _IP_CONTRACT = (
     _s("record_id", "记录编号"),
-    _e("contract_kind", "交易方式",
-       ("transfer", "licence", "open_licence", "capital_contribution")),
+    _e(
+        "contract_kind", "交易方式", ("transfer", "licence", "open_licence", "capital_contribution")
+    ),
     FieldSpec("items.ip_number", FieldKind.STRING, "标的知识产权·编号", many=True),
-    FieldSpec("items.ip_type", FieldKind.ENUM, "标的知识产权·类型", enum_values=IP_TYPES,
-              many=True),
-    _e("applicant_role", "申请人角色",
-       ("transferor_or_licensor", "transferee_or_licensee", "intermediary")),
+    FieldSpec(
+        "items.ip_type", FieldKind.ENUM, "标的知识产权·类型", enum_values=IP_TYPES, many=True
+    ),
+    _e(
+        "applicant_role",
+        "申请人角色",
+        ("transferor_or_licensor", "transferee_or_licensee", "intermediary"),
+    ),
     *_party("transferor", "转让方/许可方"),
     *_party("transferee", "受让方/被许可方"),
     _e("served_party", "服务对象", ("transferor", "transferee", "both")),
@@ -238,8 +313,11 @@ _IP_CONTRACT = (
     _d("cnipa_registration_date", "登记/备案日期"),
     _m("registered_contract_amount", "登记/备案合同金额"),
     _m("actually_paid_amount", "实付交易金额"),
-    _e("open_licence_platform", "开放许可依托平台",
-       ("cq_ip_operation_centre", "jiangbei_public_service_platform", "other", "none")),
+    _e(
+        "open_licence_platform",
+        "开放许可依托平台",
+        ("cq_ip_operation_centre", "jiangbei_public_service_platform", "other", "none"),
+    ),
     _b("implemented", "已转化实施"),
     _b("purpose_conversion_implementation", "以转化实施为目的"),
     _b("payment_evidence_present", "银行进账单/发票"),
@@ -269,84 +347,144 @@ _PLEDGE = (
 )
 
 _COLLECTION_LIST = (
-    CollectionSpec("ip_contracts", "知识产权转让/许可/开放许可/作价入股合同", "record_id",
-                   _IP_CONTRACT),
+    CollectionSpec(
+        "ip_contracts", "知识产权转让/许可/开放许可/作价入股合同", "record_id", _IP_CONTRACT
+    ),
     CollectionSpec("pledge_financings", "知识产权质押融资", "record_id", _PLEDGE),
-    CollectionSpec("patent_product_filings", "专利产品备案", "record_id", (
-        _s("record_id", "记录编号"),
-        _s("product_name", "产品名称"),
-        _e("platform", "备案平台",
-           ("national_patent_intensive_product_pilot_platform", "other")),
-        _e("filing_status", "备案状态", ("filed", "pending", "rejected")),
-        _d("filing_date", "备案日期"),
-    )),
-    CollectionSpec("financial_products", "知识产权金融产品", "product_id", (
-        _s("product_id", "产品编号"),
-        _s("name", "产品名称"),
-        _e("issuer_role", "发行/实施", ("issuer", "implementer")),
-        _m("financing_scale", "融资规模"),
-        _d("launch_date", "发行/实施日期"),
-    )),
-    CollectionSpec("training_sessions", "宣传培训场次", "session_id", (
-        _s("session_id", "场次编号"),
-        _d("date", "培训日期"),
-        FieldSpec("participants", FieldKind.INT, "参与人数", unit="人", minimum=0),
-    )),
-    CollectionSpec("other_fiscal_support", "已获其他财政资金支持", "support_id", (
-        _s("support_id", "资助编号"),
-        _e("level", "资金层级", ("central", "municipal", "district", "other")),
-        _s("programme", "资助项目"),
-        FieldSpec("covers_record_ids", FieldKind.STRING, "覆盖的记录编号", many=True, unique=True),
-        _s("covers_project_id", "覆盖的项目编号"),
-        _m("amount", "金额"),
-        _d("date", "日期"),
-    )),
-    CollectionSpec("prior_awards", "已获本项目奖补", None, (
-        _s("programme_id", "项目编号"),
-        _e("batch_id", "批次", ("yb_batch_1", "yb_batch_2", "single")),
-        _y("year", "年度"),
-        _m("amount", "金额"),
-        FieldSpec("record_ids", FieldKind.STRING, "对应记录编号", many=True, unique=True),
-    )),
-    CollectionSpec("project_proposals", "申报项目", "project_id", (
-        _s("programme_id", "项目编号"),
-        _s("project_id", "申报项目编号"),
-        _m("requested_amount", "申请金额"),
-    )),
-    CollectionSpec("construction_periods", "建设周期/验收/宽限期", None, (
-        _d("start", "建设开始日"),
-        _d("end", "建设结束日"),
-        _d("acceptance_date", "验收日期"),
-        _e("acceptance_result", "验收结果", ("pass", "fail", "pending")),
-        _d("grace_end", "宽限期结束日"),
-    )),
-    CollectionSpec("municipal_programme_periods", "市级工程实施期", None, (
-        _e("programme", "市级工程", ("patent_navigation", "hvp_cultivation")),
-        _d("start", "实施开始日"),
-        _d("end", "实施结束日"),
-    )),
-    CollectionSpec("bank_annual_pledge_stats", "银行年度专利质押统计", "year", (
-        _y("year", "年度"),
-        _m("patent_pledge_registered_amount_total", "年专利质押登记金额"),
-        FieldSpec("patent_pledge_registration_count", FieldKind.INT, "年质押登记项目数",
-                  unit="项", minimum=0),
-    )),
+    CollectionSpec(
+        "patent_product_filings",
+        "专利产品备案",
+        "record_id",
+        (
+            _s("record_id", "记录编号"),
+            _s("product_name", "产品名称"),
+            _e(
+                "platform",
+                "备案平台",
+                ("national_patent_intensive_product_pilot_platform", "other"),
+            ),
+            _e("filing_status", "备案状态", ("filed", "pending", "rejected")),
+            _d("filing_date", "备案日期"),
+        ),
+    ),
+    CollectionSpec(
+        "financial_products",
+        "知识产权金融产品",
+        "product_id",
+        (
+            _s("product_id", "产品编号"),
+            _s("name", "产品名称"),
+            _e("issuer_role", "发行/实施", ("issuer", "implementer")),
+            _m("financing_scale", "融资规模"),
+            _d("launch_date", "发行/实施日期"),
+        ),
+    ),
+    CollectionSpec(
+        "training_sessions",
+        "宣传培训场次",
+        "session_id",
+        (
+            _s("session_id", "场次编号"),
+            _d("date", "培训日期"),
+            FieldSpec("participants", FieldKind.INT, "参与人数", unit="人", minimum=0),
+        ),
+    ),
+    CollectionSpec(
+        "other_fiscal_support",
+        "已获其他财政资金支持",
+        "support_id",
+        (
+            _s("support_id", "资助编号"),
+            _e("level", "资金层级", ("central", "municipal", "district", "other")),
+            _s("programme", "资助项目"),
+            FieldSpec(
+                "covers_record_ids", FieldKind.STRING, "覆盖的记录编号", many=True, unique=True
+            ),
+            _s("covers_project_id", "覆盖的项目编号"),
+            _m("amount", "金额"),
+            _d("date", "日期"),
+        ),
+    ),
+    CollectionSpec(
+        "prior_awards",
+        "已获本项目奖补",
+        None,
+        (
+            _s("programme_id", "项目编号"),
+            _e("batch_id", "批次", ("yb_batch_1", "yb_batch_2", "single")),
+            _y("year", "年度"),
+            _m("amount", "金额"),
+            FieldSpec("record_ids", FieldKind.STRING, "对应记录编号", many=True, unique=True),
+        ),
+    ),
+    CollectionSpec(
+        "project_proposals",
+        "申报项目",
+        "project_id",
+        (
+            _s("programme_id", "项目编号"),
+            _s("project_id", "申报项目编号"),
+            _m("requested_amount", "申请金额"),
+        ),
+    ),
+    CollectionSpec(
+        "construction_periods",
+        "建设周期/验收/宽限期",
+        None,
+        (
+            _d("start", "建设开始日"),
+            _d("end", "建设结束日"),
+            _d("acceptance_date", "验收日期"),
+            _e("acceptance_result", "验收结果", ("pass", "fail", "pending")),
+            _d("grace_end", "宽限期结束日"),
+        ),
+    ),
+    CollectionSpec(
+        "municipal_programme_periods",
+        "市级工程实施期",
+        None,
+        (
+            _e("programme", "市级工程", ("patent_navigation", "hvp_cultivation")),
+            _d("start", "实施开始日"),
+            _d("end", "实施结束日"),
+        ),
+    ),
+    CollectionSpec(
+        "bank_annual_pledge_stats",
+        "银行年度专利质押统计",
+        "year",
+        (
+            _y("year", "年度"),
+            _m("patent_pledge_registered_amount_total", "年专利质押登记金额"),
+            FieldSpec(
+                "patent_pledge_registration_count",
+                FieldKind.INT,
+                "年质押登记项目数",
+                unit="项",
+                minimum=0,
+            ),
+        ),
+    ),
 )
 _COLLECTIONS: dict[str, CollectionSpec] = {c.name: c for c in _COLLECTION_LIST}
 _RECORD_FIELDS: dict[str, dict[str, FieldSpec]] = {
     c.name: {f.name: f for f in c.fields} for c in _COLLECTION_LIST
 }
 
-_GROUPS: dict[str, GroupSpec] = {g.name: g for g in (
-    GroupSpec("transferor", "转让方/许可方"),
-    GroupSpec("transferee", "受让方/被许可方"),
-    GroupSpec("borrower", "出质人（借款人）"),
-    GroupSpec("lender", "质权人（贷款银行）"),
-    GroupSpec("items", "标的知识产权", is_list=True, min_items=1,
-              required=("ip_number", "ip_type")),
-    GroupSpec("financing_service_fees", "担保、评估等融资服务费用（由借款人承担）"),
-    GroupSpec("materials", "申报材料"),
-)}
+_GROUPS: dict[str, GroupSpec] = {
+    g.name: g
+    for g in (
+        GroupSpec("transferor", "转让方/许可方"),
+        GroupSpec("transferee", "受让方/被许可方"),
+        GroupSpec("borrower", "出质人（借款人）"),
+        GroupSpec("lender", "质权人（贷款银行）"),
+        GroupSpec(
+            "items", "标的知识产权", is_list=True, min_items=1, required=("ip_number", "ip_type")
+        ),
+        GroupSpec("financing_service_fees", "担保、评估等融资服务费用（由借款人承担）"),
+        GroupSpec("materials", "申报材料"),
+    )
+}
 PARTY_GROUPS = frozenset({"transferor", "transferee", "borrower", "lender"})
 
 

@@ -38,8 +38,15 @@ class ExpressionResolver:
     expr_count: int
     sets: dict[str, ir.RecordSet]
 
-    def _error(self, code: str, message: str, span: ast.Span, label: str = "",
-               notes: tuple[str, ...] = (), help: str = "") -> None:
+    def _error(
+        self,
+        code: str,
+        message: str,
+        span: ast.Span,
+        label: str = "",
+        notes: tuple[str, ...] = (),
+        help: str = "",
+    ) -> None:
         raise NotImplementedError
 
     def _field(self, path: ast.Path, scope: Scope, kinds: set[str]) -> ir.FieldRef:
@@ -48,15 +55,17 @@ class ExpressionResolver:
     def _known_set(self, name: str, span: ast.Span, scope: Scope) -> ir.RecordSet | None:
         raise NotImplementedError
 
-    def _node(self, node: ast.Node, scope: Scope, node_id: str, inherited: str,
-              top: bool = False) -> ir.Cond:
+    def _node(
+        self, node: ast.Node, scope: Scope, node_id: str, inherited: str, top: bool = False
+    ) -> ir.Cond:
         raise NotImplementedError
 
     def _condition(self, cond: ast.Condition, scope: Scope, meta: ir.Meta) -> ir.Cond:
         raise NotImplementedError
 
-    def _quantifier(self, quantifier: str, fref: ir.FieldRef,
-                    cond: ast.Condition) -> Literal["one", "some", "every"]:
+    def _quantifier(
+        self, quantifier: str, fref: ir.FieldRef, cond: ast.Condition
+    ) -> Literal["one", "some", "every"]:
         raise NotImplementedError
 
     def _source_text(self, span: ast.Span) -> str:
@@ -65,23 +74,35 @@ class ExpressionResolver:
     def _date(self, text: str | None, span: ast.Span) -> datetime.date | None:
         raise NotImplementedError
 
-    def cite(self, citation: ast.Citation | None, inherited: str, span: ast.Span,
-             what: str) -> str:
+    def cite(self, citation: ast.Citation | None, inherited: str, span: ast.Span, what: str) -> str:
         raise NotImplementedError
 
-    def _quantified_compare(self, cond: ast.QuantifiedCompare, scope: Scope,
-                            meta: ir.Meta) -> ir.Cond:
+    def _quantified_compare(
+        self, cond: ast.QuantifiedCompare, scope: Scope, meta: ir.Meta
+    ) -> ir.Cond:
         fref = self._field(cond.subject, scope, {"int", "year", "money", "date"})
         right = self._expr(cond.right, scope)
         if not isinstance(right, ir.Const):
-            self._error("E0207", f"`{cond.quantifier}` compares each value with a constant",
-                        cond.span, "not a constant", help="e.g. `some …_years >= 2016`")
+            self._error(
+                "E0207",
+                f"`{cond.quantifier}` compares each value with a constant",
+                cond.span,
+                "not a constant",
+                help="e.g. `some …_years >= 2016`",
+            )
             return ir.Test(meta, fref, "some", ir.OneOf((), False, ""))
         dim = _KIND_DIMS.get(fref.kind, ir.Dim.YEAR if fref.kind == "year" else ir.Dim.NUMBER)
-        if fref.kind and not _compatible(dim, right.dim) and not (
-                fref.kind == "year" and right.dim in (ir.Dim.NUMBER, ir.Dim.YEAR)):
-            self._error("E0207", f"cannot compare {fref.kind} values with {right.dim}",
-                        cond.span, "different units")
+        if (
+            fref.kind
+            and not _compatible(dim, right.dim)
+            and not (fref.kind == "year" and right.dim in (ir.Dim.NUMBER, ir.Dim.YEAR))
+        ):
+            self._error(
+                "E0207",
+                f"cannot compare {fref.kind} values with {right.dim}",
+                cond.span,
+                "different units",
+            )
         op = COMPARISON_WORDS[cond.word]
         test = ir.ComparesWith(op, right.value, right.text, cond.word)  # type: ignore[arg-type]
         return ir.Test(meta, fref, self._quantifier(cond.quantifier, fref, cond), test)
@@ -90,12 +111,17 @@ class ExpressionResolver:
         left, right = self._expr(cond.left, scope), self._expr(cond.right, scope)
         simple = (ir.Const, ir.FieldValue, ir.YearOf, ir.ContextValue)
         if scope.collection and not all(isinstance(e, simple) for e in (left, right)):
-            self._error("E0306", "a record filter compares a field, its year, a date or a "
-                        "number; arithmetic and counts belong in sum(set: …)", cond.span,
-                        "too complex for a record filter")
+            self._error(
+                "E0306",
+                "a record filter compares a field, its year, a date or a "
+                "number; arithmetic and counts belong in sum(set: …)",
+                cond.span,
+                "too complex for a record filter",
+            )
         if not _compatible(left.dim, right.dim):
-            self._error("E0207", f"cannot compare {left.dim} with {right.dim}", cond.span,
-                        "different units")
+            self._error(
+                "E0207", f"cannot compare {left.dim} with {right.dim}", cond.span, "different units"
+            )
         op = COMPARISON_WORDS[cond.word]
         return ir.Compare(meta, left, op, right, cond.word)  # type: ignore[arg-type]
 
@@ -123,7 +149,9 @@ class ExpressionResolver:
                 return self._count_distinct(expr, scope)
             case ast.SumOf():
                 record_set = self._known_set(expr.record_set, expr.span, scope)
-                inner = Scope(owner=scope.owner, collection=record_set.collection if record_set else None)
+                inner = Scope(
+                    owner=scope.owner, collection=record_set.collection if record_set else None
+                )
                 each = self._expr(expr.expr, inner)
                 if each.dim not in (ir.Dim.MONEY, ir.Dim.COUNT, ir.Dim.NUMBER):
                     self._error("E0207", f"cannot sum {each.dim}", expr.span, "not an amount")
@@ -132,10 +160,16 @@ class ExpressionResolver:
                 return self._if_then(expr, scope)
             case ast.Sum():
                 record_set = self._known_set(expr.record_set, expr.span, scope)
-                inner = Scope(owner=scope.owner, collection=record_set.collection if record_set else None)
+                inner = Scope(
+                    owner=scope.owner, collection=record_set.collection if record_set else None
+                )
                 fref = self._field(expr.field, inner, {"money", "int"})
-                return ir.Sum(self._expr_id(), expr.record_set, fref,
-                              ir.Dim.MONEY if fref.kind == "money" else ir.Dim.COUNT)
+                return ir.Sum(
+                    self._expr_id(),
+                    expr.record_set,
+                    fref,
+                    ir.Dim.MONEY if fref.kind == "money" else ir.Dim.COUNT,
+                )
             case ast.Year():
                 return ir.YearOf(self._expr_id(), self._field(expr.field, scope, {"date"}))
             case ast.Binary():
@@ -151,10 +185,18 @@ class ExpressionResolver:
             return ir.CountDistinct(expr_id, expr.record_set, fref, "件")
         sub, *rest = expr.field.parts  # items.ip_number where ip_type in …: read the items
         if not rest or not collection or not self._is_sub(collection, sub):
-            self._error("E0306", "`where` filters sub-records: write <set>.items.<field> where …",
-                        expr.span, "not a sub-record field")
-            return ir.CountDistinct(expr_id, expr.record_set,
-                                    ir.FieldRef(expr.field.dotted, "record", "", "", "", False), "件")
+            self._error(
+                "E0306",
+                "`where` filters sub-records: write <set>.items.<field> where …",
+                expr.span,
+                "not a sub-record field",
+            )
+            return ir.CountDistinct(
+                expr_id,
+                expr.record_set,
+                ir.FieldRef(expr.field.dotted, "record", "", "", "", False),
+                "件",
+            )
         items = Scope(owner=scope.owner, collection=collection, sub=sub)
         fref = self._field(ast.Path(tuple(rest), expr.field.span), items, set())
         where = self._node(expr.where, items, f"{scope.owner}.{expr_id}", "—")
@@ -164,34 +206,54 @@ class ExpressionResolver:
         name = expr.target.dotted
         if scope.collection and not scope.sub and self._is_sub(scope.collection, name):
             inner = Scope(owner=scope.owner, collection=scope.collection, sub=name)
-            where = (self._node(expr.where, inner, f"{scope.owner}.{self._expr_id()}", "—")
-                     if expr.where else None)
+            where = (
+                self._node(expr.where, inner, f"{scope.owner}.{self._expr_id()}", "—")
+                if expr.where
+                else None
+            )
             return ir.ItemCount(self._expr_id(), name, where, "件")
         if expr.where is not None:
-            self._error("E0306", "`where` filters sub-records of a record, such as its items",
-                        expr.span, "not a sub-record list",
-                        help="filter a record set in its `records` definition instead")
+            self._error(
+                "E0306",
+                "`where` filters sub-records of a record, such as its items",
+                expr.span,
+                "not a sub-record list",
+                help="filter a record set in its `records` definition instead",
+            )
         self._known_set(name, expr.span, scope)
         return ir.Count(self._expr_id(), name, "")
 
     @staticmethod
     def _is_sub(collection: str, name: str) -> bool:
         spec = vocab.collection(collection)
-        return spec is not None and any(f.name.startswith(name + ".") and f.many
-                                        for f in spec.fields)
+        return spec is not None and any(
+            f.name.startswith(name + ".") and f.many for f in spec.fields
+        )
 
     def _if_then(self, expr: ast.IfThen, scope: Scope) -> ir.Expr:
         if not scope.collection:
-            self._error("E0306", "`if … then … else` is computed for each record: use it inside "
-                        "sum(set: …)", expr.span, "not inside a record")
-        meta = ir.Meta(f"{scope.owner}.{self._expr_id()}", self._source_text(expr.condition.span),
-                       "", expr.condition.span)
+            self._error(
+                "E0306",
+                "`if … then … else` is computed for each record: use it inside sum(set: …)",
+                expr.span,
+                "not inside a record",
+            )
+        meta = ir.Meta(
+            f"{scope.owner}.{self._expr_id()}",
+            self._source_text(expr.condition.span),
+            "",
+            expr.condition.span,
+        )
         condition = self._condition(expr.condition, scope, meta)
         then, otherwise = self._expr(expr.then, scope), self._expr(expr.otherwise, scope)
         dim = _result_dim("+", then.dim, otherwise.dim)
         if dim is None:
-            self._error("E0207", f"the two branches differ: {then.dim} and {otherwise.dim}",
-                        expr.span, "units differ")
+            self._error(
+                "E0207",
+                f"the two branches differ: {then.dim} and {otherwise.dim}",
+                expr.span,
+                "units differ",
+            )
         return ir.IfThen(self._expr_id(), condition, then, otherwise, dim or then.dim)
 
     def _ref(self, expr: ast.Ref, scope: Scope) -> ir.Expr:
@@ -205,21 +267,34 @@ class ExpressionResolver:
             return ir.ApprovedAmount(self._expr_id(), scope.programme)
         fref = self._field(expr.path, scope, set())
         if fref.many:
-            self._error("E0205", f"`{name}` is a list: compare its values with `some` or `every`",
-                        expr.span, "a list of values",
-                        help=f"e.g. `some {name} >= …` in a condition")
+            self._error(
+                "E0205",
+                f"`{name}` is a list: compare its values with `some` or `every`",
+                expr.span,
+                "a list of values",
+                help=f"e.g. `some {name} >= …` in a condition",
+            )
         dim = _KIND_DIMS.get(fref.kind)
         if fref.kind and dim is None:
-            self._error("E0202", f"`{name}` is a {fref.kind} field, not a number", expr.span,
-                        "not a number", help="test it with `in`, `is` or `within` instead")
+            self._error(
+                "E0202",
+                f"`{name}` is a {fref.kind} field, not a number",
+                expr.span,
+                "not a number",
+                help="test it with `in`, `is` or `within` instead",
+            )
         return ir.FieldValue(self._expr_id(), fref, dim or ir.Dim.NUMBER)
 
     def _binary(self, expr: ast.Binary, scope: Scope) -> ir.Expr:
         left, right = self._expr(expr.left, scope), self._expr(expr.right, scope)
         dim = _result_dim(expr.op, left.dim, right.dim)
         if dim is None:
-            self._error("E0207", f"cannot apply {expr.op} to {left.dim} and {right.dim}",
-                        expr.span, "units do not combine")
+            self._error(
+                "E0207",
+                f"cannot apply {expr.op} to {left.dim} and {right.dim}",
+                expr.span,
+                "units do not combine",
+            )
             dim = ir.Dim.NUMBER
         return ir.Arith(self._expr_id(), expr.op, left, right, dim)
 
@@ -230,16 +305,27 @@ class ExpressionResolver:
         steps: list[ir.AmountStep] = []
         awards = [s for s in amount.steps if s.kind == "award"]
         if len(awards) != 1 or amount.steps[-1].kind != "award":
-            self._error("E0307", "an amount needs exactly one `award` step, as its last step",
-                        amount.span, "award missing or not last")
+            self._error(
+                "E0307",
+                "an amount needs exactly one `award` step, as its last step",
+                amount.span,
+                "award missing or not last",
+            )
         for k, step in enumerate(amount.steps, 1):
             step_citation = self.cite(step.citation, citation, step.span, "an amount step")
             expr = self._expr(step.expr, scope)
             if expr.dim is not ir.Dim.MONEY:
-                self._error("E0207", f"an amount step must be money, not {expr.dim}", step.span,
-                            "not money")
-            built = ir.AmountStep(f"{scope.owner}.amount.{k}", step.name,
-                                  step.label or step.name, expr, step_citation, step.span)
+                self._error(
+                    "E0207", f"an amount step must be money, not {expr.dim}", step.span, "not money"
+                )
+            built = ir.AmountStep(
+                f"{scope.owner}.amount.{k}",
+                step.name,
+                step.label or step.name,
+                expr,
+                step_citation,
+                step.span,
+            )
             if step.name in scope.steps:
                 self._error("E0303", f"step `{step.name}` is defined twice", step.span)
             scope.steps[step.name] = built
@@ -252,11 +338,13 @@ class ExpressionResolver:
         citation = self.cite(cap.citation, inherited, cap.span, "a cap")
         limit = self._expr(cap.limit, scope)
         if limit.dim is not ir.Dim.MONEY:
-            self._error("E0207", "a cap must be an amount of money (元, 万元, 亿元)",
-                        cap.span, "not money")
+            self._error(
+                "E0207", "a cap must be an amount of money (元, 万元, 亿元)", cap.span, "not money"
+            )
         text = limit.text if isinstance(limit, ir.Const) else self._source_text(cap.limit.span)
-        return ir.Cap(f"{scope.owner}.cap.{k}", limit, cap.label or f"不超过{text}", citation,
-                      cap.span)
+        return ir.Cap(
+            f"{scope.owner}.cap.{k}", limit, cap.label or f"不超过{text}", citation, cap.span
+        )
 
     def _pool(self, pool: ast.Pool, inherited: str) -> ir.Pool:
         citation = self.cite(pool.citation, inherited, pool.span, "a pool")

@@ -36,13 +36,24 @@ class _Resolver(ExpressionResolver):
         header = tree.header
         self.prefix = header.cite_as or header.document_number or ""
         if not self.prefix:
-            self._error("E0301", "the policy names no document number to cite", header.span,
-                        "no `document` or `cite as` line",
-                        help='add `document "渝知发〔2024〕22号"` to the header')
+            self._error(
+                "E0301",
+                "the policy names no document number to cite",
+                header.span,
+                "no `document` or `cite as` line",
+                help='add `document "渝知发〔2024〕22号"` to the header',
+            )
 
     # ── diagnostics ───────────────────────────────────────────────────────────────────────
-    def _error(self, code: str, message: str, span: ast.Span, label: str = "",
-               notes: tuple[str, ...] = (), help: str = "") -> None:
+    def _error(
+        self,
+        code: str,
+        message: str,
+        span: ast.Span,
+        label: str = "",
+        notes: tuple[str, ...] = (),
+        help: str = "",
+    ) -> None:
         if self._clause:  # the rule being resolved: legal staff find it by its article
             notes = (*notes, f"clause: {self._clause}")
         self.diagnostics.append(Diagnostic(code, message, span, label, notes, help))
@@ -51,17 +62,25 @@ class _Resolver(ExpressionResolver):
         close = difflib.get_close_matches(name, known, n=1)
         return f"did you mean `{close[0]}`?" if close else ""
 
-    def cite(self, citation: ast.Citation | None, inherited: str, span: ast.Span,
-             what: str) -> str:
+    def cite(self, citation: ast.Citation | None, inherited: str, span: ast.Span, what: str) -> str:
         if citation is not None:
             if re.search(r"\bA-\d", citation.article):
-                self._error("E0305", "a citation names articles of the document, not a reading",
-                            citation.span, "an interpretation id",
-                            help="name the reading (A-xx) in the label or in an `interpretation`")
+                self._error(
+                    "E0305",
+                    "a citation names articles of the document, not a reading",
+                    citation.span,
+                    "an interpretation id",
+                    help="name the reading (A-xx) in the label or in an `interpretation`",
+                )
             return f"{citation_prefix(self.prefix)}{citation.article}"
         if not inherited:
-            self._error("E0301", f"{what} has no citation", span, "uncited rule",
-                        help="cite the article it comes from, e.g. [第九条（二）]")
+            self._error(
+                "E0301",
+                f"{what} has no citation",
+                span,
+                "uncited rule",
+                help="cite the article it comes from, e.g. [第九条（二）]",
+            )
         return inherited
 
     def _date(self, text: str | None, span: ast.Span) -> datetime.date | None:
@@ -78,18 +97,29 @@ class _Resolver(ExpressionResolver):
         header = self.tree.header
         programmes: list[ir.Programme] = []
         seen: dict[str, ast.Span] = {}
-        dates = (self._date(header.dated, header.span),
-                 self._date(header.in_force_from, header.span),
-                 self._date(header.in_force_until, header.span))
+        dates = (
+            self._date(header.dated, header.span),
+            self._date(header.in_force_from, header.span),
+            self._date(header.in_force_until, header.span),
+        )
         for definition in self.tree.definitions:
             name = str(getattr(definition, "name", None) or getattr(definition, "programme_id", ""))
             if "__" in name:  # ids become predicate names with "." written as "__"
-                self._error("E0304", f"`{name}` contains `__`, which names are not allowed to",
-                            definition.span, "double underscore",
-                            help="use single underscores between words")
+                self._error(
+                    "E0304",
+                    f"`{name}` contains `__`, which names are not allowed to",
+                    definition.span,
+                    "double underscore",
+                    help="use single underscores between words",
+                )
             if name in seen:
-                self._error("E0303", f"`{name}` is defined twice", definition.span,
-                            "second definition", notes=(f"first defined at line {seen[name].line}",))
+                self._error(
+                    "E0303",
+                    f"`{name}` is defined twice",
+                    definition.span,
+                    "second definition",
+                    notes=(f"first defined at line {seen[name].line}",),
+                )
             seen[name] = definition.span
             match definition:
                 case ast.ValuesDef():
@@ -102,7 +132,9 @@ class _Resolver(ExpressionResolver):
                     self.sets[definition.name] = self._record_set(definition)
                 case ast.Programme():
                     programmes.append(self._programme(definition))
-        self.diagnostics = list(dict.fromkeys(self.diagnostics))  # header gates repeat per programme
+        self.diagnostics = list(
+            dict.fromkeys(self.diagnostics)
+        )  # header gates repeat per programme
         if any(d.is_error for d in self.diagnostics):
             raise DiagnosticError(tuple(self.diagnostics), {self.tree.path: self.tree.text})
         return ir.Policy(
@@ -115,11 +147,16 @@ class _Resolver(ExpressionResolver):
         citation = self.cite(definition.citation, "", definition.span, "an interpretation")
         values = definition.values.names
         if definition.default not in values:
-            self._error("E0203", f"the default `{definition.default}` is not one of its values",
-                        definition.span, "not a listed value",
-                        notes=("values: " + ", ".join(values),))
-        return ir.Interpretation(definition.name, definition.label, definition.default, values,
-                                 citation)
+            self._error(
+                "E0203",
+                f"the default `{definition.default}` is not one of its values",
+                definition.span,
+                "not a listed value",
+                notes=("values: " + ", ".join(values),),
+            )
+        return ir.Interpretation(
+            definition.name, definition.label, definition.default, values, citation
+        )
 
     def _record_set(self, definition: ast.RecordsDef) -> ir.RecordSet:
         citation = self.cite(definition.citation, "", definition.span, "a record set")
@@ -127,16 +164,27 @@ class _Resolver(ExpressionResolver):
         collection = parent.collection if parent else definition.source
         if parent is None and vocab.collection(definition.source) is None:
             known = [*vocab.collection_names(), *self.sets]
-            self._error("E0201", f"unknown record collection or set `{definition.source}`",
-                        definition.span, "not a collection of the applicant",
-                        help=self._suggest(definition.source, known))
+            self._error(
+                "E0201",
+                f"unknown record collection or set `{definition.source}`",
+                definition.span,
+                "not a collection of the applicant",
+                help=self._suggest(definition.source, known),
+            )
         scope = Scope(owner=definition.name, collection=collection)
         filters = tuple(
             self._node(node, scope, f"{definition.name}.{k}", citation, top=True)
             for k, node in enumerate(definition.filters, 1)
         )
-        return ir.RecordSet(definition.name, definition.label, citation, collection,
-                            parent.name if parent else None, filters, definition.span)
+        return ir.RecordSet(
+            definition.name,
+            definition.label,
+            citation,
+            collection,
+            parent.name if parent else None,
+            filters,
+            definition.span,
+        )
 
     def _programme(self, definition: ast.Programme) -> ir.Programme:
         pid = definition.programme_id
@@ -144,8 +192,11 @@ class _Resolver(ExpressionResolver):
         scope = Scope(owner=pid, programme=pid)
         children: list[ir.Cond] = []
         gates: list[tuple[str, str]] = []
-        for kind, make in (("in_force", self._in_force_gate), ("applicant", self._applicant_gate),
-                           ("jurisdiction", self._jurisdiction_gate)):
+        for kind, make in (
+            ("in_force", self._in_force_gate),
+            ("applicant", self._applicant_gate),
+            ("jurisdiction", self._jurisdiction_gate),
+        ):
             gate = make(pid, len(children))
             if gate:
                 children.append(gate)
@@ -160,11 +211,16 @@ class _Resolver(ExpressionResolver):
                 children.append(ir.Not(meta, inner))
         root = ir.AllOf(ir.Meta(pid, definition.title, citation, definition.span), tuple(children))
         if len(definition.amounts) > 1:
-            self._error("E0303", "a programme has one `amount` block", definition.amounts[1].span,
-                        "second amount block")
+            self._error(
+                "E0303",
+                "a programme has one `amount` block",
+                definition.amounts[1].span,
+                "second amount block",
+            )
         amount = self._amount(definition.amount, scope, citation) if definition.amount else None
-        return ir.Programme(pid, definition.title, citation, root, amount, definition.span,
-                            tuple(gates))
+        return ir.Programme(
+            pid, definition.title, citation, root, amount, definition.span, tuple(gates)
+        )
 
     def _header_citation(self, key: str, citation: ast.Citation | None, what: str) -> str:
         """Header gates repeat in every programme; their citation is checked once."""
@@ -176,32 +232,46 @@ class _Resolver(ExpressionResolver):
         header = self.tree.header
         if header.applicant_kind is None or header.applicant_citation is None:
             return None  # without a citation the line only documents who applies
-        citation = self._header_citation("applicant", header.applicant_citation, "the applicant kind")
+        citation = self._header_citation(
+            "applicant", header.applicant_citation, "the applicant kind"
+        )
         spec = vocab.applicant_field("applicant_kind")
         kinds = tuple(spec.enum_values) if spec else ()
         if header.applicant_kind not in kinds:
-            self._error("E0203", f"`{header.applicant_kind}` is not an applicant kind", header.span,
-                        "unknown kind", notes=("allowed: " + ", ".join(kinds),))
-        fref = ir.FieldRef("applicant_kind", "applicant", "enum", spec.label if spec else "", "", False)
+            self._error(
+                "E0203",
+                f"`{header.applicant_kind}` is not an applicant kind",
+                header.span,
+                "unknown kind",
+                notes=("allowed: " + ", ".join(kinds),),
+            )
+        fref = ir.FieldRef(
+            "applicant_kind", "applicant", "enum", spec.label if spec else "", "", False
+        )
         words = {"organisation": "组织（单位）", "city": "城市"}
         label = f"申请主体为{words.get(header.applicant_kind, header.applicant_kind)}"
-        return ir.Test(ir.Meta(f"{pid}.{count + 1}", label, citation, header.span), fref, "one",
-                       ir.OneOf((header.applicant_kind,), False, ""))
+        return ir.Test(
+            ir.Meta(f"{pid}.{count + 1}", label, citation, header.span),
+            fref,
+            "one",
+            ir.OneOf((header.applicant_kind,), False, ""),
+        )
 
     def _jurisdiction_gate(self, pid: str, count: int) -> ir.Cond | None:
         """Where the document applies (注册在本市…): failing it means "another jurisdiction"."""
         leaf = self.tree.header.jurisdiction
         if leaf is None:
             return None
-        return self._node(leaf, Scope(owner=pid, programme=pid), f"{pid}.{count + 1}", "",
-                          top=True)
+        return self._node(leaf, Scope(owner=pid, programme=pid), f"{pid}.{count + 1}", "", top=True)
 
     def _in_force_gate(self, pid: str, count: int = 0) -> ir.Cond | None:
         header = self.tree.header
         start = self._date(header.in_force_from, header.span)
         if start is None:
             return None
-        citation = self._header_citation("in_force", header.in_force_citation, "the validity period")
+        citation = self._header_citation(
+            "in_force", header.in_force_citation, "the validity period"
+        )
         until = self._date(header.in_force_until, header.span)
         as_of = ir.ContextValue(self._expr_id(), "as_of", ir.Dim.DATE)
         tests: list[ir.Cond] = [ir.Compare(
@@ -217,21 +287,32 @@ class _Resolver(ExpressionResolver):
         return ir.AllOf(ir.Meta(f"{pid}.1", label, citation, header.span), tuple(tests))
 
     # ── condition nodes ───────────────────────────────────────────────────────────────────
-    def _node(self, node: ast.Node, scope: Scope, node_id: str, inherited: str,
-              top: bool = False) -> ir.Cond:
+    def _node(
+        self, node: ast.Node, scope: Scope, node_id: str, inherited: str, top: bool = False
+    ) -> ir.Cond:
         if isinstance(node, ast.SharedNode):  # written once, resolved where it is used
             shared = self.shared.get(node.name)
             if shared is None:
-                self._error("E0201", f"unknown shared conditions `@{node.name}`", node.span,
-                            "not defined above", help=self._suggest(node.name, list(self.shared)))
+                self._error(
+                    "E0201",
+                    f"unknown shared conditions `@{node.name}`",
+                    node.span,
+                    "not defined above",
+                    help=self._suggest(node.name, list(self.shared)),
+                )
                 shared = ast.Leaf("", ast.Selected(node.span), None, node.span)
             node = shared
         citation = self.cite(node.citation, inherited, node.span, "this rule")
         label = node.label or ""
         if not label:
             if top:
-                self._error("E0302", "this rule has no label", node.span, "unlabelled rule",
-                            help='start it with the document\'s own words: "信用良好": …')
+                self._error(
+                    "E0302",
+                    "this rule has no label",
+                    node.span,
+                    "unlabelled rule",
+                    help='start it with the document\'s own words: "信用良好": …',
+                )
             label = self._source_text(node.span)
         meta = ir.Meta(node_id, label, citation, node.span)
         outer, self._clause = self._clause, citation
@@ -240,8 +321,7 @@ class _Resolver(ExpressionResolver):
         finally:
             self._clause = outer
 
-    def _resolved_node(self, node: ast.Node, scope: Scope, meta: ir.Meta,
-                       citation: str) -> ir.Cond:
+    def _resolved_node(self, node: ast.Node, scope: Scope, meta: ir.Meta, citation: str) -> ir.Cond:
         node_id = meta.node_id
         if isinstance(node, ast.Group):
             children = tuple(
@@ -272,16 +352,30 @@ class _Resolver(ExpressionResolver):
             case ast.InterpretationIs():
                 known = self.interpretations.get(cond.name)
                 if known is None:
-                    self._error("E0201", f"unknown interpretation `{cond.name}`", cond.span,
-                                "not declared above", help=self._suggest(cond.name, list(self.interpretations)))
+                    self._error(
+                        "E0201",
+                        f"unknown interpretation `{cond.name}`",
+                        cond.span,
+                        "not declared above",
+                        help=self._suggest(cond.name, list(self.interpretations)),
+                    )
                 elif cond.value not in known.values:
-                    self._error("E0203", f"`{cond.value}` is not a value of `{cond.name}`",
-                                cond.span, "unknown value", notes=("values: " + ", ".join(known.values),))
+                    self._error(
+                        "E0203",
+                        f"`{cond.value}` is not a value of `{cond.name}`",
+                        cond.span,
+                        "unknown value",
+                        notes=("values: " + ", ".join(known.values),),
+                    )
                 if meta.label == self._source_text(cond.span) and known:  # no label written
                     default = re.match(r"A-\d+", known.label)
                     tag = f"{default.group()} " if default else ""
-                    meta = ir.Meta(meta.node_id, f"口径 {tag}{cond.name} = {cond.value}",
-                                   meta.citation, meta.span)
+                    meta = ir.Meta(
+                        meta.node_id,
+                        f"口径 {tag}{cond.name} = {cond.value}",
+                        meta.citation,
+                        meta.span,
+                    )
                 return ir.InterpretationIs(meta, cond.name, cond.value)
             case ast.InSet() if not isinstance(cond.values, ast.CollectionValues):
                 fref = self._field(cond.subject, scope, {"enum", "string", "region"})
@@ -290,21 +384,34 @@ class _Resolver(ExpressionResolver):
                 return ir.Test(meta, fref, self._quantifier(cond.quantifier, fref, cond), test)
             case ast.Within():
                 fref = self._field(cond.subject, scope, {"region"})
-                return ir.Test(meta, fref, self._quantifier(cond.quantifier, fref, cond),
-                               ir.WithinRegion(cond.region))
+                return ir.Test(
+                    meta,
+                    fref,
+                    self._quantifier(cond.quantifier, fref, cond),
+                    ir.WithinRegion(cond.region),
+                )
             case ast.IsBool():
                 fref = self._field(cond.subject, scope, {"bool"})
-                return ir.Test(meta, fref, self._quantifier(cond.quantifier, fref, cond),
-                               ir.IsBool(cond.expected))
+                return ir.Test(
+                    meta,
+                    fref,
+                    self._quantifier(cond.quantifier, fref, cond),
+                    ir.IsBool(cond.expected),
+                )
             case ast.QuantifiedCompare():
                 return self._quantified_compare(cond, scope, meta)
             case ast.Attested():
-                return ir.Attested(meta, cond.criterion,
-                                   "record" if scope.collection else "applicant")
+                return ir.Attested(
+                    meta, cond.criterion, "record" if scope.collection else "applicant"
+                )
             case ast.Selected():
                 if scope.programme is None:
-                    self._error("E0306", "`selected` can only be a condition of a programme",
-                                cond.span, "not inside a programme")
+                    self._error(
+                        "E0306",
+                        "`selected` can only be a condition of a programme",
+                        cond.span,
+                        "not inside a programme",
+                    )
                 return ir.Selected(meta, scope.programme or "")
             case ast.Exists():
                 self._known_set(cond.record_set, cond.span, scope)
@@ -313,51 +420,83 @@ class _Resolver(ExpressionResolver):
                 return ir.Stated(meta, self._field(cond.subject, scope, set()))
         raise AssertionError(cond)
 
-    def _in_collection(self, cond: ast.InSet, values: ast.CollectionValues, scope: Scope,
-                       meta: ir.Meta) -> ir.Cond:
+    def _in_collection(
+        self, cond: ast.InSet, values: ast.CollectionValues, scope: Scope, meta: ir.Meta
+    ) -> ir.Cond:
         if not scope.collection or scope.sub:
-            self._error("E0306", "`in <collection>.<field>` compares a record with the "
-                        "applicant's other records: use it in a record filter", cond.span,
-                        "not in a record filter")
+            self._error(
+                "E0306",
+                "`in <collection>.<field>` compares a record with the "
+                "applicant's other records: use it in a record filter",
+                cond.span,
+                "not in a record filter",
+            )
         fref = self._field(cond.subject, scope, {"string", "enum"})
         other = Scope(owner=scope.owner, collection=values.collection)
         if vocab.collection(values.collection) is None:
-            self._error("E0201", f"unknown collection `{values.collection}`", values.span,
-                        "not a collection of the applicant",
-                        help=self._suggest(values.collection, vocab.collection_names()))
+            self._error(
+                "E0201",
+                f"unknown collection `{values.collection}`",
+                values.span,
+                "not a collection of the applicant",
+                help=self._suggest(values.collection, vocab.collection_names()),
+            )
             return ir.Test(meta, fref, "one", ir.InCollection(values.collection, "", cond.negated))
         target = self._field(values.field, other, {"string", "enum"})
-        return ir.Test(meta, fref, "one",
-                       ir.InCollection(values.collection, target.path, cond.negated))
+        return ir.Test(
+            meta, fref, "one", ir.InCollection(values.collection, target.path, cond.negated)
+        )
 
-    def _quantifier(self, quantifier: str, fref: ir.FieldRef,
-                    cond: ast.Condition) -> Literal["one", "some", "every"]:
+    def _quantifier(
+        self, quantifier: str, fref: ir.FieldRef, cond: ast.Condition
+    ) -> Literal["one", "some", "every"]:
         if fref.kind and fref.many and quantifier == "one":
-            self._error("E0205", f"`{fref.path}` is a list: say `some` or `every`", cond.span,
-                        "a list of values", help=f"e.g. `some {fref.path} ...`")
+            self._error(
+                "E0205",
+                f"`{fref.path}` is a list: say `some` or `every`",
+                cond.span,
+                "a list of values",
+                help=f"e.g. `some {fref.path} ...`",
+            )
         if fref.kind and not fref.many and quantifier != "one":
-            self._error("E0205", f"`{fref.path}` holds one value: drop `{quantifier}`",
-                        cond.span, "not a list")
+            self._error(
+                "E0205",
+                f"`{fref.path}` holds one value: drop `{quantifier}`",
+                cond.span,
+                "not a list",
+            )
         return quantifier  # type: ignore[return-value]
 
-    def _value_set(self, values: ast.ValueSet | ast.NamedSet, fref: ir.FieldRef,
-                   collection: str | None) -> tuple[tuple[str, ...], str]:
+    def _value_set(
+        self, values: ast.ValueSet | ast.NamedSet, fref: ir.FieldRef, collection: str | None
+    ) -> tuple[tuple[str, ...], str]:
         label = ""
         if isinstance(values, ast.NamedSet):
             definition = self.values.get(values.name)
             if definition is None:
-                self._error("E0201", f"unknown value set `{values.name}`", values.span,
-                            "not defined above", help=self._suggest(values.name, list(self.values)))
+                self._error(
+                    "E0201",
+                    f"unknown value set `{values.name}`",
+                    values.span,
+                    "not defined above",
+                    help=self._suggest(values.name, list(self.values)),
+                )
                 return (), ""
             label, values = definition.label or "", definition.values
         spec = self._spec(fref.path, fref.scope, collection) or (
-            vocab.record_field(collection or "", f"items.{fref.path}") if collection else None)
+            vocab.record_field(collection or "", f"items.{fref.path}") if collection else None
+        )
         allowed = tuple(spec.enum_values) if spec else ()
         for name in values.names:
             if allowed and name not in allowed:
-                self._error("E0203", f"`{name}` is not a value of `{fref.path}`", values.span,
-                            "unknown value", notes=("allowed: " + ", ".join(allowed),),
-                            help=self._suggest(name, allowed))
+                self._error(
+                    "E0203",
+                    f"`{name}` is not a value of `{fref.path}`",
+                    values.span,
+                    "unknown value",
+                    notes=("allowed: " + ", ".join(allowed),),
+                    help=self._suggest(name, allowed),
+                )
         return values.names, label
 
     def _spec(self, path: str, scope: str, collection: str | None) -> vocab.FieldSpec | None:
@@ -372,33 +511,61 @@ class _Resolver(ExpressionResolver):
             if spec is not None:
                 kind = str(spec.kind)
                 if kinds and kind not in kinds:
-                    self._error("E0202", f"`{path.dotted}` is a {kind} field; this test needs "
-                                + " or ".join(sorted(kinds)), path.span, f"{kind} field")
+                    self._error(
+                        "E0202",
+                        f"`{path.dotted}` is a {kind} field; this test needs "
+                        + " or ".join(sorted(kinds)),
+                        path.span,
+                        f"{kind} field",
+                    )
                 return ir.FieldRef(path.dotted, "record", kind, spec.label, spec.unit, False)
         spec = self._spec(path.dotted, where, scope.collection)
         if spec is None:
             collection = vocab.collection(scope.collection) if scope.collection else None
             known = collection.fields if collection else ()
-            names = [f.name for f in known] if scope.collection else list(vocab.applicant_field_names())
-            owner = f"a field of `{scope.collection}` records" if scope.collection else "a field of the applicant"
-            self._error("E0204", f"unknown {'record' if scope.collection else 'applicant'} field "
-                        f"`{path.dotted}`", path.span, f"not {owner}",
-                        help=self._suggest(path.dotted, names))
+            names = (
+                [f.name for f in known] if scope.collection else list(vocab.applicant_field_names())
+            )
+            owner = (
+                f"a field of `{scope.collection}` records"
+                if scope.collection
+                else "a field of the applicant"
+            )
+            self._error(
+                "E0204",
+                f"unknown {'record' if scope.collection else 'applicant'} field `{path.dotted}`",
+                path.span,
+                f"not {owner}",
+                help=self._suggest(path.dotted, names),
+            )
             return ir.FieldRef(path.dotted, where, "", path.dotted, "", False)
         kind = str(spec.kind)
         if kinds and kind not in kinds:
-            self._error("E0202", f"`{path.dotted}` is a {kind} field; this test needs "
-                        + " or ".join(sorted(kinds)), path.span, f"{kind} field")
+            self._error(
+                "E0202",
+                f"`{path.dotted}` is a {kind} field; this test needs " + " or ".join(sorted(kinds)),
+                path.span,
+                f"{kind} field",
+            )
         return ir.FieldRef(spec.name, where, kind, spec.label, spec.unit, spec.many)
 
     def _known_set(self, name: str, span: ast.Span, scope: Scope) -> ir.RecordSet | None:
         if scope.collection:
-            self._error("E0306", "a record filter cannot count or sum other records", span,
-                        "inside a record filter")
+            self._error(
+                "E0306",
+                "a record filter cannot count or sum other records",
+                span,
+                "inside a record filter",
+            )
         record_set = self.sets.get(name)
         if record_set is None:
-            self._error("E0201", f"unknown record set `{name}`", span, "not defined above",
-                        help=self._suggest(name, list(self.sets)))
+            self._error(
+                "E0201",
+                f"unknown record set `{name}`",
+                span,
+                "not defined above",
+                help=self._suggest(name, list(self.sets)),
+            )
         return record_set
 
     # ── comparisons and expressions ───────────────────────────────────────────────────────

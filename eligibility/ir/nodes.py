@@ -165,8 +165,21 @@ class ApprovedAmount:
     dim: Dim = Dim.MONEY
 
 
-Expr = (Const | FieldValue | ContextValue | YearOf | Count | Sum | Arith | StepRef | ApprovedAmount
-        | CountDistinct | ItemCount | SumOf | IfThen)
+Expr = (
+    Const
+    | FieldValue
+    | ContextValue
+    | YearOf
+    | Count
+    | Sum
+    | Arith
+    | StepRef
+    | ApprovedAmount
+    | CountDistinct
+    | ItemCount
+    | SumOf
+    | IfThen
+)
 
 
 # ── conditions ─────────────────────────────────────────────────────────────────────────────
@@ -298,8 +311,9 @@ class InterpretationIs:
     value: str
 
 
-Cond = (AllOf | AnyOf | Not | Compare | Test | Attested | Selected | Exists | Stated
-        | InterpretationIs)
+Cond = (
+    AllOf | AnyOf | Not | Compare | Test | Attested | Selected | Exists | Stated | InterpretationIs
+)
 
 
 # ── definitions ────────────────────────────────────────────────────────────────────────────

@@ -85,5 +85,10 @@ def amount_sets(programme: ir.Programme) -> tuple[str, ...]:
     if programme.amount is None:
         return ()
     exprs = [e for step in programme.amount.steps for e in walk_expr(step.expr)]
-    return tuple(dict.fromkeys(e.record_set for e in exprs if isinstance(
-        e, ir.Count | ir.Sum | ir.SumOf | ir.CountDistinct)))
+    return tuple(
+        dict.fromkeys(
+            e.record_set
+            for e in exprs
+            if isinstance(e, ir.Count | ir.Sum | ir.SumOf | ir.CountDistinct)
+        )
+    )

@@ -24,8 +24,9 @@ def _record(note: RecordNote) -> dict[str, Any]:
         "record_id": note.record_id,
         "path": note.path,
         "counted": note.counted,
-        "reasons": [{"label": r.label, "citation": r.citation, "actual": r.actual}
-                    for r in note.reasons],
+        "reasons": [
+            {"label": r.label, "citation": r.citation, "actual": r.actual} for r in note.reasons
+        ],
     }
     if note.undecided:  # no filter refused it, but one lacks a fact: what is missing
         out["undecided"] = list(note.undecided)
@@ -53,8 +54,10 @@ def proof_json(node: ProofNode) -> dict[str, Any]:
 
 def _amount_json(proof: AmountProof) -> dict[str, Any]:
     return {
-        "steps": [{"label": line.label, "citation": line.citation,
-                   "computation": line.computation} for line in proof.lines],
+        "steps": [
+            {"label": line.label, "citation": line.citation, "computation": line.computation}
+            for line in proof.lines
+        ],
         "amount": _money(proof.amount),
         "max_amount": _money(proof.max_amount),
     }
@@ -79,18 +82,29 @@ def decision_json(decision: Decision) -> dict[str, Any]:
                 "missing": list(r.missing),
                 "citations": list(r.citations),
                 "proof": proof_json(r.proof),
-                "amount_computation": (_amount_json(r.amount_proof)
-                                       if r.amount_proof and r.outcome != "does_not_qualify"
-                                       else None),
+                "amount_computation": (
+                    _amount_json(r.amount_proof)
+                    if r.amount_proof and r.outcome != "does_not_qualify"
+                    else None
+                ),
             }
             for r in decision.results
         ],
-        "interpretations": [{"policy_id": r.policy_id, "name": r.name, "value": r.value,
-                             "default": r.is_default} for r in decision.interpretations],
+        "interpretations": [
+            {"policy_id": r.policy_id, "name": r.name, "value": r.value, "default": r.is_default}
+            for r in decision.interpretations
+        ],
         "provenance": {
             "applicant_sha256": decision.applicant_sha256,
-            "policies": [{"policy_id": p.policy_id, "document": p.document, "file": p.file,
-                          "sha256": p.sha256} for p in decision.policies],
+            "policies": [
+                {
+                    "policy_id": p.policy_id,
+                    "document": p.document,
+                    "file": p.file,
+                    "sha256": p.sha256,
+                }
+                for p in decision.policies
+            ],
             "versions": dict(decision.versions),
         },
     }

@@ -8,8 +8,15 @@ from rich.text import Text
 
 from eligibility.render.text import Line
 
-STYLES = {"holds": "green", "fails": "red", "undetermined": "yellow", "heading": "bold",
-          "qualifies": "green", "dim": "dim", "": ""}
+STYLES = {
+    "holds": "green",
+    "fails": "red",
+    "undetermined": "yellow",
+    "heading": "bold",
+    "qualifies": "green",
+    "dim": "dim",
+    "": "",
+}
 
 
 def print_lines(lines: list[Line]) -> None:

@@ -37,9 +37,11 @@ _RANK = {"qualifies": 0, "undetermined": 1, "does_not_qualify": 2}
 
 def ranked(results: tuple[ProgrammeResult, ...]) -> list[ProgrammeResult]:
     """Qualifying programmes first, largest amount first; then undetermined; then the rest."""
+
     def key(r: ProgrammeResult) -> tuple[int, Decimal, int]:
         amount = r.amount if r.amount is not None else (r.max_amount or Decimal(0))
         return (_RANK[r.outcome], -amount, results.index(r))
+
     return sorted(results, key=key)
 
 
@@ -51,17 +53,34 @@ def _not_applicable_lines(decision: Decision) -> tuple[list[Line], set[str]]:
         results = [r for r in decision.results if r.policy_id == policy.policy_id]
         if results and all(r.not_applicable for r in results):
             skipped.add(policy.policy_id)
-            lines.append((("– ", "dim"), ((f"{policy.document}: not applicable: "
-                                          f"{results[0].not_applicable} · {len(results)} "
-                                          "programme(s) not evaluated further"), "dim")))
+            lines.append(
+                (
+                    ("– ", "dim"),
+                    (
+                        (
+                            f"{policy.document}: not applicable: "
+                            f"{results[0].not_applicable} · {len(results)} "
+                            "programme(s) not evaluated further"
+                        ),
+                        "dim",
+                    ),
+                )
+            )
     return lines, skipped
 
 
 def summary_lines(decision: Decision) -> list[Line]:
     who = f"{decision.applicant_id} {decision.applicant_name}".strip()
     lines: list[Line] = [
-        (((f"applicant {who} · as of {decision.as_of} · assessment year "
-          f"{decision.assessment_year}"), "heading"),),
+        (
+            (
+                (
+                    f"applicant {who} · as of {decision.as_of} · assessment year "
+                    f"{decision.assessment_year}"
+                ),
+                "heading",
+            ),
+        ),
     ]
     not_applicable, skipped = _not_applicable_lines(decision)
     for r in ranked(decision.results):
@@ -73,8 +92,14 @@ def summary_lines(decision: Decision) -> list[Line]:
             why = f" · fails: {'; '.join(failing[:3])}" + (" …" if len(failing) > 3 else "")
         else:
             why = f" · missing: {', '.join(r.missing)}" if r.missing else ""
-        lines.append(((f"{mark} ", style), (f"{r.programme} {r.title}: ", ""),
-                      (word, style), (_amount_text(r) + why, "")))
+        lines.append(
+            (
+                (f"{mark} ", style),
+                (f"{r.programme} {r.title}: ", ""),
+                (word, style),
+                (_amount_text(r) + why, ""),
+            )
+        )
     return lines + not_applicable
 
 
@@ -97,8 +122,11 @@ def explain_lines(decision: Decision) -> list[Line]:
         _, word, style = OUTCOMES[r.outcome]
         lines.append((("outcome: ", ""), (word, style), (_amount_text(r), "")))
         if r.missing:
-            also = "also missing (they could not change the outcome)" if (
-                r.outcome == "does_not_qualify") else "missing facts"
+            also = (
+                "also missing (they could not change the outcome)"
+                if (r.outcome == "does_not_qualify")
+                else "missing facts"
+            )
             lines.append(((f"{also}: {', '.join(r.missing)}", "undetermined"),))
         lines += _tree(r.proof, "", "", True)
         if r.amount_proof and (r.amount is not None or r.max_amount is not None):
@@ -118,8 +146,9 @@ def _tree(node: ProofNode, prefix: str, child_prefix: str, root: bool) -> list[L
     detail = f": {shown.detail}" if shown.detail and shown.detail != label else ""
     if node.kind == "not":  # the child's requirement is what triggers the exclusion
         detail = detail.replace(" — required: ", " — excluded if: ")
-    lines: list[Line] = [((prefix, "dim"), (f"{mark} ", style), (label + detail, ""),
-                          (f" [{node.citation}]", "dim"))]
+    lines: list[Line] = [
+        ((prefix, "dim"), (f"{mark} ", style), (label + detail, ""), (f" [{node.citation}]", "dim"))
+    ]
     children = () if node.kind == "not" else _reading_in_force(node)
     indent = child_prefix + ("│   " if children else "    ")
     counted = [note.record_id for note in shown.records if note.counted]
@@ -131,8 +160,12 @@ def _tree(node: ProofNode, prefix: str, child_prefix: str, root: bool) -> list[L
             lines.append(((indent, "dim"), (_record_text(note), "fails")))
     for k, child in enumerate(children):
         last = k == len(children) - 1
-        lines += _tree(child, child_prefix + ("└── " if last else "├── "),
-                       child_prefix + ("    " if last else "│   "), False)
+        lines += _tree(
+            child,
+            child_prefix + ("└── " if last else "├── "),
+            child_prefix + ("    " if last else "│   "),
+            False,
+        )
     return lines
 
 
@@ -151,10 +184,20 @@ def _record_text(note: RecordNote) -> str:
 
 
 def error_lines(errors: tuple[InputError, ...], source: str) -> list[Line]:
-    lines: list[Line] = [(((f"error: {source} is not a valid applicant file "
-                           f"({len(errors)} problem(s)); nothing was evaluated"), "fails"),)]
-    lines += [((f"  {e.code} ", "fails"), (f"{e.path}: ", "heading"), (e.message, ""))
-              for e in errors]
+    lines: list[Line] = [
+        (
+            (
+                (
+                    f"error: {source} is not a valid applicant file "
+                    f"({len(errors)} problem(s)); nothing was evaluated"
+                ),
+                "fails",
+            ),
+        )
+    ]
+    lines += [
+        ((f"  {e.code} ", "fails"), (f"{e.path}: ", "heading"), (e.message, "")) for e in errors
+    ]
     return lines
 
 

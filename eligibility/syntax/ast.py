@@ -211,8 +211,18 @@ class InterpretationIs:
     span: Span
 
 
-Condition = (Compare | InSet | Within | IsBool | Attested | Selected | Exists | Stated
-             | InterpretationIs | QuantifiedCompare)
+Condition = (
+    Compare
+    | InSet
+    | Within
+    | IsBool
+    | Attested
+    | Selected
+    | Exists
+    | Stated
+    | InterpretationIs
+    | QuantifiedCompare
+)
 
 
 @dataclass(frozen=True, slots=True)

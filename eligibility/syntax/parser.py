@@ -65,9 +65,13 @@ def parse_policy(text: str, file: str) -> ast.PolicyFile:
         if not isinstance(error.orig_exc, _HeaderRepeated):
             raise
         repeated = error.orig_exc
-        diagnostic = Diagnostic("E0102", f"the header says `{repeated.lines}` twice",
-                                repeated.span, "repeated header line",
-                                help="keep one line for each of document, issuer, dated, …")
+        diagnostic = Diagnostic(
+            "E0102",
+            f"the header says `{repeated.lines}` twice",
+            repeated.span,
+            "repeated header line",
+            help="keep one line for each of document, issuer, dated, …",
+        )
         raise DiagnosticError((diagnostic,), {file: text}) from None
     return ast.PolicyFile(file, text, header, tuple(definitions))
 
@@ -97,8 +101,10 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnost
     else:  # pragma: no cover - lark has no other kinds
         found = "input"
     # words (is, in, within, 以上 …) first: they say what may follow; punctuation last
-    wanted = sorted((_TOKEN_NAMES.get(name, _literal(name)) for name in expected),
-                    key=lambda w: (not any(ch.isalpha() for ch in w), w))
+    wanted = sorted(
+        (_TOKEN_NAMES.get(name, _literal(name)) for name in expected),
+        key=lambda w: (not any(ch.isalpha() for ch in w), w),
+    )
     span = ast.Span(file, line, column, line, column + width)
     return Diagnostic(
         "E0101",
@@ -106,7 +112,8 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnost
         span,
         "not expected here",
         help=("expected " + ", ".join(wanted[:12]) + (" …" if len(wanted) > 12 else ""))
-        if wanted else "",
+        if wanted
+        else "",
     )
 
 
@@ -123,8 +130,9 @@ def _span(file: str, meta: Any) -> ast.Span:
 
 
 def _token_span(file: str, token: Token) -> ast.Span:
-    return ast.Span(file, token.line or 0, token.column or 0, token.end_line or 0,
-                    token.end_column or 0)
+    return ast.Span(
+        file, token.line or 0, token.column or 0, token.end_line or 0, token.end_column or 0
+    )
 
 
 def _unquote(token: Token) -> str:
@@ -207,8 +215,14 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
 
     def interpretation_def(self, meta: Any, c: list[Any]) -> ast.InterpretationDef:
         name, label, default, values, *rest = c
-        return ast.InterpretationDef(str(name), _unquote(label), str(default), values,
-                                     rest[0] if rest else None, self._s(meta))
+        return ast.InterpretationDef(
+            str(name),
+            _unquote(label),
+            str(default),
+            values,
+            rest[0] if rest else None,
+            self._s(meta),
+        )
 
     def interpretation_is(self, meta: Any, c: list[Token]) -> ast.InterpretationIs:
         return ast.InterpretationIs(str(c[0]), str(c[1]), self._s(meta))
@@ -217,16 +231,16 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
         name, label, source, *rest = c
         citation = rest[0] if rest and isinstance(rest[0], ast.Citation) else None
         nodes = tuple(x for x in rest if not isinstance(x, ast.Citation))
-        return ast.RecordsDef(str(name), _unquote(label), str(source), citation, nodes,
-                              self._s(meta))
+        return ast.RecordsDef(
+            str(name), _unquote(label), str(source), citation, nodes, self._s(meta)
+        )
 
     def programme(self, meta: Any, c: list[Any]) -> ast.Programme:
         name, title, *rest = c
         citation = rest[0] if rest and isinstance(rest[0], ast.Citation) else None
         clauses = tuple(x for x in rest if isinstance(x, ast.Clause))
         amounts = tuple(x for x in rest if isinstance(x, ast.Amount))
-        return ast.Programme(str(name), _unquote(title), citation, clauses, amounts,
-                             self._s(meta))
+        return ast.Programme(str(name), _unquote(title), citation, clauses, amounts, self._s(meta))
 
     def requires(self, meta: Any, c: list[Any]) -> ast.Clause:
         return ast.Clause("requires", c[0], self._s(meta))

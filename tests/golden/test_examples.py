@@ -18,8 +18,13 @@ from eligibility.commands import main
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "examples"
 EXAMPLES = sorted((ROOT / "examples").glob("*/*.json"))
-POLICY_OF = {"chongqing": "chongqing-2024", "yubei": "yubei-2024", "national": "national-2019",
-             "shanghai": "shanghai-2022", "beijing": "beijing-2022"}
+POLICY_OF = {
+    "chongqing": "chongqing-2024",
+    "yubei": "yubei-2024",
+    "national": "national-2019",
+    "shanghai": "shanghai-2022",
+    "beijing": "beijing-2022",
+}
 
 
 def _policy_args(example: Path) -> list[str]:
@@ -28,6 +33,8 @@ def _policy_args(example: Path) -> list[str]:
     the default of every policy."""
     name = POLICY_OF.get(example.parent.name)
     return ["--policy", f"policies/{name}.policy"] if name else []
+
+
 EXPECTED_OUTCOMES = {
     "passes-branch-a": ("qualifies", "8000.00"),
     "under-construction": ("does_not_qualify", None),
@@ -60,8 +67,9 @@ def _at_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_explain_text(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = _run(capsys, str(example.relative_to(ROOT)), "--explain",
-                          *_policy_args(example))
+    code, out, err = _run(
+        capsys, str(example.relative_to(ROOT)), "--explain", *_policy_args(example)
+    )
     if example.parent.name == "invalid":
         assert code == 2 and out == ""
         _compare(f"{example.parent.name}__{example.stem}.err.txt", err)
@@ -72,8 +80,9 @@ def test_explain_text(example: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_json(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, str(example.relative_to(ROOT)), "--format", "json",
-                        *_policy_args(example))
+    code, out, _ = _run(
+        capsys, str(example.relative_to(ROOT)), "--format", "json", *_policy_args(example)
+    )
     document = json.loads(out)
     assert document["schema"] == "eligibility.decision/1"
     if example.parent.name == "invalid":
@@ -87,10 +96,19 @@ def test_json(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize("stem", sorted(EXPECTED_OUTCOMES))
 def test_performance_subsidy_outcome(stem: str, capsys: pytest.CaptureFixture[str]) -> None:
     """The outcomes and amounts issue #2 lists for each Chongqing example."""
-    _, out, _ = _run(capsys, f"examples/chongqing/{stem}.json", "--format", "json",
-                     "--policy", "policies/chongqing-2024.policy")
-    result = next(r for r in json.loads(out)["results"]
-                  if r["programme"] == "cq_operation_performance_subsidy")
+    _, out, _ = _run(
+        capsys,
+        f"examples/chongqing/{stem}.json",
+        "--format",
+        "json",
+        "--policy",
+        "policies/chongqing-2024.policy",
+    )
+    result = next(
+        r
+        for r in json.loads(out)["results"]
+        if r["programme"] == "cq_operation_performance_subsidy"
+    )
     assert (result["outcome"], result["amount"]) == EXPECTED_OUTCOMES[stem]
 
 
@@ -106,24 +124,43 @@ def test_summary_across_policies(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_under_construction_cites_article_13(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = _run(capsys, "examples/chongqing/under-construction.json", "--format", "json",
-                     "--policy", "policies/chongqing-2024.policy")
-    result = next(r for r in json.loads(out)["results"]
-                  if r["programme"] == "cq_operation_performance_subsidy")
+    _, out, _ = _run(
+        capsys,
+        "examples/chongqing/under-construction.json",
+        "--format",
+        "json",
+        "--policy",
+        "policies/chongqing-2024.policy",
+    )
+    result = next(
+        r
+        for r in json.loads(out)["results"]
+        if r["programme"] == "cq_operation_performance_subsidy"
+    )
     assert "渝知发〔2024〕22号 第十三条" in result["citations"]
     exclusion = result["proof"]["children"][-1]
     assert exclusion["kind"] == "not" and exclusion["verdict"] == "fails"
 
 
 def test_cap_binding_cites_article_10(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = _run(capsys, "examples/chongqing/cap-binds.json", "--explain",
-                     "--policy", "policies/chongqing-2024.policy")
+    _, out, _ = _run(
+        capsys,
+        "examples/chongqing/cap-binds.json",
+        "--explain",
+        "--policy",
+        "policies/chongqing-2024.policy",
+    )
     assert "capped at 500,000.00: 500,000.00 [渝知发〔2024〕22号 第十条]" in out
 
 
 def test_all_branches_fail_lists_every_branch(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = _run(capsys, "examples/chongqing/all-branches-fail.json", "--explain",
-                     "--policy", "policies/chongqing-2024.policy")
+    _, out, _ = _run(
+        capsys,
+        "examples/chongqing/all-branches-fail.json",
+        "--explain",
+        "--policy",
+        "policies/chongqing-2024.policy",
+    )
     assert "促成知识产权交易3笔以上: 2 笔 < 3 笔" in out
     assert "9,999,999.99 元 < 10,000,000.00 元（1000万元）" in out
     assert "促成知识产权许可转让30次以上: 2 次 < 30 次" in out
@@ -131,21 +168,40 @@ def test_all_branches_fail_lists_every_branch(capsys: pytest.CaptureFixture[str]
 
 
 def test_missing_credit_names_the_fact(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = _run(capsys, "examples/chongqing/missing-credit.json", "--format", "json",
-                     "--policy", "policies/chongqing-2024.policy")
-    result = next(r for r in json.loads(out)["results"]
-                  if r["programme"] == "cq_operation_performance_subsidy")
+    _, out, _ = _run(
+        capsys,
+        "examples/chongqing/missing-credit.json",
+        "--format",
+        "json",
+        "--policy",
+        "policies/chongqing-2024.policy",
+    )
+    result = next(
+        r
+        for r in json.loads(out)["results"]
+        if r["programme"] == "cq_operation_performance_subsidy"
+    )
     assert result["missing"] == ["credit_good"] and result["amount"] is None
 
 
 def test_an_undecided_record_gives_a_maximum_and_names_its_facts(
-        capsys: pytest.CaptureFixture[str]) -> None:
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """O1's licensor is of no listed kind and not yet accepted (A-07): the programme is
     undetermined, at most (400,000 + 20% × 100,000) × 2% = 8,400.00."""
-    _, out, _ = _run(capsys, "examples/chongqing/undecided-open-licence.json", "--format", "json",
-                     "--policy", "policies/chongqing-2024.policy")
-    result = next(r for r in json.loads(out)["results"]
-                  if r["programme"] == "cq_operation_performance_subsidy")
+    _, out, _ = _run(
+        capsys,
+        "examples/chongqing/undecided-open-licence.json",
+        "--format",
+        "json",
+        "--policy",
+        "policies/chongqing-2024.policy",
+    )
+    result = next(
+        r
+        for r in json.loads(out)["results"]
+        if r["programme"] == "cq_operation_performance_subsidy"
+    )
     assert result["max_amount"] == "8400.00"
     assert "ip_contracts[O1].reviewer_attestations.cq11_3_licensor_accepted" in result["missing"]
 
@@ -154,6 +210,7 @@ def test_negative_amount_names_the_path(capsys: pytest.CaptureFixture[str]) -> N
     code, out, _ = _run(capsys, "examples/invalid/negative-amount.json", "--format", "json")
     errors = json.loads(out)["errors"]
     assert code == 2
-    assert {"code": "V-MONEY-NEG",
-            "path": "$.applicant.ip_contracts[0].registered_contract_amount"} in [
-        {"code": e["code"], "path": e["path"]} for e in errors]
+    assert {
+        "code": "V-MONEY-NEG",
+        "path": "$.applicant.ip_contracts[0].registered_contract_amount",
+    } in [{"code": e["code"], "path": e["path"]} for e in errors]

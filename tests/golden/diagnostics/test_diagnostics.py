@@ -75,7 +75,7 @@ def test_caret_stands_under_the_span(name: str) -> None:
         rendered = block.splitlines()
         gutter = len(str(span.line))
         assert rendered[3] == f"{span.line} | {line}"
-        caret_line = rendered[4][gutter + 3:]
+        caret_line = rendered[4][gutter + 3 :]
         start = len(caret_line) - len(caret_line.lstrip(" "))
         width = len(caret_line.lstrip(" ").split(" ")[0])
         end = span.end_column if span.end_line == span.line else len(line) + 1
@@ -89,7 +89,10 @@ def test_cjk_caret_padding_counts_two_cells_per_character() -> None:
     assert (diagnostic.span.line, diagnostic.span.column) == (8, 32)
     caret_line = render_all(error).splitlines()[4]
     # 4 spaces + quote + 23 CJK characters + quote + colon + space = 4 + 1 + 46 + 3 cells
-    assert caret_line == "  | " + " " * 54 + "^" * len("typical_case") + " not a field of the applicant"
+    assert (
+        caret_line
+        == "  | " + " " * 54 + "^" * len("typical_case") + " not a field of the applicant"
+    )
     assert diagnostic.help == ""  # nothing close enough to suggest
 
 

@@ -24,20 +24,30 @@ from eligibility.ir.walk import walk_conditions
 from tests.support import OPERATION, applicant, chongqing, contract, contracts_totalling, document
 
 MARKER = "_eligibility_engine_marker"
-HOSTILE = ("'); import os #", "__import__('os')",
-           f"__import__('builtins').__setattr__('{MARKER}', True)", "X", "_", "A")
+HOSTILE = (
+    "'); import os #",
+    "__import__('os')",
+    f"__import__('builtins').__setattr__('{MARKER}', True)",
+    "X",
+    "_",
+    "A",
+)
 
 
 def run(facts: ApplicantFacts) -> Model:
     compiled = chongqing()
-    return evaluate(compiled.program, ground_facts(facts, compiled.region_fields),
-                    facts.applicant_id)
+    return evaluate(
+        compiled.program, ground_facts(facts, compiled.region_fields), facts.applicant_id
+    )
 
 
 def node(label: str) -> ir.Compare:
     operation = next(p for p in chongqing().policy.programmes if p.programme_id == OPERATION)
-    return next(c for c in walk_conditions(operation.condition)
-                if c.meta.label == label and isinstance(c, ir.Compare))
+    return next(
+        c
+        for c in walk_conditions(operation.condition)
+        if c.meta.label == label and isinstance(c, ir.Compare)
+    )
 
 
 COUNT3 = "促成知识产权交易3笔以上"
@@ -57,9 +67,10 @@ def no_text_interface(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_hostile_strings_stay_data(no_text_interface: None) -> None:
-    hostile = [contract(text, "200000.00", transferor={**contract("x", "0")["transferor"],
-                                                        "name": text})
-               for text in HOSTILE]
+    hostile = [
+        contract(text, "200000.00", transferor={**contract("x", "0")["transferor"], "name": text})
+        for text in HOSTILE
+    ]
     doc = document(hostile, applicant_id=HOSTILE[2], name=HOSTILE[0])
     facts = applicant(doc)
     model = run(facts)
@@ -94,8 +105,13 @@ def with_constant(obj: object, old: object, new: object) -> object:
         same = type(obj.value) is type(old) and obj.value == old
         return dl.Const(new) if same else obj
     if dataclasses.is_dataclass(obj):
-        return dataclasses.replace(obj, **{f.name: with_constant(getattr(obj, f.name), old, new)
-                                           for f in dataclasses.fields(obj)})
+        return dataclasses.replace(
+            obj,
+            **{
+                f.name: with_constant(getattr(obj, f.name), old, new)
+                for f in dataclasses.fields(obj)
+            },
+        )
     if isinstance(obj, tuple):
         return tuple(with_constant(item, old, new) for item in obj)
     return obj
@@ -171,8 +187,11 @@ def test_sums_of_money_are_exact_at_the_threshold() -> None:
     total = model.values[node(SUM50).left.expr_id]
     assert isinstance(total, Decimal) and total == Decimal("500000.00")
     assert model.verdicts[node(SUM50).meta.node_id] == "holds"
-    below = applicant(document([contract("T0", "301648.35"), contract("T1", "158459.21"),
-                                contract("T2", "39892.43")]))
+    below = applicant(
+        document(
+            [contract("T0", "301648.35"), contract("T1", "158459.21"), contract("T2", "39892.43")]
+        )
+    )
     assert run(below).verdicts[node(SUM50).meta.node_id] == "fails"
 
 
@@ -211,8 +230,18 @@ def test_no_records_count_zero_and_sum_zero() -> None:
 
 
 def test_records_none_of_which_qualify_also_count_zero() -> None:
-    facts = applicant(document([contract("T1", "600000.00", cnipa_registration_status="pending",
-                                         cnipa_registration_date=None)]))
+    facts = applicant(
+        document(
+            [
+                contract(
+                    "T1",
+                    "600000.00",
+                    cnipa_registration_status="pending",
+                    cnipa_registration_date=None,
+                )
+            ]
+        )
+    )
     model = run(facts)
     assert model.values[node(COUNT3).left.expr_id] == 0
     assert "brokered_deals" not in model.members

@@ -51,14 +51,22 @@ def test_program_pickles_and_compares_equal() -> None:
 
 
 def test_compiling_a_policy_does_not_import_pydatalog() -> None:
-    code = ("import sys\n"
-            "from eligibility.compiler import compile_text\n"
-            "text = open('policies/chongqing-2024.policy', encoding='utf-8').read()\n"
-            "compile_text(text, 'policies/chongqing-2024.policy')\n"
-            "assert 'pyDatalog' not in sys.modules, 'compiling imported pyDatalog'\n")
-    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
-                          text=True, env={"PYTHONPATH": str(REPO)}, timeout=120,
-                          check=False)
+    code = (
+        "import sys\n"
+        "from eligibility.compiler import compile_text\n"
+        "text = open('policies/chongqing-2024.policy', encoding='utf-8').read()\n"
+        "compile_text(text, 'policies/chongqing-2024.policy')\n"
+        "assert 'pyDatalog' not in sys.modules, 'compiling imported pyDatalog'\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(REPO)},
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -117,12 +125,19 @@ def test_every_aggregate_has_an_explicit_zero() -> None:
         return (head.predicate, *(a for a in head.args[:-1] if isinstance(a, dl.Const)))
 
     for aggregate in aggregates:
-        readers = [r for r in rules if any(isinstance(b, dl.Atom)
-                                           and b.predicate == aggregate.relation for b in r.body)]
+        readers = [
+            r
+            for r in rules
+            if any(isinstance(b, dl.Atom) and b.predicate == aggregate.relation for b in r.body)
+        ]
         assert readers, aggregate.relation
         for reader in readers:
-            zeros = [r.head.args[-1].value for r in rules
-                     if key(r.head) == key(reader.head) and isinstance(r.head.args[-1], dl.Const)
-                     and any(isinstance(b, dl.Negated) for b in r.body)]
+            zeros = [
+                r.head.args[-1].value
+                for r in rules
+                if key(r.head) == key(reader.head)
+                and isinstance(r.head.args[-1], dl.Const)
+                and any(isinstance(b, dl.Negated) for b in r.body)
+            ]
             assert zeros == [0], (aggregate.relation, zeros)
             assert type(zeros[0]) is (int if aggregate.kind == "count" else Decimal)

@@ -11,7 +11,6 @@ import pytest
 
 from eligibility.decision.proof import ProgrammeResult, ProofNode
 from eligibility.evaluate import InterpretationError, decide
-from eligibility.facts.validate import validate_document
 from tests.support import (
     CQ,
     OPERATION,
@@ -52,15 +51,23 @@ def branches(result: ProgrammeResult) -> dict[str, str]:
 
 def open_licence(record_id: str, amount: str) -> dict[str, Any]:
     """A patent open licence by a Chongqing university, implemented: 20% term of 第十条."""
-    university = {"name": "重庆某大学", "legal_form": "public_institution",
-                  "entity_kinds": ["university"], "registered_region": "500106"}
-    return contract(record_id, amount, contract_kind="open_licence", implemented=True,
-                    transferor=university)
+    university = {
+        "name": "重庆某大学",
+        "legal_form": "public_institution",
+        "entity_kinds": ["university"],
+        "registered_region": "500106",
+    }
+    return contract(
+        record_id, amount, contract_kind="open_licence", implemented=True, transferor=university
+    )
 
 
 def expected_award(patents: str, pledges: str = "0", open_licences: str = "0") -> Decimal:
-    performance = (Decimal("0.4") * Decimal(patents) + Decimal("0.4") * Decimal(pledges)
-                   + Decimal("0.2") * Decimal(open_licences))
+    performance = (
+        Decimal("0.4") * Decimal(patents)
+        + Decimal("0.4") * Decimal(pledges)
+        + Decimal("0.2") * Decimal(open_licences)
+    )
     return min(performance * Decimal("0.02"), Decimal(500000))
 
 
@@ -72,7 +79,9 @@ def test_exactly_three_contracts_totalling_exactly_500000_qualify() -> None:
     assert result.outcome == "qualifies"
     assert branches(result) == {BRANCH_A: "holds", BRANCH_B: "fails", BRANCH_C: "fails"}
     assert find(result.proof, "促成知识产权交易3笔以上").detail == "3 笔 ≥ 3 笔"
-    assert find(result.proof, "交易金额50万元以上").detail == "500,000.00 元 ≥ 500,000.00 元（50万元）"
+    assert (
+        find(result.proof, "交易金额50万元以上").detail == "500,000.00 元 ≥ 500,000.00 元（50万元）"
+    )
     assert result.amount == Decimal("4000.00") == expected_award("500000.00")
     assert f"{CQ} 第九条（二）" in result.citations and f"{CQ} 第十条" in result.citations
 
@@ -125,8 +134,7 @@ def test_pledges_of_exactly_10_million_qualify() -> None:
 def test_pledges_one_fen_short_of_10_million_fail() -> None:
     result = operation(document(pledges=[pledge("P1", "9999999.99")]))
     assert result.outcome == "does_not_qualify"
-    assert find(result.proof, BRANCH_B).detail == (
-        "9,999,999.99 元 < 10,000,000.00 元（1000万元）")
+    assert find(result.proof, BRANCH_B).detail == ("9,999,999.99 元 < 10,000,000.00 元（1000万元）")
 
 
 def test_exactly_30_contracts_qualify_on_branch_c() -> None:
@@ -159,16 +167,18 @@ def test_half_a_fen_rounds_up_not_to_even() -> None:
     exact = expected_award("600000.00", open_licences="1000001.25")
     assert exact == Decimal("8800.005")
     assert exact.quantize(Decimal("0.01"), ROUND_HALF_EVEN) == Decimal("8800.00")  # banker's
-    result = operation(document(contracts_totalling("600000.00", 3)
-                                + [open_licence("O1", "1000001.25")]))
+    result = operation(
+        document(contracts_totalling("600000.00", 3) + [open_licence("O1", "1000001.25")])
+    )
     assert result.outcome == "qualifies"
     assert result.amount == exact.quantize(Decimal("0.01"), ROUND_HALF_UP) == Decimal("8800.01")
 
 
 def test_amount_proof_does_not_contradict_the_rounded_award() -> None:
     """An auditor re-doing the computation must not read 8,800.00 above an award of 8,800.01."""
-    result = operation(document(contracts_totalling("600000.00", 3)
-                                + [open_licence("O1", "1000001.25")]))
+    result = operation(
+        document(contracts_totalling("600000.00", 3) + [open_licence("O1", "1000001.25")])
+    )
     assert result.amount_proof is not None
     award_line = next(line for line in result.amount_proof.lines if "2%" in line.computation)
     assert award_line.computation.endswith(("8,800.005 元", "8,800.01 元")), award_line.computation
@@ -184,8 +194,9 @@ def test_cap_not_binding_at_performance_of_exactly_25_million() -> None:
 
 def test_cap_binds_one_fen_of_performance_above_25_million() -> None:
     # 40% × 62,500,000.00 + 20% × 0.05 = 25,000,000.01 of performance → 500,000.0002 before the cap
-    result = operation(document(contracts_totalling("62500000.00", 3)
-                                + [open_licence("O1", "0.05")]))
+    result = operation(
+        document(contracts_totalling("62500000.00", 3) + [open_licence("O1", "0.05")])
+    )
     assert expected_award("62500000.00", open_licences="0.05") == Decimal(500000)
     assert result.amount == Decimal("500000.00")
     assert result.amount_proof is not None
@@ -199,8 +210,9 @@ def test_cap_binds_one_fen_of_performance_above_25_million() -> None:
 
 def test_trademark_counts_for_article_9_not_for_the_article_10_amount() -> None:
     trademark = contract("T3", "200000.00", items=[{"ip_number": "TM1", "ip_type": "trademark"}])
-    result = operation(document([contract("T1", "200000.00"), contract("T2", "200000.00"),
-                                 trademark]))
+    result = operation(
+        document([contract("T1", "200000.00"), contract("T2", "200000.00"), trademark])
+    )
     assert result.outcome == "qualifies"
     assert find(result.proof, "促成知识产权交易3笔以上").detail == "3 笔 ≥ 3 笔"
     assert find(result.proof, "交易金额50万元以上").detail.startswith("600,000.00 元 ≥")
@@ -210,14 +222,17 @@ def test_trademark_counts_for_article_9_not_for_the_article_10_amount() -> None:
 # ── A-05: construction periods overlapping the assessment year exclude (第十三条, 第十五条) ──
 
 
-@pytest.mark.parametrize(("construction", "excluded"), [
-    (period("2022-01-01", "2023-12-31"), False),
-    (period("2022-01-01", "2024-01-01"), True),
-    (period("2024-12-31", "2026-06-30"), True),
-    (period("2025-01-01", "2026-06-30"), False),
-    (period("2022-01-01", "2023-06-30", grace_end="2024-06-30"), True),
-    (period("2022-01-01", "2023-06-30", grace_end="2023-12-31"), False),
-])
+@pytest.mark.parametrize(
+    ("construction", "excluded"),
+    [
+        (period("2022-01-01", "2023-12-31"), False),
+        (period("2022-01-01", "2024-01-01"), True),
+        (period("2024-12-31", "2026-06-30"), True),
+        (period("2025-01-01", "2026-06-30"), False),
+        (period("2022-01-01", "2023-06-30", grace_end="2024-06-30"), True),
+        (period("2022-01-01", "2023-06-30", grace_end="2023-12-31"), False),
+    ],
+)
 def test_construction_period_exclusion(construction: dict[str, Any], excluded: bool) -> None:
     result = operation(document(contracts_totalling("600000.00", 3), periods=[construction]))
     exclusion = find(result.proof, EXCLUSION)
@@ -240,15 +255,21 @@ def test_missing_credit_is_undetermined_and_named() -> None:
 REFUSED = {"cq9_2_typical_cases": {"value": False, "reviewer": "评审组", "date": "2025-04-10"}}
 
 
-@pytest.mark.parametrize(("contracts", "over"), [
-    (2, {}),
-    (3, {"legal_form": "public_institution"}),
-    (3, {"reviewer_attestations": REFUSED}),
-], ids=["two-contracts", "not-a-market-entity", "attestation-refused"])
-def test_a_failing_condition_decides_even_with_credit_missing(contracts: int,
-                                                              over: dict[str, Any]) -> None:
-    result = operation(document(contracts_totalling("600000.00", contracts),
-                                drop=("credit_good",), **over))
+@pytest.mark.parametrize(
+    ("contracts", "over"),
+    [
+        (2, {}),
+        (3, {"legal_form": "public_institution"}),
+        (3, {"reviewer_attestations": REFUSED}),
+    ],
+    ids=["two-contracts", "not-a-market-entity", "attestation-refused"],
+)
+def test_a_failing_condition_decides_even_with_credit_missing(
+    contracts: int, over: dict[str, Any]
+) -> None:
+    result = operation(
+        document(contracts_totalling("600000.00", contracts), drop=("credit_good",), **over)
+    )
     assert result.outcome == "does_not_qualify"
     assert find(result.proof, "信用良好").verdict == "undetermined"
     assert "credit_good" in result.missing  # still listed, as also missing
@@ -258,8 +279,11 @@ def test_a_failing_condition_decides_even_with_credit_missing(contracts: int,
 def test_another_jurisdiction_is_not_evaluated_further() -> None:
     """Operating only in Sichuan: the document's jurisdiction gate fails, so the programme does
     not qualify on that gate alone and nothing else is asked for (not even credit_good)."""
-    result = operation(document(contracts_totalling("600000.00", 3), drop=("credit_good",),
-                                operating_regions=["510104"]))
+    result = operation(
+        document(
+            contracts_totalling("600000.00", 3), drop=("credit_good",), operating_regions=["510104"]
+        )
+    )
     assert result.outcome == "does_not_qualify"
     assert result.not_applicable is not None and "在重庆市范围内" in result.not_applicable
     assert result.missing == () and result.amount is None
@@ -269,8 +293,11 @@ def test_another_jurisdiction_is_not_evaluated_further() -> None:
 def test_a_missing_contract_amount_is_not_zero() -> None:
     """第十一条（一） takes the registered amount as the basis: a contract without one is not
     counted at all (and says why), rather than counted as a contract worth 0."""
-    contracts = [contract("T1", "200000.00"), contract("T2", "200000.00"),
-                 contract("T3", "1.00", registered_contract_amount=None)]
+    contracts = [
+        contract("T1", "200000.00"),
+        contract("T2", "200000.00"),
+        contract("T3", "1.00", registered_contract_amount=None),
+    ]
     result = operation(document(contracts))
     assert result.outcome == "does_not_qualify"
     count = find(result.proof, "促成知识产权交易3笔以上")

@@ -13,16 +13,25 @@ from tests.unit.decision.test_boundaries import find, open_licence, operation
 
 def unlisted_licensor_licence(record_id: str, amount: str) -> dict[str, Any]:
     """A Chongqing company licensor of no listed kind, not yet accepted by a reviewer (A-07)."""
-    company = {"name": "重庆某科技有限公司", "legal_form": "company", "ownership": "non_state",
-               "enterprise_size": "medium", "registered_region": "500103"}
-    return contract(record_id, amount, contract_kind="open_licence", implemented=True,
-                    transferor=company)
+    company = {
+        "name": "重庆某科技有限公司",
+        "legal_form": "company",
+        "ownership": "non_state",
+        "enterprise_size": "medium",
+        "registered_region": "500103",
+    }
+    return contract(
+        record_id, amount, contract_kind="open_licence", implemented=True, transferor=company
+    )
 
 
 def test_an_undecided_record_makes_the_amount_a_maximum() -> None:
     # 3 transfers of 500,000 in total qualify on branch A; O1 may or may not add 20% × 100,000
-    result = operation(document(contracts_totalling("500000.00", 3)
-                                + [unlisted_licensor_licence("O1", "100000.00")]))
+    result = operation(
+        document(
+            contracts_totalling("500000.00", 3) + [unlisted_licensor_licence("O1", "100000.00")]
+        )
+    )
     assert result.outcome == "undetermined"
     assert result.amount is None
     assert result.max_amount == Decimal("4400.00")  # (200,000 + 0.2 × 100,000) × 2%
@@ -32,7 +41,8 @@ def test_an_undecided_record_makes_the_amount_a_maximum() -> None:
 def test_once_attested_the_record_counts() -> None:
     licence = unlisted_licensor_licence("O1", "100000.00")
     licence["reviewer_attestations"] = {
-        "cq11_3_licensor_accepted": {"value": True, "reviewer": "评审组", "date": "2025-04-10"}}
+        "cq11_3_licensor_accepted": {"value": True, "reviewer": "评审组", "date": "2025-04-10"}
+    }
     result = operation(document(contracts_totalling("500000.00", 3) + [licence]))
     assert (result.outcome, result.amount) == ("qualifies", Decimal("4400.00"))
 
@@ -40,7 +50,8 @@ def test_once_attested_the_record_counts() -> None:
 def test_an_undecided_record_that_cannot_change_a_threshold_leaves_it_decided() -> None:
     # 2 registered contracts and one whose registration status is not stated: 2 to 3 笔 ≥ 3?
     contracts = contracts_totalling("600000.00", 2) + [
-        contract("T9", "1000.00", cnipa_registration_status=None, cnipa_registration_date=None)]
+        contract("T9", "1000.00", cnipa_registration_status=None, cnipa_registration_date=None)
+    ]
     undecided = operation(document(contracts))
     count = find(undecided.proof, "促成知识产权交易3笔以上")
     assert count.verdict == "undetermined" and count.detail == "2 笔 to 3 笔 ? 3 笔"
@@ -51,6 +62,7 @@ def test_an_undecided_record_that_cannot_change_a_threshold_leaves_it_decided() 
 
 
 def test_a_listed_licensor_still_counts_at_once() -> None:
-    result = operation(document(contracts_totalling("500000.00", 3)
-                                + [open_licence("O1", "100000.00")]))
+    result = operation(
+        document(contracts_totalling("500000.00", 3) + [open_licence("O1", "100000.00")])
+    )
     assert (result.outcome, result.amount) == ("qualifies", Decimal("4400.00"))

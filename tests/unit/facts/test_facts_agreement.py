@@ -29,28 +29,64 @@ from eligibility.facts.vocabulary import (
     collection_names,
 )
 
-SCHEMA = Draft202012Validator(json.loads((REPO / "schema" / "applicant.schema.json").read_text(
-    encoding="utf-8")), format_checker=FormatChecker())
+SCHEMA = Draft202012Validator(
+    json.loads((REPO / "schema" / "applicant.schema.json").read_text(encoding="utf-8")),
+    format_checker=FormatChecker(),
+)
 BASES = [parse_json((DATA / name).read_bytes()) for name in ("chongqing-ops.json", "nat-city.json")]
 
-_ENUMS = sorted({v for n in applicant_field_names() for v in applicant_field(n).enum_values}
-                | {v for c in collection_names() for f in collection(c).fields
-                   for v in f.enum_values})
-_KEYS = sorted(set(applicant_field_names()) | set(collection_names())
-               | {f.name.split(".")[0] for c in collection_names()
-                  for f in collection(c).fields})
-_STRINGS = ["2024-02-30", "2024-01-31", "2024/06/01", "500112", "999999", "330000", "100.00",
-            "-1", "1.005", "50万", "", "T1", "a b", "x", "500112\n", "eligibility.applicant/1",
-            "value", "reviewer", "date", "selected", "approved_amount", *_ENUMS, *_KEYS]
+_ENUMS = sorted(
+    {v for n in applicant_field_names() for v in applicant_field(n).enum_values}
+    | {v for c in collection_names() for f in collection(c).fields for v in f.enum_values}
+)
+_KEYS = sorted(
+    set(applicant_field_names())
+    | set(collection_names())
+    | {f.name.split(".")[0] for c in collection_names() for f in collection(c).fields}
+)
+_STRINGS = [
+    "2024-02-30",
+    "2024-01-31",
+    "2024/06/01",
+    "500112",
+    "999999",
+    "330000",
+    "100.00",
+    "-1",
+    "1.005",
+    "50万",
+    "",
+    "T1",
+    "a b",
+    "x",
+    "500112\n",
+    "eligibility.applicant/1",
+    "value",
+    "reviewer",
+    "date",
+    "selected",
+    "approved_amount",
+    *_ENUMS,
+    *_KEYS,
+]
 
 SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(-3, 2200),
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 2200),
     st.decimals(min_value=-1000, max_value=1000, places=3, allow_nan=False),
-    st.sampled_from(_STRINGS), st.text(max_size=4),
+    st.sampled_from(_STRINGS),
+    st.text(max_size=4),
     st.builds(NonFinite, st.sampled_from(["NaN", "Infinity", "-Infinity"])),
 )
-VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-    st.sampled_from(_STRINGS) | st.text(max_size=3), inner, max_size=3), max_leaves=6)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(_STRINGS) | st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
 
 
 def _damage(data: st.DataObject, doc: object) -> None:

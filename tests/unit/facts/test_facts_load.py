@@ -31,10 +31,12 @@ def test_valid_file_round_trip_applicant_facts() -> None:
     assert applicant.applicant_id == "CQ-OPS-001"
     assert applicant.source_sha256 == hashlib.sha256(CQ_FILE.read_bytes()).hexdigest()
     assert applicant.context == EvaluationContext(
-        datetime.date(2024, 10, 15), 2024, (("cq_branchA_amount_basis", "total"),))
+        datetime.date(2024, 10, 15), 2024, (("cq_branchA_amount_basis", "total"),)
+    )
     by_path = {f.path: f for f in applicant.facts}
-    assert by_path["$.applicant.credit_good"] == Fact("credit_good", True,
-                                                      "$.applicant.credit_good")
+    assert by_path["$.applicant.credit_good"] == Fact(
+        "credit_good", True, "$.applicant.credit_good"
+    )
     assert by_path["$.applicant.full_time_ip_operation_staff"].value == 18
     assert [f for f in applicant.facts if f.field == "operating_regions"] == [
         Fact("operating_regions", "500103", "$.applicant.operating_regions[0]"),
@@ -42,42 +44,58 @@ def test_valid_file_round_trip_applicant_facts() -> None:
     ]
     attestation = "$.applicant.reviewer_attestations.cq9_2_typical_cases"
     assert by_path[f"{attestation}.value"] == Fact(
-        "reviewer_attestations.cq9_2_typical_cases", True, f"{attestation}.value")
+        "reviewer_attestations.cq9_2_typical_cases", True, f"{attestation}.value"
+    )
     assert by_path[f"{attestation}.date"].value == datetime.date(2024, 10, 20)
     assert by_path[f"{attestation}.reviewer"].field == (
-        "reviewer_attestations.cq9_2_typical_cases.reviewer")
-    amount = by_path["$.applicant.selection_result.cq_centre_construction_comprehensive"
-                     ".approved_amount"]
+        "reviewer_attestations.cq9_2_typical_cases.reviewer"
+    )
+    amount = by_path[
+        "$.applicant.selection_result.cq_centre_construction_comprehensive.approved_amount"
+    ]
     assert amount.field == "selection_result.cq_centre_construction_comprehensive.approved_amount"
     assert amount.value == Decimal("4000000.00") and isinstance(amount.value, Decimal)
     assert by_path["$.applicant.applicant_kind"].value == "organisation"  # the default
     assert "applicant_kind" not in applicant.fields_present
-    assert {"ip_contracts", "other_fiscal_support", "operating_regions",
-            "reviewer_attestations.cq9_2_typical_cases"} <= applicant.fields_present
+    assert {
+        "ip_contracts",
+        "other_fiscal_support",
+        "operating_regions",
+        "reviewer_attestations.cq9_2_typical_cases",
+    } <= applicant.fields_present
     assert "prior_awards" not in applicant.fields_present
 
 
 def test_valid_file_round_trip_records() -> None:
     records = {(r.collection, r.record_id): r for r in _load(CQ_FILE).records}
-    assert list(records) == [("ip_contracts", "T1"), ("ip_contracts", "T2"),  # vocabulary order
-                             ("pledge_financings", "P1"),
-                             ("construction_periods", "construction_periods[0]")]
+    assert list(records) == [
+        ("ip_contracts", "T1"),
+        ("ip_contracts", "T2"),  # vocabulary order
+        ("pledge_financings", "P1"),
+        ("construction_periods", "construction_periods[0]"),
+    ]
     t1 = records["ip_contracts", "T1"]
     assert t1.path == "$.applicant.ip_contracts[0]"
     facts = {f.path.removeprefix(t1.path): (f.field, f.value) for f in t1.facts}
     assert facts[".items[1].ip_type"] == ("items.ip_type", "utility_model")
     assert facts[".items[0].ip_number"] == ("items.ip_number", "ZL202310000001.1")
     assert facts[".transferor.entity_kinds[0]"] == ("transferor.entity_kinds", "university")
-    assert facts[".cnipa_registration_date"] == ("cnipa_registration_date",
-                                                 datetime.date(2024, 3, 1))
-    assert facts[".registered_contract_amount"] == ("registered_contract_amount",
-                                                    Decimal("250000.00"))
+    assert facts[".cnipa_registration_date"] == (
+        "cnipa_registration_date",
+        datetime.date(2024, 3, 1),
+    )
+    assert facts[".registered_contract_amount"] == (
+        "registered_contract_amount",
+        Decimal("250000.00"),
+    )
     assert facts[".reviewer_attestations.cq12_evidence_sufficient.value"] == (
-        "reviewer_attestations.cq12_evidence_sufficient", True)
+        "reviewer_attestations.cq12_evidence_sufficient",
+        True,
+    )
     assert "transferee.enterprise_size" in t1.fields_present
     assert "cnipa_registration_date" not in records["ip_contracts", "T2"].fields_present
     p1 = {f.field: f.value for f in records["pledge_financings", "P1"].facts}
-    assert p1["financing_service_fees.valuation"] == Decimal("5000")
+    assert p1["financing_service_fees.valuation"] == Decimal(5000)
     assert p1["repaid_in_full"] is False
 
 
@@ -100,9 +118,11 @@ def test_city_applicant(city_doc: dict) -> None:
 
 
 def test_city_ranges(city_doc: dict) -> None:
-    city_doc["applicant"].update(central_funding_total="140000000.00",
-                                 central_funding_2019="150000000.01",
-                                 province_code="330100")
+    city_doc["applicant"].update(
+        central_funding_total="140000000.00",
+        central_funding_2019="150000000.01",
+        province_code="330100",
+    )
     assert codes_at(errors_of(city_doc)) == [
         ("V-RANGE", "$.applicant.central_funding_2019"),
         ("V-RANGE", "$.applicant.central_funding_2019"),
@@ -111,13 +131,17 @@ def test_city_ranges(city_doc: dict) -> None:
     ]
 
 
-@pytest.mark.parametrize(("as_of", "year", "expected"), [
-    (None, None, (datetime.date(2024, 10, 15), 2024)),
-    (datetime.date(2025, 1, 2), None, (datetime.date(2025, 1, 2), 2024)),
-    (None, 2023, (datetime.date(2024, 10, 15), 2023)),
-])
-def test_context_arguments_override_the_file(as_of: datetime.date | None, year: int | None,
-                                             expected: tuple[datetime.date, int]) -> None:
+@pytest.mark.parametrize(
+    ("as_of", "year", "expected"),
+    [
+        (None, None, (datetime.date(2024, 10, 15), 2024)),
+        (datetime.date(2025, 1, 2), None, (datetime.date(2025, 1, 2), 2024)),
+        (None, 2023, (datetime.date(2024, 10, 15), 2023)),
+    ],
+)
+def test_context_arguments_override_the_file(
+    as_of: datetime.date | None, year: int | None, expected: tuple[datetime.date, int]
+) -> None:
     context = _load(CQ_FILE, as_of=as_of, assessment_year=year).context
     assert (context.as_of, context.assessment_year) == expected
 
@@ -126,7 +150,10 @@ def test_assessment_year_defaults_to_the_as_of_year(cq_doc: dict) -> None:
     del cq_doc["context"]
     context = facts_of(cq_doc, as_of=datetime.date(2023, 3, 1)).context
     assert (context.as_of, context.assessment_year, context.interpretations) == (
-        datetime.date(2023, 3, 1), 2023, ())
+        datetime.date(2023, 3, 1),
+        2023,
+        (),
+    )
 
 
 def test_no_date_anywhere_is_a_context_error(cq_doc: dict) -> None:
@@ -137,13 +164,15 @@ def test_no_date_anywhere_is_a_context_error(cq_doc: dict) -> None:
 
 def test_bad_assessment_year_argument(cq_doc: dict) -> None:
     assert codes_at(errors_of(cq_doc, assessment_year=99)) == [
-        ("V-CONTEXT", "$.context.assessment_year")]
+        ("V-CONTEXT", "$.context.assessment_year")
+    ]
 
 
 def test_interpretation_values_must_be_strings(cq_doc: dict) -> None:
     cq_doc["context"]["interpretations"]["nat_deadline_inclusive"] = True
     assert codes_at(errors_of(cq_doc)) == [
-        ("V-TYPE", "$.context.interpretations.nat_deadline_inclusive")]
+        ("V-TYPE", "$.context.interpretations.nat_deadline_inclusive")
+    ]
 
 
 def test_hostile_strings_stay_data(tmp_path: Path) -> None:
@@ -164,8 +193,10 @@ def test_hostile_keys_and_values_are_escaped_in_errors(cq_doc: dict) -> None:
     cq_doc["applicant"]["\u202eevil\x1b[31m\n"] = 1
     cq_doc["applicant"]["legal_form"] = "x\x1b[2J\ny"
     errors = errors_of(cq_doc)
-    assert codes_at(errors) == [("V-UNKNOWN", '$.applicant["\\u202eevil\\u001b[31m\\u000a"]'),
-                                ("V-ENUM", "$.applicant.legal_form")]
+    assert codes_at(errors) == [
+        ("V-UNKNOWN", '$.applicant["\\u202eevil\\u001b[31m\\u000a"]'),
+        ("V-ENUM", "$.applicant.legal_form"),
+    ]
     for error in errors:
         assert error.message.isprintable() and error.path.isprintable()
 
@@ -177,7 +208,8 @@ def test_unpaired_surrogate_is_rejected(tmp_path: Path) -> None:
     result = load_applicant(path)
     assert isinstance(result, tuple)
     assert codes_at(result) == [
-        ("V-TYPE", "$.applicant.reviewer_attestations.cq9_2_typical_cases.reviewer")]
+        ("V-TYPE", "$.applicant.reviewer_attestations.cq9_2_typical_cases.reviewer")
+    ]
 
 
 def test_missing_file(tmp_path: Path) -> None:
@@ -191,13 +223,18 @@ def test_directory_is_not_a_file(tmp_path: Path) -> None:
     assert isinstance(result, tuple) and [e.code for e in result] == ["V-FILE"]
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b'{"schema": "eligibility.applicant/1",\n  "applicant": {,}}',
-     "not valid JSON: Expecting property name enclosed in double quotes at line 2, column 17"),
-    (b"", "not valid JSON: Expecting value at line 1, column 1"),
-    (b'{"a": "\xff"}', "not UTF-8 text: byte 0xff at line 1, column 8"),
-    (b"[" * 100_000, "not usable JSON: nested too deeply"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b'{"schema": "eligibility.applicant/1",\n  "applicant": {,}}',
+            "not valid JSON: Expecting property name enclosed in double quotes at line 2, column 17",
+        ),
+        (b"", "not valid JSON: Expecting value at line 1, column 1"),
+        (b'{"a": "\xff"}', "not UTF-8 text: byte 0xff at line 1, column 8"),
+        (b"[" * 100_000, "not usable JSON: nested too deeply"),
+    ],
+)
 def test_not_json_gives_line_and_column(tmp_path: Path, content: bytes, message: str) -> None:
     path = tmp_path / "broken.json"
     path.write_bytes(content)
@@ -206,24 +243,39 @@ def test_not_json_gives_line_and_column(tmp_path: Path, content: bytes, message:
 
 def test_repeated_key_is_not_silently_dropped(tmp_path: Path) -> None:
     text = CQ_FILE.read_text(encoding="utf-8").replace(
-        '"credit_good": true,', '"credit_good": true, "credit_good": false,')
+        '"credit_good": true,', '"credit_good": true, "credit_good": false,'
+    )
     path = tmp_path / "repeated.json"
     path.write_text(text, encoding="utf-8")
     result = load_applicant(path)
     assert isinstance(result, tuple) and codes_at(result) == [("V-DUP", "$.applicant.credit_good")]
 
 
-@pytest.mark.parametrize(("old", "new", "path"), [
-    ('"record_id": "T2",', '"record_id": "T2", "record_id": "T3",',
-     "$.applicant.ip_contracts[1].record_id"),
-    ('"value": true, "reviewer": "张三"', '"value": true, "value": false, "reviewer": "张三"',
-     "$.applicant.reviewer_attestations.cq9_2_typical_cases.value"),
-    ('"schema": "eligibility.applicant/1",', '"schema": "eligibility.applicant/1", "schema": "x",',
-     "$.schema"),
-    ('"cq_branchA_amount_basis": "total"',
-     '"cq_branchA_amount_basis": "total", "cq_branchA_amount_basis": "per_transaction"',
-     "$.context.interpretations.cq_branchA_amount_basis"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "path"),
+    [
+        (
+            '"record_id": "T2",',
+            '"record_id": "T2", "record_id": "T3",',
+            "$.applicant.ip_contracts[1].record_id",
+        ),
+        (
+            '"value": true, "reviewer": "张三"',
+            '"value": true, "value": false, "reviewer": "张三"',
+            "$.applicant.reviewer_attestations.cq9_2_typical_cases.value",
+        ),
+        (
+            '"schema": "eligibility.applicant/1",',
+            '"schema": "eligibility.applicant/1", "schema": "x",',
+            "$.schema",
+        ),
+        (
+            '"cq_branchA_amount_basis": "total"',
+            '"cq_branchA_amount_basis": "total", "cq_branchA_amount_basis": "per_transaction"',
+            "$.context.interpretations.cq_branchA_amount_basis",
+        ),
+    ],
+)
 def test_repeated_keys_anywhere(tmp_path: Path, old: str, new: str, path: str) -> None:
     text = CQ_FILE.read_text(encoding="utf-8")
     assert old in text
@@ -241,8 +293,9 @@ def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:
 
 def _modules_after(code: str) -> set[str]:
     script = f"import sys\n{code}\nprint(' '.join(sorted(sys.modules)))"
-    out = subprocess.run([sys.executable, "-c", script], cwd=REPO, check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, check=True, capture_output=True, text=True
+    ).stdout
     return set(out.split())
 
 
@@ -250,13 +303,17 @@ def test_a_valid_file_never_imports_jsonschema() -> None:
     """jsonschema costs ~85 ms of start-up and difflib is only for suggestions: a valid file
     needs neither. (typing and pathlib are not checked: an editable install's import finder
     loads them before any of our code runs.)"""
-    modules = _modules_after("from eligibility.facts.validate import load_applicant\n"
-                             f"assert not isinstance(load_applicant({str(CQ_FILE)!r}), tuple)")
+    modules = _modules_after(
+        "from eligibility.facts.validate import load_applicant\n"
+        f"assert not isinstance(load_applicant({str(CQ_FILE)!r}), tuple)"
+    )
     assert not {"jsonschema", "difflib"} & modules
 
 
 def test_an_invalid_shape_is_explained_with_jsonschema() -> None:
     bad = REPO / "examples" / "invalid" / "unknown-field.json"
-    modules = _modules_after("from eligibility.facts.validate import load_applicant\n"
-                             f"assert isinstance(load_applicant({str(bad)!r}), tuple)")
+    modules = _modules_after(
+        "from eligibility.facts.validate import load_applicant\n"
+        f"assert isinstance(load_applicant({str(bad)!r}), tuple)"
+    )
     assert "jsonschema" in modules

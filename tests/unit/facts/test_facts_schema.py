@@ -18,7 +18,8 @@ COMMITTED = REPO / "schema" / "applicant.schema.json"
 def test_committed_schema_is_the_generated_one() -> None:
     assert COMMITTED.read_text(encoding="utf-8") == schema_text(), (
         "schema/applicant.schema.json is stale: run "
-        "`python -m eligibility.facts.schema > schema/applicant.schema.json`")
+        "`python -m eligibility.facts.schema > schema/applicant.schema.json`"
+    )
 
 
 def test_schema_command_prints_the_schema(capsys: pytest.CaptureFixture[str]) -> None:
@@ -33,8 +34,9 @@ def test_schema_is_a_valid_draft_2020_12_schema() -> None:
 
 @pytest.mark.parametrize("name", ["chongqing-ops.json", "nat-city.json"])
 def test_sample_files_satisfy_the_published_schema(name: str) -> None:
-    validator = Draft202012Validator(json.loads(COMMITTED.read_text(encoding="utf-8")),
-                                     format_checker=FormatChecker())
+    validator = Draft202012Validator(
+        json.loads(COMMITTED.read_text(encoding="utf-8")), format_checker=FormatChecker()
+    )
     doc = json.loads((DATA / name).read_text(encoding="utf-8"))
     assert [e.message for e in validator.iter_errors(doc)] == []
 
@@ -62,4 +64,5 @@ def test_docs_field_tables_are_up_to_date() -> None:
     text = docgen.DOC.read_text(encoding="utf-8")
     generated = text.split(docgen.BEGIN)[1].split(docgen.END)[0]
     assert generated == "\n" + docgen.tables(), (
-        "docs/applicant-format.md is stale: run `python -m eligibility.facts.docgen --write`")
+        "docs/applicant-format.md is stale: run `python -m eligibility.facts.docgen --write`"
+    )

@@ -15,16 +15,24 @@ from eligibility.facts.vocabulary import (
 )
 
 
-@pytest.mark.parametrize(("name", "kind"), [
-    ("applicant_id", FieldKind.STRING), ("legal_form", FieldKind.ENUM),
-    ("registered_region", FieldKind.REGION), ("credit_good", FieldKind.BOOL),
-    ("full_time_ip_operation_staff", FieldKind.INT), ("cq_centre_status", FieldKind.ENUM),
-    ("standard_project_approved_date", FieldKind.DATE), ("city_kind", FieldKind.ENUM),
-    ("province_code", FieldKind.REGION), ("central_funding_2019", FieldKind.MONEY),
-    ("central_service_fund_ip_operation_support_years", FieldKind.YEAR),
-    ("materials.electronic_copy_on_disc", FieldKind.BOOL),
-    ("plan_covers_mandatory_tasks", FieldKind.BOOL),
-])
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("applicant_id", FieldKind.STRING),
+        ("legal_form", FieldKind.ENUM),
+        ("registered_region", FieldKind.REGION),
+        ("credit_good", FieldKind.BOOL),
+        ("full_time_ip_operation_staff", FieldKind.INT),
+        ("cq_centre_status", FieldKind.ENUM),
+        ("standard_project_approved_date", FieldKind.DATE),
+        ("city_kind", FieldKind.ENUM),
+        ("province_code", FieldKind.REGION),
+        ("central_funding_2019", FieldKind.MONEY),
+        ("central_service_fund_ip_operation_support_years", FieldKind.YEAR),
+        ("materials.electronic_copy_on_disc", FieldKind.BOOL),
+        ("plan_covers_mandatory_tasks", FieldKind.BOOL),
+    ],
+)
 def test_applicant_fields(name: str, kind: FieldKind) -> None:
     spec = applicant_field(name)
     assert spec is not None and spec.name == name and spec.kind is kind and spec.label
@@ -45,15 +53,23 @@ def test_many_valued_fields() -> None:
 
 def test_open_keyed_fields() -> None:
     assert applicant_field("reviewer_attestations.cq9_2_typical_cases") == FieldSpec(
-        "reviewer_attestations.cq9_2_typical_cases", FieldKind.BOOL,
-        "评审认定事项 cq9_2_typical_cases")
+        "reviewer_attestations.cq9_2_typical_cases",
+        FieldKind.BOOL,
+        "评审认定事项 cq9_2_typical_cases",
+    )
     assert applicant_field("reviewer_attestations.x.date").kind is FieldKind.DATE
     assert applicant_field("selection_result.sh_hvp_cultivation_centre.selected").kind is (
-        FieldKind.BOOL)
+        FieldKind.BOOL
+    )
     approved = applicant_field("selection_result.bj_key_industry_patent_operation.approved_amount")
     assert approved is not None and approved.kind is FieldKind.MONEY and approved.unit == "元"
-    for bad in ("reviewer_attestations", "reviewer_attestations.bad id",
-                "selection_result.x", "selection_result.x.other", "credit_god"):
+    for bad in (
+        "reviewer_attestations",
+        "reviewer_attestations.bad id",
+        "selection_result.x",
+        "selection_result.x.other",
+        "credit_god",
+    ):
         assert applicant_field(bad) is None, bad
 
 
@@ -61,29 +77,37 @@ def test_collections() -> None:
     assert collection_names()[:2] == ("ip_contracts", "pledge_financings")
     ids = {name: collection(name).id_field for name in collection_names()}
     assert ids == {
-        "ip_contracts": "record_id", "pledge_financings": "record_id",
-        "patent_product_filings": "record_id", "financial_products": "product_id",
-        "training_sessions": "session_id", "other_fiscal_support": "support_id",
-        "prior_awards": None, "project_proposals": "project_id",
-        "construction_periods": None, "municipal_programme_periods": None,
+        "ip_contracts": "record_id",
+        "pledge_financings": "record_id",
+        "patent_product_filings": "record_id",
+        "financial_products": "product_id",
+        "training_sessions": "session_id",
+        "other_fiscal_support": "support_id",
+        "prior_awards": None,
+        "project_proposals": "project_id",
+        "construction_periods": None,
+        "municipal_programme_periods": None,
         "bank_annual_pledge_stats": "year",
     }
     assert collection("nope") is None
 
 
-@pytest.mark.parametrize(("coll", "path", "kind", "many"), [
-    ("ip_contracts", "transferor.registered_region", FieldKind.REGION, False),
-    ("ip_contracts", "transferee.entity_kinds", FieldKind.ENUM, True),
-    ("ip_contracts", "items.ip_type", FieldKind.ENUM, True),
-    ("ip_contracts", "items.ip_number", FieldKind.STRING, True),
-    ("ip_contracts", "registered_contract_amount", FieldKind.MONEY, False),
-    ("pledge_financings", "financing_service_fees.guarantee", FieldKind.MONEY, False),
-    ("pledge_financings", "borrower.enterprise_size", FieldKind.ENUM, False),
-    ("pledge_financings", "pledged_ip_types", FieldKind.ENUM, True),
-    ("construction_periods", "acceptance_result", FieldKind.ENUM, False),
-    ("training_sessions", "participants", FieldKind.INT, False),
-    ("financial_products", "reviewer_attestations.bj13_innovative", FieldKind.BOOL, False),
-])
+@pytest.mark.parametrize(
+    ("coll", "path", "kind", "many"),
+    [
+        ("ip_contracts", "transferor.registered_region", FieldKind.REGION, False),
+        ("ip_contracts", "transferee.entity_kinds", FieldKind.ENUM, True),
+        ("ip_contracts", "items.ip_type", FieldKind.ENUM, True),
+        ("ip_contracts", "items.ip_number", FieldKind.STRING, True),
+        ("ip_contracts", "registered_contract_amount", FieldKind.MONEY, False),
+        ("pledge_financings", "financing_service_fees.guarantee", FieldKind.MONEY, False),
+        ("pledge_financings", "borrower.enterprise_size", FieldKind.ENUM, False),
+        ("pledge_financings", "pledged_ip_types", FieldKind.ENUM, True),
+        ("construction_periods", "acceptance_result", FieldKind.ENUM, False),
+        ("training_sessions", "participants", FieldKind.INT, False),
+        ("financial_products", "reviewer_attestations.bj13_innovative", FieldKind.BOOL, False),
+    ],
+)
 def test_record_fields(coll: str, path: str, kind: FieldKind, many: bool) -> None:
     spec = record_field(coll, path)
     assert spec is not None and spec.name == path and spec.kind is kind and spec.many is many
@@ -94,7 +118,10 @@ def test_record_field_misses() -> None:
     assert record_field("ip_contracts", "items") is None
     assert record_field("nope", "record_id") is None
     assert record_field("construction_periods", "acceptance_result").enum_values == (
-        "pass", "fail", "pending")
+        "pass",
+        "fail",
+        "pending",
+    )
 
 
 def test_names_for_suggestions() -> None:

@@ -17,17 +17,25 @@ HEADER = 'policy t "测试"\n  document "渝知发〔2024〕22号"\n  applicant 
 
 # rule inventory §0.1: 以上/不少于/不低于/达到 include the number, 超过 excludes it, ...
 LEGAL_WORDS = {
-    "以上": ">=", "不少于": ">=", "不低于": ">=", "达到": ">=",
+    "以上": ">=",
+    "不少于": ">=",
+    "不低于": ">=",
+    "达到": ">=",
     "超过": ">",
-    "不超过": "<=", "以下": "<=", "以内": "<=",
-    "低于": "<", "不满": "<",
+    "不超过": "<=",
+    "以下": "<=",
+    "以内": "<=",
+    "低于": "<",
+    "不满": "<",
 }
 POSTFIX = {"以上", "以下", "以内"}
 
 
 def staff_rule(condition: str) -> ir.Compare:
-    text = (HEADER + 'programme p "测试" [第九条] {\n'
-            f'  requires "人员": {condition} [第六条（三）]\n}}\n')
+    text = (
+        HEADER + 'programme p "测试" [第九条] {\n'
+        f'  requires "人员": {condition} [第六条（三）]\n}}\n'
+    )
     compiled = compile_text(text, "q.policy")
     (rule,) = compiled.policy.programmes[0].condition.children  # no in-force gate here
     assert isinstance(rule, ir.Compare)
@@ -41,8 +49,11 @@ def test_comparison_word_table(word: str, op: str) -> None:
 
 @pytest.mark.parametrize(("word", "op"), sorted(LEGAL_WORDS.items()))
 def test_comparison_word_as_compiled_from_text(word: str, op: str) -> None:
-    written = (f"full_time_ip_operation_staff 15人{word}" if word in POSTFIX
-               else f"full_time_ip_operation_staff {word} 15人")
+    written = (
+        f"full_time_ip_operation_staff 15人{word}"
+        if word in POSTFIX
+        else f"full_time_ip_operation_staff {word} 15人"
+    )
     rule = staff_rule(written)
     assert (rule.op, rule.word) == (op, word)
     assert isinstance(rule.left, ir.FieldValue)
@@ -51,28 +62,33 @@ def test_comparison_word_as_compiled_from_text(word: str, op: str) -> None:
     assert rule.meta.citation == f"{CQ} 第六条（三）"
 
 
-@pytest.mark.parametrize(("op", "negation"), [(">=", "<"), (">", "<="), ("<=", ">"),
-                                               ("<", ">="), ("=", "!="), ("!=", "=")])
+@pytest.mark.parametrize(
+    ("op", "negation"),
+    [(">=", "<"), (">", "<="), ("<=", ">"), ("<", ">="), ("=", "!="), ("!=", "=")],
+)
 def test_negation_is_the_complement(op: str, negation: str) -> None:
     # `fails` rules are compiled from the negated operator; it must be the exact complement
     assert NEGATED[op] == negation
     assert NEGATED[NEGATED[op]] == op
 
 
-@pytest.mark.parametrize(("number", "unit", "value", "dim"), [
-    ("50", "万元", Decimal(500000), ir.Dim.MONEY),
-    ("1000", "万元", Decimal(10000000), ir.Dim.MONEY),
-    ("0.4", "万元", Decimal(4000), ir.Dim.MONEY),
-    ("5447.20", "万元", Decimal(54472000), ir.Dim.MONEY),
-    ("0.5", "亿元", Decimal(50000000), ir.Dim.MONEY),
-    ("500", "元", Decimal(500), ir.Dim.MONEY),
-    ("2", "%", Decimal("0.02"), ir.Dim.RATE),
-    ("0.2", "%", Decimal("0.002"), ir.Dim.RATE),
-    ("40", "%", Decimal("0.4"), ir.Dim.RATE),
-    ("3", "笔", 3, ir.Dim.COUNT),
-    ("30", "次", 30, ir.Dim.COUNT),
-    ("15", "人", 15, ir.Dim.COUNT),
-])
+@pytest.mark.parametrize(
+    ("number", "unit", "value", "dim"),
+    [
+        ("50", "万元", Decimal(500000), ir.Dim.MONEY),
+        ("1000", "万元", Decimal(10000000), ir.Dim.MONEY),
+        ("0.4", "万元", Decimal(4000), ir.Dim.MONEY),
+        ("5447.20", "万元", Decimal(54472000), ir.Dim.MONEY),
+        ("0.5", "亿元", Decimal(50000000), ir.Dim.MONEY),
+        ("500", "元", Decimal(500), ir.Dim.MONEY),
+        ("2", "%", Decimal("0.02"), ir.Dim.RATE),
+        ("0.2", "%", Decimal("0.002"), ir.Dim.RATE),
+        ("40", "%", Decimal("0.4"), ir.Dim.RATE),
+        ("3", "笔", 3, ir.Dim.COUNT),
+        ("30", "次", 30, ir.Dim.COUNT),
+        ("15", "人", 15, ir.Dim.COUNT),
+    ],
+)
 def test_quantity_values_are_exact(number: str, unit: str, value: object, dim: ir.Dim) -> None:
     result = quantity_value(number, unit)
     assert result == (value, dim)
@@ -87,8 +103,11 @@ def test_fractional_count_is_refused() -> None:
 
 
 def test_chongqing_thresholds_compile_to_exact_constants() -> None:
-    operation = next(p for p in chongqing().policy.programmes
-                     if p.programme_id == "cq_operation_performance_subsidy")
+    operation = next(
+        p
+        for p in chongqing().policy.programmes
+        if p.programme_id == "cq_operation_performance_subsidy"
+    )
     found = {}
 
     def visit(cond: ir.Cond) -> None:
@@ -106,15 +125,24 @@ def test_chongqing_thresholds_compile_to_exact_constants() -> None:
     assert operation.amount is not None
     (cap,) = operation.amount.caps
     assert isinstance(cap.limit, ir.Const)
-    assert (cap.limit.value, cap.limit.dim, cap.limit.text) == (Decimal(500000), ir.Dim.MONEY,
-                                                                "50万元")
+    assert (cap.limit.value, cap.limit.dim, cap.limit.text) == (
+        Decimal(500000),
+        ir.Dim.MONEY,
+        "50万元",
+    )
 
 
-@pytest.mark.parametrize(("value", "shown"), [
-    (Decimal(500000), "500,000.00"), (Decimal(0), "0.00"),
-    (Decimal("9999999.99"), "9,999,999.99"), (Decimal("1234.5"), "1,234.50"),
-    (Decimal("0.005"), "0.01"), (Decimal("8800.005"), "8,800.01"),  # R3: half up, not to even
-    (Decimal("8800.0049"), "8,800.00"),
-])
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Decimal(500000), "500,000.00"),
+        (Decimal(0), "0.00"),
+        (Decimal("9999999.99"), "9,999,999.99"),
+        (Decimal("1234.5"), "1,234.50"),
+        (Decimal("0.005"), "0.01"),
+        (Decimal("8800.005"), "8,800.01"),  # R3: half up, not to even
+        (Decimal("8800.0049"), "8,800.00"),
+    ],
+)
 def test_format_money(value: Decimal, shown: str) -> None:
     assert format_money(value) == shown

@@ -23,9 +23,14 @@ def codes(text: str) -> list[str]:
 
 def decide_one(text: str, applicant: dict[str, object]) -> object:
     compiled = compile_text(text, "t.policy")
-    facts = validate_document({"schema": "eligibility.applicant/1",
-                               "context": {"application_date": "2024-06-01"},
-                               "applicant": {"applicant_id": "A1", **applicant}}, "sha")
+    facts = validate_document(
+        {
+            "schema": "eligibility.applicant/1",
+            "context": {"application_date": "2024-06-01"},
+            "applicant": {"applicant_id": "A1", **applicant},
+        },
+        "sha",
+    )
     assert not isinstance(facts, tuple), facts
     (result,) = decide((compiled,), facts).results
     return result
@@ -43,8 +48,10 @@ def test_a_repeated_header_line_is_refused() -> None:
 
 
 def test_a_second_amount_block_is_refused() -> None:
-    text = HEADER + ('programme p "x" [一] { requires "x": credit_good is true [一]\n'
-                     '  amount [二] { award "a" = 1万元 }\n  amount [二] { award "b" = 2万元 } }\n')
+    text = HEADER + (
+        'programme p "x" [一] { requires "x": credit_good is true [一]\n'
+        '  amount [二] { award "a" = 1万元 }\n  amount [二] { award "b" = 2万元 } }\n'
+    )
     assert "E0303" in codes(text)
 
 
@@ -53,14 +60,16 @@ def test_an_impossible_dated_is_reported() -> None:
 
 
 def test_arithmetic_in_a_record_filter_is_refused() -> None:
-    text = HEADER + ('records r "r" from ip_contracts [一] {\n'
-                     '  "x": count(items) 2件以上 [一]\n}\n')
+    text = HEADER + (
+        'records r "r" from ip_contracts [一] {\n  "x": count(items) 2件以上 [一]\n}\n'
+    )
     assert "E0306" in codes(text)
 
 
 def test_date_arithmetic_is_refused() -> None:
-    text = HEADER + ('programme p "x" [一] {\n'
-                     '  requires "x": max(as_of, 2024-01-01) >= 2024-01-01 [一] }\n')
+    text = HEADER + (
+        'programme p "x" [一] {\n  requires "x": max(as_of, 2024-01-01) >= 2024-01-01 [一] }\n'
+    )
     assert "E0207" in codes(text)
 
 
@@ -70,26 +79,33 @@ def test_a_comparison_of_two_constants_is_folded() -> None:
 
 
 def test_a_fixed_award_of_constants_alone_is_computed() -> None:
-    text = HEADER + ('programme p "x" [一] { requires "x": credit_good is true [一]\n'
-                     '  amount [二] { award "一次性给予" = 30万元 × 1 } }\n')
+    text = HEADER + (
+        'programme p "x" [一] { requires "x": credit_good is true [一]\n'
+        '  amount [二] { award "一次性给予" = 30万元 × 1 } }\n'
+    )
     result = decide_one(text, {"credit_good": True})
     assert result.amount == Decimal("300000.00")  # type: ignore[attr-defined]
 
 
 def test_an_award_is_never_negative() -> None:
-    text = HEADER + ('programme p "x" [一] { requires "x": credit_good is true [一]\n'
-                     '  amount [二] { award "净额" = 1万元 - 3万元 } }\n')
+    text = HEADER + (
+        'programme p "x" [一] { requires "x": credit_good is true [一]\n'
+        '  amount [二] { award "净额" = 1万元 - 3万元 } }\n'
+    )
     result = decide_one(text, {"credit_good": True})
     assert result.amount == Decimal("0.00")  # type: ignore[attr-defined]
 
 
-SHARED = HEADER + ('conditions general = all "注册在本市，经营状态正常" [第二条] {\n'
-                   '  "经营状态正常": operating_status_normal is true\n}\n')
+SHARED = HEADER + (
+    'conditions general = all "注册在本市，经营状态正常" [第二条] {\n'
+    '  "经营状态正常": operating_status_normal is true\n}\n'
+)
 
 
 def test_shared_conditions_are_resolved_in_each_programme() -> None:
-    text = SHARED + ('programme p "p" [一] { requires @general }\n'
-                     'programme q "q" [一] { requires @general }\n')
+    text = SHARED + (
+        'programme p "p" [一] { requires @general }\nprogramme q "q" [一] { requires @general }\n'
+    )
     compiled = compile_text(text, "t.policy")
     labels = [p.condition.children[-1].meta for p in compiled.policy.programmes]
     assert [m.label for m in labels] == ["注册在本市，经营状态正常"] * 2

@@ -19,15 +19,18 @@ def tree() -> ast.PolicyFile:
 
 
 def programme(tree: ast.PolicyFile, name: str) -> ast.Programme:
-    return next(d for d in tree.definitions
-                if isinstance(d, ast.Programme) and d.programme_id == name)
+    return next(
+        d for d in tree.definitions if isinstance(d, ast.Programme) and d.programme_id == name
+    )
 
 
 def leaf_labelled(node: ast.Node, label: str) -> ast.Leaf | None:
     if isinstance(node, ast.Leaf):
         return node if node.label == label else None
-    return next((found for child in node.children
-                 if (found := leaf_labelled(child, label)) is not None), None)
+    return next(
+        (found for child in node.children if (found := leaf_labelled(child, label)) is not None),
+        None,
+    )
 
 
 def one_programme(body: str) -> str:
@@ -51,7 +54,10 @@ def test_chongqing_header(tree: ast.PolicyFile) -> None:
     assert (header.policy_id, header.title) == ("cq_2024", "重庆市知识产权运营绩效补贴办法")
     assert header.document_number == "渝知发〔2024〕22号"
     assert (header.dated, header.in_force_from, header.in_force_until) == (
-        "2024-05-06", "2024-05-06", None)
+        "2024-05-06",
+        "2024-05-06",
+        None,
+    )
     assert header.in_force_citation is not None
     assert header.in_force_citation.article == "第二十一条"
     assert header.applicant_kind == "organisation"
@@ -59,14 +65,24 @@ def test_chongqing_header(tree: ast.PolicyFile) -> None:
 
 def test_chongqing_definitions(tree: ast.PolicyFile) -> None:
     def names(kind: type) -> list[str]:
-        return [getattr(d, "name", None) or getattr(d, "programme_id", "")
-                for d in tree.definitions if isinstance(d, kind)]
+        return [
+            getattr(d, "name", None) or getattr(d, "programme_id", "")
+            for d in tree.definitions
+            if isinstance(d, kind)
+        ]
 
-    assert names(ast.Programme) == ["cq_centre_construction_comprehensive",
-                                    "cq_centre_construction_industry",
-                                    "cq_operation_performance_subsidy"]
-    assert {"brokered_deals", "patent_transfer_licences", "brokered_pledges", "open_licences",
-            "construction_in_assessment_year"} <= set(names(ast.RecordsDef))
+    assert names(ast.Programme) == [
+        "cq_centre_construction_comprehensive",
+        "cq_centre_construction_industry",
+        "cq_operation_performance_subsidy",
+    ]
+    assert {
+        "brokered_deals",
+        "patent_transfer_licences",
+        "brokered_pledges",
+        "open_licences",
+        "construction_in_assessment_year",
+    } <= set(names(ast.RecordsDef))
     assert names(ast.ValuesDef) == ["market_entity_forms", "patent_types", "open_licensor_kinds"]
     operation = programme(tree, "cq_operation_performance_subsidy")
     assert [c.kind for c in operation.clauses] == ["requires", "excluded_when"]
@@ -85,8 +101,9 @@ def locate(text: str, line_text: str, needle: str) -> tuple[int, int]:
 def test_span_of_a_known_leaf(tree: ast.PolicyFile) -> None:
     # `    "信用良好": credit_good is true [第九条（一）]`: columns count characters, not bytes
     written = '"信用良好": credit_good is true [第九条（一）]'
-    leaf = leaf_labelled(programme(tree, "cq_operation_performance_subsidy").clauses[0].node,
-                         "信用良好")
+    leaf = leaf_labelled(
+        programme(tree, "cq_operation_performance_subsidy").clauses[0].node, "信用良好"
+    )
     assert leaf is not None and isinstance(leaf.condition, ast.IsBool)
     line, start = locate(tree.text, written, written)
     assert start == 5  # four spaces of indentation
@@ -100,8 +117,10 @@ def test_span_of_a_known_leaf(tree: ast.PolicyFile) -> None:
 
 
 def test_postfix_threshold_leaf(tree: ast.PolicyFile) -> None:
-    leaf = leaf_labelled(programme(tree, "cq_operation_performance_subsidy").clauses[0].node,
-                         "促成知识产权交易3笔以上")
+    leaf = leaf_labelled(
+        programme(tree, "cq_operation_performance_subsidy").clauses[0].node,
+        "促成知识产权交易3笔以上",
+    )
     assert leaf is not None
     cond = leaf.condition
     assert isinstance(cond, ast.Compare) and cond.word == "以上"
@@ -116,8 +135,9 @@ def test_postfix_threshold_leaf(tree: ast.PolicyFile) -> None:
 # ── lexing ────────────────────────────────────────────────────────────────────────────────────
 
 
-@pytest.mark.parametrize("written", ["count(deals) 3笔以上", "count(deals)3笔以上",
-                                     "count(deals) 3 笔 以上"])
+@pytest.mark.parametrize(
+    "written", ["count(deals) 3笔以上", "count(deals)3笔以上", "count(deals) 3 笔 以上"]
+)
 def test_count_threshold_lexes_with_or_without_spaces(written: str) -> None:
     tree = parse_policy(one_programme(f'  requires "三笔": {written} [第九条（二）]'), "s.policy")
     cond = tree.definitions[0].clauses[0].node.condition
@@ -127,10 +147,18 @@ def test_count_threshold_lexes_with_or_without_spaces(written: str) -> None:
     assert cond.right == ast.Quantity("3", "笔", cond.right.span)
 
 
-@pytest.mark.parametrize(("written", "number", "unit"), [
-    ("50万元", "50", "万元"), ("1000万元", "1000", "万元"), ("0.4万元", "0.4", "万元"),
-    ("2%", "2", "%"), ("3笔", "3", "笔"), ("0.5亿元", "0.5", "亿元"), ("15人", "15", "人"),
-])
+@pytest.mark.parametrize(
+    ("written", "number", "unit"),
+    [
+        ("50万元", "50", "万元"),
+        ("1000万元", "1000", "万元"),
+        ("0.4万元", "0.4", "万元"),
+        ("2%", "2", "%"),
+        ("3笔", "3", "笔"),
+        ("0.5亿元", "0.5", "亿元"),
+        ("15人", "15", "人"),
+    ],
+)
 def test_quantities_keep_number_and_unit_as_written(written: str, number: str, unit: str) -> None:
     line = f'  requires "x": full_time_ip_operation_staff >= {written} [第九条]'
     tree = parse_policy(one_programme(line), "s.policy")
@@ -150,15 +178,18 @@ def test_chinese_words_are_never_identifiers() -> None:
 
 
 def test_missing_colon_after_label() -> None:
-    diagnostic = syntax_error(one_programme('  requires "信用良好" credit_good is true [第九条（一）]'))
+    diagnostic = syntax_error(
+        one_programme('  requires "信用良好" credit_good is true [第九条（一）]')
+    )
     assert diagnostic.message == "unexpected `credit_good`"
     assert (diagnostic.span.line, diagnostic.span.column) == (6, 19)  # characters, not bytes
     assert diagnostic.help == "expected ':'"
 
 
 def test_unknown_comparison_word_points_at_it() -> None:
-    diagnostic = syntax_error(one_programme(
-        '  requires "x": full_time_ip_operation_staff 多于 15人 [第九条]'))
+    diagnostic = syntax_error(
+        one_programme('  requires "x": full_time_ip_operation_staff 多于 15人 [第九条]')
+    )
     assert (diagnostic.span.line, diagnostic.span.column) == (6, 46)
 
 
@@ -191,12 +222,16 @@ def test_missing_citation_bracket() -> None:
 
 
 def test_unexpected_word_is_named_alone() -> None:
-    diagnostic = syntax_error(one_programme('  requires "信用良好": credit_good 为真 [第九条（一）]'))
+    diagnostic = syntax_error(
+        one_programme('  requires "信用良好": credit_good 为真 [第九条（一）]')
+    )
     assert (diagnostic.span.line, diagnostic.span.column) == (6, 32)
     assert "为" in diagnostic.message
     assert "第九条" not in diagnostic.message  # today: "unexpected `为真 [第九条（一）`"
 
 
 def test_help_after_a_field_offers_the_words_that_can_follow_it() -> None:
-    diagnostic = syntax_error(one_programme('  requires "信用良好": credit_good 为真 [第九条（一）]'))
+    diagnostic = syntax_error(
+        one_programme('  requires "信用良好": credit_good 为真 [第九条（一）]')
+    )
     assert "'is'" in diagnostic.help  # today: "expected '!=', '*', '+', '-', '.', '<', '<=', '='"
