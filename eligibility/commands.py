@@ -228,11 +228,12 @@ def _emit(lines: list, stream) -> None:  # type: ignore[no-untyped-def,type-arg]
 
 def _compile(paths: list[Path]) -> int:
     from eligibility.compiler import compile_text, policy_files
+    from eligibility.resources import policy_display_name
 
     for path in paths or policy_files():
         if not path.is_file():
             raise _NoPolicy(f"error: no policy file {path}")
-        shown = os.path.relpath(path) if path.is_absolute() else str(path)
+        shown = policy_display_name(path)
         compiled = compile_text(path.read_text(encoding="utf-8"), shown)
         policy = compiled.policy
         print(

@@ -20,11 +20,9 @@ from eligibility import __version__
 from eligibility.datalog.program import Program
 from eligibility.ir import nodes as ir
 from eligibility.ir.walk import walk_conditions
+from eligibility.resources import GRAMMAR_FILE, POLICY_DIR, policy_identity
 
 T = TypeVar("T")
-REPO_ROOT = Path(__file__).resolve().parents[1]
-GRAMMAR_FILE = REPO_ROOT / "grammar" / "policy.lark"
-POLICY_DIR = REPO_ROOT / "policies"
 _PACKAGE = Path(__file__).resolve().parent
 _COMPILER_SOURCES = (
     "span.py",
@@ -153,7 +151,7 @@ def _cache_dir() -> Path:
 
 def _cache_file(path: Path) -> tuple[Path, str, str]:
     text = path.read_text(encoding="utf-8")
-    display = os.path.relpath(path) if path.is_absolute() else str(path)
+    display = policy_identity(path)
     parts = [text.encode(), display.encode(), __version__.encode(), GRAMMAR_FILE.read_bytes()]
     parts += [(_PACKAGE / name).read_bytes() for name in _COMPILER_SOURCES]
     key = hashlib.sha256(b"\0".join(parts)).hexdigest()

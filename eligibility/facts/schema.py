@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from eligibility.facts import vocabulary as vocab
@@ -190,7 +189,9 @@ def main(argv: list[str]) -> int:
     if argv == []:
         sys.stdout.write(schema_text())
     elif argv == ["--write"]:
-        target = Path(__file__).resolve().parents[2] / "schema" / "applicant.schema.json"
+        from eligibility.resources import SCHEMA_FILE
+
+        target = SCHEMA_FILE
         target.write_text(schema_text(), encoding="utf-8")
     else:
         sys.stderr.write("usage: python -m eligibility.facts.schema [--write]\n")

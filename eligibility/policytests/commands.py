@@ -12,18 +12,18 @@ problem is listed with its file:line:column, and nothing is run); 3 a policy doe
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from eligibility.compiler import POLICY_DIR, CompiledPolicy, load_policy
+from eligibility.compiler import CompiledPolicy, load_policy
 from eligibility.policytests import report
 from eligibility.policytests.coverage import coverage
 from eligibility.policytests.load import load_suite
 from eligibility.policytests.model import CaseRun, Suite
 from eligibility.policytests.run import run_case
 from eligibility.policytests.source import Location, Problem
+from eligibility.resources import POLICY_DIR, policy_display_name
 
 EXIT_PASS, EXIT_FAIL, EXIT_INVALID = 0, 1, 2
 TESTS_SUFFIX = ".tests.yaml"
@@ -72,7 +72,7 @@ def _pairs(tests: list[Path]) -> tuple[list[tuple[Path, Path]], list[Problem]]:
 
 
 def _display(path: Path) -> str:
-    return os.path.relpath(path) if path.is_absolute() else str(path)
+    return policy_display_name(path)
 
 
 def load_suites(targets: Sequence[str]) -> tuple[list[tuple[Suite, CompiledPolicy]], list[Problem]]:

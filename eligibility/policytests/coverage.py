@@ -65,5 +65,5 @@ def coverage(
         if not any(c == citation or c.startswith(citation + "（") for c in rules):
             articles.append(Article(citation, (), (), True))
     return Coverage(
-        suite.name, str(policy.source_file), policy.document_number, len(runs), tuple(articles)
+        suite.name, str(suite.policy_file), policy.document_number, len(runs), tuple(articles)
     )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path as FsPath
 from typing import Any
 
 from lark import Lark, Token, Transformer, Tree, v_args
@@ -21,9 +20,8 @@ from lark.exceptions import (
 )  # fmt: skip
 
 from eligibility.diagnostics import Diagnostic, DiagnosticError
+from eligibility.resources import GRAMMAR_FILE
 from eligibility.syntax import ast
-
-GRAMMAR_PATH = FsPath(__file__).resolve().parents[2] / "grammar" / "policy.lark"
 
 _TOKEN_NAMES = {
     "NAME": "a name (lower-case ASCII, e.g. credit_good)",
@@ -41,11 +39,11 @@ _TOKEN_NAMES = {
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    return Lark(GRAMMAR_PATH.read_text(encoding="utf-8"), parser="lalr", propagate_positions=True)
+    return Lark(GRAMMAR_FILE.read_text(encoding="utf-8"), parser="lalr", propagate_positions=True)
 
 
 def grammar_text() -> str:
-    return GRAMMAR_PATH.read_text(encoding="utf-8")
+    return GRAMMAR_FILE.read_text(encoding="utf-8")
 
 
 class _HeaderRepeated(Exception):

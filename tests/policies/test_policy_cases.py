@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from eligibility.compiler import POLICY_DIR, CompiledPolicy, load_policy
+from eligibility.compiler import CompiledPolicy, load_policy
 from eligibility.diagnostics import DiagnosticError, render_all
 from eligibility.policytests.load import load_suite, suite_name
 from eligibility.policytests.model import PolicyCase
 from eligibility.policytests.report import case_lines
 from eligibility.policytests.run import run_case
+from eligibility.resources import POLICY_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 
