@@ -1,10 +1,12 @@
 """The command line: `check` and `eligibility check|compile|test|coverage`. It only wires stages
 together.
 
-Exit codes (README, docs/decision-format.md): 0 evaluated (whatever the outcomes), 2 invalid applicant file,
-3 invalid policy text, 4 internal error (a bug: please report it with the input).
-`test` and `coverage` (docs/policy-tests.md): 0 all pass, 1 a case fails or an article is
-untested, 2 a test file is missing or invalid, 3 invalid policy text.
+Exit codes (README, docs/decision-format.md): 0 evaluated (whatever the outcomes), 2 invalid
+applicant file, 3 invalid policy text (or no such policy file), 4 internal error (a bug: please
+report it with the input), 5 the output could not be written (a full disk, a closed standard
+output), 64 a usage error on the command line, 141 the reader of the output went away
+(`check … | head`). `test` and `coverage` (docs/policy-tests.md): 0 all pass, 1 a case fails or
+an article is untested, 2 a test file is missing or invalid, 3 invalid policy text.
 """
 
 from __future__ import annotations
@@ -19,7 +21,43 @@ from typing import TYPE_CHECKING, NoReturn
 if TYPE_CHECKING:
     from eligibility.compiler import PolicySource
 
+from eligibility import streams
+
 EXIT_OK, EXIT_INPUT, EXIT_POLICY, EXIT_INTERNAL = 0, 2, 3, 4
+EXIT_OUTPUT, EXIT_BROKEN_PIPE = streams.EXIT_OUTPUT, streams.EXIT_BROKEN_PIPE
+EXIT_USAGE = 64  # EX_USAGE of sysexits.h: argparse's own 2 would read as "invalid applicant file"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors ending in EXIT_USAGE instead of 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+class _VersionAction(argparse.Action):
+    """`--version`, worked out only when asked for (importlib.metadata is slow to import)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **_: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(_version())
+        parser.exit()
+
+
+def _version() -> str:
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    from eligibility import __version__
+
+    try:
+        engine = f"pyDatalog {version('pyDatalog')}"
+    except PackageNotFoundError:
+        engine = "pyDatalog not installed"
+    return f"eligibility {__version__} ({engine}, Python {platform.python_version()})"
 
 
 def _date(text: str) -> datetime.date:
@@ -30,6 +68,7 @@ def _date(text: str) -> datetime.date:
 
 
 def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument(
         "applicant", type=Path, help="applicant file (JSON, see docs/applicant-format.md)"
     )
@@ -59,8 +98,9 @@ def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="eligibility", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="eligibility", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action=_VersionAction)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _add_check_arguments(commands.add_parser("check", help="check an applicant against policies"))
     compile_parser = commands.add_parser("compile", help="check policy files and report problems")
     compile_parser.add_argument("policies", type=Path, nargs="*")
@@ -91,15 +131,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def exit_now(code: int) -> NoReturn:
-    """End a command-line run: flush what was printed and leave without tearing the heap down
-    object by object (about 20 ms of a cold `check`). Nothing is left to finalise: the
-    compile cache is written, and renamed into place, before evaluation starts."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except OSError:  # a reader that went away (`check … | head`) is not an error of ours
-            pass
-    os._exit(code)
+    """End a command-line run (see `streams.finish`)."""
+    streams.finish(code)
 
 
 def eligibility_entry() -> NoReturn:
@@ -119,9 +152,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def check_main(argv: list[str] | None = None) -> int:
     """The `check` console script: `check applicant.json --explain`."""
-    parser = argparse.ArgumentParser(
-        prog="check", description="check an applicant against policies"
-    )
+    parser = _Parser(prog="check", description="check an applicant against policies")
     _add_check_arguments(parser)
     args = parser.parse_args(argv)
     args.command = "check"
@@ -129,14 +160,26 @@ def check_main(argv: list[str] | None = None) -> int:
 
 
 def _guarded(args: argparse.Namespace) -> int:
-    from eligibility.diagnostics import DiagnosticError, render_all
+    from eligibility.diagnostics import DiagnosticError, PolicyFileError, render_all
 
     try:
+        streams.prepare()
         return _COMMANDS[args.command](args)
+    except BrokenPipeError:
+        return EXIT_BROKEN_PIPE
+    except streams.OutputError as error:
+        print(f"error: cannot write the output: {error}", file=sys.stderr)
+        return EXIT_OUTPUT
+    except OSError as error:
+        if error.filename is not None:  # a file named on the command line: the user's to fix
+            print(f"error: cannot read {error.filename}: {error.strerror}", file=sys.stderr)
+            return EXIT_INPUT
+        print(streams.describe(error), file=sys.stderr)
+        return EXIT_OUTPUT
     except DiagnosticError as error:
         print(render_all(error), file=sys.stderr)
         return EXIT_POLICY
-    except _NoPolicy as error:
+    except PolicyFileError as error:
         print(error, file=sys.stderr)
         return EXIT_POLICY
     except Exception as error:  # the last line of defence: no traceback for users
@@ -162,17 +205,14 @@ def _coverage(args: argparse.Namespace) -> int:
     return coverage_command(args.policies, args.format, args.strict, args.verbose)
 
 
-class _NoPolicy(Exception):
-    """A --policy path that is not a file: the user's mistake, reported without a traceback."""
-
-
 def _policies(paths: list[Path] | None) -> tuple[PolicySource, ...]:
     from eligibility.compiler import load_policy_lazily, policy_files
+    from eligibility.diagnostics import PolicyFileError
 
     chosen = tuple(paths) if paths else policy_files()
     for path in chosen:
         if not path.is_file():
-            raise _NoPolicy(f"error: no policy file {path}")
+            raise PolicyFileError(f"error: no policy file {path}")
     return tuple(load_policy_lazily(path) for path in chosen)
 
 
@@ -228,11 +268,12 @@ def _emit(lines: list, stream) -> None:  # type: ignore[no-untyped-def,type-arg]
 
 def _compile(paths: list[Path]) -> int:
     from eligibility.compiler import compile_text, policy_files
+    from eligibility.diagnostics import PolicyFileError
     from eligibility.resources import policy_display_name
 
     for path in paths or policy_files():
         if not path.is_file():
-            raise _NoPolicy(f"error: no policy file {path}")
+            raise PolicyFileError(f"error: no policy file {path}")
         shown = policy_display_name(path)
         compiled = compile_text(path.read_text(encoding="utf-8"), shown)
         policy = compiled.policy

@@ -1,45 +1,31 @@
-"""Policy file → compiled policy (IR + Datalog program), with an on-disk cache.
+"""Policy file → compiled policy (IR + Datalog program), through the compile cache.
 
 Compiling needs lark (slow to import) and the resolver; checking an applicant needs neither.
-A compiled policy is cached under a key made of the policy text, its path, the grammar and the
-source of every module that shapes the compiled result (parser, resolver, vocabulary, Datalog
-compiler), so any change to one of them recompiles. The cache holds plain data only.
+A compiled policy is cached (`compile_cache`) as plain data, under the policy's identity, the
+SHA-256 of its text and the fingerprint of the compiler: the package version, the grammar and the
+source of every module that shapes the compiled result, so any change to one of them recompiles.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
-import pickle
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Any
 
 from eligibility import __version__
+from eligibility.compile_cache import EntryKey, read_entry, write_entry
 from eligibility.datalog.program import Program
+from eligibility.diagnostics import PolicyFileError
 from eligibility.ir import nodes as ir
 from eligibility.ir.walk import walk_conditions
-from eligibility.resources import GRAMMAR_FILE, POLICY_DIR, policy_identity
+from eligibility.resources import GRAMMAR_FILE, PACKAGE_DIR, POLICY_DIR, policy_identity
 
-T = TypeVar("T")
-_PACKAGE = Path(__file__).resolve().parent
-_COMPILER_SOURCES = (
-    "span.py",
-    "syntax/ast.py",
-    "syntax/parser.py",
-    "ir/nodes.py",
-    "ir/from_ast.py",
-    "ir/expressions.py",
-    "ir/quantities.py",
-    "ir/walk.py",
-    "facts/vocabulary.py",
-    "datalog/program.py",
-    "datalog/from_ir.py",
-    "datalog/records.py",
-    "datalog/terms.py",
-    "compiler.py",
-)
+# What shapes a compiled policy: every module of these stages, and these top-level modules.
+_COMPILER_PACKAGES = ("syntax", "ir", "datalog", "facts")
+_COMPILER_MODULES = ("span.py", "diagnostics.py", "compiler.py", "plaindata.py", "resources.py")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,17 +72,10 @@ def gate_view(policy: ir.Policy) -> ir.Policy:
 
 class LazyPolicy:
     """A cached policy whose gates are loaded now and whose full program only when a
-    document applies: an applicant from Chongqing never unpickles Shanghai's 22 programmes."""
+    document applies: an applicant from Chongqing never decodes Shanghai's 22 programmes."""
 
-    def __init__(
-        self, compiled_gates: CompiledGates, full_file: Path, text: str, display: str
-    ) -> None:
-        self._gates, self._full_file, self._text, self._display = (
-            compiled_gates,
-            full_file,
-            text,
-            display,
-        )
+    def __init__(self, compiled_gates: CompiledGates, source: _PolicyText) -> None:
+        self._gates, self._source = compiled_gates, source
         self._full: CompiledPolicy | None = None
 
     def gates(self) -> CompiledGates:
@@ -104,9 +83,8 @@ class LazyPolicy:
 
     def full(self) -> CompiledPolicy:
         if self._full is None:
-            self._full = _read_cache(self._full_file, CompiledPolicy) or _compile_and_cache(
-                self._text, self._display, self._full_file
-            )
+            cached = read_entry(self._source.key("full"), _decode_full)
+            self._full = cached or _compile_and_cache(self._source)
         return self._full
 
 
@@ -144,59 +122,108 @@ def _region_fields(policy: ir.Policy) -> frozenset[str]:
     )
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("ELIGIBILITY_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    return Path(base) / "eligibility" if base else Path.home() / ".cache" / "eligibility"
+@dataclass(frozen=True, slots=True)
+class _PolicyText:
+    """A policy file as read: its identity, its text and the hash of its bytes."""
+
+    identity: str
+    text: str
+    sha256: str
+
+    def key(self, kind: str) -> EntryKey:
+        return EntryKey(kind, self.identity, self.sha256, compiler_fingerprint())
 
 
-def _cache_file(path: Path) -> tuple[Path, str, str]:
-    text = path.read_text(encoding="utf-8")
-    display = policy_identity(path)
-    parts = [text.encode(), display.encode(), __version__.encode(), GRAMMAR_FILE.read_bytes()]
-    parts += [(_PACKAGE / name).read_bytes() for name in _COMPILER_SOURCES]
-    key = hashlib.sha256(b"\0".join(parts)).hexdigest()
-    return _cache_dir() / f"{key}.pickle", text, display
-
-
-def _read_cache(file: Path, kind: type[T]) -> T | None:
+def _read_policy(path: Path) -> _PolicyText:
     try:
-        with file.open("rb") as handle:
-            found = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return None
-    return found if isinstance(found, kind) else None
+        data = path.read_bytes()
+    except OSError as error:
+        raise PolicyFileError(f"error: cannot read policy file {path}: {error.strerror}") from None
+    text = data.decode("utf-8")
+    return _PolicyText(policy_identity(path), text, hashlib.sha256(data).hexdigest())
 
 
-def _write_cache(file: Path, value: object) -> None:
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = file.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        temporary.replace(file)
-    except OSError:
-        pass  # a read-only home still checks, only slower
+@cache
+def compiler_fingerprint() -> str:
+    """The SHA-256 of the package version, the grammar and every compiler source file."""
+    files = [GRAMMAR_FILE] + [PACKAGE_DIR / name for name in _COMPILER_MODULES]
+    for package in _COMPILER_PACKAGES:
+        files += sorted((PACKAGE_DIR / package).glob("*.py"))
+    digest = hashlib.sha256(__version__.encode())
+    for file in files:
+        digest.update(b"\0" + file.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0")
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
 
 
-def _compile_and_cache(text: str, display: str, full_file: Path) -> CompiledPolicy:
-    compiled = compile_text(text, display)
-    _write_cache(full_file, compiled)
-    _write_cache(full_file.with_suffix(".gates"), compiled.gates())
+@cache
+def _codec() -> Any:
+    from eligibility import plaindata, span
+    from eligibility.datalog import program
+
+    return plaindata.codec_for({"ir": ir, "dl": program, "span": span})
+
+
+def _encode_full(compiled: CompiledPolicy) -> Any:
+    return _codec().encode(
+        (
+            compiled.policy,
+            compiled.program,
+            compiled.gate_program,
+            compiled.region_fields,
+            compiled.grammar_sha256,
+        )
+    )
+
+
+def _decode_full(data: Any) -> CompiledPolicy:
+    policy, program, gate_program, region_fields, grammar = _codec().decode(data)
+    _expect(policy, ir.Policy)
+    _expect(program, Program)
+    _expect(gate_program, Program)
+    _expect(region_fields, frozenset)
+    _expect(grammar, str)
+    return CompiledPolicy(policy, program, gate_program, region_fields, grammar)
+
+
+def _encode_gates(gates: CompiledGates) -> Any:
+    return _codec().encode((gates.policy, gates.program, gates.region_fields))
+
+
+def _decode_gates(data: Any) -> CompiledGates:
+    policy, program, region_fields = _codec().decode(data)
+    _expect(policy, ir.Policy)
+    _expect(program, Program)
+    _expect(region_fields, frozenset)
+    return CompiledGates(policy, program, region_fields)
+
+
+def _expect(value: object, kind: type) -> None:
+    if not isinstance(value, kind):
+        raise TypeError(f"a cache entry holds {type(value).__name__} where {kind.__name__} belongs")
+
+
+def _compile_and_cache(source: _PolicyText) -> CompiledPolicy:
+    compiled = compile_text(source.text, source.identity)
+    write_entry(source.key("full"), compiled, _encode_full)
+    write_entry(source.key("gates"), compiled.gates(), _encode_gates)
     return compiled
 
 
 def load_policy(path: Path) -> CompiledPolicy:
-    """The compiled policy of a file, from the cache when its key matches."""
-    full_file, text, display = _cache_file(path)
-    return _read_cache(full_file, CompiledPolicy) or _compile_and_cache(text, display, full_file)
+    """The compiled policy of a file, from the cache when an entry made from it is there."""
+    source = _read_policy(path)
+    cached: CompiledPolicy | None = read_entry(source.key("full"), _decode_full)
+    return cached or _compile_and_cache(source)
 
 
 def load_policy_lazily(path: Path) -> PolicySource:
     """Its gates from the cache, its full program when asked for (see LazyPolicy)."""
-    full_file, text, display = _cache_file(path)
-    compiled_gates = _read_cache(full_file.with_suffix(".gates"), CompiledGates)
+    source = _read_policy(path)
+    compiled_gates: CompiledGates | None = read_entry(source.key("gates"), _decode_gates)
     if compiled_gates is None:
-        return _compile_and_cache(text, display, full_file)
-    return LazyPolicy(compiled_gates, full_file, text, display)
+        return _compile_and_cache(source)
+    return LazyPolicy(compiled_gates, source)
 
 
 def policy_files(directory: Path = POLICY_DIR) -> tuple[Path, ...]:

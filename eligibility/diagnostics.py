@@ -70,3 +70,8 @@ def render_all(error: DiagnosticError) -> str:
     errors = sum(1 for d in error.diagnostics if d.is_error)
     parts.append(f"{errors} error(s) in policy text; nothing was evaluated")
     return "\n\n".join(parts)
+
+
+class PolicyFileError(Exception):
+    """A policy file that does not exist or cannot be read: the user's to fix (exit 3), reported in
+    one line without a traceback."""
