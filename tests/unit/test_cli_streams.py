@@ -105,3 +105,20 @@ def test_version() -> None:
     result = _run(["--version"])
     assert result.returncode == 0
     assert result.stdout.decode().startswith("eligibility ")
+
+
+def test_json_output_is_the_same_from_any_directory(tmp_path: Path) -> None:
+    """The review's 4e: provenance named the policy relative to the working directory."""
+    outputs = set()
+    for directory in (REPO, tmp_path, Path("/")):
+        result = subprocess.run(
+            [*CHECK, EXAMPLE, "--format", "json"],
+            cwd=directory,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        outputs.add(result.stdout)
+    assert len(outputs) == 1
+    assert b'"file": "policies/chongqing-2024.policy"' in outputs.pop()
