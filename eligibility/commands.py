@@ -104,6 +104,12 @@ def _parser() -> argparse.ArgumentParser:
     _add_check_arguments(commands.add_parser("check", help="check an applicant against policies"))
     compile_parser = commands.add_parser("compile", help="check policy files and report problems")
     compile_parser.add_argument("policies", type=Path, nargs="*")
+    compile_parser.add_argument(
+        "--print",
+        action="store_true",
+        dest="print_program",
+        help="print the Datalog program each policy compiles to (for reading, never loaded)",
+    )
     test_parser = commands.add_parser("test", help="run the policies' test cases (*.tests.yaml)")
     coverage_parser = commands.add_parser(
         "coverage", help="list the articles cited by rules, and the test cases exercising each"
@@ -266,7 +272,7 @@ def _emit(lines: list, stream) -> None:  # type: ignore[no-untyped-def,type-arg]
         stream.write(plain(lines))
 
 
-def _compile(paths: list[Path]) -> int:
+def _compile(paths: list[Path], print_program: bool = False) -> int:
     from eligibility.compiler import compile_text, policy_files
     from eligibility.diagnostics import PolicyFileError
     from eligibility.resources import policy_display_name
@@ -281,12 +287,16 @@ def _compile(paths: list[Path]) -> int:
             f"{shown}: {policy.document_number} · {len(policy.programmes)} programme(s), "
             f"{len(policy.record_sets)} record set(s), {len(compiled.program.clauses)} Datalog clauses"
         )
+        if print_program:
+            from eligibility.datalog.text import program_text
+
+            print(program_text(compiled.program), end="")
     return EXIT_OK
 
 
 _COMMANDS = {
     "check": _check,
-    "compile": lambda args: _compile(args.policies),
+    "compile": lambda args: _compile(args.policies, args.print_program),
     "test": _test,
     "coverage": _coverage,
 }
