@@ -113,6 +113,9 @@ def _canonical(item: JsonValue) -> str:
     return json.dumps(item, sort_keys=True, ensure_ascii=False)
 
 
+_SCALARS = frozenset({str, int, bool, type(None)})
+
+
 class _Decoder:
     def __init__(self, classes: dict[str, type]) -> None:
         self.classes = classes
@@ -121,12 +124,12 @@ class _Decoder:
     def tree(self, data: JsonValue) -> Any:
         if not isinstance(data, dict) or set(data) != {"objects", "root"}:
             raise DecodeError("not an encoded tree")
-        for entry in data["objects"]:
-            cls = self.classes[entry[0]]
-            if not dataclasses.is_dataclass(cls):
-                raise DecodeError(f"{entry[0]!r} is not a record of the compiled policy")
-            self.built.append(cls(*(self.value(field) for field in entry[1:])))
-        return self.value(data["root"])
+        records = {tag: cls for tag, cls in self.classes.items() if dataclasses.is_dataclass(cls)}
+        scalars, value, built = _SCALARS, self.value, self.built
+        for tag, *fields in data["objects"]:
+            # The fast path: most fields are strings, numbers or references.
+            built.append(records[tag](*[f if type(f) in scalars else value(f) for f in fields]))
+        return value(data["root"])
 
     def value(self, data: JsonValue) -> Any:
         if data is None or isinstance(data, bool | int | str):
