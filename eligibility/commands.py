@@ -229,12 +229,13 @@ def _emit(lines: list, stream) -> None:  # type: ignore[no-untyped-def,type-arg]
 def _compile(paths: list[Path]) -> int:
     from eligibility.compiler import compile_text, policy_files
     from eligibility.resources import policy_display_name
+    from eligibility.syntax.source import decode_policy
 
     for path in paths or policy_files():
         if not path.is_file():
             raise _NoPolicy(f"error: no policy file {path}")
         shown = policy_display_name(path)
-        compiled = compile_text(path.read_text(encoding="utf-8"), shown)
+        compiled = compile_text(decode_policy(path.read_bytes(), shown), shown)
         policy = compiled.policy
         print(
             f"{shown}: {policy.document_number} · {len(policy.programmes)} programme(s), "

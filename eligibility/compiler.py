@@ -21,6 +21,7 @@ from eligibility.datalog.program import Program
 from eligibility.ir import nodes as ir
 from eligibility.ir.walk import walk_conditions
 from eligibility.resources import GRAMMAR_FILE, POLICY_DIR, policy_identity
+from eligibility.syntax.source import decode_policy
 
 T = TypeVar("T")
 _PACKAGE = Path(__file__).resolve().parent
@@ -150,7 +151,7 @@ def _cache_dir() -> Path:
 
 
 def _cache_file(path: Path) -> tuple[Path, str, str]:
-    text = path.read_text(encoding="utf-8")
+    text = decode_policy(path.read_bytes(), policy_identity(path))
     display = policy_identity(path)
     parts = [text.encode(), display.encode(), __version__.encode(), GRAMMAR_FILE.read_bytes()]
     parts += [(_PACKAGE / name).read_bytes() for name in _COMPILER_SOURCES]
