@@ -7,6 +7,7 @@ first error stops it (there is no sensible recovery inside a legal clause).
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -20,8 +21,17 @@ from lark.exceptions import (
 )  # fmt: skip
 
 from eligibility.diagnostics import Diagnostic, DiagnosticError
+from eligibility.ir.quantities import MONEY_UNITS
 from eligibility.resources import GRAMMAR_FILE
 from eligibility.syntax import ast
+from eligibility.syntax.limits import (
+    MAX_EXPRESSION_DEPTH,
+    MAX_FRACTION_DIGITS,
+    MAX_GROUP_DEPTH,
+    MAX_INTEGER_DIGITS,
+    MAX_MONEY_YUAN,
+    MAX_RATE_PERCENT,
+)
 
 _TOKEN_NAMES = {
     "NAME": "a name (lower-case ASCII, e.g. credit_good)",
@@ -46,6 +56,14 @@ def grammar_text() -> str:
     return GRAMMAR_FILE.read_text(encoding="utf-8")
 
 
+class _Refused(Exception):
+    """A construct the grammar accepts but a limit of the language refuses (E0310)."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
 class _HeaderRepeated(Exception):
     def __init__(self, lines: str, span: ast.Span) -> None:
         super().__init__(lines)
@@ -56,10 +74,16 @@ def parse_policy(text: str, file: str) -> ast.PolicyFile:
     """Parse one policy file; raise DiagnosticError (E01xx) on a syntax error."""
     try:
         tree = _parser().parse(text)
-        header, *definitions = _ToAst(file).transform(tree).children
     except UnexpectedInput as error:
         raise DiagnosticError((_syntax_diagnostic(error, text, file),), {file: text}) from None
+    too_deep = _too_deep(tree, file)  # before the transformer recurses over the tree
+    if too_deep is not None:
+        raise DiagnosticError((too_deep,), {file: text})
+    try:
+        header, *definitions = _ToAst(file).transform(tree).children
     except VisitError as error:
+        if isinstance(error.orig_exc, _Refused):
+            raise DiagnosticError((error.orig_exc.diagnostic,), {file: text}) from None
         if not isinstance(error.orig_exc, _HeaderRepeated):
             raise
         repeated = error.orig_exc
@@ -72,6 +96,61 @@ def parse_policy(text: str, file: str) -> ast.PolicyFile:
         )
         raise DiagnosticError((diagnostic,), {file: text}) from None
     return ast.PolicyFile(file, text, header, tuple(definitions))
+
+
+_EXPRESSION_RULES = frozenset({"add", "sub", "mul", "min", "max", "if_expr"})
+
+
+def _too_deep(tree: Tree[Any], file: str) -> Diagnostic | None:
+    """E0309 at the first group or operation nested beyond the limits (syntax.limits), found
+    with an explicit stack: the parse itself is iterative, everything after it recurses."""
+    stack: list[tuple[Tree[Any], int, int]] = [(tree, 0, 0)]
+    while stack:
+        node, groups, operations = stack.pop()
+        groups += node.data == "group"
+        operations += node.data in _EXPRESSION_RULES
+        if groups > MAX_GROUP_DEPTH:
+            return _depth_diagnostic(
+                file, node, f"groups are nested more than {MAX_GROUP_DEPTH} deep",
+                "flatten the groups: `all` inside `all` is one `all`",
+            )  # fmt: skip
+        if operations > MAX_EXPRESSION_DEPTH:
+            return _depth_diagnostic(
+                file, node, f"this expression nests more than {MAX_EXPRESSION_DEPTH} operations",
+                "a sum of n terms nests n - 1: add parts up in `let` steps",
+            )  # fmt: skip
+        stack.extend(
+            (child, groups, operations)
+            for child in reversed(node.children)
+            if isinstance(child, Tree)
+        )
+    return None
+
+
+def _depth_diagnostic(file: str, node: Tree[Any], message: str, help: str) -> Diagnostic:
+    meta = node.meta
+    span = ast.Span(file, meta.line, meta.column, meta.line, meta.column + 1)
+    return Diagnostic("E0309", message, span, "nested too deep", help=help)
+
+
+def _number_diagnostic(number: Token, unit: str, span: ast.Span) -> Diagnostic | None:
+    """E0310 for a number outside the documented limits (syntax.limits)."""
+    whole, _, fraction = str(number).partition(".")
+    problem = ""
+    if len(whole.lstrip("0")) > MAX_INTEGER_DIGITS or len(fraction) > MAX_FRACTION_DIGITS:
+        problem = (
+            f"a number has at most {MAX_INTEGER_DIGITS} digits before the decimal point "
+            f"and {MAX_FRACTION_DIGITS} after it"
+        )
+    elif unit in MONEY_UNITS and Decimal(str(number)) * MONEY_UNITS[unit] >= MAX_MONEY_YUAN:
+        problem = "an amount in a policy is below 1万亿元 (10^12 元)"
+    elif unit == "%" and Decimal(str(number)) > MAX_RATE_PERCENT:
+        problem = f"a rate in a policy is at most {MAX_RATE_PERCENT}%"
+    if not problem:
+        return None
+    return Diagnostic(
+        "E0310", f"`{number}{unit}` is out of range", span, "out of range", help=problem
+    )
 
 
 def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnostic:
@@ -345,7 +424,11 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
 
     # expressions
     def quantity(self, meta: Any, c: list[Any]) -> ast.Quantity:
-        return ast.Quantity(str(c[0]), str(c[1]) if len(c) > 1 else "", self._s(meta))
+        unit = str(c[1]) if len(c) > 1 else ""
+        refused = _number_diagnostic(c[0], unit, self._s(meta))
+        if refused is not None:
+            raise _Refused(refused)
+        return ast.Quantity(str(c[0]), unit, self._s(meta))
 
     def unit(self, meta: Any, c: list[Token]) -> str:
         return str(c[0])
