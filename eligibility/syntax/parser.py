@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from functools import lru_cache
+from importlib.util import find_spec
 from typing import Any
 
 from lark import Lark, Token, Transformer, Tree, v_args
@@ -49,7 +50,18 @@ _TOKEN_NAMES = {
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    return Lark(GRAMMAR_FILE.read_text(encoding="utf-8"), parser="lalr", propagate_positions=True)
+    return Lark(
+        GRAMMAR_FILE.read_text(encoding="utf-8"),
+        parser="lalr",
+        propagate_positions=True,
+        strict=STRICT,
+    )
+
+
+# The grammar has no shift/reduce conflict and no terminal collision, so lark's strict mode
+# accepts it (tests/unit/syntax/test_grammar_strict.py). Strict mode needs `interegular` to look
+# for collisions; it is a test dependency, and without it the same grammar builds unchecked.
+STRICT = find_spec("interegular") is not None
 
 
 def grammar_text() -> str:
