@@ -406,7 +406,7 @@ class _Resolver(ExpressionResolver):
         )
 
     def _source_text(self, span: ast.Span) -> str:
-        lines = self.tree.text.splitlines()[span.line - 1 : span.end_line]
+        lines = self.tree.text.split("\n")[span.line - 1 : span.end_line]  # as spans count
         if not lines:
             return ""
         if len(lines) == 1:

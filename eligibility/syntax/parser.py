@@ -171,7 +171,7 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnost
     expected: set[str] = set()
     if isinstance(error, UnexpectedToken) and error.token.type == "$END":
         found, expected = "end of file", set(error.accepts or error.expected)
-        lines = text.splitlines() or [""]  # lark gives the last token's place: point past it
+        lines = _lines(text)  # lark gives the last token's place: point past it
         line, column = len(lines), len(lines[-1]) + 1
     elif isinstance(error, UnexpectedToken):
         expected = set(error.accepts or error.expected)
@@ -185,7 +185,7 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnost
         expected = set(error.allowed or ())
     elif isinstance(error, UnexpectedEOF):
         found, expected = "end of file", set(error.expected)
-        lines = text.splitlines() or [""]
+        lines = _lines(text)
         line, column = len(lines), len(lines[-1]) + 1
     else:  # pragma: no cover - lark has no other kinds
         found = "input"
@@ -204,6 +204,13 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnost
         if wanted
         else "",
     )
+
+
+def _lines(text: str) -> list[str]:
+    """Lines as lark counts them, by "\n" only: str.splitlines() also breaks at \f, \x1c,
+    U+2028 …, which may stand in labels and comments, and would point past the real line."""
+    lines = text.split("\n")
+    return lines[:-1] if len(lines) > 1 and lines[-1] == "" else lines
 
 
 def _literal(terminal: str) -> str:
