@@ -276,12 +276,13 @@ def _compile(paths: list[Path], print_program: bool = False) -> int:
     from eligibility.compiler import compile_text, policy_files
     from eligibility.diagnostics import PolicyFileError
     from eligibility.resources import policy_display_name
+    from eligibility.syntax.source import decode_policy
 
     for path in paths or policy_files():
         if not path.is_file():
             raise PolicyFileError(f"error: no policy file {path}")
         shown = policy_display_name(path)
-        compiled = compile_text(path.read_text(encoding="utf-8"), shown)
+        compiled = compile_text(decode_policy(path.read_bytes(), shown), shown)
         policy = compiled.policy
         print(
             f"{shown}: {policy.document_number} · {len(policy.programmes)} programme(s), "

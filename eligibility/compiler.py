@@ -22,6 +22,7 @@ from eligibility.diagnostics import PolicyFileError
 from eligibility.ir import nodes as ir
 from eligibility.ir.walk import walk_conditions
 from eligibility.resources import GRAMMAR_FILE, PACKAGE_DIR, POLICY_DIR, policy_identity
+from eligibility.syntax.source import decode_policy
 
 # What shapes a compiled policy: every module of these stages, and these top-level modules.
 _COMPILER_PACKAGES = ("syntax", "ir", "datalog", "facts")
@@ -139,8 +140,9 @@ def _read_policy(path: Path) -> _PolicyText:
         data = path.read_bytes()
     except OSError as error:
         raise PolicyFileError(f"error: cannot read policy file {path}: {error.strerror}") from None
-    text = data.decode("utf-8")
-    return _PolicyText(policy_identity(path), text, hashlib.sha256(data).hexdigest())
+    identity = policy_identity(path)
+    text = decode_policy(data, identity)
+    return _PolicyText(identity, text, hashlib.sha256(data).hexdigest())
 
 
 @cache

@@ -47,7 +47,7 @@ def render_diagnostic(diagnostic: Diagnostic, source: str) -> str:
     """The diagnostic as plain text, with the source line and a caret under the span."""
     span = diagnostic.span
     kind = "error" if diagnostic.is_error else "warning"
-    lines = source.splitlines()
+    lines = source.split("\n")  # as spans count lines: splitlines() also breaks at U+2028, \f …
     text = lines[span.line - 1] if 0 < span.line <= len(lines) else ""
     end_column = span.end_column if span.end_line == span.line else len(text) + 1
     width = max(1, _cells(text[span.column - 1 : end_column - 1]))

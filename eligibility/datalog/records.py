@@ -59,8 +59,11 @@ def record_set_rules(record_set: ir.RecordSet) -> list[Clause]:
         Rule(possible(name), (undecided(name),)),
         read_out("undecided", name, A, R, undecided(name)),
     ]
+    # with no filter nothing can refuse a record: refused_<set> would have no rule at all, and
+    # the engine refuses to negate an undefined predicate (the set is its whole source)
+    unrefused = (Negated(some_refusal),) if record_set.filters else ()
     for source in sources:
-        out.append(Rule(undecided(name), (source, Negated(some_refusal), Negated(member(name)))))
+        out.append(Rule(undecided(name), (source, *unrefused, Negated(member(name)))))
     for flt in record_set.filters:
         for source in sources:
             out.append(Rule(some_refusal, (source, refused(flt.meta.node_id))))

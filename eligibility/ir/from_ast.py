@@ -4,6 +4,7 @@ once at the end (E02xx names/types/units, E03xx semantics)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import difflib
 import hashlib
@@ -16,6 +17,7 @@ from eligibility.ir import nodes as ir
 from eligibility.ir.expressions import ExpressionResolver, Scope
 from eligibility.ir.quantities import citation_prefix
 from eligibility.syntax import ast
+from eligibility.syntax.limits import MAX_GROUP_DEPTH
 
 
 def policy_from_ast(tree: ast.PolicyFile) -> ir.Policy:
@@ -30,6 +32,9 @@ class _Resolver(ExpressionResolver):
         self.sets: dict[str, ir.RecordSet] = {}
         self.interpretations: dict[str, ir.Interpretation] = {}
         self.shared: dict[str, ast.Node] = {}
+        self._expanding: list[str] = []  # the shared conditions being resolved, outermost first
+        self._cyclic: set[str] = set()  # in a cycle: reported once, at the definition
+        self._group_depth = 0
         self.expr_count = 0
         self._clause = ""
         self._header_citations: dict[str, str] = {}
@@ -102,6 +107,7 @@ class _Resolver(ExpressionResolver):
             self._date(header.in_force_from, header.span),
             self._date(header.in_force_until, header.span),
         )
+        self._report_shared_cycles()
         for definition in self.tree.definitions:
             name = str(getattr(definition, "name", None) or getattr(definition, "programme_id", ""))
             if "__" in name:  # ids become predicate names with "." written as "__"
@@ -291,17 +297,15 @@ class _Resolver(ExpressionResolver):
         self, node: ast.Node, scope: Scope, node_id: str, inherited: str, top: bool = False
     ) -> ir.Cond:
         if isinstance(node, ast.SharedNode):  # written once, resolved where it is used
-            shared = self.shared.get(node.name)
-            if shared is None:
-                self._error(
-                    "E0201",
-                    f"unknown shared conditions `@{node.name}`",
-                    node.span,
-                    "not defined above",
-                    help=self._suggest(node.name, list(self.shared)),
-                )
-                shared = ast.Leaf("", ast.Selected(node.span), None, node.span)
-            node = shared
+            names, shared = self._shared_definition(node)
+            if shared is None:  # unknown or cyclic, reported: a stand-in keeps resolving the rest
+                meta = ir.Meta(node_id, f"@{node.name}", inherited, node.span)
+                return ir.Selected(meta, scope.programme or "")
+            self._expanding += names
+            try:
+                return self._node(shared, scope, node_id, inherited, top)
+            finally:
+                del self._expanding[len(self._expanding) - len(names) :]
         citation = self.cite(node.citation, inherited, node.span, "this rule")
         label = node.label or ""
         if not label:
@@ -324,10 +328,23 @@ class _Resolver(ExpressionResolver):
     def _resolved_node(self, node: ast.Node, scope: Scope, meta: ir.Meta, citation: str) -> ir.Cond:
         node_id = meta.node_id
         if isinstance(node, ast.Group):
-            children = tuple(
-                self._node(child, scope, f"{node_id}.{k}", citation)
-                for k, child in enumerate(node.children, 1)
-            )
+            if self._group_depth >= MAX_GROUP_DEPTH:  # only shared conditions get here deeper
+                self._error(
+                    "E0309",
+                    f"groups are nested more than {MAX_GROUP_DEPTH} deep here",
+                    node.span,
+                    "too deep once shared conditions are written out",
+                    help="flatten the groups or the chain of shared conditions",
+                )
+                return ir.Selected(meta, scope.programme or "")
+            self._group_depth += 1
+            try:
+                children = tuple(
+                    self._node(child, scope, f"{node_id}.{k}", citation)
+                    for k, child in enumerate(node.children, 1)
+                )
+            finally:
+                self._group_depth -= 1
             if node.kind == "none":  # none of them: not any of them
                 inner = ir.Meta(f"{node_id}.0", meta.label, citation, meta.span)
                 return ir.Not(meta, ir.AnyOf(inner, children))
@@ -335,8 +352,61 @@ class _Resolver(ExpressionResolver):
         assert isinstance(node, ast.Leaf), "shared nodes are replaced by their definition in _node"
         return self._condition(node.condition, scope, meta)
 
+    # ── shared conditions ─────────────────────────────────────────────────────────────────
+    def _shared_definition(self, use: ast.SharedNode) -> tuple[list[str], ast.Node | None]:
+        """What `@name` stands for, following aliases (`conditions a = @b`) in a loop, with the
+        names passed through; None when a name is unknown or leads back to itself."""
+        names: list[str] = []
+        node: ast.Node = use
+        while isinstance(node, ast.SharedNode):
+            chain = [*self._expanding, *names]
+            if node.name in chain:
+                if node.name not in self._cyclic:  # a cycle the definitions alone do not show
+                    self._cycle_error([*chain[chain.index(node.name) :], node.name], use.span)
+                return names, None
+            definition = self.shared.get(node.name)
+            if definition is None:
+                self._error(
+                    "E0201",
+                    f"unknown shared conditions `@{node.name}`",
+                    node.span,
+                    "not defined above",
+                    help=self._suggest(node.name, list(self.shared)),
+                )
+                return names, None
+            names.append(node.name)
+            node = definition
+        return names, node
+
+    def _report_shared_cycles(self) -> None:
+        """Every cycle between `conditions` definitions, used or not, once, at the reference that
+        closes it; found on the definitions alone, before anything is written out."""
+        refs: dict[str, list[ast.SharedNode]] = {
+            d.name: _shared_references(d.node)
+            for d in self.tree.definitions
+            if isinstance(d, ast.ConditionsDef)
+        }
+        reported: set[frozenset[str]] = set()
+        for start in refs:
+            path = _path_back(start, refs)
+            if path is None or frozenset(path) in reported:
+                continue
+            reported.add(frozenset(path))
+            self._cyclic.update(path)
+            closing = next(r for r in refs[path[-1]] if r.name == start)
+            self._cycle_error([*path, start], closing.span)
+
+    def _cycle_error(self, cycle: list[str], span: ast.Span) -> None:
+        self._error(
+            "E0308",
+            f"shared condition `{cycle[0]}` refers to itself: " + " → ".join(cycle),
+            span,
+            "leads back to itself",
+            help="a shared condition cannot contain itself; write out the part that repeats",
+        )
+
     def _source_text(self, span: ast.Span) -> str:
-        lines = self.tree.text.splitlines()[span.line - 1 : span.end_line]
+        lines = self.tree.text.split("\n")[span.line - 1 : span.end_line]  # as spans count
         if not lines:
             return ""
         if len(lines) == 1:
@@ -569,3 +639,35 @@ class _Resolver(ExpressionResolver):
         return record_set
 
     # ── comparisons and expressions ───────────────────────────────────────────────────────
+
+
+def _shared_references(root: ast.Node) -> list[ast.SharedNode]:
+    """Every `@name` written inside a node, in groups, filters and `count(… where …)` alike
+    (a walk over the syntax tree's fields with a stack: deep nesting cannot overflow it)."""
+    found: list[ast.SharedNode] = []
+    stack: list[object] = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ast.SharedNode):
+            found.append(item)
+        elif isinstance(item, tuple):
+            stack.extend(reversed(item))
+        elif dataclasses.is_dataclass(item) and not isinstance(item, ast.Span):
+            stack.extend(reversed([getattr(item, f.name) for f in dataclasses.fields(item)]))
+    return found
+
+
+def _path_back(start: str, refs: dict[str, list[ast.SharedNode]]) -> list[str] | None:
+    """The names from `start` along references back to `start` (depth first, by a stack), or
+    None when no such path exists."""
+    stack: list[tuple[str, list[str]]] = [(start, [start])]
+    seen: set[str] = set()
+    while stack:
+        name, path = stack.pop()
+        for ref in reversed(refs.get(name, [])):
+            if ref.name == start:
+                return path
+            if ref.name not in seen and ref.name in refs:
+                seen.add(ref.name)
+                stack.append((ref.name, [*path, ref.name]))
+    return None

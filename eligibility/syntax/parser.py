@@ -7,7 +7,9 @@ first error stops it (there is no sensible recovery inside a legal clause).
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from functools import lru_cache
+from importlib.util import find_spec
 from typing import Any
 
 from lark import Lark, Token, Transformer, Tree, v_args
@@ -20,8 +22,17 @@ from lark.exceptions import (
 )  # fmt: skip
 
 from eligibility.diagnostics import Diagnostic, DiagnosticError
+from eligibility.ir.quantities import MONEY_UNITS
 from eligibility.resources import GRAMMAR_FILE
 from eligibility.syntax import ast
+from eligibility.syntax.limits import (
+    MAX_EXPRESSION_DEPTH,
+    MAX_FRACTION_DIGITS,
+    MAX_GROUP_DEPTH,
+    MAX_INTEGER_DIGITS,
+    MAX_MONEY_YUAN,
+    MAX_RATE_PERCENT,
+)
 
 _TOKEN_NAMES = {
     "NAME": "a name (lower-case ASCII, e.g. credit_good)",
@@ -39,11 +50,30 @@ _TOKEN_NAMES = {
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    return Lark(GRAMMAR_FILE.read_text(encoding="utf-8"), parser="lalr", propagate_positions=True)
+    return Lark(
+        GRAMMAR_FILE.read_text(encoding="utf-8"),
+        parser="lalr",
+        propagate_positions=True,
+        strict=STRICT,
+    )
+
+
+# The grammar has no shift/reduce conflict and no terminal collision, so lark's strict mode
+# accepts it (tests/unit/syntax/test_grammar_strict.py). Strict mode needs `interegular` to look
+# for collisions; it is a test dependency, and without it the same grammar builds unchecked.
+STRICT = find_spec("interegular") is not None
 
 
 def grammar_text() -> str:
     return GRAMMAR_FILE.read_text(encoding="utf-8")
+
+
+class _Refused(Exception):
+    """A construct the grammar accepts but a limit of the language refuses (E0310)."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
 
 
 class _HeaderRepeated(Exception):
@@ -56,10 +86,16 @@ def parse_policy(text: str, file: str) -> ast.PolicyFile:
     """Parse one policy file; raise DiagnosticError (E01xx) on a syntax error."""
     try:
         tree = _parser().parse(text)
-        header, *definitions = _ToAst(file).transform(tree).children
     except UnexpectedInput as error:
         raise DiagnosticError((_syntax_diagnostic(error, text, file),), {file: text}) from None
+    too_deep = _too_deep(tree, file)  # before the transformer recurses over the tree
+    if too_deep is not None:
+        raise DiagnosticError((too_deep,), {file: text})
+    try:
+        header, *definitions = _ToAst(file).transform(tree).children
     except VisitError as error:
+        if isinstance(error.orig_exc, _Refused):
+            raise DiagnosticError((error.orig_exc.diagnostic,), {file: text}) from None
         if not isinstance(error.orig_exc, _HeaderRepeated):
             raise
         repeated = error.orig_exc
@@ -74,13 +110,68 @@ def parse_policy(text: str, file: str) -> ast.PolicyFile:
     return ast.PolicyFile(file, text, header, tuple(definitions))
 
 
+_EXPRESSION_RULES = frozenset({"add", "sub", "mul", "min", "max", "if_expr"})
+
+
+def _too_deep(tree: Tree[Any], file: str) -> Diagnostic | None:
+    """E0309 at the first group or operation nested beyond the limits (syntax.limits), found
+    with an explicit stack: the parse itself is iterative, everything after it recurses."""
+    stack: list[tuple[Tree[Any], int, int]] = [(tree, 0, 0)]
+    while stack:
+        node, groups, operations = stack.pop()
+        groups += node.data == "group"
+        operations += node.data in _EXPRESSION_RULES
+        if groups > MAX_GROUP_DEPTH:
+            return _depth_diagnostic(
+                file, node, f"groups are nested more than {MAX_GROUP_DEPTH} deep",
+                "flatten the groups: `all` inside `all` is one `all`",
+            )  # fmt: skip
+        if operations > MAX_EXPRESSION_DEPTH:
+            return _depth_diagnostic(
+                file, node, f"this expression nests more than {MAX_EXPRESSION_DEPTH} operations",
+                "a sum of n terms nests n - 1: add parts up in `let` steps",
+            )  # fmt: skip
+        stack.extend(
+            (child, groups, operations)
+            for child in reversed(node.children)
+            if isinstance(child, Tree)
+        )
+    return None
+
+
+def _depth_diagnostic(file: str, node: Tree[Any], message: str, help: str) -> Diagnostic:
+    meta = node.meta
+    span = ast.Span(file, meta.line, meta.column, meta.line, meta.column + 1)
+    return Diagnostic("E0309", message, span, "nested too deep", help=help)
+
+
+def _number_diagnostic(number: Token, unit: str, span: ast.Span) -> Diagnostic | None:
+    """E0310 for a number outside the documented limits (syntax.limits)."""
+    whole, _, fraction = str(number).partition(".")
+    problem = ""
+    if len(whole.lstrip("0")) > MAX_INTEGER_DIGITS or len(fraction) > MAX_FRACTION_DIGITS:
+        problem = (
+            f"a number has at most {MAX_INTEGER_DIGITS} digits before the decimal point "
+            f"and {MAX_FRACTION_DIGITS} after it"
+        )
+    elif unit in MONEY_UNITS and Decimal(str(number)) * MONEY_UNITS[unit] >= MAX_MONEY_YUAN:
+        problem = "an amount in a policy is below 1万亿元 (10^12 元)"
+    elif unit == "%" and Decimal(str(number)) > MAX_RATE_PERCENT:
+        problem = f"a rate in a policy is at most {MAX_RATE_PERCENT}%"
+    if not problem:
+        return None
+    return Diagnostic(
+        "E0310", f"`{number}{unit}` is out of range", span, "out of range", help=problem
+    )
+
+
 def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnostic:
     line, column = max(error.line, 1), max(error.column, 1)
     width = 1
     expected: set[str] = set()
     if isinstance(error, UnexpectedToken) and error.token.type == "$END":
         found, expected = "end of file", set(error.accepts or error.expected)
-        lines = text.splitlines() or [""]  # lark gives the last token's place: point past it
+        lines = _lines(text)  # lark gives the last token's place: point past it
         line, column = len(lines), len(lines[-1]) + 1
     elif isinstance(error, UnexpectedToken):
         expected = set(error.accepts or error.expected)
@@ -94,7 +185,7 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnost
         expected = set(error.allowed or ())
     elif isinstance(error, UnexpectedEOF):
         found, expected = "end of file", set(error.expected)
-        lines = text.splitlines() or [""]
+        lines = _lines(text)
         line, column = len(lines), len(lines[-1]) + 1
     else:  # pragma: no cover - lark has no other kinds
         found = "input"
@@ -113,6 +204,13 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnost
         if wanted
         else "",
     )
+
+
+def _lines(text: str) -> list[str]:
+    """Lines as lark counts them, by "\n" only: str.splitlines() also breaks at \f, \x1c,
+    U+2028 …, which may stand in labels and comments, and would point past the real line."""
+    lines = text.split("\n")
+    return lines[:-1] if len(lines) > 1 and lines[-1] == "" else lines
 
 
 def _literal(terminal: str) -> str:
@@ -345,7 +443,11 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
 
     # expressions
     def quantity(self, meta: Any, c: list[Any]) -> ast.Quantity:
-        return ast.Quantity(str(c[0]), str(c[1]) if len(c) > 1 else "", self._s(meta))
+        unit = str(c[1]) if len(c) > 1 else ""
+        refused = _number_diagnostic(c[0], unit, self._s(meta))
+        if refused is not None:
+            raise _Refused(refused)
+        return ast.Quantity(str(c[0]), unit, self._s(meta))
 
     def unit(self, meta: Any, c: list[Token]) -> str:
         return str(c[0])

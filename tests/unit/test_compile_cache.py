@@ -7,6 +7,7 @@ so entries written here never serve another test.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -66,8 +67,26 @@ def _caps(policy_file: Path) -> list[Decimal]:
 def test_every_shipped_policy_round_trips_exactly(path: Path) -> None:
     compiled = compile_text(path.read_text(encoding="utf-8"), f"policies/{path.name}")
     encoded = json.loads(json.dumps(_encode_full(compiled), ensure_ascii=False))
-    # repr, not ==: equality would take Const(False) for Const(Decimal(0)).
-    assert repr(_decode_full(encoded)) == repr(compiled)
+    assert _same(_decode_full(encoded), compiled)
+
+
+def _same(left: object, right: object) -> bool:
+    """Equal and of the same types all the way down: == alone takes Const(False) for
+    Const(Decimal(0)), and repr depends on a frozenset's iteration order."""
+    if type(left) is not type(right):
+        return False
+    if dataclasses.is_dataclass(left):
+        return all(
+            _same(getattr(left, f.name), getattr(right, f.name)) for f in dataclasses.fields(left)
+        )
+    if isinstance(left, tuple) and isinstance(right, tuple):
+        return len(left) == len(right) and all(map(_same, left, right))
+    if isinstance(left, frozenset) and isinstance(right, frozenset):
+        key = lambda item: (type(item).__name__, repr(item))
+        return sorted(map(key, left)) == sorted(map(key, right))
+    if isinstance(left, dict) and isinstance(right, dict):
+        return left.keys() == right.keys() and all(_same(left[k], right[k]) for k in left)
+    return left == right
 
 
 def test_a_warm_load_equals_a_fresh_compile(cache_root: Path, policy: Path) -> None:

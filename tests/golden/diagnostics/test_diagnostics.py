@@ -14,6 +14,7 @@ from rich.cells import cell_len
 
 from eligibility.compiler import compile_text
 from eligibility.diagnostics import DiagnosticError, render_all
+from eligibility.syntax.source import decode_policy
 from tests.support import REPO
 
 HERE = Path(__file__).resolve().parent
@@ -21,7 +22,11 @@ CASES = sorted(p.stem for p in HERE.glob("*.policy"))
 # the code each case exists to show, so a golden cannot drift to a different error unnoticed
 EXPECTED_CODES = {
     "cjk_caret": ["E0204"],
+    "expression_too_deep": ["E0309"],
     "list_needs_some": ["E0205"],
+    "not_utf8": ["E0103"],
+    "number_out_of_range": ["E0310"],
+    "shared_condition_cycle": ["E0308"],
     "several_errors": ["E0204", "E0302", "E0301"],
     "syntax_error": ["E0101"],
     "uncited_rule": ["E0301"],
@@ -37,7 +42,7 @@ def diagnose(name: str) -> DiagnosticError:
     path = HERE / f"{name}.policy"
     display = path.relative_to(REPO).as_posix()  # the same in every checkout
     with pytest.raises(DiagnosticError) as caught:
-        compile_text(path.read_text(encoding="utf-8"), display)
+        compile_text(decode_policy(path.read_bytes(), display), display)
     return caught.value
 
 
