@@ -191,7 +191,7 @@ def _add(clause: Rule | Aggregate) -> None:
 
 def _query(name: str, arity: int) -> list[tuple[Any, ...]]:
     variables = [Term(f"Q{i}") for i in range(arity)]
-    answers = Term(name)(*variables).data
+    answers: list[tuple[Any, ...]] = Term(name)(*variables).data  # pyDatalog is untyped
     for row in answers:
         for value in row:
             if not isinstance(value, _VALUE_TYPES):

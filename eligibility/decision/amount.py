@@ -54,8 +54,8 @@ def amount_proof(programme: ir.Programme, model: Model) -> AmountProof:
         )
     if running is None:
         limits = [
-            Decimal(cap.limit.value)
-            for cap in amount.caps  # type: ignore[arg-type]
+            Decimal(cap.limit.value)  # type: ignore[arg-type]
+            for cap in amount.caps
             if isinstance(cap.limit, ir.Const)
         ]
         missing = facts_read(amount.steps[-1].expr)

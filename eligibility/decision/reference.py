@@ -10,6 +10,7 @@ It is not used by `check`.
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +21,7 @@ from eligibility.ir import nodes as ir
 from eligibility.ir.quantities import NEGATED
 from eligibility.ir.walk import programme_exprs, walk_conditions, walk_expr
 
-_OPS = {
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
     ">=": operator.ge,
     ">": operator.gt,
     "<=": operator.le,
@@ -232,9 +233,15 @@ class _Reference:
             case ir.Test():
                 return self._test(cond)
             case ir.Attested():
-                return _single(self.values.get(f"reviewer_attestations.{cond.criterion}"))
+                attested: Truth = _single(
+                    self.values.get(f"reviewer_attestations.{cond.criterion}")
+                )
+                return attested
             case ir.Selected():
-                return _single(self.values.get(f"selection_result.{cond.programme}.selected"))
+                selected: Truth = _single(
+                    self.values.get(f"selection_result.{cond.programme}.selected")
+                )
+                return selected
             case ir.Exists():
                 if self.members[cond.record_set]:
                     return True

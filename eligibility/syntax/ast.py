@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from eligibility.span import Span
+from eligibility.span import Span as Span  # re-exported: the parser and resolver write ast.Span
 
 
 @dataclass(frozen=True, slots=True)
