@@ -15,7 +15,7 @@ import gc
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 
 import pyDatalog as _package
 from pyDatalog import Logic, pyEngine
@@ -28,6 +28,7 @@ from eligibility.datalog.program import (
     Assign,
     Atom,
     BodyLiteral,
+    Clause,
     Comparison,
     Const,
     GroundFact,
@@ -159,7 +160,8 @@ def _engine_literal(literal: BodyLiteral) -> Any:
                 _engine_term(literal.left), literal.op, _engine_term(literal.right)
             )
             return pyEngine.Literal("==", [_engine_term(literal.target), operation])
-    raise AssertionError(literal)
+        case _:
+            assert_never(literal)
 
 
 def _add_directly(rule: Rule) -> None:
@@ -172,10 +174,12 @@ def _add_directly(rule: Rule) -> None:
         raise EngineError(f"the engine refused the clause {rule}")
 
 
-def _add(clause: Rule | Aggregate) -> None:
+def _add(clause: Clause) -> None:
     if isinstance(clause, Rule):
         _add_directly(clause)
         return
+    if not isinstance(clause, Aggregate):
+        assert_never(clause)
     function = Term(f"{clause.relation}_fn")
     keys = tuple(Term(v.name) for v in clause.group)
     if clause.kind == "count":

@@ -5,6 +5,7 @@ and the literals for comparisons, value tests and arithmetic."""
 from __future__ import annotations
 
 import operator
+from typing import assert_never
 
 from eligibility.datalog.program import (
     Assign,
@@ -123,6 +124,8 @@ def value_test(test: ir.ValueTest, value: Var, positive: bool) -> BodyLiteral:
         case ir.ComparesWith():
             op = OPS[test.op if positive else NEGATED[test.op]]
             return Comparison(value, op, Const(test.value))  # type: ignore[arg-type]
+        case _:
+            assert_never(test)
 
 
 Operand = tuple[Term, list[BodyLiteral]]

@@ -5,6 +5,7 @@ Every number is read from the Datalog model."""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import assert_never
 
 from eligibility.datalog.engine import Model
 from eligibility.decision.display import show_const, show_value
@@ -135,6 +136,21 @@ def _show_record(expr: ir.Expr, model: Model, key: str, outer: int) -> str:
                 f"{expr.op}({_show_record(expr.left, model, key, 0)}, "
                 f"{_show_record(expr.right, model, key, 0)})"
             )
+        case (
+            ir.Arith()
+            | ir.FieldValue()
+            | ir.ContextValue()
+            | ir.YearOf()
+            | ir.Count()
+            | ir.Sum()
+            | ir.StepRef()
+            | ir.ApprovedAmount()
+            | ir.CountDistinct()
+            | ir.SumOf()
+        ):
+            pass  # read from the model, below
+        case _:
+            assert_never(expr)
     return (
         "?"
         if value is None
@@ -165,6 +181,21 @@ def _show(expr: ir.Expr, model: Model, outer: int) -> str:
             return f"{expr.op}({_show(expr.left, model, 0)}, {_show(expr.right, model, 0)})"
         case ir.SumOf():
             return f"Σ {expr.record_set}"
+        case (
+            ir.FieldValue()
+            | ir.ContextValue()
+            | ir.YearOf()
+            | ir.Count()
+            | ir.Sum()
+            | ir.StepRef()
+            | ir.ApprovedAmount()
+            | ir.CountDistinct()
+            | ir.ItemCount()
+            | ir.IfThen()
+        ):
+            pass  # read from the model, below
+        case _:
+            assert_never(expr)
     value = model.values.get(expr.expr_id)
     shown = (
         "?"
