@@ -197,11 +197,10 @@ def _show(expr: ir.Expr, model: Model, outer: int) -> str:
         case _:
             assert_never(expr)
     value = model.values.get(expr.expr_id)
-    shown = (
+    return (
         "?"
         if value is None
         else format_exact(Decimal(value))
         if expr.dim is ir.Dim.MONEY
         else show_value(value, expr.dim)
     )
-    return shown
