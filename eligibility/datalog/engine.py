@@ -15,7 +15,7 @@ import gc
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, assert_never
+from typing import Any, Literal, assert_never
 
 import pyDatalog as _package
 from pyDatalog import Logic, pyEngine
@@ -54,11 +54,14 @@ class EngineError(RuntimeError):
     """The engine answered something no rule can produce: a bug, never the applicant's fault."""
 
 
+DerivedVerdict = Literal["holds", "fails"]  # a node with neither is undetermined
+
+
 @dataclass(frozen=True, slots=True)
 class Model:
     """What the evaluation derived for one applicant, keyed by the ids of the IR."""
 
-    verdicts: dict[str, str]  # node id → "holds" | "fails" (absent: undetermined)
+    verdicts: dict[str, DerivedVerdict]  # node id → verdict (absent: undetermined)
     values: dict[str, Any]  # expr / cap id → value
     members: dict[str, tuple[str, ...]]  # record set → record keys, sorted
     rejections: dict[tuple[str, str], tuple[str, ...]]  # (set, record key) → filter node ids
@@ -204,7 +207,7 @@ def _query(name: str, arity: int) -> list[tuple[Any, ...]]:
 
 
 def _read(applicant_id: str) -> Model:
-    verdicts: dict[str, str] = {}
+    verdicts: dict[str, DerivedVerdict] = {}
     values: dict[str, Any] = {}
     members: dict[str, list[str]] = {}
     rejections: dict[tuple[str, str], list[str]] = {}

@@ -22,6 +22,7 @@ from eligibility.decision.proof import (
     ProofNode,
     Reason,
     RecordNote,
+    Verdict,
 )  # fmt: skip
 from eligibility.facts.model import ApplicantFacts, Record
 from eligibility.ir import nodes as ir
@@ -180,7 +181,7 @@ class _Explainer:
 
     def node(self, cond: ir.Cond) -> ProofNode:
         meta = cond.meta
-        verdict = self.model.verdicts.get(meta.node_id, "undetermined")
+        verdict: Verdict = self.model.verdicts.get(meta.node_id, "undetermined")
         children = tuple(self.node(c) for c in child_conditions(cond))
         detail, missing, records = self._leaf(cond, verdict)
         kind = type(cond).__name__.lower().replace("allof", "all").replace("anyof", "any")
@@ -189,7 +190,7 @@ class _Explainer:
             kind,
             meta.label,
             meta.citation,
-            verdict,  # type: ignore[arg-type]
+            verdict,
             detail,
             missing,
             records,

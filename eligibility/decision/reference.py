@@ -14,7 +14,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, assert_never
 
-from eligibility.datalog.engine import Model
+from eligibility.datalog.engine import DerivedVerdict, Model
 from eligibility.datalog.facts import record_key, region_ancestors, sub_records
 from eligibility.facts.model import ApplicantFacts
 from eligibility.ir import nodes as ir
@@ -185,7 +185,7 @@ class _Reference:
 
     # ── applicant level ───────────────────────────────────────────────────────────────────
     def model(self) -> Model:
-        verdicts: dict[str, str] = {}
+        verdicts: dict[str, DerivedVerdict] = {}
         values: dict[str, Any] = {}
         uppers: dict[str, Any] = {}
         for programme in self.policy.programmes:
