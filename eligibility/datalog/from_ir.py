@@ -183,7 +183,7 @@ def _operand(expr: ir.Expr, var: Var, high: bool = False) -> tuple[Term, list[Bo
     return var, [(upper if high else value)(expr.expr_id, var)]
 
 
-_AGGREGATES = (ir.Count, ir.Sum, ir.SumOf, ir.CountDistinct, ir.StepRef)
+_AGGREGATES = ir.RecordAggregate | ir.StepRef  # a step may be an amount summed over records
 
 
 def _bounded(expr: ir.Expr) -> bool:
