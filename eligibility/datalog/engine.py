@@ -15,7 +15,7 @@ import gc
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, assert_never
 
 import pyDatalog as _package
 from pyDatalog import Logic, pyEngine
@@ -28,6 +28,7 @@ from eligibility.datalog.program import (
     Assign,
     Atom,
     BodyLiteral,
+    Clause,
     Comparison,
     Const,
     GroundFact,
@@ -53,11 +54,14 @@ class EngineError(RuntimeError):
     """The engine answered something no rule can produce: a bug, never the applicant's fault."""
 
 
+DerivedVerdict = Literal["holds", "fails"]  # a node with neither is undetermined
+
+
 @dataclass(frozen=True, slots=True)
 class Model:
     """What the evaluation derived for one applicant, keyed by the ids of the IR."""
 
-    verdicts: dict[str, str]  # node id → "holds" | "fails" (absent: undetermined)
+    verdicts: dict[str, DerivedVerdict]  # node id → verdict (absent: undetermined)
     values: dict[str, Any]  # expr / cap id → value
     members: dict[str, tuple[str, ...]]  # record set → record keys, sorted
     rejections: dict[tuple[str, str], tuple[str, ...]]  # (set, record key) → filter node ids
@@ -159,7 +163,8 @@ def _engine_literal(literal: BodyLiteral) -> Any:
                 _engine_term(literal.left), literal.op, _engine_term(literal.right)
             )
             return pyEngine.Literal("==", [_engine_term(literal.target), operation])
-    raise AssertionError(literal)
+        case _:
+            assert_never(literal)
 
 
 def _add_directly(rule: Rule) -> None:
@@ -172,10 +177,12 @@ def _add_directly(rule: Rule) -> None:
         raise EngineError(f"the engine refused the clause {rule}")
 
 
-def _add(clause: Rule | Aggregate) -> None:
+def _add(clause: Clause) -> None:
     if isinstance(clause, Rule):
         _add_directly(clause)
         return
+    if not isinstance(clause, Aggregate):
+        assert_never(clause)
     function = Term(f"{clause.relation}_fn")
     keys = tuple(Term(v.name) for v in clause.group)
     if clause.kind == "count":
@@ -191,7 +198,7 @@ def _add(clause: Rule | Aggregate) -> None:
 
 def _query(name: str, arity: int) -> list[tuple[Any, ...]]:
     variables = [Term(f"Q{i}") for i in range(arity)]
-    answers = Term(name)(*variables).data
+    answers: list[tuple[Any, ...]] = Term(name)(*variables).data  # pyDatalog is untyped
     for row in answers:
         for value in row:
             if not isinstance(value, _VALUE_TYPES):
@@ -200,7 +207,7 @@ def _query(name: str, arity: int) -> list[tuple[Any, ...]]:
 
 
 def _read(applicant_id: str) -> Model:
-    verdicts: dict[str, str] = {}
+    verdicts: dict[str, DerivedVerdict] = {}
     values: dict[str, Any] = {}
     members: dict[str, list[str]] = {}
     rejections: dict[tuple[str, str], list[str]] = {}

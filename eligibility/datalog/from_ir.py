@@ -12,6 +12,7 @@ with one query.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import assert_never
 
 from eligibility.datalog.program import (
     Aggregate,
@@ -153,6 +154,8 @@ def _applicant_node(cond: ir.Cond) -> list[Clause]:
             read = atom("reading", A, Const(cond.name), V)
             out.append(Rule(h, (read, Comparison(V, "==", Const(cond.value)))))
             out.append(Rule(f, (read, Comparison(V, "!=", Const(cond.value)))))
+        case _:
+            assert_never(cond)
     return out
 
 
@@ -180,7 +183,7 @@ def _operand(expr: ir.Expr, var: Var, high: bool = False) -> tuple[Term, list[Bo
     return var, [(upper if high else value)(expr.expr_id, var)]
 
 
-_AGGREGATES = (ir.Count, ir.Sum, ir.SumOf, ir.CountDistinct, ir.StepRef)
+_AGGREGATES = ir.RecordAggregate | ir.StepRef  # a step may be an amount summed over records
 
 
 def _bounded(expr: ir.Expr) -> bool:
@@ -267,6 +270,10 @@ def _expr(expr: ir.Expr, programme: ir.Programme) -> list[Clause]:
             out.append(Rule(v, (value(step.expr.expr_id, V),)))
         case ir.Arith():
             out += _arith(expr)
+        case ir.ItemCount() | ir.IfThen():
+            raise AssertionError(f"{type(expr).__name__} is rejected outside records by ir")
+        case _:
+            assert_never(expr)
     return out
 
 
@@ -292,9 +299,7 @@ def _aggregate(
 AggregateOf = tuple[tuple[BodyLiteral, ...], str, Var]
 
 
-def _aggregate_of(
-    expr: ir.Count | ir.Sum | ir.CountDistinct | ir.SumOf, domain: Atom
-) -> AggregateOf:
+def _aggregate_of(expr: ir.RecordAggregate, domain: Atom) -> AggregateOf:
     """What a count or sum runs over (body, kind, what is counted or summed per), for the
     records of `domain`: the set's members (the value) or its possible records (the bound)."""
     match expr:
@@ -318,6 +323,8 @@ def _aggregate_of(
             return (domain, atom("rattr", R, Const(expr.field.path), V)), "count", V
         case ir.SumOf():  # rv is defined for possible records, so both bounds can read it
             return (domain, rvalue(expr.expr.expr_id, V)), "sum", R
+        case _:
+            assert_never(expr)
 
 
 def _upper(expr: ir.Expr, programme: ir.Programme) -> list[Clause]:
@@ -337,7 +344,18 @@ def _upper(expr: ir.Expr, programme: ir.Programme) -> list[Clause]:
             left = _operand(expr.left, X, high=True)
             right = _operand(expr.right, Y, high=expr.op != "-")  # minus: the least subtracted
             return arith_rules(expr.op, upper(expr.expr_id, Z), left, right, ())
-    return [Rule(u, (value(expr.expr_id, V),))]
+        case (
+            ir.Const()
+            | ir.FieldValue()
+            | ir.ContextValue()
+            | ir.YearOf()
+            | ir.ApprovedAmount()
+            | ir.ItemCount()
+            | ir.IfThen()
+        ):
+            return [Rule(u, (value(expr.expr_id, V),))]  # no records to be undecided about
+        case _:
+            assert_never(expr)
 
 
 def _upper_of(expr: ir.Expr, var: Var) -> Atom:

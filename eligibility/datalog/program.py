@@ -60,10 +60,13 @@ class Negated:
     atom: Atom
 
 
+ComparisonOp = Literal[">=", ">", "<=", "<", "==", "!=", "in", "not in"]
+
+
 @dataclass(frozen=True, slots=True)
 class Comparison:
     left: Var
-    op: Literal[">=", ">", "<=", "<", "==", "!=", "in", "not in"]
+    op: ComparisonOp
     right: Term
 
 

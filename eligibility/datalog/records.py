@@ -4,6 +4,8 @@ values rv_<expr>(R, V) for the Σ over records of an amount."""
 
 from __future__ import annotations
 
+from typing import assert_never
+
 from eligibility.datalog.program import (
     Aggregate,
     Assign,
@@ -127,8 +129,10 @@ def record_node_rules(cond: ir.Cond) -> list[Clause]:
                 Rule(p, (*bind, compare(left[0], OPS[cond.op], right[0]))),
                 Rule(r, (*bind, compare(left[0], OPS[NEGATED[cond.op]], right[0]))),
             ]
-        case _:
+        case ir.Selected() | ir.Exists():
             raise AssertionError(f"{type(cond).__name__} is rejected in record filters by ir")
+        case _:
+            assert_never(cond)
 
 
 def _record_test(cond: ir.Test, p: Atom, r: Atom) -> list[Clause]:
@@ -172,8 +176,20 @@ def _record_operand(expr: ir.Expr, var: Var) -> tuple[Term, list[BodyLiteral]]:
             return var, [atom("rattr", R, Const(year_field(expr.field.path)), var)]
         case ir.ContextValue():
             return var, [atom("attr", A, Const(f"@{expr.name}"), var)]
-        case _:
+        case (
+            ir.Count()
+            | ir.Sum()
+            | ir.Arith()
+            | ir.StepRef()
+            | ir.ApprovedAmount()
+            | ir.CountDistinct()
+            | ir.ItemCount()
+            | ir.SumOf()
+            | ir.IfThen()
+        ):
             raise AssertionError(f"{type(expr).__name__} is rejected in record filters by ir")
+        case _:
+            assert_never(expr)
 
 
 # ── expressions and amounts ────────────────────────────────────────────────────────────────
@@ -249,7 +265,19 @@ def _record_value_rules(expr: ir.Expr, domain: Atom, any_record: Atom, v: Atom) 
         case ir.Arith():
             left, right = _record_operand_value(expr.left, X), _record_operand_value(expr.right, Y)
             return arith_rules(expr.op, v, left, right, (any_record,))
-    raise AssertionError(f"{type(expr).__name__} is rejected inside records by ir")
+        case (
+            ir.Const()  # inlined by record_expr_rules
+            | ir.ContextValue()
+            | ir.Count()
+            | ir.Sum()
+            | ir.StepRef()
+            | ir.ApprovedAmount()
+            | ir.CountDistinct()
+            | ir.SumOf()
+        ):
+            raise AssertionError(f"{type(expr).__name__} is rejected inside records by ir")
+        case _:
+            assert_never(expr)
 
 
 def _record_operand_value(expr: ir.Expr, var: Var) -> tuple[Term, list[BodyLiteral]]:

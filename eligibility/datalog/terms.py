@@ -5,6 +5,7 @@ and the literals for comparisons, value tests and arithmetic."""
 from __future__ import annotations
 
 import operator
+from typing import assert_never
 
 from eligibility.datalog.program import (
     Assign,
@@ -12,6 +13,7 @@ from eligibility.datalog.program import (
     BodyLiteral,
     Clause,
     Comparison,
+    ComparisonOp,
     Const,
     Negated,
     Rule,
@@ -22,7 +24,14 @@ from eligibility.ir import nodes as ir
 from eligibility.ir.quantities import NEGATED
 
 A, R, V, X, Y, Z = (Var(n) for n in ("A", "R", "V", "X", "Y", "Z"))
-OPS = {"=": "==", "!=": "!=", ">=": ">=", ">": ">", "<=": "<=", "<": "<"}
+OPS: dict[ir.CompareOp, ComparisonOp] = {
+    "=": "==",
+    "!=": "!=",
+    ">=": ">=",
+    ">": ">",
+    "<=": "<=",
+    "<": "<",
+}
 PY_OPS = {
     "=": operator.eq,
     "!=": operator.ne,
@@ -100,12 +109,15 @@ def year_field(path: str) -> str:
     return f"year:{path}"
 
 
-def compare(left: Term, op: str, right: Term) -> Comparison:
+_FLIPPED: dict[ComparisonOp, ComparisonOp] = {">=": "<=", ">": "<", "<=": ">=", "<": ">"}
+
+
+def compare(left: Term, op: ComparisonOp, right: Term) -> Comparison:
     if isinstance(left, Var):
-        return Comparison(left, op, right)  # type: ignore[arg-type]
-    flipped = {">=": "<=", ">": "<", "<=": ">=", "<": ">"}.get(op, op)
+        return Comparison(left, op, right)
+    flipped = _FLIPPED.get(op, op)
     assert isinstance(right, Var), "a comparison of two constants is folded by the compiler"
-    return Comparison(right, flipped, left)  # type: ignore[arg-type]
+    return Comparison(right, flipped, left)
 
 
 def value_test(test: ir.ValueTest, value: Var, positive: bool) -> BodyLiteral:
@@ -122,7 +134,9 @@ def value_test(test: ir.ValueTest, value: Var, positive: bool) -> BodyLiteral:
             raise AssertionError("`in <collection>.<field>` is only allowed in record filters")
         case ir.ComparesWith():
             op = OPS[test.op if positive else NEGATED[test.op]]
-            return Comparison(value, op, Const(test.value))  # type: ignore[arg-type]
+            return Comparison(value, op, Const(test.value))
+        case _:
+            assert_never(test)
 
 
 Operand = tuple[Term, list[BodyLiteral]]
@@ -135,7 +149,8 @@ def arith_rules(
     Shared by applicant-level values and per-record values (which add their `domain`)."""
     bind = (*domain, *left[1], *right[1]) or (atom("applicant", A),)  # constants alone
     if op in ("min", "max"):
-        first, second = ("<=", ">") if op == "min" else (">=", "<")
+        guards: tuple[ComparisonOp, ComparisonOp] = ("<=", ">") if op == "min" else (">=", "<")
+        first, second = guards
         return [
             Rule(
                 head, (*bind, Assign(Z, "+", left[0], Const(0)), compare(left[0], first, right[0]))

@@ -5,6 +5,7 @@ Every number is read from the Datalog model."""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import assert_never
 
 from eligibility.datalog.engine import Model
 from eligibility.decision.display import show_const, show_value
@@ -54,8 +55,8 @@ def amount_proof(programme: ir.Programme, model: Model) -> AmountProof:
         )
     if running is None:
         limits = [
-            Decimal(cap.limit.value)
-            for cap in amount.caps  # type: ignore[arg-type]
+            Decimal(cap.limit.value)  # type: ignore[arg-type]
+            for cap in amount.caps
             if isinstance(cap.limit, ir.Const)
         ]
         missing = facts_read(amount.steps[-1].expr)
@@ -135,6 +136,21 @@ def _show_record(expr: ir.Expr, model: Model, key: str, outer: int) -> str:
                 f"{expr.op}({_show_record(expr.left, model, key, 0)}, "
                 f"{_show_record(expr.right, model, key, 0)})"
             )
+        case (
+            ir.Arith()
+            | ir.FieldValue()
+            | ir.ContextValue()
+            | ir.YearOf()
+            | ir.Count()
+            | ir.Sum()
+            | ir.StepRef()
+            | ir.ApprovedAmount()
+            | ir.CountDistinct()
+            | ir.SumOf()
+        ):
+            pass  # read from the model, below
+        case _:
+            assert_never(expr)
     return (
         "?"
         if value is None
@@ -165,12 +181,26 @@ def _show(expr: ir.Expr, model: Model, outer: int) -> str:
             return f"{expr.op}({_show(expr.left, model, 0)}, {_show(expr.right, model, 0)})"
         case ir.SumOf():
             return f"Σ {expr.record_set}"
+        case (
+            ir.FieldValue()
+            | ir.ContextValue()
+            | ir.YearOf()
+            | ir.Count()
+            | ir.Sum()
+            | ir.StepRef()
+            | ir.ApprovedAmount()
+            | ir.CountDistinct()
+            | ir.ItemCount()
+            | ir.IfThen()
+        ):
+            pass  # read from the model, below
+        case _:
+            assert_never(expr)
     value = model.values.get(expr.expr_id)
-    shown = (
+    return (
         "?"
         if value is None
         else format_exact(Decimal(value))
         if expr.dim is ir.Dim.MONEY
         else show_value(value, expr.dim)
     )
-    return shown

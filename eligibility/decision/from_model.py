@@ -8,7 +8,7 @@ JSON paths of records. Nothing is re-decided here.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, assert_never
 
 from eligibility.datalog.engine import Model
 from eligibility.datalog.facts import record_key
@@ -22,6 +22,7 @@ from eligibility.decision.proof import (
     ProofNode,
     Reason,
     RecordNote,
+    Verdict,
 )  # fmt: skip
 from eligibility.facts.model import ApplicantFacts, Record
 from eligibility.ir import nodes as ir
@@ -180,7 +181,7 @@ class _Explainer:
 
     def node(self, cond: ir.Cond) -> ProofNode:
         meta = cond.meta
-        verdict = self.model.verdicts.get(meta.node_id, "undetermined")
+        verdict: Verdict = self.model.verdicts.get(meta.node_id, "undetermined")
         children = tuple(self.node(c) for c in child_conditions(cond))
         detail, missing, records = self._leaf(cond, verdict)
         kind = type(cond).__name__.lower().replace("allof", "all").replace("anyof", "any")
@@ -189,7 +190,7 @@ class _Explainer:
             kind,
             meta.label,
             meta.citation,
-            verdict,  # type: ignore[arg-type]
+            verdict,
             detail,
             missing,
             records,
@@ -254,7 +255,10 @@ class _Explainer:
                     unknown if verdict == "undetermined" else (),
                     notes,
                 )
-        return "", (), ()
+            case ir.AllOf() | ir.AnyOf() | ir.Not() | ir.Stated():
+                return "", (), ()  # the children, or the verdict itself, say it all
+            case _:
+                assert_never(cond)
 
     def _compare(
         self, cond: ir.Compare, verdict: str
@@ -268,7 +272,7 @@ class _Explainer:
             e.record_set
             for side in (cond.left, cond.right)
             for e in walk_expr(side)
-            if isinstance(e, ir.Count | ir.Sum | ir.SumOf | ir.CountDistinct)
+            if isinstance(e, ir.RecordAggregate)
         ]
         records = tuple(n for s in dict.fromkeys(sets) for n in self._record_notes(s))
         if verdict == "undetermined":
@@ -452,6 +456,8 @@ def _required(cond: ir.Test) -> str:
         case ir.InCollection():
             word = "not among" if cond.test.negated else "among"
             return f"required: {word} {cond.test.collection}.{cond.test.field}"
+        case _:
+            assert_never(cond.test)
 
 
 def _describe(expr: ir.Expr) -> str:

@@ -10,17 +10,18 @@ It is not used by `check`.
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, assert_never
 
-from eligibility.datalog.engine import Model
+from eligibility.datalog.engine import DerivedVerdict, Model
 from eligibility.datalog.facts import record_key, region_ancestors, sub_records
 from eligibility.facts.model import ApplicantFacts
 from eligibility.ir import nodes as ir
 from eligibility.ir.quantities import NEGATED
 from eligibility.ir.walk import programme_exprs, walk_conditions, walk_expr
 
-_OPS = {
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
     ">=": operator.ge,
     ">": operator.gt,
     "<=": operator.le,
@@ -152,7 +153,10 @@ class _Reference:
                 if not lefts or not rights:
                     return None
                 return any(_OPS[cond.op](a, b) for a in lefts for b in rights)
-        raise AssertionError(cond)
+            case ir.Selected() | ir.Exists():
+                raise AssertionError(f"{type(cond).__name__} is rejected in record filters by ir")
+            case _:
+                assert_never(cond)
 
     def _record_operand(self, expr: ir.Expr, key: str) -> list[Any]:
         match expr:
@@ -164,11 +168,24 @@ class _Reference:
                 return self._record_values(key, f"year:{expr.field.path}")
             case ir.ContextValue():
                 return [self.context[expr.name]]
-        raise AssertionError(expr)
+            case (
+                ir.Count()
+                | ir.Sum()
+                | ir.Arith()
+                | ir.StepRef()
+                | ir.ApprovedAmount()
+                | ir.CountDistinct()
+                | ir.ItemCount()
+                | ir.SumOf()
+                | ir.IfThen()
+            ):
+                raise AssertionError(f"{type(expr).__name__} is rejected in record filters by ir")
+            case _:
+                assert_never(expr)
 
     # ── applicant level ───────────────────────────────────────────────────────────────────
     def model(self) -> Model:
-        verdicts: dict[str, str] = {}
+        verdicts: dict[str, DerivedVerdict] = {}
         values: dict[str, Any] = {}
         uppers: dict[str, Any] = {}
         for programme in self.policy.programmes:
@@ -232,9 +249,15 @@ class _Reference:
             case ir.Test():
                 return self._test(cond)
             case ir.Attested():
-                return _single(self.values.get(f"reviewer_attestations.{cond.criterion}"))
+                attested: Truth = _single(
+                    self.values.get(f"reviewer_attestations.{cond.criterion}")
+                )
+                return attested
             case ir.Selected():
-                return _single(self.values.get(f"selection_result.{cond.programme}.selected"))
+                selected: Truth = _single(
+                    self.values.get(f"selection_result.{cond.programme}.selected")
+                )
+                return selected
             case ir.Exists():
                 if self.members[cond.record_set]:
                     return True
@@ -243,7 +266,8 @@ class _Reference:
                 return cond.field.path in self.applicant.fields_present
             case ir.InterpretationIs():
                 return self.readings.get(cond.name) == cond.value
-        raise AssertionError(cond)
+            case _:
+                assert_never(cond)
 
     def _bounded_compare(self, cond: ir.Compare) -> Truth:
         programme = self._programme_of(cond)
@@ -297,7 +321,14 @@ class _Reference:
             case ir.Arith():
                 right = (self._value if expr.op == "-" else self._upper)(expr.right, programme)
                 return _arith(expr.op, self._upper(expr.left, programme), right)
-        return self._value(expr, programme)
+            case (
+                ir.Const() | ir.FieldValue() | ir.ContextValue() | ir.YearOf() | ir.ApprovedAmount()
+            ):
+                return self._value(expr, programme)  # no records to be undecided about
+            case ir.ItemCount() | ir.IfThen():
+                raise AssertionError(f"{type(expr).__name__} is rejected outside records by ir")
+            case _:
+                assert_never(expr)
 
     def _distinct(self, expr: ir.CountDistinct, keys: list[str]) -> set[Any]:
         if expr.where is None:
@@ -368,7 +399,10 @@ class _Reference:
                 return _arith(
                     expr.op, self._value(expr.left, programme), self._value(expr.right, programme)
                 )
-        raise AssertionError(expr)
+            case ir.ItemCount() | ir.IfThen():
+                raise AssertionError(f"{type(expr).__name__} is rejected outside records by ir")
+            case _:
+                assert_never(expr)
 
     def _per_record(self, expr: ir.Expr, key: str) -> Any:
         """The value of a per-record expression, memoised like the engine's rvalue facts."""
@@ -400,8 +434,18 @@ class _Reference:
                 value = _arith(
                     expr.op, self._per_record(expr.left, key), self._per_record(expr.right, key)
                 )
+            case (
+                ir.ContextValue()
+                | ir.Count()
+                | ir.Sum()
+                | ir.StepRef()
+                | ir.ApprovedAmount()
+                | ir.CountDistinct()
+                | ir.SumOf()
+            ):
+                raise AssertionError(f"{type(expr).__name__} is rejected inside records by ir")
             case _:
-                raise AssertionError(expr)
+                assert_never(expr)
         if value is not None:
             self.record_values[(expr.expr_id, key)] = value
         return value
@@ -428,7 +472,10 @@ def _test(test: ir.ValueTest, value: Any) -> bool:
             return value is test.expected
         case ir.ComparesWith():
             return _OPS[test.op](value, test.value)
-    raise AssertionError(test)
+        case ir.InCollection():
+            raise AssertionError("`in <collection>.<field>` reads other records: see _record")
+        case _:
+            assert_never(test)
 
 
 _ARITH: dict[str, Any] = {

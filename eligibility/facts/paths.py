@@ -76,8 +76,7 @@ def show(value: object) -> str:
             text = str(value)
             return text if len(text) <= _MAX_SHOWN else text[:_MAX_SHOWN] + "…"
         case str():
-            shown = quote(value if len(value) <= _MAX_SHOWN else value[:_MAX_SHOWN] + "…")
-            return shown
+            return quote(value if len(value) <= _MAX_SHOWN else value[:_MAX_SHOWN] + "…")
         case dict():
             return "an object"
         case list():

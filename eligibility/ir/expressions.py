@@ -104,7 +104,7 @@ class ExpressionResolver:
                 "different units",
             )
         op = COMPARISON_WORDS[cond.word]
-        test = ir.ComparesWith(op, right.value, right.text, cond.word)  # type: ignore[arg-type]
+        test = ir.ComparesWith(op, right.value, right.text, cond.word)
         return ir.Test(meta, fref, self._quantifier(cond.quantifier, fref, cond), test)
 
     def _compare(self, cond: ast.Compare, scope: Scope, meta: ir.Meta) -> ir.Cond:
@@ -123,7 +123,7 @@ class ExpressionResolver:
                 "E0207", f"cannot compare {left.dim} with {right.dim}", cond.span, "different units"
             )
         op = COMPARISON_WORDS[cond.word]
-        return ir.Compare(meta, left, op, right, cond.word)  # type: ignore[arg-type]
+        return ir.Compare(meta, left, op, right, cond.word)
 
     def _expr_id(self) -> str:
         self.expr_count += 1

@@ -16,6 +16,9 @@ from typing import Literal
 
 from eligibility.span import Span
 
+CompareOp = Literal[">=", ">", "<=", "<", "=", "!="]
+Quantifier = Literal["one", "some", "every"]  # over the values of a list field
+
 
 class Dim(StrEnum):
     """What a number measures; comparisons and arithmetic must agree on it."""
@@ -180,6 +183,9 @@ Expr = (
     | SumOf
     | IfThen
 )
+# The expressions that count or sum a record set's members (and so have a range when some
+# records are undecided).
+RecordAggregate = Count | Sum | SumOf | CountDistinct
 
 
 # ── conditions ─────────────────────────────────────────────────────────────────────────────
@@ -217,7 +223,7 @@ class Not:
 class Compare:
     meta: Meta
     left: Expr
-    op: Literal[">=", ">", "<=", "<", "=", "!="]
+    op: CompareOp
     right: Expr
     word: str  # the legal word as written: 以上, 不少于, 超过 ...
 
@@ -243,7 +249,7 @@ class IsBool:
 class ComparesWith:
     """The value stands in relation `op` to a constant (used with some/every on list fields)."""
 
-    op: Literal[">=", ">", "<=", "<", "=", "!="]
+    op: CompareOp
     value: Scalar
     text: str
     word: str
@@ -267,7 +273,7 @@ class Test:
 
     meta: Meta
     field: FieldRef
-    quantifier: Literal["one", "some", "every"]
+    quantifier: Quantifier
     test: ValueTest
 
 

@@ -5,20 +5,27 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from eligibility.ir.nodes import Dim
+from eligibility.ir.nodes import CompareOp, Dim
 
 MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
 COUNTER_UNITS = frozenset({"笔", "次", "件", "人", "家", "项"})
 
 # 以上/以下/以内/不少于/不低于/不超过 include the number; 超过/不满/低于 exclude it (民法典 1259).
-COMPARISON_WORDS = {
+COMPARISON_WORDS: dict[str, CompareOp] = {
     ">=": ">=", ">": ">", "<=": "<=", "<": "<", "=": "=", "!=": "!=",
     "不少于": ">=", "不低于": ">=", "达到": ">=", "以上": ">=",
     "不超过": "<=", "以下": "<=", "以内": "<=",
     "超过": ">", "低于": "<", "不满": "<", "等于": "=",
 }  # fmt: skip
 
-NEGATED = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "=": "!=", "!=": "="}
+NEGATED: dict[CompareOp, CompareOp] = {
+    ">=": "<",
+    ">": "<=",
+    "<=": ">",
+    "<": ">=",
+    "=": "!=",
+    "!=": "=",
+}
 
 
 def citation_prefix(document: str) -> str:

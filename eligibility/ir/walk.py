@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import assert_never
 
 from eligibility.ir import nodes as ir
 
@@ -13,8 +14,18 @@ def child_conditions(cond: ir.Cond) -> tuple[ir.Cond, ...]:
             return cond.children
         case ir.Not():
             return (cond.child,)
-        case _:
+        case (
+            ir.Compare()
+            | ir.Test()
+            | ir.Attested()
+            | ir.Selected()
+            | ir.Exists()
+            | ir.Stated()
+            | ir.InterpretationIs()
+        ):
             return ()
+        case _:
+            assert_never(cond)
 
 
 def walk_conditions(cond: ir.Cond) -> Iterator[ir.Cond]:
@@ -32,7 +43,21 @@ def child_exprs(expr: ir.Expr) -> tuple[ir.Expr, ...]:
             return (expr.expr,)
         case ir.IfThen():
             return (expr.then, expr.otherwise)
-    return ()
+        case (
+            ir.Const()
+            | ir.FieldValue()
+            | ir.ContextValue()
+            | ir.YearOf()
+            | ir.Count()
+            | ir.Sum()
+            | ir.StepRef()
+            | ir.ApprovedAmount()
+            | ir.CountDistinct()
+            | ir.ItemCount()
+        ):
+            return ()  # ItemCount's `where` is a condition, not an expression
+        case _:
+            assert_never(expr)
 
 
 def walk_expr(expr: ir.Expr) -> Iterator[ir.Expr]:
@@ -85,10 +110,4 @@ def amount_sets(programme: ir.Programme) -> tuple[str, ...]:
     if programme.amount is None:
         return ()
     exprs = [e for step in programme.amount.steps for e in walk_expr(step.expr)]
-    return tuple(
-        dict.fromkeys(
-            e.record_set
-            for e in exprs
-            if isinstance(e, ir.Count | ir.Sum | ir.SumOf | ir.CountDistinct)
-        )
-    )
+    return tuple(dict.fromkeys(e.record_set for e in exprs if isinstance(e, ir.RecordAggregate)))

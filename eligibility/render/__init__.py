@@ -1,0 +1,8 @@
+"""A decision → what a reader sees; the last stage of the pipeline.
+
+    text      Decision → lines of (text, style) segments: summaries, proof trees, input errors
+    terminal  those lines coloured with rich on a terminal (the only module that imports rich)
+    json      Decision → JSON `eligibility.decision/1`, money as strings, key order fixed
+
+The JSON format is described in docs/decision-format.md.
+"""

@@ -70,6 +70,10 @@ def test_every_shipped_policy_round_trips_exactly(path: Path) -> None:
     assert _same(_decode_full(encoded), compiled)
 
 
+def _typed(item: object) -> tuple[str, str]:
+    return type(item).__name__, repr(item)
+
+
 def _same(left: object, right: object) -> bool:
     """Equal and of the same types all the way down: == alone takes Const(False) for
     Const(Decimal(0)), and repr depends on a frozenset's iteration order."""
@@ -82,8 +86,7 @@ def _same(left: object, right: object) -> bool:
     if isinstance(left, tuple) and isinstance(right, tuple):
         return len(left) == len(right) and all(map(_same, left, right))
     if isinstance(left, frozenset) and isinstance(right, frozenset):
-        key = lambda item: (type(item).__name__, repr(item))
-        return sorted(map(key, left)) == sorted(map(key, right))
+        return sorted(map(_typed, left)) == sorted(map(_typed, right))
     if isinstance(left, dict) and isinstance(right, dict):
         return left.keys() == right.keys() and all(_same(left[k], right[k]) for k in left)
     return left == right
