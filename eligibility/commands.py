@@ -44,15 +44,17 @@ def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
         "--explain", action="store_true", help="show the proof tree of each programme"
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    from eligibility.facts.arguments import as_of_date, assessment_year
+
     parser.add_argument(
         "--as-of",
-        type=_date,
+        type=as_of_date,
         default=None,
         help="application date; overrides context.application_date",
     )
     parser.add_argument(
         "--assessment-year",
-        type=int,
+        type=assessment_year,
         default=None,
         help="assessment year (本年度); default: context, else the year of --as-of",
     )
