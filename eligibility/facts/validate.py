@@ -131,7 +131,8 @@ def _context(
     )
     day = as_of or values.get("application_date")
     if day is None:
-        if "application_date" not in values:
+        # (a context that is not an object is reported as such, at its own path)
+        if "application_date" not in values and isinstance(block, dict):
             walk.errors.append(
                 InputError(
                     "V-CONTEXT",

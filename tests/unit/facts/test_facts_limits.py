@@ -313,3 +313,15 @@ def test_a_file_at_the_record_budget_validates_in_bounded_time() -> None:
     assert not isinstance(result, tuple)
     assert len(result.records) == limits.MAX_RECORDS_EVALUATED
     assert seconds < 5.0
+
+
+# --- found by tests/fuzz/test_applicant_fuzz.py -------------------------------------------
+
+
+@pytest.mark.parametrize("context", [None, [], "2024-10-15", 1])
+def test_context_that_is_not_an_object_is_reported_at_its_own_path(
+    cq_doc: dict, context: object
+) -> None:
+    """Once reported V-CONTEXT at $.context.application_date, a path inside a null."""
+    cq_doc["context"] = context
+    assert [path for _, path in codes_at(errors_of(cq_doc))] == ["$.context"]
