@@ -8,7 +8,7 @@ truncation), then runs `eligibility.commands.check_main` in process with stdout 
 captured. The oracle, from the reliability review (2026-12, "What the project should add" 1):
 
 - nothing escapes `check_main` (no exception: that would be exit 4, "internal error");
-- the exit code is 0 or 2;
+- the exit code is 0 or 2, and 0 only for a file the published schema accepts;
 - a mutation that must be refused (a repeated key, a malformed amount or date, nesting deeper
   than the format allows, an amount of 10^15 yuan or more) gives exit 2;
 - every error's JSON path resolves in the document (or its last step is the missing key);
@@ -22,12 +22,14 @@ Each crash found this way becomes a regression test in tests/unit/facts/.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import copy
 import io
 import json
 import os
 import re
+import shutil
 import tempfile
 import time
 import unicodedata
@@ -37,6 +39,7 @@ from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from jsonschema import Draft202012Validator, FormatChecker
 
 from eligibility.commands import check_main
 from eligibility.facts.paths import quote
@@ -45,9 +48,14 @@ ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "examples").glob("*/*.json")) + sorted(
     (ROOT / "tests" / "unit" / "facts" / "data").glob("*.json")
 )
+SCHEMA = Draft202012Validator(
+    json.loads((ROOT / "eligibility" / "schema" / "applicant.schema.json").read_text("utf-8")),
+    format_checker=FormatChecker(),
+)
 EXAMPLES = int(os.environ.get("ELIGIBILITY_FUZZ_EXAMPLES", "40"))
 CASE_SECONDS = 15.0
 _WORK = Path(tempfile.mkdtemp(prefix="eligibility-fuzz-"))
+atexit.register(shutil.rmtree, _WORK, ignore_errors=True)
 
 
 # --- a JSON tree that keeps repeated keys and raw number tokens -------------------------------
@@ -394,6 +402,8 @@ def test_hostile_applicant_files_give_exit_0_or_2(data: st.DataObject) -> None:
     if must_refuse:
         assert code == 2, "a file that must be refused was evaluated"
     assert seconds < CASE_SECONDS, f"{seconds:.1f} s"
+    if code == 0:
+        assert SCHEMA.is_valid(_lenient(raw)), "evaluated a file the published schema rejects"
     if output == "json" and code == 2:
         doc = _lenient(raw)
         for error in json.loads(out)["errors"]:
