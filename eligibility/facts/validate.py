@@ -167,7 +167,7 @@ def _year(
             )
             return None
         return day.year
-    if isinstance(argument, bool) or not isinstance(argument, int) or not 1900 <= argument <= 2100:
+    if isinstance(argument, bool) or not isinstance(argument, int) or year_problem(argument):
         walk.errors.append(
             InputError(
                 "V-CONTEXT",
