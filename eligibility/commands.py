@@ -12,7 +12,6 @@ an article is untested, 2 a test file is missing or invalid, 3 invalid policy te
 from __future__ import annotations
 
 import argparse
-import datetime
 import os
 import sys
 from pathlib import Path
@@ -60,13 +59,6 @@ def _version() -> str:
     return f"eligibility {__version__} ({engine}, Python {platform.python_version()})"
 
 
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
-
-
 def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--version", action=_VersionAction)
     parser.add_argument(
@@ -83,15 +75,17 @@ def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
         "--explain", action="store_true", help="show the proof tree of each programme"
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    from eligibility.facts.arguments import as_of_date, assessment_year
+
     parser.add_argument(
         "--as-of",
-        type=_date,
+        type=as_of_date,
         default=None,
         help="application date; overrides context.application_date",
     )
     parser.add_argument(
         "--assessment-year",
-        type=int,
+        type=assessment_year,
         default=None,
         help="assessment year (本年度); default: context, else the year of --as-of",
     )

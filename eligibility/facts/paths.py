@@ -20,6 +20,36 @@ _MAX_CACHED = 4096
 _SEGMENTS: dict[str, str] = {}
 
 
+# Characters that can change how a terminal shows the text around them, or hide text: the
+# Unicode categories Cc (C0 controls, DEL, C1 controls with NEL U+0085 and CSI U+009B), Cf
+# (format characters, among them the bidi embeddings, overrides and isolates U+202A-U+202E and
+# U+2066-U+2069, and zero-width ones), Zl and Zp (U+2028, U+2029) and Cs (lone surrogates), as
+# of Unicode 14. Written out rather than computed from unicodedata, which would cost ~0.3 s at
+# start-up and vary with the Python version.
+_INVISIBLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"
+    "\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufeff"
+    "\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def visible(text: str) -> str:
+    """`text` with every control, format, line/paragraph separator or surrogate character
+    written as an escape (ESC → `\\x1b`, U+202E → `\\u202e`), the rest unchanged: for text output,
+    where an applicant's string must not move the cursor, clear the screen or reorder a line."""
+    if _INVISIBLE.search(text) is None:
+        return text
+    return _INVISIBLE.sub(_escape, text)
+
+
 def quote(text: str) -> str:
     """`text` in double quotes, with quotes, backslashes and non-printable characters escaped."""
     out = []

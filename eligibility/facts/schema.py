@@ -24,6 +24,13 @@ from eligibility.facts.layout import (
     Node,
     applicant_layout,
 )
+from eligibility.facts.limits import (
+    MAX_COUNT,
+    MAX_LIST_ITEMS,
+    MAX_MAP_ENTRIES,
+    MAX_RECORDS_PER_COLLECTION,
+    MAX_STRING_CHARS,
+)
 from eligibility.facts.values import DATE_PATTERN, MONEY_PATTERN, REGION_PATTERN
 from eligibility.facts.vocabulary import (
     FORMAT_VERSION,
@@ -39,7 +46,8 @@ _DEFS: Json = {
     "money": {
         "type": "string",
         "pattern": MONEY_PATTERN,
-        "description": "元 (yuan) as a decimal string, at most 2 fraction digits, >= 0",
+        "description": "元 (yuan) as a decimal string, at most 2 fraction digits, >= 0, "
+        "below 10^15",
     },
     "date": {
         "type": "string",
@@ -64,11 +72,11 @@ def _scalar(spec: FieldSpec) -> Json:
         case FieldKind.BOOL:
             return {"type": "boolean"}
         case FieldKind.STRING:
-            return {"type": "string", "minLength": 1}
+            return {"type": "string", "minLength": 1, "maxLength": MAX_STRING_CHARS}
         case FieldKind.ENUM:
             return {"type": "string", "enum": list(spec.enum_values)}
         case FieldKind.INT | FieldKind.YEAR:
-            out: Json = {"type": "integer", "minimum": 0}
+            out: Json = {"type": "integer", "minimum": 0, "maximum": MAX_COUNT}
             if spec.minimum is not None:
                 out["minimum"] = spec.minimum
             if spec.maximum is not None:
@@ -86,6 +94,8 @@ def _leaf(leaf: Leaf, label: str | None = None) -> Json:
             out["uniqueItems"] = True
         if spec.length is not None:
             out["minItems"] = out["maxItems"] = spec.length
+        else:
+            out["maxItems"] = MAX_LIST_ITEMS
         return out
     return {"title": title, **_scalar(spec)}
 
@@ -107,7 +117,13 @@ def _group(group: Group) -> Json:
     required = [c.key for c in group.children if isinstance(c, Leaf) and c.required]
     body = _object(group.label, props, required)
     if group.is_list:
-        return {"title": group.label, "type": "array", "minItems": group.min_items, "items": body}
+        return {
+            "title": group.label,
+            "type": "array",
+            "minItems": group.min_items,
+            "maxItems": MAX_LIST_ITEMS,
+            "items": body,
+        }
     return body
 
 
@@ -126,7 +142,8 @@ def _map(node: MapNode) -> Json:
     return {
         "title": node.label,
         "type": "object",
-        "propertyNames": {"pattern": ID_PATTERN},
+        "maxProperties": MAX_MAP_ENTRIES,
+        "propertyNames": {"pattern": ID_PATTERN, "maxLength": MAX_STRING_CHARS},
         "additionalProperties": _object(f"{node.label}（按 {node.id_label}）", props, required),
     }
 
@@ -142,7 +159,12 @@ def _node(node: Node) -> Json:
         case MapNode():
             return _map(node)
         case CollectionNode():
-            return {"title": node.spec.label, "type": "array", "items": _group(node.record)}
+            return {
+                "title": node.spec.label,
+                "type": "array",
+                "maxItems": MAX_RECORDS_PER_COLLECTION,
+                "items": _group(node.record),
+            }
     raise AssertionError(node)
 
 
@@ -155,8 +177,9 @@ def _context() -> Json:
     props["interpretations"] = {
         "title": "口径开关 (rule-inventory §7 switches)",
         "type": "object",
-        "propertyNames": {"pattern": ID_PATTERN},
-        "additionalProperties": {"type": "string", "minLength": 1},
+        "maxProperties": MAX_MAP_ENTRIES,
+        "propertyNames": {"pattern": ID_PATTERN, "maxLength": MAX_STRING_CHARS},
+        "additionalProperties": {"type": "string", "minLength": 1, "maxLength": MAX_STRING_CHARS},
     }
     return _object("评估参数 (evaluation context, rule-inventory §8.1)", props, [])
 

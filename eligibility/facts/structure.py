@@ -23,6 +23,7 @@ from eligibility.facts.layout import (
     applicant_layout,
     map_field,
 )
+from eligibility.facts.limits import V_LIMIT
 from eligibility.facts.model import InputError
 from eligibility.facts.paths import quote, render, show
 from eligibility.facts.values import container_error, convert, kind_code
@@ -37,7 +38,9 @@ from eligibility.facts.vocabulary import (
 if TYPE_CHECKING:
     from jsonschema import ValidationError  # type: ignore[import-untyped]
 
-_LEAF_RULES = frozenset({"type", "enum", "pattern", "format", "minimum", "maximum", "minLength"})
+_LEAF_RULES = frozenset(
+    {"type", "enum", "pattern", "format", "minimum", "maximum", "minLength", "maxLength"}
+)
 _SHAPES = {"object": "an object", "array": "a list", "string": "a string"}
 
 
@@ -64,7 +67,13 @@ def _translate(error: ValidationError) -> Iterator[InputError]:
     elif rule == "required":
         yield from _missing(tokens, error.instance, error.validator_value)
     elif rule in ("minItems", "maxItems"):
-        yield _length(tokens, error.instance, error.schema)
+        yield _length(tokens, error.instance, error.schema, rule)
+    elif rule == "maxProperties":
+        yield InputError(
+            V_LIMIT,
+            render(tokens),
+            f"an object may have at most {error.validator_value:,} keys: got {len(error.instance):,}",
+        )
     elif tokens == ("schema",):
         yield InputError(
             "V-ENUM",
@@ -120,11 +129,17 @@ def _missing(
 
 
 def _length(
-    tokens: tuple[Token, ...], instance: object, schema: Mapping[str, object]
+    tokens: tuple[Token, ...], instance: object, schema: Mapping[str, object], rule: str
 ) -> InputError:
     assert isinstance(instance, list)
     low, high = schema.get("minItems"), schema.get("maxItems")
-    if low == 1 and high is None:
+    if rule == "maxItems" and low != high:
+        return InputError(
+            V_LIMIT,
+            render(tokens),
+            f"a list here may have at most {high:,} values: got {len(instance):,}",
+        )
+    if low == 1 and rule == "minItems":
         return InputError("V-REQUIRED", render(tokens), "at least one entry is required: got none")
     wanted = f"exactly {low}" if low == high else f"from {low} to {high}"
     return InputError("V-RANGE", render(tokens), f"expected {wanted} values: got {len(instance)}")

@@ -14,18 +14,26 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Iterable
 from os import PathLike
 
 from eligibility.facts.checks import check_applicant
 from eligibility.facts.jsontext import parse_json, repeated_key_errors
+from eligibility.facts.limits import MAX_FILE_BYTES, limit_errors, year_problem
 from eligibility.facts.model import ApplicantFacts, EvaluationContext, InputError
 from eligibility.facts.paths import child, sort_key
 from eligibility.facts.reader import Walk, object_ok, read_applicant, read_value
-from eligibility.facts.vocabulary import FORMAT_VERSION, FieldKind, FieldSpec, context_field, is_id
+from eligibility.facts.vocabulary import (
+    FORMAT_VERSION,
+    FieldKind,
+    FieldSpec,
+    collection_names,
+    context_field,
+    is_id,
+)
 
-__all__ = ["Result", "load_applicant", "parse_json", "validate_document"]
+__all__ = ["MAX_FILE_BYTES", "Result", "load_applicant", "parse_json", "validate_document"]
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
 _TOP_KEYS = frozenset({"schema", "context", "applicant"})
 _TOP_REQUIRED = frozenset({"schema", "applicant"})
 _CONTEXT_KEYS = frozenset({"application_date", "assessment_year", "interpretations"})
@@ -70,6 +78,10 @@ def validate_document(
     assessment_year: int | None = None,
 ) -> Result:
     """Validate a parsed applicant document (as `parse_json` returns it)."""
+    # The size limits first, in one cheap walk: nothing costly is done with an oversized file.
+    too_big = limit_errors(doc, frozenset(collection_names()))
+    if too_big:
+        return _sorted(too_big)
     walk = Walk()
     if isinstance(doc, dict):
         object_ok(walk, doc, _TOP_KEYS, _TOP_REQUIRED, "$")
@@ -86,7 +98,7 @@ def validate_document(
 
         errors.update(structural_errors(doc))
     if errors or context is None:
-        return tuple(sorted(errors, key=lambda e: (sort_key(e.path), e.code, e.message)))
+        return _sorted(errors)
     applicant_id = next(f.value for f in reading.facts if f.field == "applicant_id")
     return ApplicantFacts(
         str(applicant_id),
@@ -96,6 +108,10 @@ def validate_document(
         context,
         source_sha256,
     )
+
+
+def _sorted(errors: Iterable[InputError]) -> tuple[InputError, ...]:
+    return tuple(sorted(errors, key=lambda e: (sort_key(e.path), e.code, e.message)))
 
 
 def _context(
@@ -115,7 +131,8 @@ def _context(
     )
     day = as_of or values.get("application_date")
     if day is None:
-        if "application_date" not in values:
+        # (a context that is not an object is reported as such, at its own path)
+        if "application_date" not in values and isinstance(block, dict):
             walk.errors.append(
                 InputError(
                     "V-CONTEXT",
@@ -134,9 +151,23 @@ def _year(
     argument: int | None, values: dict[str, object], day: datetime.date, walk: Walk
 ) -> int | None:
     if argument is None:
-        given = values.get("assessment_year", day.year)
-        return given if isinstance(given, int) else None
-    if isinstance(argument, bool) or not isinstance(argument, int) or not 1900 <= argument <= 2100:
+        if "assessment_year" in values:
+            given = values["assessment_year"]
+            return given if isinstance(given, int) else None
+        # The year of the as-of date obeys the rule an explicit year does (9999-12-31 is a
+        # date, but not a year any policy was written for).
+        problem = year_problem(day.year)
+        if problem is not None:
+            walk.errors.append(
+                InputError(
+                    "V-CONTEXT",
+                    "$.context.application_date",
+                    f"{problem} (the year of the date {day}); give context.assessment_year",
+                )
+            )
+            return None
+        return day.year
+    if isinstance(argument, bool) or not isinstance(argument, int) or year_problem(argument):
         walk.errors.append(
             InputError(
                 "V-CONTEXT",

@@ -14,11 +14,12 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from eligibility.facts.jsontext import NonFinite
+from eligibility.facts.limits import MAX_COUNT, MAX_MONEY_DIGITS, MAX_STRING_CHARS, V_LIMIT
 from eligibility.facts.model import FactValue, InputError
 from eligibility.facts.paths import show
 from eligibility.facts.vocabulary import FieldKind, FieldSpec
 
-MONEY_PATTERN = r"^[0-9]+(\.[0-9]{1,2})?$"
+MONEY_PATTERN = rf"^[0-9]{{1,{MAX_MONEY_DIGITS}}}(\.[0-9]{{1,2}})?$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 PROVINCE_PREFIXES = (
     "11",
@@ -86,6 +87,12 @@ def _string(spec: FieldSpec, value: object, path: str) -> Outcome:
         return InputError("V-TYPE", path, f"expected a string: got {_shown(value)}")
     if not value:
         return InputError("V-TYPE", path, 'expected a non-empty string: got ""')
+    if len(value) > MAX_STRING_CHARS:
+        return InputError(
+            V_LIMIT,
+            path,
+            f"text may have at most {MAX_STRING_CHARS:,} characters: got {len(value):,}",
+        )
     if _SURROGATE_RE.search(value):
         return InputError("V-TYPE", path, f"text contains an unpaired surrogate: got {show(value)}")
     return value
@@ -105,7 +112,9 @@ def _integer(spec: FieldSpec, value: object, path: str) -> Outcome:
     if not isinstance(value, int) or isinstance(value, bool):
         return InputError("V-INT", path, f"expected {what}: got {_shown(value)}")
     if value < 0:
-        return InputError("V-INT", path, f"expected {what}, 0 or more: got {value}")
+        return InputError("V-INT", path, f"expected {what}, 0 or more: got {show(value)}")
+    if value > MAX_COUNT:
+        return InputError(V_LIMIT, path, f"expected {what} below 10^15: got {show(value)}")
     low, high = spec.minimum, spec.maximum
     if (low is not None and value < low) or (high is not None and value > high):
         bounds = f"from {low} to {high}" if high is not None else f"of at least {low}"
@@ -134,6 +143,13 @@ def _money(spec: FieldSpec, value: object, path: str) -> Outcome:
 
 def _money_text(text: str, path: str) -> Outcome:
     if _MONEY_RE.fullmatch(text):
+        if len(text.partition(".")[0]) > MAX_MONEY_DIGITS:
+            return InputError(
+                V_LIMIT,
+                path,
+                f"{show(text)} is too large: money is at most {MAX_MONEY_DIGITS} digits of yuan "
+                "(below 10^15 yuan)",
+            )
         return Decimal(text)
     shown = show(text)
     if _SIGNED_DECIMAL_RE.fullmatch(text):

@@ -3,7 +3,7 @@ and the legal comparison words → operators (rule inventory §0.1, A-01)."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from eligibility.ir.nodes import CompareOp, Dim
 
@@ -50,16 +50,29 @@ def quantity_value(number: str, unit: str) -> tuple[Decimal | int, Dim] | str:
     return value, Dim.NUMBER
 
 
+_FEN = Decimal("0.01")
+
+
+def to_fen(value: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
+    """`value` to the fen. The default context keeps 28 digits, so quantizing 10^26 yuan or
+    more would raise InvalidOperation; a local context holds every digit of the yuan."""
+    value = Decimal(value)
+    with localcontext() as context:
+        context.prec = max(context.prec, value.adjusted() + 4)
+        return value.quantize(_FEN, rounding=rounding)
+
+
 def format_money(value: Decimal) -> str:
     """Yuan with thousands separators and two decimals, as explanations show money. Rounded
     half up like the award itself (R3): format() alone would round half to even."""
-    return f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
+    return f"{to_fen(value):,.2f}"
 
 
 def format_exact(value: Decimal) -> str:
     """An intermediate amount as computed (R1: nothing is rounded before the end): two decimals
     when that is exact, else every digit, e.g. 3,200.005."""
     value = Decimal(value)
-    if value == value.quantize(Decimal("0.01")):
-        return f"{value.quantize(Decimal('0.01')):,.2f}"
+    fen = to_fen(value)
+    if value == fen:
+        return f"{fen:,.2f}"
     return f"{value.normalize():,f}"

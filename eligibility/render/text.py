@@ -3,6 +3,10 @@
 Output is a list of lines made of (text, style) segments: joined as they are for files,
 pipes and golden tests (no colour, no dependence on the terminal's width), or handed to
 `render.terminal` which colours the styles with rich on a terminal.
+
+Much of the text comes from input files (names, ids, set values, policy labels). Every line
+leaves this module through `_shown`, which writes control, bidi and separator characters as
+escapes (`\\x1b`, `\\u202e`), so no input can move the cursor, clear the screen or forge a line.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from decimal import Decimal
 
 from eligibility.decision.proof import Decision, ProgrammeResult, ProofNode, RecordNote
 from eligibility.facts.model import InputError
+from eligibility.facts.paths import visible
 from eligibility.ir.quantities import format_money
 
 Segment = tuple[str, str]  # (text, style)
@@ -69,6 +74,11 @@ def _not_applicable_lines(decision: Decision) -> tuple[list[Line], set[str]]:
     return lines, skipped
 
 
+def _shown(lines: list[Line]) -> list[Line]:
+    """`lines` safe for a terminal: every segment's text made visible (idempotent)."""
+    return [tuple((visible(text), style) for text, style in line) for line in lines]
+
+
 def summary_lines(decision: Decision) -> list[Line]:
     who = f"{decision.applicant_id} {decision.applicant_name}".strip()
     lines: list[Line] = [
@@ -100,7 +110,7 @@ def summary_lines(decision: Decision) -> list[Line]:
                 (_amount_text(r) + why, ""),
             )
         )
-    return lines + not_applicable
+    return _shown(lines + not_applicable)
 
 
 def _failing_leaves(node: ProofNode, document: str) -> list[str]:
@@ -135,7 +145,7 @@ def explain_lines(decision: Decision) -> list[Line]:
                 cite = f" [{step.citation}]" if step.citation else ""
                 lines.append(((f"  {step.label}: {step.computation}{cite}", ""),))
         lines.append(((f"citations: {'; '.join(r.citations)}", "dim"),))
-    return lines
+    return _shown(lines)
 
 
 def _tree(node: ProofNode, prefix: str, child_prefix: str, root: bool) -> list[Line]:
@@ -198,7 +208,7 @@ def error_lines(errors: tuple[InputError, ...], source: str) -> list[Line]:
     lines += [
         ((f"  {e.code} ", "fails"), (f"{e.path}: ", "heading"), (e.message, "")) for e in errors
     ]
-    return lines
+    return _shown(lines)
 
 
 def plain(lines: list[Line]) -> str:

@@ -10,7 +10,14 @@ import pytest
 from eligibility.compiler import compile_text
 from eligibility.diagnostics import DiagnosticError
 from eligibility.ir import nodes as ir
-from eligibility.ir.quantities import COMPARISON_WORDS, NEGATED, format_money, quantity_value
+from eligibility.ir.quantities import (
+    COMPARISON_WORDS,
+    NEGATED,
+    format_exact,
+    format_money,
+    quantity_value,
+    to_fen,
+)
 from tests.support import CQ, chongqing
 
 HEADER = 'policy t "测试"\n  document "渝知发〔2024〕22号"\n  applicant organisation\n\n'
@@ -146,3 +153,19 @@ def test_chongqing_thresholds_compile_to_exact_constants() -> None:
 )
 def test_format_money(value: Decimal, shown: str) -> None:
     assert format_money(value) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Decimal(10) ** 26, "100,000,000,000,000,000,000,000,000.00"),
+        (Decimal("1" + "0" * 40 + ".005"), "10" + ",000" * 13 + ".01"),
+        (Decimal("2.345"), "2.35"),
+    ],
+)
+def test_format_money_keeps_every_digit_of_a_huge_amount(value: Decimal, shown: str) -> None:
+    """Under the default 28-digit context, quantizing 10^26 yuan raised InvalidOperation
+    (reliability review 2026-12, finding 3)."""
+    assert format_money(value) == shown
+    assert to_fen(value).as_tuple().exponent == -2
+    assert format_exact(value).replace(",", "").startswith(str(int(value)))
