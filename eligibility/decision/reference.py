@@ -164,6 +164,9 @@ class _Reference:
                 return self._record_values(key, f"year:{expr.field.path}")
             case ir.ContextValue():
                 return [self.context[expr.name]]
+            case ir.Arith() if expr.op in ("+", "-") and isinstance(expr.right, ir.Const):
+                shift = expr.right.value if expr.op == "+" else -expr.right.value
+                return [v + shift for v in self._record_operand(expr.left, key)]
         raise AssertionError(expr)
 
     # ── applicant level ───────────────────────────────────────────────────────────────────
