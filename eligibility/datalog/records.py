@@ -176,6 +176,10 @@ def _record_operand(expr: ir.Expr, var: Var) -> tuple[Term, list[BodyLiteral]]:
             return var, [atom("rattr", R, Const(year_field(expr.field.path)), var)]
         case ir.ContextValue():
             return var, [atom("attr", A, Const(f"@{expr.name}"), var)]
+        case ir.Arith() if expr.op in ("+", "-") and isinstance(expr.right, ir.Const):
+            # a year shifted by whole years (ir allows only `year(field) ± constant` here)
+            year, bind = _record_operand(expr.left, Var(f"{var.name}0"))
+            return var, [*bind, Assign(var, expr.op, year, Const(expr.right.value))]
         case (
             ir.Count()
             | ir.Sum()

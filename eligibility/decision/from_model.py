@@ -387,7 +387,7 @@ class _Explainer:
                     if field not in record.fields_present and not self.facts.record_values(
                         key, field
                     ):
-                        missing.append(f"{record.collection}[{record.record_id}].{field}")
+                        missing.append(f"{_record_path(record)}.{field}")
         return tuple(dict.fromkeys(missing))
 
     def _reasons(self, lineage: tuple[ir.RecordSet, ...], key: str) -> tuple[Reason, ...]:
@@ -423,6 +423,14 @@ class _Explainer:
         return "; ".join(shown)
 
 
+def _record_path(record: Record) -> str:
+    """`ip_contracts[T1]`; a record of a collection without ids is already named by its place
+    (`construction_periods[0]`), which must not be wrapped again."""
+    if record.record_id.startswith(f"{record.collection}["):
+        return str(record.record_id)
+    return f"{record.collection}[{record.record_id}]"
+
+
 def _fields_read(conds: list[ir.Cond]) -> tuple[str, ...]:
     """Every record field the conditions read, each once, in order."""
     fields: list[str] = []
@@ -432,7 +440,8 @@ def _fields_read(conds: list[ir.Cond]) -> tuple[str, ...]:
         elif isinstance(node, ir.Compare):
             fields += [
                 e.field.path
-                for e in (node.left, node.right)
+                for side in (node.left, node.right)
+                for e in walk_expr(side)  # `year(acceptance_date) + 1` reads acceptance_date
                 if isinstance(e, ir.FieldValue | ir.YearOf)
             ]
         elif isinstance(node, ir.Attested):

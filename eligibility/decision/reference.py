@@ -168,6 +168,11 @@ class _Reference:
                 return self._record_values(key, f"year:{expr.field.path}")
             case ir.ContextValue():
                 return [self.context[expr.name]]
+            case ir.Arith() if expr.op in ("+", "-") and isinstance(expr.right, ir.Const):
+                years = expr.right.value
+                assert isinstance(years, int), "the resolver allows only whole years here"
+                shift = years if expr.op == "+" else -years
+                return [v + shift for v in self._record_operand(expr.left, key)]
             case (
                 ir.Count()
                 | ir.Sum()

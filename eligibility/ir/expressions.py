@@ -109,8 +109,7 @@ class ExpressionResolver:
 
     def _compare(self, cond: ast.Compare, scope: Scope, meta: ir.Meta) -> ir.Cond:
         left, right = self._expr(cond.left, scope), self._expr(cond.right, scope)
-        simple = (ir.Const, ir.FieldValue, ir.YearOf, ir.ContextValue)
-        if scope.collection and not all(isinstance(e, simple) for e in (left, right)):
+        if scope.collection and not all(_record_operand_ok(e) for e in (left, right)):
             self._error(
                 "E0306",
                 "a record filter compares a field, its year, a date or a "
@@ -380,3 +379,17 @@ def _result_dim(op: str, a: ir.Dim, b: ir.Dim) -> ir.Dim | None:
     if a in scalars and b in scalars:
         return ir.Dim.RATE if ir.Dim.RATE in (a, b) else ir.Dim.NUMBER
     return None
+
+
+def _record_operand_ok(expr: ir.Expr) -> bool:
+    """What a record filter may compare: a constant, a field, its year, a context value, or a
+    field's year shifted by a constant number of years (渝知发〔2024〕22号 第十五条: a grace
+    year runs one year from the acceptance date, so it ends in `year(acceptance_date) + 1`)."""
+    simple = (ir.Const, ir.FieldValue, ir.YearOf, ir.ContextValue)
+    if isinstance(expr, ir.Arith):
+        return (
+            expr.op in ("+", "-")
+            and isinstance(expr.left, ir.YearOf)
+            and isinstance(expr.right, ir.Const)
+        )
+    return isinstance(expr, simple)

@@ -42,6 +42,10 @@ EXPECTED_OUTCOMES = {
     "cap-binds": ("qualifies", "500000.00"),
     "missing-credit": ("undetermined", None),
     "undecided-open-licence": ("undetermined", None),
+    "cq-h1-centre-under-construction-no-period": ("does_not_qualify", None),
+    "cq-h2-grace-year-from-failed-acceptance": ("does_not_qualify", None),
+    "cq-h3-ip-trading-institution-qualifies": ("qualifies", "6000.00"),
+    "cq-h4-open-licence-to-licensee-outside-chongqing": ("qualifies", "26000.00"),
 }
 
 
@@ -164,7 +168,10 @@ def test_all_branches_fail_lists_every_branch(capsys: pytest.CaptureFixture[str]
     assert "促成知识产权交易3笔以上: 2 笔 < 3 笔" in out
     assert "9,999,999.99 元 < 10,000,000.00 元（1000万元）" in out
     assert "促成知识产权许可转让30次以上: 2 次 < 30 次" in out
-    assert "T3 not counted, not met: 已在国家知识产权局完成专利权转移或许可合同登记" in out
+    assert (
+        "T3 not counted, not met: 已在国家知识产权局完成专利权转移或许可合同登记（开放许可：备案）"
+        in out
+    )
 
 
 def test_missing_credit_names_the_fact(capsys: pytest.CaptureFixture[str]) -> None:

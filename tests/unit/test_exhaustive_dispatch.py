@@ -118,6 +118,7 @@ NOT_RECORD_OPERANDS = set(members(ir.Expr)) - {
     ir.FieldValue,
     ir.YearOf,
     ir.ContextValue,
+    ir.Arith,  # `year(field) ± N` only; other arithmetic is refused by the resolver
 }
 
 Dispatcher = tuple[str, Callable[[Any], object], set[Any]]

@@ -120,3 +120,31 @@ def test_an_unknown_shared_name_is_refused() -> None:
 def test_a_citation_is_an_article_not_a_reading() -> None:
     text = HEADER + 'programme p "p" [一] { requires "x": credit_good is true [第十条; A-30] }\n'
     assert "E0305" in codes(text)
+
+
+_GRACE = HEADER + (
+    'records grace "宽限期" from construction_periods [一] {\n'
+    '  "宽限期结束于本年度或之后": year(acceptance_date) + 1 >= assessment_year [一]\n'
+    "}\n"
+    'programme p "x" [一] {\n  requires "在宽限期内": exists grace [一] }\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("accepted", "outcome"),
+    [("2023-01-01", "qualifies"), ("2022-12-31", "does_not_qualify")],
+)
+def test_a_year_shifted_by_whole_years_in_a_record_filter(accepted: str, outcome: str) -> None:
+    """CQ 第十五条: a grace year from the acceptance date ends in the next year, so a failed
+    acceptance in 2023 reaches 2024 and one on 2022-12-31 does not."""
+    periods = [{"start": "2021-01-01", "end": "2022-06-30", "acceptance_date": accepted}]
+    applicant = {"construction_periods": periods}
+    result = decide_one(_GRACE, applicant)  # assessment year: that of 2024-06-01
+    assert result.outcome == outcome  # type: ignore[attr-defined]
+
+
+def test_only_a_year_plus_a_constant_is_allowed_in_a_record_filter() -> None:
+    shifted_field = _GRACE.replace("year(acceptance_date) + 1", "year(acceptance_date) + year(end)")
+    assert "E0306" in codes(shifted_field)
+    money = _GRACE.replace("year(acceptance_date) + 1 >= assessment_year", "1元 + 1元 >= 1元")
+    assert "E0306" in codes(money)

@@ -23,6 +23,8 @@ defaults:
     entity_kinds: [ip_operation_service_institution]
     operating_regions: ["500103"]
     credit_good: true
+    cq_centre_type: none
+    cq_centre_status: none
     reviewer_attestations:
       cq9_2_typical_cases: {value: true, reviewer: 评审组, date: 2025-04-10}
 templates:

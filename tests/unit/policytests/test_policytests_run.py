@@ -45,7 +45,7 @@ cases:
     assert not run.passed
     lines = case_lines(run, CQ)
     assert lines[:9] == [
-        "FAIL  wrong on every count  (cq.tests.yaml:23:11)",
+        "FAIL  wrong on every count  (cq.tests.yaml:25:11)",
         f"      {OPERATION}",
         "        outcome:    expected does_not_qualify, got qualifies",
         "        amount:     expected 4800.01, got 4800.00",
@@ -85,16 +85,19 @@ def test_reasons_of_an_exclusion_are_the_exclusion() -> None:
     result = next(r for r in decide((chongqing(),), applicant).results if r.programme == OPERATION)
     assert reasons(result) == (f"{CQ} 第八条", f"{CQ} 第十三条")
     assert f"{CQ} 第九条（二）" in result.citations  # shown, but not a reason
-    (line,) = why_lines(result)
-    assert line.startswith("✗ excluded: 建设期间的知识产权运营中心不得申报该年度运营绩效补贴: ")
-    assert line.endswith(f"[{CQ} 第十三条]")
+    # 第十三条 excludes on the stated status and on the listed period: each reason is a line
+    lines = why_lines(result)
+    assert all(line.startswith("✗ excluded: ") for line in lines)
+    assert all(line.endswith(f"[{CQ} 第十三条]") for line in lines)
+    assert any("cq_centre_status = under_construction" in line for line in lines)
+    assert any("construction_periods[0]" in line for line in lines)
 
 
 def test_reasons_of_a_failed_threshold_include_records_left_out() -> None:
     applicant = load_example(EXAMPLES / "all-branches-fail.json")
     result = next(r for r in decide((chongqing(),), applicant).results if r.programme == OPERATION)
     found = reasons(result)
-    assert f"{CQ} 第九条（二）" in found and f"{CQ} 第十一条（一）" in found
+    assert f"{CQ} 第九条（二）" in found and f"{CQ} 第十一条" in found
     assert f"{CQ} 第十三条" not in found and f"{CQ} 第九条（一）" not in found
 
 

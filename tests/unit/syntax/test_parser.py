@@ -83,9 +83,14 @@ def test_chongqing_definitions(tree: ast.PolicyFile) -> None:
         "open_licences",
         "construction_in_assessment_year",
     } <= set(names(ast.RecordsDef))
-    assert names(ast.ValuesDef) == ["market_entity_forms", "patent_types", "open_licensor_kinds"]
+    assert names(ast.ValuesDef) == [
+        "market_entity_forms",
+        "patent_types",
+        "open_licensor_kinds",
+        "ip_operation_institution_kinds",
+    ]
     operation = programme(tree, "cq_operation_performance_subsidy")
-    assert [c.kind for c in operation.clauses] == ["requires", "excluded_when"]
+    assert [c.kind for c in operation.clauses] == ["requires", "requires", "excluded_when"]
     assert operation.amount is not None
     assert [s.name for s in operation.amount.steps] == ["performance", "award"]
     (cap,) = operation.amount.caps
