@@ -420,7 +420,9 @@ _COLLECTION_LIST = (
     CollectionSpec(
         "project_proposals",
         "申报项目",
-        "project_id",
+        # No id field: one project may be proposed under two programmes (京 第十四条 从高不重复);
+        # a (programme_id, project_id) pair may appear once (facts.checks, V-DUP).
+        None,
         (
             _s("programme_id", "项目编号"),
             _s("project_id", "申报项目编号"),
@@ -447,6 +449,20 @@ _COLLECTION_LIST = (
             _e("programme", "市级工程", ("patent_navigation", "hvp_cultivation")),
             _d("start", "实施开始日"),
             _d("end", "实施结束日"),
+        ),
+    ),
+    CollectionSpec(
+        "local_standard_projects",
+        "受托起草的地方标准（逐项立项情况）",
+        "standard",
+        (
+            _e(
+                "standard",
+                "地方标准",
+                ("sh_prefiling_assessment", "sh_hvp_upgrade", "sh_park_trusteeship"),
+            ),
+            _b("project_approved", "地方标准获批立项"),
+            _d("project_approved_date", "地方标准获批立项日期"),
         ),
     ),
     CollectionSpec(
