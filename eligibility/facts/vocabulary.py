@@ -52,12 +52,17 @@ class FieldSpec:
 
 @dataclass(frozen=True, slots=True)
 class CollectionSpec:
-    """A list of records (ip_contracts, ...). `id_field`, when set, is required and unique."""
+    """A list of records (ip_contracts, ...). `id_field`, when set, is required and unique.
+
+    `name_field` (only without an id field) names a record in explanations when its value is
+    given and appears once in the list; otherwise the record is "<collection>[<index>]".
+    """
 
     name: str
     label: str
     id_field: str | None
     fields: tuple[FieldSpec, ...]
+    name_field: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -428,6 +433,7 @@ _COLLECTION_LIST = (
             _s("project_id", "申报项目编号"),
             _m("requested_amount", "申请金额"),
         ),
+        name_field="project_id",
     ),
     CollectionSpec(
         "construction_periods",
