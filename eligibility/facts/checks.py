@@ -36,7 +36,31 @@ def check_applicant(facts: tuple[Fact, ...], records: tuple[Record, ...]) -> tup
     found = list(_applicant_rules(_Facts(facts)))
     for record in records:
         found.extend(_record_rules(record))
+    found.extend(_repeated_proposals(records))
     return tuple(found)
+
+
+def _repeated_proposals(records: tuple[Record, ...]) -> Iterator[InputError]:
+    """V-DUP for a project proposed twice under one programme. The same project under two
+    programmes is allowed: 京 第十四条 keeps the higher award, which only the policy can tell."""
+    seen: dict[tuple[object, object], str] = {}
+    for record in records:
+        if record.collection != "project_proposals":
+            continue
+        facts = _Facts(record.facts)
+        programme, project = facts.get("programme_id"), facts.get("project_id")
+        if programme is None or project is None:
+            continue
+        key = (programme.value, project.value)
+        if key in seen:
+            yield InputError(
+                "V-DUP",
+                project.path,
+                f'project_id "{project.value}" is proposed twice under programme '
+                f'"{programme.value}": first at {seen[key]}',
+            )
+        else:
+            seen[key] = project.path
 
 
 def _applicant_rules(facts: _Facts) -> Iterator[InputError]:

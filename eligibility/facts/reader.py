@@ -204,6 +204,7 @@ def _read_collection(node: CollectionNode, value: object, path: str, sink: _Sink
     assert isinstance(value, list)
     id_field = node.spec.id_field
     seen: dict[object, str] = {}
+    names = _unique_names(node, value)
     for index, element in enumerate(value):
         if not sink.walk.shape(isinstance(element, dict)):
             continue
@@ -212,9 +213,25 @@ def _read_collection(node: CollectionNode, value: object, path: str, sink: _Sink
         _read_group(node.record, element, here, record_sink)
         ident = next((f for f in record_sink.facts if f.field == id_field), None)
         _once(ident, seen, id_field or "", sink.walk.errors)
-        record_id = str(ident.value) if ident else f"{node.key}[{index}]"
+        record_id = str(ident.value) if ident else names.get(index, f"{node.key}[{index}]")
         sink.records.append(
             Record(
                 node.key, record_id, here, tuple(record_sink.facts), frozenset(record_sink.present)
             )
         )
+
+
+def _unique_names(node: CollectionNode, value: list[object]) -> dict[int, str]:
+    """Index → the record's `name_field` value, for the values that name one record only."""
+    field = node.spec.name_field
+    if field is None:
+        return {}
+    given = {
+        index: element[field]
+        for index, element in enumerate(value)
+        if isinstance(element, dict) and isinstance(element.get(field), str) and element[field]
+    }
+    counts: dict[str, int] = {}
+    for name in given.values():
+        counts[name] = counts.get(name, 0) + 1
+    return {index: name for index, name in given.items() if counts[name] == 1}

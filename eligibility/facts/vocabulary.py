@@ -52,12 +52,17 @@ class FieldSpec:
 
 @dataclass(frozen=True, slots=True)
 class CollectionSpec:
-    """A list of records (ip_contracts, ...). `id_field`, when set, is required and unique."""
+    """A list of records (ip_contracts, ...). `id_field`, when set, is required and unique.
+
+    `name_field` (only without an id field) names a record in explanations when its value is
+    given and appears once in the list; otherwise the record is "<collection>[<index>]".
+    """
 
     name: str
     label: str
     id_field: str | None
     fields: tuple[FieldSpec, ...]
+    name_field: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -420,12 +425,15 @@ _COLLECTION_LIST = (
     CollectionSpec(
         "project_proposals",
         "申报项目",
-        "project_id",
+        # No id field: one project may be proposed under two programmes (京 第十四条 从高不重复);
+        # a (programme_id, project_id) pair may appear once (facts.checks, V-DUP).
+        None,
         (
             _s("programme_id", "项目编号"),
             _s("project_id", "申报项目编号"),
             _m("requested_amount", "申请金额"),
         ),
+        name_field="project_id",
     ),
     CollectionSpec(
         "construction_periods",
@@ -447,6 +455,20 @@ _COLLECTION_LIST = (
             _e("programme", "市级工程", ("patent_navigation", "hvp_cultivation")),
             _d("start", "实施开始日"),
             _d("end", "实施结束日"),
+        ),
+    ),
+    CollectionSpec(
+        "local_standard_projects",
+        "受托起草的地方标准（逐项立项情况）",
+        "standard",
+        (
+            _e(
+                "standard",
+                "地方标准",
+                ("sh_prefiling_assessment", "sh_hvp_upgrade", "sh_park_trusteeship"),
+            ),
+            _b("project_approved", "地方标准获批立项"),
+            _d("project_approved_date", "地方标准获批立项日期"),
         ),
     ),
     CollectionSpec(

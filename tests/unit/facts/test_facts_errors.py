@@ -203,6 +203,16 @@ CASES = {
     ),
     # V-DUP
     "duplicate record id": (_contract(1, record_id="T1"), [("V-DUP", f"{T1}.record_id")]),
+    "project proposed twice under one programme": (
+        _app(
+            project_proposals=[
+                {"programme_id": "bj_key_industry_patent_operation", "project_id": "P1"},
+                {"programme_id": "bj_patent_trading_service_capability", "project_id": "P1"},
+                {"programme_id": "bj_key_industry_patent_operation", "project_id": "P1"},
+            ]
+        ),
+        [("V-DUP", f"{A}.project_proposals[2].project_id")],
+    ),
     "duplicate region": (
         _app(operating_regions=["500103", "500103"]),
         [("V-DUP", f"{A}.operating_regions[1]")],

@@ -317,3 +317,22 @@ def test_an_invalid_shape_is_explained_with_jsonschema() -> None:
         f"assert isinstance(load_applicant({str(bad)!r}), tuple)"
     )
     assert "jsonschema" in modules
+
+
+def test_a_project_under_two_programmes_is_two_records(tmp_path: Path) -> None:
+    """project_proposals has no id field (京 第十四条 compares one project under two programmes):
+    a project_id that names one proposal names its record; a repeated one falls back to the index."""
+    doc = json.loads(CQ_FILE.read_text(encoding="utf-8"))
+    doc["applicant"]["project_proposals"] = [
+        {"programme_id": "bj_key_industry_patent_operation", "project_id": "P1"},
+        {"programme_id": "bj_patent_trading_service_capability", "project_id": "P1"},
+        {"programme_id": "bj_patent_trading_service_capability", "project_id": "P2"},
+    ]
+    path = tmp_path / "proposals.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    records = [r for r in _load(path).records if r.collection == "project_proposals"]
+    assert [r.record_id for r in records] == [
+        "project_proposals[0]",
+        "project_proposals[1]",
+        "P2",
+    ]

@@ -84,9 +84,10 @@ def test_collections() -> None:
         "training_sessions": "session_id",
         "other_fiscal_support": "support_id",
         "prior_awards": None,
-        "project_proposals": "project_id",
+        "project_proposals": None,
         "construction_periods": None,
         "municipal_programme_periods": None,
+        "local_standard_projects": "standard",
         "bank_annual_pledge_stats": "year",
     }
     assert collection("nope") is None
