@@ -25,6 +25,13 @@ OUTCOMES = {
 
 
 def _amount_text(result: ProgrammeResult) -> str:
+    if result.amount is not None and result.max_amount is not None:  # certain, part confirmed
+        return (
+            f" · {format_money(result.amount)} 元 (up to {format_money(result.max_amount)} 元 "
+            "if the undecided records count)"
+        )
+    if result.amount is not None and result.outcome == "qualifies" and result.missing:
+        return f" · {format_money(result.amount)} 元 (at least: undecided records may add to it)"
     if result.amount is not None:
         return f" · {format_money(result.amount)} 元"
     if result.max_amount is not None:

@@ -291,17 +291,18 @@ def test_another_jurisdiction_is_not_evaluated_further() -> None:
 
 
 def test_a_missing_contract_amount_is_not_zero() -> None:
-    """第十一条（一） takes the registered amount as the basis: a contract without one is not
-    counted at all (and says why), rather than counted as a contract worth 0."""
+    """第十一条（一） takes the registered amount as the basis: a contract without one is
+    undecided (its amount is a missing fact), neither counted as 0 nor refused (A-41)."""
     contracts = [
         contract("T1", "200000.00"),
         contract("T2", "200000.00"),
         contract("T3", "1.00", registered_contract_amount=None),
     ]
     result = operation(document(contracts))
-    assert result.outcome == "does_not_qualify"
+    assert result.outcome == "undetermined"
     count = find(result.proof, "促成知识产权交易3笔以上")
-    assert count.detail == "2 笔 < 3 笔"
+    assert count.detail == "2 笔 to 3 笔 ? 3 笔"
     t3 = next(note for note in count.records if note.record_id == "T3")
-    assert not t3.counted
-    assert "registered_contract_amount = not stated" in t3.reasons[0].actual
+    assert not t3.counted and not t3.reasons
+    assert t3.undecided == ("ip_contracts[T3].registered_contract_amount",)
+    assert "ip_contracts[T3].registered_contract_amount" in result.missing
