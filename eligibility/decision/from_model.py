@@ -93,11 +93,47 @@ def programme_result(
     max_amount = money.max_amount if money and outcome != "does_not_qualify" else None
     if money and outcome == "undetermined" and money.amount is not None and not money.partial:
         max_amount = money.amount  # what it would receive once the missing facts hold
+    defaults = tuple(
+        f"{r.name} = {r.value}（默认口径 the default）: {r.label}"
+        for name in _switches_read(policy, programme)
+        for r in readings
+        if r.name == name and r.is_default
+    )
     return ProgrammeResult(
         policy.policy_id, policy.document_number, programme.programme_id, programme.title,
         outcome, amount, max_amount, tuple(missing), tuple(dict.fromkeys(citations)),
-        proof, money, _not_applicable(programme, proof),
+        proof, money, _not_applicable(programme, proof), defaults,
     )  # fmt: skip
+
+
+def _switches_read(policy: ir.Policy, programme: ir.Programme) -> tuple[str, ...]:
+    """The interpretation switches the programme's outcome or amount rests on: those its
+    conditions test, and those the filters of the record sets it tests, counts or sums test
+    (rule inventory §7: say when a default reading decided)."""
+    sets: list[str] = list(amount_sets(programme))
+    names: list[str] = []
+    for cond in walk_conditions(programme.condition):
+        match cond:
+            case ir.InterpretationIs():
+                names.append(cond.name)
+            case ir.Exists():
+                sets.append(cond.record_set)
+            case ir.Compare():
+                sets += [
+                    e.record_set
+                    for side in (cond.left, cond.right)
+                    for e in walk_expr(side)
+                    if isinstance(e, ir.Count | ir.Sum | ir.SumOf | ir.CountDistinct)
+                ]
+    for name in dict.fromkeys(sets):
+        for record_set in set_lineage(policy, name):
+            names += [
+                node.name
+                for flt in record_set.filters
+                for node in walk_conditions(flt)
+                if isinstance(node, ir.InterpretationIs)
+            ]
+    return tuple(dict.fromkeys(names))
 
 
 def not_applicable_result(

@@ -74,6 +74,7 @@ class ProgrammeResult:
     proof: ProofNode
     amount_proof: AmountProof | None
     not_applicable: str | None = None  # the failing applicant-kind or jurisdiction gate
+    defaults: tuple[str, ...] = ()  # the switches this result read in their default reading
 
 
 @dataclass(frozen=True, slots=True)

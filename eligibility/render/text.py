@@ -135,6 +135,8 @@ def explain_lines(decision: Decision) -> list[Line]:
                 else "missing facts"
             )
             lines.append(((f"{also}: {', '.join(r.missing)}", "undetermined"),))
+        for reading in r.defaults:  # rule inventory §7: say when a default reading decided
+            lines.append(((f"decided with the default reading: {reading}", "dim"),))
         lines += _tree(r.proof, "", "", True)
         if r.amount_proof and (r.amount is not None or r.max_amount is not None):
             lines.append((("amount:", "heading"),))
