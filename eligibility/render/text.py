@@ -158,7 +158,9 @@ def _tree(node: ProofNode, prefix: str, child_prefix: str, root: bool) -> list[L
     lines: list[Line] = [
         ((prefix, "dim"), (f"{mark} ", style), (label + detail, ""), (f" [{node.citation}]", "dim"))
     ]
-    children = () if node.kind == "not" else _reading_in_force(node)
+    children = _reading_in_force(node)
+    if node.kind == "not":  # an exclusion of several cases shows which case fired, and why
+        children = shown.children if shown is not node and shown.kind in ("all", "any") else ()
     indent = child_prefix + ("│   " if children else "    ")
     counted = [note.record_id for note in shown.records if note.counted]
     if counted:

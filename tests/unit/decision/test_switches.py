@@ -60,9 +60,10 @@ def test_check_exits_2_with_an_error_document(
 def test_a_result_resting_on_a_default_reading_says_which() -> None:
     decision = decide((chongqing(),), applicant(with_switches()))
     result = next(r for r in decision.results if r.programme == OPERATION)
-    assert len(result.defaults) == 1
-    assert result.defaults[0].startswith(
-        "cq_branchA_amount_basis = total（默认口径 the default）: A-02"
+    first, overlap = result.defaults  # A-02 in the conditions, A-05 in a set's filters
+    assert first.startswith("cq_branchA_amount_basis = total（默认口径 the default）: A-02")
+    assert overlap.startswith(
+        "cq_construction_overlap_rule = overlap（默认口径 the default）: A-05"
     )
     text = ["".join(t for t, _ in line) for line in explain_lines(decision)]
     assert any(
@@ -75,4 +76,4 @@ def test_a_reading_chosen_in_the_file_is_not_reported_as_a_default() -> None:
         (chongqing(),), applicant(with_switches(cq_branchA_amount_basis="per_transaction"))
     )
     result = next(r for r in decision.results if r.programme == OPERATION)
-    assert result.defaults == ()
+    assert [d.split(" = ")[0] for d in result.defaults] == ["cq_construction_overlap_rule"]

@@ -86,7 +86,7 @@ def test_reasons_of_an_exclusion_are_the_exclusion() -> None:
     assert reasons(result) == (f"{CQ} 第八条", f"{CQ} 第十三条")
     assert f"{CQ} 第九条（二）" in result.citations  # shown, but not a reason
     (line,) = why_lines(result)
-    assert line.startswith("✗ excluded: 建设期间的知识产权运营中心不得申报该年度运营绩效补贴: ")
+    assert line.startswith("✗ excluded: 建设期（含宽限期）与该年度重叠: ")  # A-05 default
     assert line.endswith(f"[{CQ} 第十三条]")
 
 
