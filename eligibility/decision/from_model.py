@@ -515,7 +515,10 @@ class _Explainer:
                     else "not stated"
                 )
             )
-        return "; ".join(shown)
+        for node in (n for cond in conds for n in walk_conditions(cond)):
+            if isinstance(node, ir.InterpretationIs) and node.name in self.readings:
+                shown.append(f"{node.name} = {self.readings[node.name].value}")  # A-xx in force
+        return "; ".join(dict.fromkeys(shown))
 
 
 def _fields_read(conds: list[ir.Cond]) -> tuple[str, ...]:
