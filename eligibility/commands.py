@@ -241,7 +241,7 @@ def _check(args: argparse.Namespace) -> int:
             from eligibility.render.json import dumps, errors_json
 
             path, _, message = str(error).partition(": ")
-            print(dumps(errors_json((InputError("V-ENUM", path, message),))))
+            print(dumps(errors_json((InputError(error.code, path, message),))))
         else:
             print(f"error: {args.applicant}: {error}", file=sys.stderr)
         return EXIT_INPUT

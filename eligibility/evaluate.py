@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import platform
 
 from eligibility import __version__
@@ -20,7 +21,37 @@ from eligibility.ir import nodes as ir
 
 
 class InterpretationError(ValueError):
-    """The applicant file sets a named interpretation to a value the policy does not offer."""
+    """The applicant file names an interpretation no policy applied declares (V-UNKNOWN), or
+    sets one to a value its policy does not offer (V-ENUM). str(): "<JSON path>: <message>"."""
+
+    def __init__(self, message: str, code: str = "V-ENUM") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def check_interpretations(policies: tuple[ir.Policy, ...], applicant: ApplicantFacts) -> None:
+    """Every switch the file sets must be declared by a policy applied, with a value it offers:
+    a misspelt name would otherwise be ignored and the default silently decide."""
+    declared = {s.name: s for policy in policies for s in policy.interpretations}
+    for name, value in applicant.context.interpretations:
+        path = f"$.context.interpretations.{name}"
+        switch = declared.get(name)
+        if switch is None:
+            near = difflib.get_close_matches(name, list(declared), n=1)
+            hint = f"; did you mean {near[0]}?" if near else ""
+            known = ", ".join(sorted(declared)) or "none"
+            raise InterpretationError(
+                f"{path}: no policy applied declares the interpretation {name!r}{hint} "
+                f"(declared: {known})",
+                "V-UNKNOWN",
+            )
+        if value not in switch.values:
+            near = difflib.get_close_matches(value, list(switch.values), n=1)
+            hint = f"; did you mean {near[0]}?" if near else ""
+            raise InterpretationError(
+                f"{path}: {value!r} is not a reading of {name}{hint}; "
+                f"allowed: {', '.join(switch.values)}"
+            )
 
 
 def interpretations_in_force(
@@ -63,6 +94,7 @@ def decide(policies: tuple[PolicySource, ...], applicant: ApplicantFacts) -> Dec
     results: list[ProgrammeResult] = []
     in_force: list[InterpretationInForce] = []
     views: list[ir.Policy] = []
+    check_interpretations(tuple(source.gates().policy for source in policies), applicant)
     for source in policies:
         compiled_gates = source.gates()
         views.append(compiled_gates.policy)

@@ -43,6 +43,7 @@ from eligibility.datalog.terms import (
     compare,
     fails,
     holds,
+    literal_stated,
     member,
     passes,
     possible,
@@ -64,8 +65,9 @@ def program_from_ir(policy: ir.Policy) -> Program:
     for record_set in policy.record_sets:
         clauses += record_set_rules(record_set)
     for programme in policy.programmes:
+        literal = literal_stated(programme.condition)
         for cond in walk_conditions(programme.condition):
-            clauses += _applicant_node(cond)
+            clauses += _applicant_node(cond, literal)
         exprs = {e.expr_id: e for e in programme_exprs(programme)}
         per_record = {
             e.expr_id: s.record_set
@@ -105,7 +107,9 @@ def _dedupe(clauses: list[Clause]) -> list[Clause]:
 # ── applicant-level conditions (three-valued) ──────────────────────────────────────────────
 
 
-def _applicant_node(cond: ir.Cond) -> list[Clause]:
+def _applicant_node(cond: ir.Cond, literal: frozenset[str] = frozenset()) -> list[Clause]:
+    """`literal`: the `stated` nodes under a negation, which ask whether the file states a
+    fact; a required `stated` holds or is undetermined, naming the fact."""
     node_id = cond.meta.node_id
     h, f = holds(node_id), fails(node_id)
     out: list[Clause] = [
@@ -142,14 +146,15 @@ def _applicant_node(cond: ir.Cond) -> list[Clause]:
             key = Const(f"selection_result.{cond.programme}.selected")
             out.append(Rule(h, (atom("attr", A, key, Const(True)),)))
             out.append(Rule(f, (atom("attr", A, key, Const(False)),)))
-        case ir.Exists():  # fails only when no record is even possibly one
+        case ir.Exists():  # fails only when the collection is given and no record may be one
             maybe = atom(pred("any", cond.record_set), A)
             out.append(Rule(h, (member(cond.record_set),)))
             out.append(Rule(maybe, (possible(cond.record_set),)))
-            out.append(Rule(f, (atom("applicant", A), Negated(maybe))))
+            out.append(Rule(f, (atom(pred("known", cond.record_set), A), Negated(maybe))))
         case ir.Stated():
             out.append(Rule(h, (atom("present", A, Const(cond.field.path)),)))
-            out.append(Rule(f, (atom("applicant", A), Negated(h))))
+            if node_id in literal:
+                out.append(Rule(f, (atom("applicant", A), Negated(h))))
         case ir.InterpretationIs():
             read = atom("reading", A, Const(cond.name), V)
             out.append(Rule(h, (read, Comparison(V, "==", Const(cond.value)))))
@@ -196,10 +201,13 @@ def _bounded_compare(cond: ir.Compare, h: Atom, f: Atom) -> list[Clause]:
     if it fails for every one, and is undetermined otherwise (records undecided)."""
     low_l, high_l = _operand(cond.left, X), _operand(cond.left, Var("X2"), high=True)
     low_r, high_r = _operand(cond.right, Y), _operand(cond.right, Var("Y2"), high=True)
-    bind = (*low_l[1], *high_l[1], *low_r[1], *high_r[1])
+    binding = dict((low_l, high_l, low_r, high_r))
 
     def rule(head: Atom, *tests: Comparison) -> Rule:
-        return Rule(head, (*bind, *tests))
+        """Binds only the bounds the tests read: a sum with no upper bound (an amount not
+        stated) can still hold on its lower bound."""
+        used = dict.fromkeys(t for test in tests for t in (test.left, test.right))
+        return Rule(head, (*(lit for t in used for lit in binding.get(t, [])), *tests))
 
     op, negated = OPS[cond.op], OPS[NEGATED[cond.op]]
     match cond.op:
@@ -278,22 +286,43 @@ def _expr(expr: ir.Expr, programme: ir.Programme) -> list[Clause]:
 
 
 def _aggregate(
-    expr_id: str, body: tuple[BodyLiteral, ...], kind: str, for_each: Var, high: bool = False
+    expr_id: str,
+    body: tuple[BodyLiteral, ...],
+    kind: str,
+    for_each: Var,
+    high: ir.Count | ir.Sum | ir.CountDistinct | ir.SumOf | None = None,
 ) -> list[Clause]:
     """count (of distinct `for_each`) or sum (of V over distinct `for_each`) per applicant,
     with the explicit 0 when nothing matches (pyDatalog trap 10). `high`: the upper bound,
-    where the body reads possible_<set> instead of in_<set>."""
+    where the body reads possible_<set> instead of in_<set>. It exists only when the file
+    gives the collection and, for a sum of a field, every possible record states it: an
+    absent collection or amount has no upper bound (never read as empty or 0)."""
     tag = "u" if high else ""
     relation, nonempty = pred(f"agg{tag}", expr_id), atom(pred(f"nonempty{tag}", expr_id), A)
     zero = Const(0 if kind == "count" else Decimal(0))
     result = Var("N")
-    head = upper if high else value
-    return [
+    if high is None:
+        return [
+            Aggregate(relation, kind, (A,), for_each if kind == "count" else V, for_each, body),  # type: ignore[arg-type]
+            Rule(nonempty, body),
+            Rule(value(expr_id, result), (atom(relation, A, result),)),
+            Rule(value(expr_id, zero), (atom("applicant", A), Negated(nonempty))),
+        ]
+    gap = atom(pred("gapu", expr_id), A)
+    missing_amount = isinstance(high, ir.Sum)  # a possible record without it: no upper bound
+    out: list[Clause] = [
         Aggregate(relation, kind, (A,), for_each if kind == "count" else V, for_each, body),  # type: ignore[arg-type]
         Rule(nonempty, body),
-        Rule(head(expr_id, result), (atom(relation, A, result),)),
-        Rule(head(expr_id, zero), (atom("applicant", A), Negated(nonempty))),
+        Rule(
+            upper(expr_id, result),
+            (atom(relation, A, result), *((Negated(gap),) if missing_amount else ())),
+        ),
+        Rule(upper(expr_id, zero), (atom(pred("known", high.record_set), A), Negated(nonempty))),
     ]
+    if isinstance(high, ir.Sum):
+        stated = atom("rpresent", R, Const(high.field.path))
+        out.append(Rule(gap, (possible(high.record_set), Negated(stated))))
+    return out
 
 
 AggregateOf = tuple[tuple[BodyLiteral, ...], str, Var]
@@ -335,7 +364,7 @@ def _upper(expr: ir.Expr, programme: ir.Programme) -> list[Clause]:
     match expr:
         case ir.Count() | ir.Sum() | ir.CountDistinct() | ir.SumOf():
             return _aggregate(
-                expr.expr_id, *_aggregate_of(expr, possible(expr.record_set)), high=True
+                expr.expr_id, *_aggregate_of(expr, possible(expr.record_set)), high=expr
             )
         case ir.StepRef():
             step = next(s for s in programme.amount.steps if s.name == expr.step)  # type: ignore[union-attr]
@@ -363,7 +392,8 @@ def _upper_of(expr: ir.Expr, var: Var) -> Atom:
 
 
 def _arith(expr: ir.Arith) -> list[Clause]:
-    left, right = _operand(expr.left, X), _operand(expr.right, Y)
+    """The lower bound: minus subtracts the greatest (20万元 - prior awards, some undecided)."""
+    left, right = _operand(expr.left, X), _operand(expr.right, Y, high=expr.op == "-")
     return arith_rules(expr.op, value(expr.expr_id, Z), left, right, ())
 
 

@@ -29,6 +29,9 @@ from eligibility.datalog.terms import (
     arith_rules,
     atom,
     compare,
+    every_stated,
+    known,
+    literal_stated,
     member,
     passes,
     possible,
@@ -60,6 +63,7 @@ def record_set_rules(record_set: ir.RecordSet) -> list[Clause]:
         Rule(possible(name), (member(name),)),
         Rule(possible(name), (undecided(name),)),
         read_out("undecided", name, A, R, undecided(name)),
+        Rule(atom(pred("known", name), A), (known(record_set.collection),)),
     ]
     # with no filter nothing can refuse a record: refused_<set> would have no rule at all, and
     # the engine refuses to negate an undefined predicate (the set is its whole source)
@@ -81,13 +85,16 @@ def record_set_rules(record_set: ir.RecordSet) -> list[Clause]:
                     (source, passes(flt.meta.node_id)),
                 )
             )
+        literal = literal_stated(flt)
         for cond in walk_conditions(flt):
-            out += record_node_rules(cond)
+            out += record_node_rules(cond, literal)
     return out
 
 
-def record_node_rules(cond: ir.Cond) -> list[Clause]:
-    """passes and refused for one filter node: three-valued, like holds and fails."""
+def record_node_rules(cond: ir.Cond, literal: frozenset[str] = frozenset()) -> list[Clause]:
+    """passes and refused for one filter node: three-valued, like holds and fails.
+    `literal`: the `stated` nodes that ask whether the file states a fact (two-valued); any
+    other `stated` passes when the fact is given and is undecided when it is not."""
     node_id = cond.meta.node_id
     p, r = passes(node_id), refused(node_id)
     any_record = atom("record", Var("C"), A, R)
@@ -115,6 +122,8 @@ def record_node_rules(cond: ir.Cond) -> list[Clause]:
             ]
         case ir.Stated():
             present = atom("rpresent", R, Const(cond.field.path))
+            if node_id not in literal:
+                return [Rule(p, (present,))]
             return [Rule(p, (present,)), Rule(r, (any_record, Negated(present)))]
         case ir.InterpretationIs():
             read = atom("reading", A, Const(cond.name), V)
@@ -138,18 +147,8 @@ def record_node_rules(cond: ir.Cond) -> list[Clause]:
 def _record_test(cond: ir.Test, p: Atom, r: Atom) -> list[Clause]:
     field = Const(cond.field.path)
     read = atom("rattr", R, field, V)
-    any_record = atom("record", Var("C"), A, R)
-    if isinstance(cond.test, ir.InCollection):  # two-valued: an id is listed or it is not
-        listed = atom(pred("listed", cond.meta.node_id), R)
-        other = Var("S")
-        body = (
-            any_record,
-            read,
-            atom("record", Const(cond.test.collection), A, other),
-            atom("rattr", other, Const(cond.test.field), V),
-        )
-        unlisted = Rule(p if cond.test.negated else r, (any_record, Negated(listed)))
-        return [Rule(listed, body), unlisted, Rule(r if cond.test.negated else p, (listed,))]
+    if isinstance(cond.test, ir.InCollection):
+        return _listed_test(cond, cond.test, p, r)
     present = atom("rpresent", R, field)
     match cond.quantifier:
         case "one":
@@ -164,6 +163,42 @@ def _record_test(cond: ir.Test, p: Atom, r: Atom) -> list[Clause]:
                 Rule(r, (read, value_test(cond.test, V, False))),
                 Rule(p, (present, Negated(r))),
             ]
+
+
+def _listed_test(cond: ir.Test, test: ir.InCollection, p: Atom, r: Atom) -> list[Clause]:
+    """`[not] in <collection>.<field>`: listed decides at once; "not listed" is known only
+    when the record states its value, the file gives the other collection, and every record
+    of it states the field (a prior award without its record ids may cover this record)."""
+    node_id, field = cond.meta.node_id, Const(cond.field.path)
+    any_record = atom("record", Var("C"), A, R)
+    listed, unlisted = atom(pred("listed", node_id), R), atom(pred("unlisted", node_id), R)
+    gap = atom(pred("gap", node_id), A)
+    other = Var("S")
+    listed_body = (
+        any_record,
+        atom("rattr", R, field, V),
+        atom("record", Const(test.collection), A, other),
+        atom("rattr", other, Const(test.field), V),
+    )
+    unlisted_body = (
+        any_record,
+        atom("rpresent", R, field),
+        known(test.collection),
+        Negated(gap),
+        Negated(listed),
+    )
+    gap_body = (
+        atom("record", Const(test.collection), A, other),
+        Negated(atom("rpresent", other, Const(test.field))),
+    )
+    yes, no = (r, p) if test.negated else (p, r)
+    return [
+        Rule(listed, listed_body),
+        Rule(gap, gap_body),
+        Rule(unlisted, unlisted_body),
+        Rule(yes, (listed,)),
+        Rule(no, (unlisted,)),
+    ]
 
 
 def _record_operand(expr: ir.Expr, var: Var) -> tuple[Term, list[BodyLiteral]]:
@@ -245,7 +280,12 @@ def _record_value_rules(expr: ir.Expr, domain: Atom, any_record: Atom, v: Atom) 
                 Rule(rvalue(expr.expr_id, Const(0)), (any_record, Negated(nonempty))),
             ]
             if expr.where is not None:
-                out += [c for node in walk_conditions(expr.where) for c in record_node_rules(node)]
+                literal = literal_stated(expr.where)
+                out += [
+                    c
+                    for node in walk_conditions(expr.where)
+                    for c in record_node_rules(node, literal)
+                ]
             return out
         case ir.IfThen():
             then, otherwise = (
@@ -253,7 +293,12 @@ def _record_value_rules(expr: ir.Expr, domain: Atom, any_record: Atom, v: Atom) 
                 _record_operand_value(expr.otherwise, Y),
             )
             test = passes(expr.condition.meta.node_id)
-            out = [c for node in walk_conditions(expr.condition) for c in record_node_rules(node)]
+            choice = every_stated(expr.condition)  # `if stated X`: whether the file states X
+            out = [
+                c
+                for node in walk_conditions(expr.condition)
+                for c in record_node_rules(node, choice)
+            ]
             return out + [
                 Rule(v, (test, *then[1], Assign(Z, "+", then[0], Const(0)))),
                 Rule(

@@ -104,6 +104,42 @@ def member(set_name: str) -> Atom:
     return atom(pred("in", set_name), A, R)
 
 
+def known(collection: str) -> Atom:
+    """The applicant file gives the collection (possibly empty): only then can "no record"
+    or an upper bound on a count or sum be known. An absent collection is unknown."""
+    return atom("present", A, Const(collection))
+
+
+def literal_stated(cond: ir.Cond, negated: bool = False) -> frozenset[str]:
+    """The `stated` nodes under an odd number of negations (`none`, `excluded when`): there
+    `stated X` asks whether the file states X, which is always known ("未逐笔评审"). Where
+    `stated X` is required, an absent X is a missing fact: undetermined, never a failure."""
+    match cond:
+        case ir.Stated():
+            return frozenset({cond.meta.node_id}) if negated else frozenset()
+        case ir.Not():
+            return literal_stated(cond.child, not negated)
+        case ir.AllOf() | ir.AnyOf():
+            return frozenset().union(*(literal_stated(c, negated) for c in cond.children))
+    return frozenset()
+
+
+def every_stated(cond: ir.Cond) -> frozenset[str]:
+    """Every `stated` node of a condition that chooses between two values (`if stated X
+    then … else …`, A-08): there the file either states X or it does not."""
+    found: set[str] = set()
+    pending = [cond]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ir.Stated):
+            found.add(node.meta.node_id)
+        elif isinstance(node, ir.Not):
+            pending.append(node.child)
+        elif isinstance(node, ir.AllOf | ir.AnyOf):
+            pending.extend(node.children)
+    return frozenset(found)
+
+
 def year_field(path: str) -> str:
     """The derived fact holding the year of a date field (see datalog.facts)."""
     return f"year:{path}"

@@ -54,23 +54,26 @@ def amount_proof(programme: ir.Programme, model: Model) -> AmountProof:
             )
         )
     if running is None:
-        limits = [
-            Decimal(cap.limit.value)  # type: ignore[arg-type]
-            for cap in amount.caps
-            if isinstance(cap.limit, ir.Const)
-        ]
         missing = facts_read(amount.steps[-1].expr)
-        return AmountProof(tuple(lines), None, min(limits) if limits else None, missing)
+        return AmountProof(tuple(lines), None, _smallest_constant_cap(amount), missing)
     final = amount.caps[-1].cap_id if amount.caps else amount.steps[-1].expr.expr_id
-    high = model.upper.get(final, running)
+    high = model.upper.get(final)
     if high != running:  # records an amount sums are undecided: only a range is known
+        confirmed = max(Decimal(running), Decimal(0)).quantize(FEN, rounding=ROUND_HALF_UP)
+        if high is None:  # an amount or a collection not stated: only a constant cap bounds it
+            top = _smallest_constant_cap(amount)
+            shown = f"at least {format_exact(running)}; no upper bound known"
+            if top is not None:
+                shown += f" beyond the cap of {format_money(top)}"
+        else:
+            top = max(Decimal(high), Decimal(0)).quantize(FEN, rounding=ROUND_HALF_UP)
+            shown = f"between {format_exact(running)} and {format_exact(high)}"
+        lines.append(AmountLine("records undecided", "", shown))
+        up_to = f"; up to {format_money(top)} 元" if top is not None else ""
         lines.append(
-            AmountLine(
-                "records undecided", "", f"between {format_exact(running)} and {format_exact(high)}"
-            )
+            AmountLine("四舍五入到分 (R3)", "", f"{format_money(confirmed)} 元 confirmed{up_to}")
         )
-        top = max(Decimal(high), Decimal(0)).quantize(FEN, rounding=ROUND_HALF_UP)
-        return AmountProof(tuple(lines), None, top, ())
+        return AmountProof(tuple(lines), confirmed, top, (), partial=True)
     rounded = Decimal(running).quantize(FEN, rounding=ROUND_HALF_UP)
     if rounded < 0:  # a formula net of prior awards can go below zero; nobody pays back here
         lines.append(
@@ -79,6 +82,11 @@ def amount_proof(programme: ir.Programme, model: Model) -> AmountProof:
         rounded = Decimal("0.00")
     lines.append(AmountLine("四舍五入到分 (R3)", "", f"{format_money(rounded)} 元"))
     return AmountProof(tuple(lines), rounded, None, ())
+
+
+def _smallest_constant_cap(amount: ir.Amount) -> Decimal | None:
+    limits = [Decimal(cap.limit.value) for cap in amount.caps if isinstance(cap.limit, ir.Const)]  # type: ignore[arg-type]
+    return min(limits) if limits else None
 
 
 def _limit(cap: ir.Cap, model: Model) -> Decimal | None:

@@ -81,6 +81,8 @@ def programme_result(
                 for m in unstated + list(explainer.amount_undecided(programme))
                 if m not in missing
             ]
+        elif money.partial:  # eligible for certain: the confirmed award, and what may add to it
+            missing += [m for m in explainer.amount_undecided(programme) if m not in missing]
     if money and outcome != "does_not_qualify":
         money = dataclasses.replace(
             money, lines=money.lines + explainer.amount_record_lines(programme)
@@ -90,13 +92,49 @@ def programme_result(
         citations += [line.citation for line in money.lines if line.citation]
         citations += _amount_set_citations(policy, programme, model)
     max_amount = money.max_amount if money and outcome != "does_not_qualify" else None
-    if money and outcome == "undetermined" and money.amount is not None:
+    if money and outcome == "undetermined" and money.amount is not None and not money.partial:
         max_amount = money.amount  # what it would receive once the missing facts hold
+    defaults = tuple(
+        f"{r.name} = {r.value}（默认口径 the default）: {r.label}"
+        for name in _switches_read(policy, programme)
+        for r in readings
+        if r.name == name and r.is_default
+    )
     return ProgrammeResult(
         policy.policy_id, policy.document_number, programme.programme_id, programme.title,
         outcome, amount, max_amount, tuple(missing), tuple(dict.fromkeys(citations)),
-        proof, money, _not_applicable(programme, proof),
+        proof, money, _not_applicable(programme, proof), defaults,
     )  # fmt: skip
+
+
+def _switches_read(policy: ir.Policy, programme: ir.Programme) -> tuple[str, ...]:
+    """The interpretation switches the programme's outcome or amount rests on: those its
+    conditions test, and those the filters of the record sets it tests, counts or sums test
+    (rule inventory §7: say when a default reading decided)."""
+    sets: list[str] = list(amount_sets(programme))
+    names: list[str] = []
+    for cond in walk_conditions(programme.condition):
+        match cond:
+            case ir.InterpretationIs():
+                names.append(cond.name)
+            case ir.Exists():
+                sets.append(cond.record_set)
+            case ir.Compare():
+                sets += [
+                    e.record_set
+                    for side in (cond.left, cond.right)
+                    for e in walk_expr(side)
+                    if isinstance(e, ir.Count | ir.Sum | ir.SumOf | ir.CountDistinct)
+                ]
+    for name in dict.fromkeys(sets):
+        for record_set in set_lineage(policy, name):
+            names += [
+                node.name
+                for flt in record_set.filters
+                for node in walk_conditions(flt)
+                if isinstance(node, ir.InterpretationIs)
+            ]
+    return tuple(dict.fromkeys(names))
 
 
 def not_applicable_result(
@@ -113,7 +151,8 @@ def not_applicable_result(
     proof = ProofNode(meta.node_id, "all", meta.label, meta.citation, "fails", "", (), (), children)
     return ProgrammeResult(
         policy.policy_id, policy.document_number, programme.programme_id, programme.title,
-        "does_not_qualify", None, None, (), tuple(dict.fromkeys(_citations(proof))), proof,
+        "does_not_qualify", None, None, tuple(_missing(proof)),
+        tuple(dict.fromkeys(_citations(proof))), proof,
         None, _not_applicable(programme, proof),
     )  # fmt: skip
 
@@ -229,6 +268,10 @@ class _Explainer:
                     if value
                     else (f"{key}: no selection result yet", (key,), ())
                 )
+            case ir.Stated():
+                if verdict == "undetermined":  # a required fact: absent, so not known
+                    return f"{cond.field.path}: not stated", (cond.field.path,), ()
+                return "", (), ()
             case ir.InterpretationIs():
                 reading = self.readings.get(cond.name)
                 if reading is None:
@@ -249,7 +292,12 @@ class _Explainer:
                     or "none"
                 )
                 notes = self._record_notes(cond.record_set)
-                unknown = tuple(dict.fromkeys(m for n in notes for m in n.undecided))
+                unknown = tuple(
+                    dict.fromkeys(
+                        [*self._unknown_collection(cond.record_set)]
+                        + [m for n in notes for m in n.undecided]
+                    )
+                )
                 return (
                     f"{record_set.label}: {names}",
                     unknown if verdict == "undetermined" else (),
@@ -276,8 +324,34 @@ class _Explainer:
         ]
         records = tuple(n for s in dict.fromkeys(sets) for n in self._record_notes(s))
         if verdict == "undetermined":
-            missing += tuple(dict.fromkeys(m for n in records for m in n.undecided))
+            missing += tuple(
+                dict.fromkeys(
+                    [m for s in dict.fromkeys(sets) for m in self._unknown_collection(s)]
+                    + [m for side in (cond.left, cond.right) for m in self._unknown_amounts(side)]
+                    + [m for n in records for m in n.undecided]
+                )
+            )
         return detail, missing, records
+
+    def _unknown_collection(self, set_name: str) -> tuple[str, ...]:
+        """The collection behind a set, when the applicant file does not give it: whether it
+        has records is unknown (an empty list `[]` says it has none)."""
+        collection = self.policy.record_set(set_name).collection
+        return () if collection in self.facts.applicant.fields_present else (collection,)
+
+    def _unknown_amounts(self, expr: ir.Expr) -> list[str]:
+        """The amounts a sum reads that a counted or undecided record does not state."""
+        out = []
+        for sub in walk_expr(expr):
+            if isinstance(sub, ir.Sum):
+                keys = self.model.members.get(sub.record_set, ()) + self.model.undecided.get(
+                    sub.record_set, ()
+                )
+                for key in keys:
+                    record = self.facts.records[key]
+                    if sub.field.path not in record.fields_present:
+                        out.append(f"{record.collection}[{record.record_id}].{sub.field.path}")
+        return out
 
     def _operand(self, expr: ir.Expr, unit: str) -> str:
         if isinstance(expr, ir.Const):
@@ -297,13 +371,19 @@ class _Explainer:
         return [name for name in facts_read(expr) if not self.facts.values.get(name)]
 
     def amount_undecided(self, programme: ir.Programme) -> tuple[str, ...]:
-        """The facts missing for undecided records of the sets an amount sums."""
+        """What an amount lacks: a collection it sums that the file does not give, an amount a
+        record does not state, the facts missing for undecided records."""
+        assert programme.amount is not None
         return tuple(
             dict.fromkeys(
-                m
-                for name in amount_sets(programme)
-                for note in self._record_notes(name)
-                for m in note.undecided
+                [m for name in amount_sets(programme) for m in self._unknown_collection(name)]
+                + [m for step in programme.amount.steps for m in self._unknown_amounts(step.expr)]
+                + [
+                    m
+                    for name in amount_sets(programme)
+                    for note in self._record_notes(name)
+                    for m in note.undecided
+                ]
             )
         )
 
@@ -388,7 +468,26 @@ class _Explainer:
                         key, field
                     ):
                         missing.append(f"{_record_path(record)}.{field}")
+                missing += self._other_gaps(flt, record)
         return tuple(dict.fromkeys(missing))
+
+    def _other_gaps(self, flt: ir.Cond, record: Record) -> list[str]:
+        """What else an undecided `not in <collection>.<field>` lacks: that collection, or the
+        field in one of its records."""
+        out = []
+        for node in walk_conditions(flt):
+            if not isinstance(node, ir.Test):
+                continue
+            if isinstance(node.test, ir.InCollection):
+                other = node.test.collection
+                if other not in self.facts.applicant.fields_present:
+                    out.append(other)
+                out += [
+                    f"{other}[{r.record_id}].{node.test.field}"
+                    for r in self.facts.collection(other)
+                    if node.test.field not in r.fields_present
+                ]
+        return out
 
     def _reasons(self, lineage: tuple[ir.RecordSet, ...], key: str) -> tuple[Reason, ...]:
         for record_set in lineage:
@@ -420,7 +519,10 @@ class _Explainer:
                     else "not stated"
                 )
             )
-        return "; ".join(shown)
+        for node in (n for cond in conds for n in walk_conditions(cond)):
+            if isinstance(node, ir.InterpretationIs) and node.name in self.readings:
+                shown.append(f"{node.name} = {self.readings[node.name].value}")  # A-xx in force
+        return "; ".join(dict.fromkeys(shown))
 
 
 def _record_path(record: Record) -> str:

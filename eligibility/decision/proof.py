@@ -55,8 +55,9 @@ class AmountLine:
 class AmountProof:
     lines: tuple[AmountLine, ...]
     amount: Decimal | None  # after caps, rounded half up to the fen
-    max_amount: Decimal | None  # the tightest cap, when the award itself is not known
+    max_amount: Decimal | None  # the bound: of undecided records, else the tightest cap
     missing: tuple[str, ...]
+    partial: bool = False  # `amount` is only what is confirmed: undecided records may add
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,7 @@ class ProgrammeResult:
     proof: ProofNode
     amount_proof: AmountProof | None
     not_applicable: str | None = None  # the failing applicant-kind or jurisdiction gate
+    defaults: tuple[str, ...] = ()  # the switches this result read in their default reading
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,8 +58,25 @@ class _Reference:
         self.record_values: dict[tuple[str, str], Any] = {}
         self.records = {record_key(r.collection, r.record_id): r for r in applicant.records}
         self.readings = _readings(policy, applicant)
+        self.literal: set[str] = set()  # `stated` nodes that ask whether the file states a fact
+        for programme in policy.programmes:
+            self._note_literal(programme.condition, False)
         for record_set in policy.record_sets:
             self._filter(record_set)
+
+    def _note_literal(self, cond: ir.Cond, negated: bool) -> None:
+        """A `stated` under an odd number of negations asks whether the file states the fact
+        (two-valued); a required one holds when it is given and is undetermined otherwise."""
+        if isinstance(cond, ir.Stated) and negated:
+            self.literal.add(cond.meta.node_id)
+        elif isinstance(cond, ir.Not):
+            self._note_literal(cond.child, not negated)
+        elif isinstance(cond, ir.AllOf | ir.AnyOf):
+            for child in cond.children:
+                self._note_literal(child, negated)
+
+    def _given(self, collection: str) -> bool:
+        return collection in self.applicant.fields_present
 
     # ── record sets ───────────────────────────────────────────────────────────────────────
     def _filter(self, record_set: ir.RecordSet) -> None:
@@ -76,6 +93,8 @@ class _Reference:
                 if r.collection == record_set.collection
             ]
         kept, undecided = [], []
+        for flt in record_set.filters:
+            self._note_literal(flt, False)
         for key, definite in sources:
             truths = [(f.meta.node_id, self._record(f, key)) for f in record_set.filters]
             passing = [node for node, truth in truths if truth is True]
@@ -128,7 +147,15 @@ class _Reference:
                     for v in self._record_values(k, cond.test.field)
                 }
                 found = any(v in listed for v in self._record_values(key, cond.field.path))
-                return found != cond.test.negated
+                if found:
+                    return not cond.test.negated
+                others = [r for r in self.records.values() if r.collection == cond.test.collection]
+                known = (
+                    self._record_present(key, cond.field.path)
+                    and self._given(cond.test.collection)
+                    and all(cond.test.field in r.fields_present for r in others)
+                )
+                return cond.test.negated if known else None
             case ir.Test():
                 values = self._record_values(key, cond.field.path)
                 present = self._record_present(key, cond.field.path)
@@ -144,7 +171,8 @@ class _Reference:
                 given = self._record_values(key, f"reviewer_attestations.{cond.criterion}")
                 return True if True in given else False if False in given else None
             case ir.Stated():
-                return self._record_present(key, cond.field.path)
+                stated = self._record_present(key, cond.field.path)
+                return stated or (False if cond.meta.node_id in self.literal else None)
             case ir.InterpretationIs():
                 return self.readings.get(cond.name) == cond.value
             case ir.Compare():
@@ -208,7 +236,9 @@ class _Reference:
                 value = self._value(expr, programme)
                 if value is not None and not isinstance(expr, ir.Const):
                     values[expr.expr_id] = value
-                    uppers[expr.expr_id] = self._upper(expr, programme)
+                high = None if isinstance(expr, ir.Const) else self._upper(expr, programme)
+                if high is not None:
+                    uppers[expr.expr_id] = high
             if programme.amount:
                 for step in programme.amount.steps:
                     if isinstance(step.expr, ir.Const):  # a fixed sum has a value of its own
@@ -266,9 +296,11 @@ class _Reference:
             case ir.Exists():
                 if self.members[cond.record_set]:
                     return True
-                return None if self.undecided[cond.record_set] else False
+                given = self._given(self.policy.record_set(cond.record_set).collection)
+                return None if self.undecided[cond.record_set] or not given else False
             case ir.Stated():
-                return cond.field.path in self.applicant.fields_present
+                given = cond.field.path in self.applicant.fields_present
+                return given or (False if cond.meta.node_id in self.literal else None)
             case ir.InterpretationIs():
                 return self.readings.get(cond.name) == cond.value
             case _:
@@ -278,15 +310,21 @@ class _Reference:
         programme = self._programme_of(cond)
         low_l, high_l = self._value(cond.left, programme), self._upper(cond.left, programme)
         low_r, high_r = self._value(cond.right, programme), self._upper(cond.right, programme)
-        if None in (low_l, high_l, low_r, high_r):
-            return None
+
+        def test(op: Any, left: Any, right: Any) -> bool:  # a missing bound decides nothing
+            return left is not None and right is not None and op(left, right)
+
         op, negated = _OPS[cond.op], _OPS[NEGATED[cond.op]]
         if cond.op in (">=", ">"):
-            return True if op(low_l, high_r) else False if negated(high_l, low_r) else None
+            return (
+                True if test(op, low_l, high_r) else False if test(negated, high_l, low_r) else None
+            )
         if cond.op in ("<=", "<"):
-            return True if op(high_l, low_r) else False if negated(low_l, high_r) else None
-        exact = low_l == high_l == low_r == high_r
-        apart = high_l < low_r or low_l > high_r
+            return (
+                True if test(op, high_l, low_r) else False if test(negated, low_l, high_r) else None
+            )
+        exact = None not in (low_l, high_l, low_r, high_r) and low_l == high_l == low_r == high_r
+        apart = test(operator.lt, high_l, low_r) or test(operator.gt, low_l, high_r)
         same = True if exact else False if apart else None
         return same if cond.op == "=" else None if same is None else not same
 
@@ -301,7 +339,17 @@ class _Reference:
         )
 
     def _upper(self, expr: ir.Expr, programme: ir.Programme | None) -> Any:
-        """Mirrors datalog.from_ir._upper: counts and sums over possible records."""
+        """Mirrors datalog.from_ir._upper: counts and sums over possible records; none when
+        the collection is not given, or a possible record does not state the summed amount."""
+        if isinstance(expr, ir.Count | ir.Sum | ir.CountDistinct | ir.SumOf) and not self._given(
+            self.policy.record_set(expr.record_set).collection
+        ):
+            return None
+        if isinstance(expr, ir.Sum) and any(
+            not self._record_present(key, expr.field.path)
+            for key in self._possible(expr.record_set)
+        ):
+            return None
         match expr:
             case ir.Count():
                 return len(self._possible(expr.record_set))
@@ -400,10 +448,9 @@ class _Reference:
                 steps = programme.amount.steps if programme and programme.amount else ()
                 step = next(s for s in steps if s.name == expr.step)
                 return self._value(step.expr, programme)
-            case ir.Arith():
-                return _arith(
-                    expr.op, self._value(expr.left, programme), self._value(expr.right, programme)
-                )
+            case ir.Arith():  # the least: minus subtracts the greatest
+                right = (self._upper if expr.op == "-" else self._value)(expr.right, programme)
+                return _arith(expr.op, self._value(expr.left, programme), right)
             case ir.ItemCount() | ir.IfThen():
                 raise AssertionError(f"{type(expr).__name__} is rejected outside records by ir")
             case _:

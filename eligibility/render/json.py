@@ -80,6 +80,7 @@ def decision_json(decision: Decision) -> dict[str, Any]:
                 "amount": _money(r.amount),
                 "max_amount": _money(r.max_amount),
                 "missing": list(r.missing),
+                "defaults": list(r.defaults),
                 "citations": list(r.citations),
                 "proof": proof_json(r.proof),
                 "amount_computation": (

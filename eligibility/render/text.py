@@ -30,6 +30,13 @@ OUTCOMES = {
 
 
 def _amount_text(result: ProgrammeResult) -> str:
+    if result.amount is not None and result.max_amount is not None:  # certain, part confirmed
+        return (
+            f" · {format_money(result.amount)} 元 (up to {format_money(result.max_amount)} 元 "
+            "if the undecided records count)"
+        )
+    if result.amount is not None and result.outcome == "qualifies" and result.missing:
+        return f" · {format_money(result.amount)} 元 (at least: undecided records may add to it)"
     if result.amount is not None:
         return f" · {format_money(result.amount)} 元"
     if result.max_amount is not None:
@@ -138,6 +145,8 @@ def explain_lines(decision: Decision) -> list[Line]:
                 else "missing facts"
             )
             lines.append(((f"{also}: {', '.join(r.missing)}", "undetermined"),))
+        for reading in r.defaults:  # rule inventory §7: say when a default reading decided
+            lines.append(((f"decided with the default reading: {reading}", "dim"),))
         lines += _tree(r.proof, "", "", True)
         if r.amount_proof and (r.amount is not None or r.max_amount is not None):
             lines.append((("amount:", "heading"),))
@@ -159,7 +168,9 @@ def _tree(node: ProofNode, prefix: str, child_prefix: str, root: bool) -> list[L
     lines: list[Line] = [
         ((prefix, "dim"), (f"{mark} ", style), (label + detail, ""), (f" [{node.citation}]", "dim"))
     ]
-    children = () if node.kind == "not" else _reading_in_force(node)
+    children = _reading_in_force(node)
+    if node.kind == "not":  # an exclusion of several cases shows which case fired, and why
+        children = shown.children if shown is not node and shown.kind in ("all", "any") else ()
     indent = child_prefix + ("│   " if children else "    ")
     counted = [note.record_id for note in shown.records if note.counted]
     if counted:

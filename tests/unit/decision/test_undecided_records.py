@@ -25,15 +25,15 @@ def unlisted_licensor_licence(record_id: str, amount: str) -> dict[str, Any]:
     )
 
 
-def test_an_undecided_record_makes_the_amount_a_maximum() -> None:
+def test_a_certain_award_is_reported_as_certain_with_its_bound() -> None:
     # 3 transfers of 500,000 in total qualify on branch A; O1 may or may not add 20% × 100,000
     result = operation(
         document(
             contracts_totalling("500000.00", 3) + [unlisted_licensor_licence("O1", "100000.00")]
         )
     )
-    assert result.outcome == "undetermined"
-    assert result.amount is None
+    assert result.outcome == "qualifies"  # eligibility is decided; only the amount is open
+    assert result.amount == Decimal("4000.00")  # 200,000 × 2%, confirmed
     assert result.max_amount == Decimal("4400.00")  # (200,000 + 0.2 × 100,000) × 2%
     assert "ip_contracts[O1].reviewer_attestations.cq11_3_licensor_accepted" in result.missing
 
@@ -66,3 +66,19 @@ def test_a_listed_licensor_still_counts_at_once() -> None:
         document(contracts_totalling("500000.00", 3) + [open_licence("O1", "100000.00")])
     )
     assert (result.outcome, result.amount) == ("qualifies", Decimal("4400.00"))
+
+
+def test_the_text_says_the_confirmed_award_and_its_bound() -> None:
+    from eligibility.evaluate import decide
+    from eligibility.render.text import summary_lines
+    from tests.support import applicant, chongqing
+
+    doc = document(
+        contracts_totalling("500000.00", 3) + [unlisted_licensor_licence("O1", "100000.00")]
+    )
+    lines = ["".join(text for text, _ in line) for line in summary_lines(
+        decide((chongqing(),), applicant(doc))
+    )]  # fmt: skip
+    line = next(t for t in lines if "cq_operation_performance_subsidy" in t)
+    assert "qualifies · 4,000.00 元 (up to 4,400.00 元 if the undecided records count)" in line
+    assert "ip_contracts[O1].reviewer_attestations.cq11_3_licensor_accepted" in line

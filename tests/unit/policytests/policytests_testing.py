@@ -27,6 +27,8 @@ defaults:
     cq_centre_status: none
     reviewer_attestations:
       cq9_2_typical_cases: {value: true, reviewer: 评审组, date: 2025-04-10}
+    construction_periods: []  # stated as none: an absent collection is unknown
+    pledge_financings: []
 templates:
   - &deal
     record_id: T1
