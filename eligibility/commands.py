@@ -76,6 +76,22 @@ def _parser() -> argparse.ArgumentParser:
             help="policy file, its .tests.yaml, or its name; default: every policies/*.tests.yaml",
         )
         sub.add_argument("--format", choices=("text", "json"), default="text")
+    mutate_parser = commands.add_parser(
+        "mutate",
+        help="change each number, date and comparison word of a policy in turn, "
+        "and list the changes no test case notices",
+    )
+    mutate_parser.add_argument("policies", nargs="*", metavar="POLICY")
+    mutate_parser.add_argument("--format", choices=("text", "json"), default="text")
+    mutate_parser.add_argument(
+        "--jobs", type=int, default=None, help="processes; default: the number of CPUs"
+    )
+    mutate_parser.add_argument(
+        "--line", type=int, action="append", default=[], help="only the sites on this line"
+    )
+    mutate_parser.add_argument(
+        "--verbose", action="store_true", help="list every mutant, not only the survivors"
+    )
     coverage_parser.add_argument(
         "--strict",
         action="store_true",
@@ -160,6 +176,12 @@ def _coverage(args: argparse.Namespace) -> int:
     from eligibility.policytests.commands import coverage_command
 
     return coverage_command(args.policies, args.format, args.strict, args.verbose)
+
+
+def _mutate(args: argparse.Namespace) -> int:
+    from eligibility.policytests.commands import mutate_command
+
+    return mutate_command(args.policies, args.format, args.jobs, args.line, args.verbose)
 
 
 class _NoPolicy(Exception):
@@ -248,4 +270,5 @@ _COMMANDS = {
     "compile": lambda args: _compile(args.policies),
     "test": _test,
     "coverage": _coverage,
+    "mutate": _mutate,
 }

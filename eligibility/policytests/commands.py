@@ -12,6 +12,7 @@ problem is listed with its file:line:column, and nothing is run); 3 a policy doe
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -126,3 +127,43 @@ def _invalid(problems: list[Problem], output: str) -> int:
         print("\n".join(report.problem_lines(problems)), file=sys.stderr)
         print(f"{len(problems)} problem(s) in the test files: no case was run", file=sys.stderr)
     return EXIT_INVALID
+
+
+def mutate_command(
+    targets: Sequence[str],
+    output: str,
+    jobs: int | None = None,
+    lines: Sequence[int] = (),
+    verbose: bool = False,
+) -> int:
+    """`eligibility mutate`: 0 no mutant survives, 1 some survives (or a case fails on the
+    policy itself), 2 a test file is missing or invalid, 3 a policy does not compile."""
+    from eligibility.policytests.mutate import mutate_policy
+    from eligibility.policytests.mutate_report import mutation_json, mutation_lines
+
+    pairs, problems = suite_files(targets)
+    loaded = []
+    for tests, policy_file in pairs:
+        compiled = load_policy(policy_file)
+        suite = load_suite(tests, Path(_display(policy_file)), compiled.policy, _display(tests))
+        problems += suite.problems
+        loaded.append((suite, compiled, policy_file))
+    if problems:
+        return _invalid(problems, output)
+    reports = [
+        mutate_policy(
+            suite,
+            compiled,
+            policy_file.read_text(encoding="utf-8"),
+            _display(policy_file),
+            jobs or os.cpu_count() or 1,
+            frozenset(lines),
+        )
+        for suite, compiled, policy_file in loaded
+    ]
+    if output == "json":
+        print(json.dumps(mutation_json(reports), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(mutation_lines(reports, verbose)))
+    failed = any(r.count("survived") or r.failing_cases for r in reports)
+    return EXIT_FAIL if failed else EXIT_PASS
