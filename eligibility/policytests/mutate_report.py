@@ -23,10 +23,10 @@ def mutation_lines(reports: list[PolicyMutation], verbose: bool = False) -> list
         for result in report.results:
             if result.status in ("survived", "invalid") or verbose:
                 lines.append("  " + _result_line(result))
-        lines.append(f"  {'operator':<9}" + "".join(f"{s:>10}" for s in STATUSES))
+        lines.append(f"  {'operator':<9}" + "".join(f"{s:>12}" for s in STATUSES))
         for operator in OPERATORS:
             if any(r.mutant.operator == operator for r in report.results):
-                counts = "".join(f"{report.count(s, operator):>10}" for s in STATUSES)
+                counts = "".join(f"{report.count(s, operator):>12}" for s in STATUSES)
                 lines.append(f"  {operator:<9}{counts}")
         lines.append("  " + _counts(report.results))
         lines.append("")
