@@ -99,6 +99,13 @@ def _parser() -> argparse.ArgumentParser:
         "for an outcome, not merely shown in the explanation",
     )
     coverage_parser.add_argument(
+        "--by",
+        choices=("article", "condition"),
+        default="article",
+        help="article: the articles cited by rules; condition: each condition, amount step and "
+        "cap, with the cases deciding it each way",
+    )
+    coverage_parser.add_argument(
         "--verbose",
         action="store_true",
         help="list the rules and cases of every article, not only of the flagged ones",
@@ -175,7 +182,7 @@ def _test(args: argparse.Namespace) -> int:
 def _coverage(args: argparse.Namespace) -> int:
     from eligibility.policytests.commands import coverage_command
 
-    return coverage_command(args.policies, args.format, args.strict, args.verbose)
+    return coverage_command(args.policies, args.format, args.strict, args.verbose, args.by)
 
 
 def _mutate(args: argparse.Namespace) -> int:

@@ -104,11 +104,17 @@ def test_command(targets: Sequence[str], output: str) -> int:
 
 
 def coverage_command(
-    targets: Sequence[str], output: str, strict: bool = False, verbose: bool = False
+    targets: Sequence[str],
+    output: str,
+    strict: bool = False,
+    verbose: bool = False,
+    by: str = "article",
 ) -> int:
     suites, problems = load_suites(targets)
     if problems:
         return _invalid(problems, output)
+    if by == "condition":
+        return _node_coverage(suites, output, verbose)
     reports = []
     for suite, compiled in suites:
         runs: tuple[CaseRun, ...] = tuple(run_case(case, compiled) for case in suite.cases)
@@ -117,6 +123,22 @@ def coverage_command(
         print(json.dumps(report.coverage_json(reports, strict), ensure_ascii=False, indent=2))
     else:
         print("\n".join(report.coverage_lines(reports, strict, verbose)))
+    return EXIT_FAIL if any(r.flagged for r in reports) else EXIT_PASS
+
+
+def _node_coverage(suites: list[tuple[Suite, CompiledPolicy]], output: str, verbose: bool) -> int:
+    """`coverage --by condition`: 1 when some condition, step or cap is not decided both ways."""
+    from eligibility.policytests.node_coverage import node_coverage
+    from eligibility.policytests.node_report import node_coverage_json, node_coverage_lines
+
+    reports = [
+        node_coverage(suite, compiled.policy, tuple(run_case(c, compiled) for c in suite.cases))
+        for suite, compiled in suites
+    ]
+    if output == "json":
+        print(json.dumps(node_coverage_json(reports), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(node_coverage_lines(reports, verbose)))
     return EXIT_FAIL if any(r.flagged for r in reports) else EXIT_PASS
 
 

@@ -290,3 +290,49 @@ def test_a_case_failing_on_the_policy_itself_is_not_used_and_exits_1(
     assert main(["mutate", str(tiny), "--jobs", "1", "--line", "8"]) == 1
     out = capsys.readouterr().out
     assert "not used: case '15 staff qualify' fails on the policy itself" in out
+
+
+# ── coverage per condition and per amount term ─────────────────────────────────────────────
+
+
+def test_coverage_by_condition_lists_the_cases_deciding_each_node_each_way(
+    tiny: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["coverage", str(tiny), "--by", "condition", "--format", "json"]) == 1
+    (policy,) = json.loads(capsys.readouterr().out)["policies"]
+    by_label = {e["label"]: e for e in policy["entries"]}
+    staff = by_label["人员"]
+    assert (staff["kind"], staff["line"], staff["flagged"]) == ("condition", 8, False)
+    assert staff["decided"] == {
+        "holds": ["15 staff qualify"],
+        "fails": ["14 staff do not"],
+        "undetermined": [],
+    }
+    credit = by_label["信用"]  # true in both cases: a mutant negating it would go unnoticed
+    assert (credit["decided"]["holds"], credit["decided"]["fails"], credit["flagged"]) == (
+        ["15 staff qualify", "14 staff do not"],
+        [],
+        True,
+    )
+    assert by_label["补贴"]["decided"]["non-zero"] == ["15 staff qualify"]
+    cap = by_label["上限"]
+    assert (cap["kind"], cap["decided"]["within"], cap["decided"]["binds"], cap["flagged"]) == (
+        "cap",
+        ["15 staff qualify"],
+        [],
+        True,
+    )
+
+
+def test_coverage_by_condition_text_marks_what_is_not_decided_both_ways(
+    tiny: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tiny.write_text(POLICY.replace("= 2万元", "= 6万元"), encoding="utf-8")
+    (tiny.parent / "t.tests.yaml").write_text(CASES.replace('"20000.00"', '"50000.00"'))
+    assert main(["coverage", str(tiny), "--by", "condition"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    cap = next(line for line in lines if "上限" in line)
+    assert cap.split()[:5] == ["13", "cap", "1", "0", "0"]  # binds in 1 case, within in none
+    assert cap.endswith("⚑")
+    staff = next(line for line in lines if line.split()[:2] == ["8", "condition"])
+    assert staff.split()[:5] == ["8", "condition", "1", "1", "0"] and not staff.endswith("⚑")
