@@ -125,9 +125,11 @@ def _number_mutants(number: Lexeme, unit: Lexeme | None) -> list[Mutant]:
     last = unit or number
     written = number.text + unit_text
     value = Decimal(number.text)
-    candidates: list[tuple[str, str]] = [("×10", _plain(value * 10) + unit_text)]
-    if unit_text not in _WHOLE_UNITS or (value / 10) == (value / 10).to_integral_value():
-        candidates.append(("÷10", _plain(value / 10) + unit_text))
+    candidates: list[tuple[str, str]] = []
+    if value != 0:  # ×10 and ÷10 of nothing is nothing
+        candidates.append(("×10", _plain(value * 10) + unit_text))
+        if unit_text not in _WHOLE_UNITS or (value / 10) == (value / 10).to_integral_value():
+            candidates.append(("÷10", _plain(value / 10) + unit_text))
     if unit_text in MONEY_UNITS:  # a fen either way, written in 元
         yuan = value * MONEY_UNITS[unit_text]
         candidates += [("+1", _plain(yuan + Decimal("0.01")) + "元")]

@@ -5,9 +5,13 @@ policy (the shipped ones take minutes)."""
 from __future__ import annotations
 
 import json
+import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from eligibility.commands import main
 from eligibility.compiler import compile_text
@@ -119,6 +123,28 @@ def test_number_operators(quantity: str, expected: list[str]) -> None:
         UNDATED + f'programme p "测试" [第九条] {{\n  amount {{\n    award = {quantity}\n  }}\n}}\n'
     )
     assert [m.replacement for m in mutants(text, "t.policy")] == expected
+
+
+@given(
+    number=st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False),
+    unit=st.sampled_from(["万元", "元", "亿元", "%", "笔", "人", ""]),
+)
+@settings(max_examples=60, deadline=None)
+def test_every_number_mutant_is_a_number_the_grammar_reads(number: Decimal, unit: str) -> None:
+    written = format(number, "f")
+    if unit in ("笔", "人"):
+        written = str(int(number))
+    text = (
+        UNDATED
+        + f'programme p "测试" [第九条] {{\n  amount {{\n    award = {written}{unit}\n  }}\n}}\n'
+    )
+    for mutant in mutants(text, "t.policy"):
+        digits = mutant.replacement.removesuffix("元").rstrip("万亿%笔人")
+        assert re.fullmatch(r"[0-9]+(\.[0-9]+)?", digits), mutant.replacement
+        scale = {"万元": 10**4, "亿元": 10**8}.get(unit, 1)
+        before = Decimal(written) * scale
+        after = Decimal(digits) * (scale if mutant.replacement.endswith(("万元", "亿元")) else 1)
+        assert after != before, mutant  # never the same value written another way
 
 
 def test_a_group_of_one_node_is_no_site() -> None:
