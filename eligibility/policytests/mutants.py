@@ -33,12 +33,9 @@ from eligibility.syntax.parser import Lexeme, lexemes, parse_policy
 
 OPERATORS = ("×10", "÷10", "+1", "−1", "≥→>", "≤→<", ">→≥", "<→≤", "date+1", "date−1", "all↔any")
 
-# Comparison words by meaning; a replacement keeps the style of the word it replaces (ASCII
-# symbols stay symbols, legal words stay words).
-_AT_LEAST = {">=", "不少于", "不低于", "达到"}
-_MORE_THAN = {">", "超过"}
-_AT_MOST = {"<=", "不超过"}
-_LESS_THAN = {"<", "低于", "不满"}
+# A comparison word → the word whose boundary is one step over, and the operator's name. The
+# replacement keeps the style of the word (ASCII symbols stay symbols, legal words stay words);
+# = and != have no boundary to move.
 _INFIX_SWAP = {
     ">=": (">", "≥→>"),
     ">": (">=", ">→≥"),
@@ -94,7 +91,7 @@ def mutants(text: str, file: str) -> tuple[Mutant, ...]:
             out += _number_mutants(token, unit if unit and unit.rule == "unit" else None)
         elif token.rule == "compare_word" and token.text in _INFIX_SWAP:
             word, operator = _INFIX_SWAP[token.text]
-            out.append(_replace(operator, token, token, word))
+            out.append(_replace(operator, token, word))
         elif token.rule == "postfix_word" and token.text in _POSTFIX_SWAP:
             out.append(_postfix_mutant(tokens, index))
         elif token.kind == "DATE" and token.rule in _DATE_RULES:
@@ -102,22 +99,15 @@ def mutants(text: str, file: str) -> tuple[Mutant, ...]:
         elif token.rule == "group_kind" and (token.span.line, token.span.column) in several:
             other = {"all": "any", "any": "all"}.get(token.text)
             if other:
-                out.append(_replace("all↔any", token, token, other))
+                out.append(_replace("all↔any", token, other))
     return tuple(
         dataclasses.replace(m, explanation_only=True) if _within(m.span, shown_only) else m
         for m in out
     )
 
 
-def _replace(operator: str, first: Lexeme, last: Lexeme, replacement: str) -> Mutant:
-    return Mutant(
-        operator,
-        first.start,
-        last.end,
-        first.text if first is last else "",
-        replacement,
-        first.span,
-    )
+def _replace(operator: str, token: Lexeme, replacement: str) -> Mutant:
+    return Mutant(operator, token.start, token.end, token.text, replacement, token.span)
 
 
 def _number_mutants(number: Lexeme, unit: Lexeme | None) -> list[Mutant]:
@@ -177,8 +167,8 @@ def _date_mutants(token: Lexeme) -> list[Mutant]:
     day = datetime.date.fromisoformat(token.text)
     one = datetime.timedelta(days=1)
     return [
-        _replace("date+1", token, token, (day + one).isoformat()),
-        _replace("date−1", token, token, (day - one).isoformat()),
+        _replace("date+1", token, (day + one).isoformat()),
+        _replace("date−1", token, (day - one).isoformat()),
     ]
 
 
