@@ -116,11 +116,34 @@ def _parser() -> argparse.ArgumentParser:
             help="policy file, its .tests.yaml, or its name; default: every policies/*.tests.yaml",
         )
         sub.add_argument("--format", choices=("text", "json"), default="text")
+    mutate_parser = commands.add_parser(
+        "mutate",
+        help="change each number, date and comparison word of a policy in turn, "
+        "and list the changes no test case notices",
+    )
+    mutate_parser.add_argument("policies", nargs="*", metavar="POLICY")
+    mutate_parser.add_argument("--format", choices=("text", "json"), default="text")
+    mutate_parser.add_argument(
+        "--jobs", type=int, default=None, help="processes; default: the number of CPUs"
+    )
+    mutate_parser.add_argument(
+        "--line", type=int, action="append", default=[], help="only the sites on this line"
+    )
+    mutate_parser.add_argument(
+        "--verbose", action="store_true", help="list every mutant, not only the survivors"
+    )
     coverage_parser.add_argument(
         "--strict",
         action="store_true",
         help="count an article only when it is among the reasons "
         "for an outcome, not merely shown in the explanation",
+    )
+    coverage_parser.add_argument(
+        "--by",
+        choices=("article", "condition"),
+        default="article",
+        help="article: the articles cited by rules; condition: each condition, amount step and "
+        "cap, with the cases deciding it each way",
     )
     coverage_parser.add_argument(
         "--verbose",
@@ -202,7 +225,13 @@ def _test(args: argparse.Namespace) -> int:
 def _coverage(args: argparse.Namespace) -> int:
     from eligibility.policytests.commands import coverage_command
 
-    return coverage_command(args.policies, args.format, args.strict, args.verbose)
+    return coverage_command(args.policies, args.format, args.strict, args.verbose, args.by)
+
+
+def _mutate(args: argparse.Namespace) -> int:
+    from eligibility.policytests.commands import mutate_command
+
+    return mutate_command(args.policies, args.format, args.jobs, args.line, args.verbose)
 
 
 def _policies(paths: list[Path] | None) -> tuple[PolicySource, ...]:
@@ -294,4 +323,5 @@ _COMMANDS = {
     "compile": lambda args: _compile(args.policies, args.print_program),
     "test": _test,
     "coverage": _coverage,
+    "mutate": _mutate,
 }

@@ -98,11 +98,16 @@ def grammar_sha256() -> str:
 
 def compile_text(text: str, file: str) -> CompiledPolicy:
     """Parse, resolve and compile; raises DiagnosticError with every problem found."""
-    from eligibility.datalog.from_ir import gate_program_from_ir, program_from_ir
     from eligibility.ir.from_ast import policy_from_ast
     from eligibility.syntax.parser import parse_policy
 
-    policy = policy_from_ast(parse_policy(text, file))
+    return compile_ir(policy_from_ast(parse_policy(text, file)))
+
+
+def compile_ir(policy: ir.Policy) -> CompiledPolicy:
+    """A resolved policy's Datalog programs (policytests.mutate compiles a part of one)."""
+    from eligibility.datalog.from_ir import gate_program_from_ir, program_from_ir
+
     return CompiledPolicy(
         policy,
         program_from_ir(policy),

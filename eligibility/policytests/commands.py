@@ -12,6 +12,7 @@ problem is listed with its file:line:column, and nothing is run); 3 a policy doe
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -103,11 +104,17 @@ def test_command(targets: Sequence[str], output: str) -> int:
 
 
 def coverage_command(
-    targets: Sequence[str], output: str, strict: bool = False, verbose: bool = False
+    targets: Sequence[str],
+    output: str,
+    strict: bool = False,
+    verbose: bool = False,
+    by: str = "article",
 ) -> int:
     suites, problems = load_suites(targets)
     if problems:
         return _invalid(problems, output)
+    if by == "condition":
+        return _node_coverage(suites, output, verbose)
     reports = []
     for suite, compiled in suites:
         runs: tuple[CaseRun, ...] = tuple(run_case(case, compiled) for case in suite.cases)
@@ -119,6 +126,22 @@ def coverage_command(
     return EXIT_FAIL if any(r.flagged for r in reports) else EXIT_PASS
 
 
+def _node_coverage(suites: list[tuple[Suite, CompiledPolicy]], output: str, verbose: bool) -> int:
+    """`coverage --by condition`: 1 when some condition, step or cap is not decided both ways."""
+    from eligibility.policytests.node_coverage import node_coverage
+    from eligibility.policytests.node_report import node_coverage_json, node_coverage_lines
+
+    reports = [
+        node_coverage(suite, compiled.policy, tuple(run_case(c, compiled) for c in suite.cases))
+        for suite, compiled in suites
+    ]
+    if output == "json":
+        print(json.dumps(node_coverage_json(reports), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(node_coverage_lines(reports, verbose)))
+    return EXIT_FAIL if any(r.flagged for r in reports) else EXIT_PASS
+
+
 def _invalid(problems: list[Problem], output: str) -> int:
     if output == "json":
         print(json.dumps(report.problems_json(problems), ensure_ascii=False, indent=2))
@@ -126,3 +149,43 @@ def _invalid(problems: list[Problem], output: str) -> int:
         print("\n".join(report.problem_lines(problems)), file=sys.stderr)
         print(f"{len(problems)} problem(s) in the test files: no case was run", file=sys.stderr)
     return EXIT_INVALID
+
+
+def mutate_command(
+    targets: Sequence[str],
+    output: str,
+    jobs: int | None = None,
+    lines: Sequence[int] = (),
+    verbose: bool = False,
+) -> int:
+    """`eligibility mutate`: 0 no mutant survives, 1 some survives (or a case fails on the
+    policy itself), 2 a test file is missing or invalid, 3 a policy does not compile."""
+    from eligibility.policytests.mutate import mutate_policy
+    from eligibility.policytests.mutate_report import mutation_json, mutation_lines
+
+    pairs, problems = suite_files(targets)
+    loaded = []
+    for tests, policy_file in pairs:
+        compiled = load_policy(policy_file)
+        suite = load_suite(tests, Path(_display(policy_file)), compiled.policy, _display(tests))
+        problems += suite.problems
+        loaded.append((suite, compiled, policy_file))
+    if problems:
+        return _invalid(problems, output)
+    reports = [
+        mutate_policy(
+            suite,
+            compiled,
+            policy_file.read_text(encoding="utf-8"),
+            _display(policy_file),
+            jobs or os.cpu_count() or 1,
+            frozenset(lines),
+        )
+        for suite, compiled, policy_file in loaded
+    ]
+    if output == "json":
+        print(json.dumps(mutation_json(reports), ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(mutation_lines(reports, verbose)))
+    failed = any(r.count("survived") or r.failing_cases for r in reports)
+    return EXIT_FAIL if failed else EXIT_PASS

@@ -7,6 +7,7 @@ first error stops it (there is no sensible recovery inside a legal clause).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from importlib.util import find_spec
@@ -504,3 +505,50 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
 
     def start(self, meta: Any, c: list[Any]) -> Tree[Any]:
         return Tree("start", c)
+
+
+# ── the tokens of a policy text, for tools that edit it token by token ─────────────────────
+
+
+@dataclass(frozen=True, slots=True)
+class Lexeme:
+    """One token of a policy text, with the grammar rule it stands in (`quantity`, `unit`,
+    `compare_word`, `postfix_word`, `group_kind`, `date_literal`, `in_force`, `until`, …).
+    `start` and `end` are character offsets into the text: text[start:end] is the token."""
+
+    rule: str
+    kind: str  # the terminal: NUMBER, DATE, NAME, … (anonymous words: __ANON_n)
+    text: str
+    start: int
+    end: int
+    span: ast.Span
+
+
+def lexemes(text: str, file: str) -> tuple[Lexeme, ...]:
+    """Every token of a policy text in text order (policytests.mutate finds its mutation
+    sites here: a number with its unit, a date, a comparison word, never a regex over the
+    text); raises DiagnosticError (E01xx) on a syntax error, as parse_policy does."""
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedInput as error:
+        raise DiagnosticError((_syntax_diagnostic(error, text, file),), {file: text}) from None
+    out: list[Lexeme] = []
+    pending: list[Tree] = [tree]  # type: ignore[type-arg]
+    while pending:  # depth first, children in order: an explicit stack, no recursion limit
+        node = pending.pop()
+        for child in reversed(node.children):
+            if isinstance(child, Tree):
+                pending.append(child)
+        for child in node.children:
+            if isinstance(child, Token):
+                out.append(
+                    Lexeme(
+                        str(node.data),
+                        child.type,
+                        str(child),
+                        child.start_pos or 0,
+                        child.end_pos or 0,
+                        _token_span(file, child),
+                    )
+                )
+    return tuple(sorted(out, key=lambda lexeme: lexeme.start))
