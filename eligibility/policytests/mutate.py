@@ -153,7 +153,7 @@ def affected_programmes(before: ir.Policy, after: ir.Policy) -> frozenset[str]:
         return every
     return frozenset(
         new.programme_id
-        for old, new in zip(before.programmes, after.programmes, strict=True)
+        for old, new in zip(before.programmes, after.programmes, strict=False)
         if old != new
     )
 
