@@ -317,7 +317,16 @@ def _aggregate(
             upper(expr_id, result),
             (atom(relation, A, result), *((Negated(gap),) if missing_amount else ())),
         ),
-        Rule(upper(expr_id, zero), (atom(pred("known", high.record_set), A), Negated(nonempty))),
+        # Nothing summed is 0 only when no possible record lacks the amount either: when every
+        # possible record lacks it, the body is empty too, and 0 would be a confident bound.
+        Rule(
+            upper(expr_id, zero),
+            (
+                atom(pred("known", high.record_set), A),
+                Negated(nonempty),
+                *((Negated(gap),) if missing_amount else ()),
+            ),
+        ),
     ]
     if isinstance(high, ir.Sum):
         stated = atom("rpresent", R, Const(high.field.path))

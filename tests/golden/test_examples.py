@@ -41,7 +41,7 @@ EXPECTED_OUTCOMES = {
     "all-branches-fail": ("does_not_qualify", None),
     "cap-binds": ("qualifies", "500000.00"),
     "missing-credit": ("undetermined", None),
-    "undecided-open-licence": ("undetermined", None),  # at most 8,400.00: O1 is undecided
+    "undecided-open-licence": ("qualifies", "8000.00"),  # up to 8,400.00 (issue #7 item 3)
     "cq-h1-centre-under-construction-no-period": ("does_not_qualify", None),
     "cq-h2-grace-year-from-failed-acceptance": ("does_not_qualify", None),
     "cq-h3-ip-trading-institution-qualifies": ("qualifies", "6000.00"),
@@ -194,12 +194,8 @@ def test_missing_credit_names_the_fact(capsys: pytest.CaptureFixture[str]) -> No
 def test_an_undecided_record_gives_a_maximum_and_names_its_facts(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """O1's licensor is of no listed kind and not yet accepted (A-07). The amount would be
-    400,000 × 2% = 8,000.00 for certain, up to (400,000 + 20% × 100,000) × 2% = 8,400.00; but
-    第十一条's requirement that every patent deal states its amount is encoded as a count of
-    deals with an amount against a count of deals, and O1 is undecided in both, so eligibility
-    itself is undetermined (at most 8,400.00) until O1 is decided. Not wrong, less decisive
-    than issue #7 item 3 asks: see the CHANGELOG."""
+    """O1's licensor is of no listed kind and not yet accepted (A-07): the programme qualifies
+    for 400,000 × 2% = 8,000.00 for certain, up to (400,000 + 20% × 100,000) × 2% = 8,400.00."""
     _, out, _ = _run(
         capsys,
         "examples/chongqing/undecided-open-licence.json",
@@ -213,7 +209,7 @@ def test_an_undecided_record_gives_a_maximum_and_names_its_facts(
         for r in json.loads(out)["results"]
         if r["programme"] == "cq_operation_performance_subsidy"
     )
-    assert (result["outcome"], result["amount"]) == ("undetermined", None)
+    assert (result["outcome"], result["amount"]) == ("qualifies", "8000.00")
     assert result["max_amount"] == "8400.00"
     assert "ip_contracts[O1].reviewer_attestations.cq11_3_licensor_accepted" in result["missing"]
 

@@ -126,7 +126,8 @@ def test_number_operators(quantity: str, expected: list[str]) -> None:
 
 
 @given(
-    number=st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False),
+    # below the policy language's limit for amounts, 10^12 元 once the unit is applied (E0310)
+    number=st.decimals(min_value=0, max_value=999, places=2, allow_nan=False),
     unit=st.sampled_from(["万元", "元", "亿元", "%", "笔", "人", ""]),
 )
 @settings(max_examples=60, deadline=None)

@@ -45,7 +45,7 @@ cases:
     assert not run.passed
     lines = case_lines(run, CQ)
     assert lines[:9] == [
-        "FAIL  wrong on every count  (cq.tests.yaml:25:11)",
+        "FAIL  wrong on every count  (cq.tests.yaml:27:11)",
         f"      {OPERATION}",
         "        outcome:    expected does_not_qualify, got qualifies",
         "        amount:     expected 4800.01, got 4800.00",

@@ -90,7 +90,7 @@ def test_chongqing_definitions(tree: ast.PolicyFile) -> None:
         "ip_operation_institution_kinds",
     ]
     operation = programme(tree, "cq_operation_performance_subsidy")
-    assert [c.kind for c in operation.clauses] == ["requires", "requires", "excluded_when"]
+    assert [c.kind for c in operation.clauses] == ["requires", "excluded_when"]
     assert operation.amount is not None
     assert [s.name for s in operation.amount.steps] == ["performance", "award"]
     (cap,) = operation.amount.caps
