@@ -75,7 +75,10 @@ def program_from_ir(policy: ir.Policy) -> Program:
             if isinstance(s, ir.SumOf)
             for e in walk_expr(s.expr)
         }
+        shares = {s.expr.expr_id for s in exprs.values() if isinstance(s, ir.SumOf)}
         for expr in exprs.values():
+            if isinstance(expr, ir.Const) and expr.expr_id not in shares:
+                continue  # a constant inside a per-record expression is written inline
             if expr.expr_id in per_record:
                 clauses += record_expr_rules(expr, possible(per_record[expr.expr_id]))
             else:

@@ -20,6 +20,7 @@ from eligibility.datalog.program import (
 )
 from eligibility.datalog.terms import (
     OPS,
+    PY_OPS,
     A,
     R,
     V,
@@ -131,6 +132,9 @@ def record_node_rules(cond: ir.Cond, literal: frozenset[str] = frozenset()) -> l
                 Rule(p, (any_record, read, compare(V, "==", Const(cond.value)))),
                 Rule(r, (any_record, read, compare(V, "!=", Const(cond.value)))),
             ]
+        case ir.Compare() if isinstance(cond.left, ir.Const) and isinstance(cond.right, ir.Const):
+            truth = PY_OPS[cond.op](cond.left.value, cond.right.value)  # folded here, once
+            return [Rule(p if truth else r, (any_record,))]
         case ir.Compare():
             left, right = _record_operand(cond.left, X), _record_operand(cond.right, Y)
             bind = (any_record, *left[1], *right[1])
@@ -240,7 +244,9 @@ def record_expr_rules(expr: ir.Expr, domain: Atom) -> list[Clause]:
     any_record = domain
     v = rvalue(expr.expr_id, Z)
     if isinstance(expr, ir.Const):
-        return []
+        # Inside a larger per-record expression a constant is inlined; as the whole share of
+        # `sum(set: 1万元)` it must be a value of every record, or the sum would read nothing.
+        return [Rule(rvalue(expr.expr_id, Const(expr.value)), (domain,))]
     return [
         read_out("rvalue", expr.expr_id, R, V, rvalue(expr.expr_id, V)),
         *_record_value_rules(expr, domain, any_record, v),

@@ -397,8 +397,7 @@ class _Reference:
         }
 
     def _share(self, expr: ir.SumOf, key: str) -> Any:
-        self._per_record(expr.expr, key)
-        return self.record_values[(expr.expr.expr_id, key)]
+        return self._per_record(expr.expr, key)  # a constant share is not memoised
 
     def _test(self, cond: ir.Test) -> Truth:
         if cond.field.path not in self.applicant.fields_present and not self.values.get(

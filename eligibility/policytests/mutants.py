@@ -125,7 +125,9 @@ def _number_mutants(number: Lexeme, unit: Lexeme | None) -> list[Mutant]:
         candidates += [("+1", _plain(yuan + Decimal("0.01")) + "元")]
         candidates += [("−1", _plain(yuan - Decimal("0.01")) + "元")]
     else:
-        step = Decimal(1).scaleb(value.as_tuple().exponent)  # 1 in the last written place
+        exponent = value.as_tuple().exponent
+        assert isinstance(exponent, int), "a number written in a policy is finite"
+        step = Decimal(1).scaleb(exponent)  # 1 in the last written place
         candidates += [("+1", _plain(value + step) + unit_text)]
         candidates += [("−1", _plain(value - step) + unit_text)]
     return [
@@ -174,7 +176,8 @@ def _date_mutants(token: Lexeme) -> list[Mutant]:
 
 def _nodes(root: object) -> list[object]:
     """Every node of a syntax tree under `root`, wherever it stands."""
-    found, pending = [], [root]
+    found: list[object] = []
+    pending: list[object] = [root]
     while pending:
         node = pending.pop()
         if isinstance(node, tuple):
