@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import datetime
 import importlib
 import re
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -24,6 +22,7 @@ import pytest
 from eligibility.compiler import CompiledPolicy, compile_text
 from eligibility.datalog import program as dl
 from eligibility.datalog.engine import Model
+from eligibility.datalog.text import clause_text
 from eligibility.resources import shipped_policy_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,54 +115,6 @@ def read_out_kinds() -> set[str]:
         for clause in policy.program.clauses
         if isinstance(clause, dl.Rule) and clause.head.predicate == "result"
     }
-
-
-def clause_text(clause: dl.Clause) -> str:
-    """A clause in the page's notation: `head :- literal, ….`, aggregates as `count<R>`."""
-    if isinstance(clause, dl.Rule):
-        head = _atom_text(clause.head)
-    else:
-        measured = (
-            clause.for_each.name
-            if clause.kind == "count"
-            else f"{clause.value.name}, {clause.for_each.name}"
-        )
-        group = ", ".join(v.name for v in clause.group)
-        head = f"{clause.relation}({group}, {clause.kind}<{measured}>)"
-    return f"{head} :- {', '.join(_literal_text(b) for b in clause.body)}."
-
-
-def _literal_text(literal: dl.BodyLiteral) -> str:
-    match literal:
-        case dl.Atom():
-            return _atom_text(literal)
-        case dl.Negated():
-            return f"not {_atom_text(literal.atom)}"
-        case dl.Comparison():
-            return f"{_term_text(literal.left)} {literal.op} {_term_text(literal.right)}"
-        case dl.Assign():
-            left, right = _term_text(literal.left), _term_text(literal.right)
-            return f"{_term_text(literal.target)} = {left} {literal.op} {right}"
-
-
-def _atom_text(atom: dl.Atom) -> str:
-    return f"{atom.predicate}({', '.join(_term_text(a) for a in atom.args)})"
-
-
-def _term_text(term: dl.Term) -> str:
-    if isinstance(term, dl.Var):
-        return term.name
-    match term.value:
-        case tuple():
-            return "{" + ", ".join(term.value) + "}"
-        case str():
-            return f'"{term.value}"'
-        case Decimal():
-            return format(term.value, "f")
-        case datetime.date():
-            return term.value.isoformat()
-        case _:
-            return str(term.value)
 
 
 # ── the checks ──────────────────────────────────────────────────────────────────────────────
