@@ -7,11 +7,12 @@ the language, so each case here states the answer the text requires and is a str
 the engine learns it, the case passes, the xfail turns into a failure, and the case belongs in
 `policies/<name>.tests.yaml`.
 
-SH-6 and BJ-7 (an absent collection in an exclusion) now pass: an absent collection is unknown
-(issue #7 item 2). BJ-5 (a sum over a record whose amount is missing) still waits for per-record
-sums to bound a missing amount; the Chongqing grace-year case waits for a decided "is stated"
-test in record filters (today the stated-grace_end branch stays undecided when grace_end is
-absent, so the exclusion is undetermined rather than decided). Both stay strict xfails.
+SH-6 and BJ-7 (an absent collection in an exclusion) and BJ-5 (a sum over a record whose
+amount is missing) now pass: an absent collection is unknown and such a sum has no upper bound
+(issue #7 item 2); they stay here, run as ordinary cases, because their defaults differ from the
+policies' own test files. The Chongqing grace-year case waits for a decided "is stated" test in
+record filters (today the stated-grace_end branch stays undecided when grace_end is absent, so
+the exclusion is undetermined rather than decided): a strict xfail until then.
 """
 
 from __future__ import annotations
@@ -43,11 +44,11 @@ def _params() -> Iterator[object]:
             yield pytest.param(case, compiled, id=case.case_id, marks=marks)
 
 
-_WAITING = ("BJ-5 ", "第十五条 boundary: failed on 2022-12-31")
+_WAITING = ("第十五条 boundary: failed on 2022-12-31",)
 _STILL_PENDING = pytest.mark.xfail(
     strict=True,
-    reason="needs per-record sums to bound a missing amount (BJ-5), and a decided 'is stated' "
-    "test in record filters (CQ 第十五条 grace year derived when grace_end is absent)",
+    reason="needs a decided 'is stated' test in record filters "
+    "(CQ 第十五条 grace year derived when grace_end is absent)",
 )
 
 
