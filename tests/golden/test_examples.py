@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,6 +54,15 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
     code = main(["check", *args])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
+
+
+def _operation_json(capsys: pytest.CaptureFixture[str], example: str) -> dict[str, Any]:
+    """The JSON result of the Chongqing performance subsidy for one example file."""
+    _, out, _ = _run(
+        capsys, example, "--format", "json", "--policy", "policies/chongqing-2024.policy"
+    )
+    results = json.loads(out)["results"]
+    return next(r for r in results if r["programme"] == "cq_operation_performance_subsidy")
 
 
 def _compare(name: str, actual: str) -> None:
@@ -100,19 +110,7 @@ def test_json(example: Path, capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize("stem", sorted(EXPECTED_OUTCOMES))
 def test_performance_subsidy_outcome(stem: str, capsys: pytest.CaptureFixture[str]) -> None:
     """The outcomes and amounts issue #2 lists for each Chongqing example."""
-    _, out, _ = _run(
-        capsys,
-        f"examples/chongqing/{stem}.json",
-        "--format",
-        "json",
-        "--policy",
-        "policies/chongqing-2024.policy",
-    )
-    result = next(
-        r
-        for r in json.loads(out)["results"]
-        if r["programme"] == "cq_operation_performance_subsidy"
-    )
+    result = _operation_json(capsys, f"examples/chongqing/{stem}.json")
     assert (result["outcome"], result["amount"]) == EXPECTED_OUTCOMES[stem]
 
 
@@ -128,19 +126,7 @@ def test_summary_across_policies(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_under_construction_cites_article_13(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = _run(
-        capsys,
-        "examples/chongqing/under-construction.json",
-        "--format",
-        "json",
-        "--policy",
-        "policies/chongqing-2024.policy",
-    )
-    result = next(
-        r
-        for r in json.loads(out)["results"]
-        if r["programme"] == "cq_operation_performance_subsidy"
-    )
+    result = _operation_json(capsys, "examples/chongqing/under-construction.json")
     assert "渝知发〔2024〕22号 第十三条" in result["citations"]
     exclusion = result["proof"]["children"][-1]
     assert exclusion["kind"] == "not" and exclusion["verdict"] == "fails"
@@ -175,19 +161,7 @@ def test_all_branches_fail_lists_every_branch(capsys: pytest.CaptureFixture[str]
 
 
 def test_missing_credit_names_the_fact(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = _run(
-        capsys,
-        "examples/chongqing/missing-credit.json",
-        "--format",
-        "json",
-        "--policy",
-        "policies/chongqing-2024.policy",
-    )
-    result = next(
-        r
-        for r in json.loads(out)["results"]
-        if r["programme"] == "cq_operation_performance_subsidy"
-    )
+    result = _operation_json(capsys, "examples/chongqing/missing-credit.json")
     assert result["missing"] == ["credit_good"] and result["amount"] is None
 
 
@@ -196,19 +170,7 @@ def test_an_undecided_record_gives_a_maximum_and_names_its_facts(
 ) -> None:
     """O1's licensor is of no listed kind and not yet accepted (A-07): the programme qualifies
     for 400,000 × 2% = 8,000.00 for certain, up to (400,000 + 20% × 100,000) × 2% = 8,400.00."""
-    _, out, _ = _run(
-        capsys,
-        "examples/chongqing/undecided-open-licence.json",
-        "--format",
-        "json",
-        "--policy",
-        "policies/chongqing-2024.policy",
-    )
-    result = next(
-        r
-        for r in json.loads(out)["results"]
-        if r["programme"] == "cq_operation_performance_subsidy"
-    )
+    result = _operation_json(capsys, "examples/chongqing/undecided-open-licence.json")
     assert (result["outcome"], result["amount"]) == ("qualifies", "8000.00")
     assert result["max_amount"] == "8400.00"
     assert "ip_contracts[O1].reviewer_attestations.cq11_3_licensor_accepted" in result["missing"]
