@@ -82,7 +82,7 @@ def program_from_ir(policy: ir.Policy) -> Program:
             if expr.expr_id in per_record:
                 clauses += record_expr_rules(expr, possible(per_record[expr.expr_id]))
             else:
-                clauses += _expr(expr, programme)
+                clauses += _expr(expr, programme, policy)
         if programme.amount:
             clauses += _amount(programme.amount)
     return Program(policy.policy_id, tuple(_dedupe(clauses)))
@@ -98,7 +98,7 @@ def gate_program_from_ir(policy: ir.Policy) -> Program:
             for cond in walk_conditions(gate):
                 clauses += _applicant_node(cond)
                 for expr in condition_exprs(cond):
-                    clauses += [c for e in walk_expr(expr) for c in _expr(e, programme)]
+                    clauses += [c for e in walk_expr(expr) for c in _expr(e, programme, policy)]
     return Program(f"{policy.policy_id}.gates", tuple(_dedupe(clauses)))
 
 
@@ -191,7 +191,8 @@ def _operand(expr: ir.Expr, var: Var, high: bool = False) -> tuple[Term, list[Bo
     return var, [(upper if high else value)(expr.expr_id, var)]
 
 
-_AGGREGATES = ir.RecordAggregate | ir.StepRef  # a step may be an amount summed over records
+# a step or another programme's award may be an amount summed over records: it has a range
+_AGGREGATES = ir.RecordAggregate | ir.StepRef | ir.AwardOf
 
 
 def _bounded(expr: ir.Expr) -> bool:
@@ -253,14 +254,14 @@ def _applicant_test(cond: ir.Test, h: Atom, f: Atom) -> list[Clause]:
 # ── expressions: lower bound v_<expr> (members), upper bound u_<expr> (and undecided) ──────
 
 
-def _expr(expr: ir.Expr, programme: ir.Programme) -> list[Clause]:
+def _expr(expr: ir.Expr, programme: ir.Programme, policy: ir.Policy) -> list[Clause]:
     if isinstance(expr, ir.Const):
         return []  # constants are inlined where they are used
     v = value(expr.expr_id, V)
     out: list[Clause] = [
         read_out("value", expr.expr_id, A, V, v),
         read_out("upper", expr.expr_id, A, V, upper(expr.expr_id, V)),
-        *_upper(expr, programme),
+        *_upper(expr, programme, policy),
     ]
     match expr:
         case ir.FieldValue():
@@ -279,6 +280,8 @@ def _expr(expr: ir.Expr, programme: ir.Programme) -> list[Clause]:
         case ir.StepRef():
             step = next(s for s in programme.amount.steps if s.name == expr.step)  # type: ignore[union-attr]
             out.append(Rule(v, (value(step.expr.expr_id, V),)))
+        case ir.AwardOf():
+            out.append(Rule(v, (value(_award_id(expr, policy), V),)))
         case ir.Arith():
             out += _arith(expr)
         case ir.ItemCount() | ir.IfThen():
@@ -368,7 +371,7 @@ def _aggregate_of(expr: ir.RecordAggregate, domain: Atom) -> AggregateOf:
             assert_never(expr)
 
 
-def _upper(expr: ir.Expr, programme: ir.Programme) -> list[Clause]:
+def _upper(expr: ir.Expr, programme: ir.Programme, policy: ir.Policy) -> list[Clause]:
     """u_<expr>: the upper bound. Counts and sums run over possible records; arithmetic takes
     the bounds that make it greatest (amounts and rates are never negative); anything else
     is its value."""
@@ -381,6 +384,8 @@ def _upper(expr: ir.Expr, programme: ir.Programme) -> list[Clause]:
         case ir.StepRef():
             step = next(s for s in programme.amount.steps if s.name == expr.step)  # type: ignore[union-attr]
             return [Rule(u, (_upper_of(step.expr, V),))]
+        case ir.AwardOf():
+            return [Rule(u, (upper(_award_id(expr, policy), V),))]
         case ir.Arith():
             left = _operand(expr.left, X, high=True)
             right = _operand(expr.right, Y, high=expr.op != "-")  # minus: the least subtracted
@@ -397,6 +402,12 @@ def _upper(expr: ir.Expr, programme: ir.Programme) -> list[Clause]:
             return [Rule(u, (value(expr.expr_id, V),))]  # no records to be undecided about
         case _:
             assert_never(expr)
+
+
+def _award_id(expr: ir.AwardOf, policy: ir.Policy) -> str:
+    amount = policy.programme(expr.programme).amount
+    assert amount is not None, "ir refuses award(p) of a programme without an amount"
+    return amount.result_id
 
 
 def _upper_of(expr: ir.Expr, var: Var) -> Atom:

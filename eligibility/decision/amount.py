@@ -56,8 +56,7 @@ def amount_proof(programme: ir.Programme, model: Model) -> AmountProof:
     if running is None:
         missing = facts_read(amount.steps[-1].expr)
         return AmountProof(tuple(lines), None, _smallest_constant_cap(amount), missing)
-    final = amount.caps[-1].cap_id if amount.caps else amount.steps[-1].expr.expr_id
-    high = model.upper.get(final)
+    high = model.upper.get(amount.result_id)
     if high != running:  # records an amount sums are undecided: only a range is known
         confirmed = max(Decimal(running), Decimal(0)).quantize(FEN, rounding=ROUND_HALF_UP)
         if high is None:  # an amount or a collection not stated: only a constant cap bounds it
@@ -153,6 +152,7 @@ def _show_record(expr: ir.Expr, model: Model, key: str, outer: int) -> str:
             | ir.Sum()
             | ir.StepRef()
             | ir.ApprovedAmount()
+            | ir.AwardOf()
             | ir.CountDistinct()
             | ir.SumOf()
         ):
@@ -197,6 +197,7 @@ def _show(expr: ir.Expr, model: Model, outer: int) -> str:
             | ir.Sum()
             | ir.StepRef()
             | ir.ApprovedAmount()
+            | ir.AwardOf()
             | ir.CountDistinct()
             | ir.ItemCount()
             | ir.IfThen()

@@ -324,10 +324,12 @@ class _Explainer:
         ]
         records = tuple(n for s in dict.fromkeys(sets) for n in self._record_notes(s))
         if verdict == "undetermined":
-            missing += tuple(
+            missing = tuple(
                 dict.fromkeys(
-                    [m for s in dict.fromkeys(sets) for m in self._unknown_collection(s)]
+                    [*missing]
+                    + [m for s in dict.fromkeys(sets) for m in self._unknown_collection(s)]
                     + [m for side in (cond.left, cond.right) for m in self._unknown_amounts(side)]
+                    + [m for side in (cond.left, cond.right) for m in self._award_gaps(side)]
                     + [m for n in records for m in n.undecided]
                 )
             )
@@ -368,7 +370,22 @@ class _Explainer:
     def _missing_operand(self, expr: ir.Expr) -> list[str]:
         if expr.expr_id in self.model.values or isinstance(expr, ir.Const):
             return []
-        return [name for name in facts_read(expr) if not self.facts.values.get(name)]
+        missing = [name for name in facts_read(expr) if not self.facts.values.get(name)]
+        return list(dict.fromkeys(missing + self._award_gaps(expr)))
+
+    def _award_gaps(self, expr: ir.Expr) -> list[str]:
+        """What another programme's amount, read by award(p), lacks: the facts its steps and
+        caps read, and what its record sets leave undecided."""
+        out: list[str] = []
+        for sub in walk_expr(expr):
+            if not isinstance(sub, ir.AwardOf):
+                continue
+            other = self.policy.programme(sub.programme)
+            assert other.amount is not None, "ir refuses award(p) without an amount"
+            read = [*(s.expr for s in other.amount.steps), *(c.limit for c in other.amount.caps)]
+            out += [n for e in read for n in facts_read(e) if not self.facts.values.get(n)]
+            out += self.amount_undecided(other)
+        return out
 
     def amount_undecided(self, programme: ir.Programme) -> tuple[str, ...]:
         """What an amount lacks: a collection it sums that the file does not give, an amount a
@@ -577,4 +594,6 @@ def _describe(expr: ir.Expr) -> str:
             return expr.field.path
         case ir.ApprovedAmount():
             return "approved_amount"
+        case ir.AwardOf():
+            return f"award({expr.programme})"
     return expr.expr_id

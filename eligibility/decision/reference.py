@@ -207,6 +207,7 @@ class _Reference:
                 | ir.Arith()
                 | ir.StepRef()
                 | ir.ApprovedAmount()
+                | ir.AwardOf()
                 | ir.CountDistinct()
                 | ir.ItemCount()
                 | ir.SumOf()
@@ -243,17 +244,11 @@ class _Reference:
                 for step in programme.amount.steps:
                     if isinstance(step.expr, ir.Const):  # a fixed sum has a value of its own
                         values[step.expr.expr_id] = uppers[step.expr.expr_id] = step.expr.value
-                last = programme.amount.steps[-1].expr.expr_id
-                running, high = values.get(last), uppers.get(last)
-                for cap in programme.amount.caps:
-                    limit = self._value(cap.limit, programme)
-                    high_limit = self._upper(cap.limit, programme)
-                    running = None if running is None or limit is None else min(running, limit)
-                    high = None if high is None or high_limit is None else min(high, high_limit)
+                for cap_id, (running, high) in self._caps(programme).items():
                     if running is not None:
-                        values[cap.cap_id] = running
+                        values[cap_id] = running
                     if high is not None:
-                        uppers[cap.cap_id] = high
+                        uppers[cap_id] = high
         return Model(
             verdicts,
             values,
@@ -264,6 +259,35 @@ class _Reference:
             {k: tuple(sorted(v)) for k, v in self.undecided.items() if v},
             {k: tuple(v) for k, v in self.passing.items()},
         )
+
+    def _caps(self, programme: ir.Programme) -> dict[str, tuple[Any, Any]]:
+        """Each cap's (value, upper bound), in order: the smaller of the running amount and
+        its limit."""
+        assert programme.amount is not None
+        amount = programme.amount
+        last = amount.steps[-1].expr
+        running = last.value if isinstance(last, ir.Const) else self._value(last, programme)
+        high = last.value if isinstance(last, ir.Const) else self._upper(last, programme)
+        out: dict[str, tuple[Any, Any]] = {}
+        for cap in amount.caps:
+            limit = self._value(cap.limit, programme)
+            high_limit = self._upper(cap.limit, programme)
+            running = None if running is None or limit is None else min(running, limit)
+            high = None if high is None or high_limit is None else min(high, high_limit)
+            out[cap.cap_id] = (running, high)
+        return out
+
+    def _award(self, programme_id: str) -> tuple[Any, Any]:
+        """award(p): p's amount after its caps (value, upper bound), computed on demand."""
+        programme = self.policy.programme(programme_id)
+        assert programme.amount is not None, "ir refuses award(p) without an amount"
+        caps = self._caps(programme)
+        if caps:
+            return caps[programme.amount.caps[-1].cap_id]
+        last = programme.amount.steps[-1].expr
+        if isinstance(last, ir.Const):
+            return last.value, last.value
+        return self._value(last, programme), self._upper(last, programme)
 
     def _truth(self, cond: ir.Cond) -> Truth:
         match cond:
@@ -371,6 +395,8 @@ class _Reference:
             case ir.StepRef():
                 steps = programme.amount.steps if programme and programme.amount else ()
                 return self._upper(next(s for s in steps if s.name == expr.step).expr, programme)
+            case ir.AwardOf():
+                return self._award(expr.programme)[1]
             case ir.Arith():
                 right = (self._value if expr.op == "-" else self._upper)(expr.right, programme)
                 return _arith(expr.op, self._upper(expr.left, programme), right)
@@ -447,6 +473,8 @@ class _Reference:
                 steps = programme.amount.steps if programme and programme.amount else ()
                 step = next(s for s in steps if s.name == expr.step)
                 return self._value(step.expr, programme)
+            case ir.AwardOf():
+                return self._award(expr.programme)[0]
             case ir.Arith():  # the least: minus subtracts the greatest
                 right = (self._upper if expr.op == "-" else self._value)(expr.right, programme)
                 return _arith(expr.op, self._value(expr.left, programme), right)
@@ -491,6 +519,7 @@ class _Reference:
                 | ir.Sum()
                 | ir.StepRef()
                 | ir.ApprovedAmount()
+                | ir.AwardOf()
                 | ir.CountDistinct()
                 | ir.SumOf()
             ):
@@ -502,7 +531,7 @@ class _Reference:
         return value
 
 
-_AGGREGATES = (ir.Count, ir.Sum, ir.SumOf, ir.CountDistinct, ir.StepRef)
+_AGGREGATES = (ir.Count, ir.Sum, ir.SumOf, ir.CountDistinct, ir.StepRef, ir.AwardOf)
 
 
 def _bounded(expr: ir.Expr) -> bool:

@@ -8,7 +8,7 @@ record-set and diagnostic services declared at the top of the class.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Literal
 
@@ -30,6 +30,7 @@ class Scope:
     sub: str | None = None  # inside a record's sub-records ("items")
     programme: str | None = None
     steps: dict[str, ir.AmountStep] = field(default_factory=dict)
+    in_amount: bool = False  # an amount block's steps and caps
 
 
 class ExpressionResolver:
@@ -37,6 +38,7 @@ class ExpressionResolver:
 
     expr_count: int
     sets: dict[str, ir.RecordSet]
+    programme_defs: dict[str, ast.Programme]
 
     def _error(
         self,
@@ -53,6 +55,9 @@ class ExpressionResolver:
         raise NotImplementedError
 
     def _known_set(self, name: str, span: ast.Span, scope: Scope) -> ir.RecordSet | None:
+        raise NotImplementedError
+
+    def _suggest(self, name: str, known: tuple[str, ...] | list[str]) -> str:
         raise NotImplementedError
 
     def _node(
@@ -171,8 +176,40 @@ class ExpressionResolver:
                 )
             case ast.Year():
                 return ir.YearOf(self._expr_id(), self._field(expr.field, scope, {"date"}))
+            case ast.AwardOf():
+                return self._award_of(expr, scope)
             case ast.Binary():
                 return self._binary(expr, scope)
+
+    def _award_of(self, expr: ast.AwardOf, scope: Scope) -> ir.Expr:
+        """award(p) reads p's amount: in an applicant-level condition only, so that no amount
+        depends on another programme's conditions and no cycle can arise."""
+        known = self.programme_defs.get(expr.programme)
+        title = known.title if known else expr.programme
+        if scope.collection or scope.in_amount:
+            self._error(
+                "E0306",
+                "`award(…)` compares programmes' amounts: use it in a condition, "
+                "not in a record filter or an amount",
+                expr.span,
+                "not a programme condition",
+            )
+        elif known is None:
+            self._error(
+                "E0201",
+                f"unknown programme `{expr.programme}`",
+                expr.span,
+                "not a programme of this policy",
+                help=self._suggest(expr.programme, list(self.programme_defs)),
+            )
+        elif known.amount is None:
+            self._error(
+                "E0201",
+                f"programme `{expr.programme}` has no `amount` block",
+                expr.span,
+                "no amount to read",
+            )
+        return ir.AwardOf(self._expr_id(), expr.programme, title)
 
     def _count_distinct(self, expr: ast.CountDistinct, scope: Scope) -> ir.Expr:
         record_set = self._known_set(expr.record_set, expr.span, scope)
@@ -301,6 +338,7 @@ class ExpressionResolver:
 
     def _amount(self, amount: ast.Amount, scope: Scope, inherited: str) -> ir.Amount:
         citation = self.cite(amount.citation, inherited, amount.span, "an amount")
+        scope = replace(scope, in_amount=True)
         steps: list[ir.AmountStep] = []
         awards = [s for s in amount.steps if s.kind == "award"]
         if len(awards) != 1 or amount.steps[-1].kind != "award":

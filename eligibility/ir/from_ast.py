@@ -32,6 +32,9 @@ class _Resolver(ExpressionResolver):
         self.sets: dict[str, ir.RecordSet] = {}
         self.interpretations: dict[str, ir.Interpretation] = {}
         self.shared: dict[str, ast.Node] = {}
+        self.programme_defs = {
+            d.programme_id: d for d in tree.definitions if isinstance(d, ast.Programme)
+        }  # award(p) may read a programme defined further down
         self._expanding: list[str] = []  # the shared conditions being resolved, outermost first
         self._cyclic: set[str] = set()  # in a cycle: reported once, at the definition
         self._group_depth = 0

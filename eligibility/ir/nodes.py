@@ -168,6 +168,18 @@ class ApprovedAmount:
     dim: Dim = Dim.MONEY
 
 
+@dataclass(frozen=True, slots=True)
+class AwardOf:
+    """award(<programme>): the amount another programme's `amount` block computes, whether or
+    not that programme qualifies (its steps and caps; no pool). Read in conditions only, so
+    no amount can depend on it and no cycle can arise."""
+
+    expr_id: str
+    programme: str
+    label: str  # the programme's title
+    dim: Dim = Dim.MONEY
+
+
 Expr = (
     Const
     | FieldValue
@@ -178,6 +190,7 @@ Expr = (
     | Arith
     | StepRef
     | ApprovedAmount
+    | AwardOf
     | CountDistinct
     | ItemCount
     | SumOf
@@ -379,6 +392,11 @@ class Amount:
     caps: tuple[Cap, ...]
     pool: Pool | None = None
 
+    @property
+    def result_id(self) -> str:
+        """The id of the award after every cap: the last cap, or the last step."""
+        return self.caps[-1].cap_id if self.caps else self.steps[-1].expr.expr_id
+
 
 @dataclass(frozen=True, slots=True)
 class Interpretation:
@@ -421,3 +439,6 @@ class Policy:
 
     def record_set(self, name: str) -> RecordSet:
         return next(s for s in self.record_sets if s.name == name)
+
+    def programme(self, programme_id: str) -> Programme:
+        return next(p for p in self.programmes if p.programme_id == programme_id)

@@ -52,6 +52,7 @@ def child_exprs(expr: ir.Expr) -> tuple[ir.Expr, ...]:
             | ir.Sum()
             | ir.StepRef()
             | ir.ApprovedAmount()
+            | ir.AwardOf()
             | ir.CountDistinct()
             | ir.ItemCount()
         ):

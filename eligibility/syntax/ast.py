@@ -124,6 +124,14 @@ class Year:
 
 
 @dataclass(frozen=True, slots=True)
+class AwardOf:
+    """award(programme): the amount another programme's `amount` block computes (第十四条 从高)."""
+
+    programme: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class Binary:
     op: Literal["+", "-", "×", "min", "max"]
     left: Expr
@@ -131,7 +139,19 @@ class Binary:
     span: Span
 
 
-Expr = Quantity | DateLiteral | Ref | Count | CountDistinct | Sum | SumOf | IfThen | Year | Binary
+Expr = (
+    Quantity
+    | DateLiteral
+    | Ref
+    | Count
+    | CountDistinct
+    | Sum
+    | SumOf
+    | IfThen
+    | Year
+    | AwardOf
+    | Binary
+)
 
 
 # ── conditions ─────────────────────────────────────────────────────────────────────────────

@@ -485,6 +485,9 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
     def year(self, meta: Any, c: list[Any]) -> ast.Year:
         return ast.Year(c[0], self._s(meta))
 
+    def award_of(self, meta: Any, c: list[Token]) -> ast.AwardOf:
+        return ast.AwardOf(str(c[0]), self._s(meta))
+
     def _binary(self, op: Any, c: list[Any], meta: Any) -> ast.Binary:
         return ast.Binary(op, c[0], c[-1], self._s(meta))
 

@@ -80,11 +80,11 @@ def instance_of(member: Any) -> Any:
 # ── a minimal world the dispatchers can read: one record set "x", one step "x", one record ──
 
 RECORD_SET = sample(ir.RecordSet)
-POLICY = dataclasses.replace(sample(ir.Policy), record_sets=(RECORD_SET,))
 PROGRAMME = dataclasses.replace(
     sample(ir.Programme),
     amount=dataclasses.replace(sample(ir.Amount), steps=(sample(ir.AmountStep),)),
 )
+POLICY = dataclasses.replace(sample(ir.Policy), record_sets=(RECORD_SET,), programmes=(PROGRAMME,))
 RECORD = sample(facts_model.Record)
 APPLICANT = dataclasses.replace(sample(facts_model.ApplicantFacts), records=(RECORD,))
 RECORD_KEY = record_key(RECORD.collection, RECORD.record_id)
@@ -110,6 +110,7 @@ NOT_IN_RECORDS = {  # applicant-level expressions, rejected inside a record by t
     ir.Sum,
     ir.StepRef,
     ir.ApprovedAmount,
+    ir.AwardOf,
     ir.CountDistinct,
     ir.SumOf,
 }
@@ -138,8 +139,8 @@ COND_DISPATCHERS: list[Dispatcher] = [
 
 EXPR_DISPATCHERS: list[Dispatcher] = [
     ("ir.walk.child_exprs", walk.child_exprs, set()),
-    ("datalog.from_ir._expr", lambda e: from_ir._expr(e, PROGRAMME), RECORD_ONLY),
-    ("datalog.from_ir._upper", lambda e: from_ir._upper(e, PROGRAMME), set()),
+    ("datalog.from_ir._expr", lambda e: from_ir._expr(e, PROGRAMME, POLICY), RECORD_ONLY),
+    ("datalog.from_ir._upper", lambda e: from_ir._upper(e, PROGRAMME, POLICY), set()),
     (
         "datalog.records._record_operand",
         lambda e: records._record_operand(e, V),
