@@ -441,6 +441,8 @@ class _Explainer:
 
     def _build_record_notes(self, set_name: str) -> tuple[RecordNote, ...]:
         lineage = set_lineage(self.policy, set_name)
+        if self._switched_off(lineage):
+            return ()
         members = set(self.model.members.get(set_name, ()))
         notes = []
         admitted = tuple(
@@ -469,6 +471,17 @@ class _Explainer:
                 )
             )
         return tuple(notes)
+
+    def _switched_off(self, lineage: tuple[ir.RecordSet, ...]) -> bool:
+        """A set one of whose filters is a reading not in force (A-03's pair of sets) has no
+        members under it: listing every record as "not counted" would only repeat the reading."""
+        for record_set in lineage:
+            for flt in record_set.filters:
+                if isinstance(flt, ir.InterpretationIs):
+                    reading = self.readings.get(flt.name)
+                    if reading is not None and reading.value != flt.value:
+                        return True
+        return False
 
     def _undecided_facts(self, lineage: tuple[ir.RecordSet, ...], key: str) -> tuple[str, ...]:
         """The facts a record lacks for the filters that could not decide on it."""
