@@ -129,12 +129,18 @@ def test_postfix_threshold_leaf(tree: ast.PolicyFile) -> None:
     assert leaf is not None
     cond = leaf.condition
     assert isinstance(cond, ast.Compare) and cond.word == "以上"
-    assert isinstance(cond.left, ast.Count) and cond.left.target.dotted == "brokered_deals"
+    # the count is the sum of two record sets, one of them empty under either reading
+    assert isinstance(cond.left, ast.Binary) and cond.left.op == "+"
+    assert isinstance(cond.left.left, ast.Count) and isinstance(cond.left.right, ast.Count)
+    assert cond.left.left.target.dotted == "cq9_deals_as_performance"
     assert (cond.right.number, cond.right.unit) == ("3", "笔")
-    written = "count(brokered_deals) 3笔以上"
+    written = "count(cq9_deals_as_performance) + count(cq9_deals_evidenced) 3笔以上"
     line, column = locate(tree.text, written, written)  # the label also says 3笔以上
-    assert cond.left.span == ast.Span(POLICY_FILE, line, column, line, column + 21)
-    assert cond.right.span == ast.Span(POLICY_FILE, line, column + 22, line, column + 24)
+    width = len("count(cq9_deals_as_performance) + count(cq9_deals_evidenced)")
+    assert cond.left.span == ast.Span(POLICY_FILE, line, column, line, column + width)
+    assert cond.right.span == ast.Span(
+        POLICY_FILE, line, column + width + 1, line, column + width + 3
+    )
 
 
 # ── lexing ────────────────────────────────────────────────────────────────────────────────────
