@@ -119,9 +119,43 @@ def literal_stated(cond: ir.Cond, negated: bool = False) -> frozenset[str]:
             return frozenset({cond.meta.node_id}) if negated else frozenset()
         case ir.Not():
             return literal_stated(cond.child, not negated)
-        case ir.AllOf() | ir.AnyOf():
+        case ir.AnyOf():
+            nested = frozenset().union(*(literal_stated(c, negated) for c in cond.children))
+            return nested | split_on_stated(cond)
+        case ir.AllOf():
             return frozenset().union(*(literal_stated(c, negated) for c in cond.children))
     return frozenset()
+
+
+def _only_child(cond: ir.Cond) -> ir.Cond:
+    """`none { stated X }` is a negated group of one: the test inside it."""
+    while isinstance(cond, ir.AllOf | ir.AnyOf) and len(cond.children) == 1:
+        cond = cond.children[0]
+    return cond
+
+
+def split_on_stated(cond: ir.AnyOf) -> frozenset[str]:
+    """Branches of an `any` that split on whether a fact is stated (`stated X` in one,
+    `none { stated X }` in another, each the branch or a direct child of its `all`): there
+    `stated X` only chooses the branch, so it is decided either way (渝 第十五条 grace_end)."""
+
+    def direct(child: ir.Cond) -> tuple[ir.Cond, ...]:
+        return child.children if isinstance(child, ir.AllOf) else (child,)
+
+    absent = {
+        (k, negated.field.path)
+        for k, child in enumerate(cond.children)
+        for c in direct(child)
+        if isinstance(c, ir.Not)
+        for negated in [_only_child(c.child)]
+        if isinstance(negated, ir.Stated)
+    }
+    return frozenset(
+        c.meta.node_id
+        for k, child in enumerate(cond.children)
+        for c in direct(child)
+        if isinstance(c, ir.Stated) and any(path == c.field.path and j != k for j, path in absent)
+    )
 
 
 def every_stated(cond: ir.Cond) -> frozenset[str]:

@@ -74,6 +74,19 @@ class _Reference:
         elif isinstance(cond, ir.AllOf | ir.AnyOf):
             for child in cond.children:
                 self._note_literal(child, negated)
+        if isinstance(cond, ir.AnyOf):  # branches split on whether a fact is stated
+            branches = [c.children if isinstance(c, ir.AllOf) else (c,) for c in cond.children]
+            for k, branch in enumerate(branches):
+                for node in branch:
+                    if isinstance(node, ir.Stated) and any(
+                        isinstance(o, ir.Not)
+                        and isinstance(inner := _single_test(o.child), ir.Stated)
+                        and inner.field.path == node.field.path
+                        for j, other in enumerate(branches)
+                        if j != k
+                        for o in other
+                    ):
+                        self.literal.add(node.meta.node_id)
 
     def _given(self, collection: str) -> bool:
         return collection in self.applicant.fields_present
@@ -536,6 +549,12 @@ _AGGREGATES = (ir.Count, ir.Sum, ir.SumOf, ir.CountDistinct, ir.StepRef, ir.Awar
 
 def _bounded(expr: ir.Expr) -> bool:
     return any(isinstance(e, _AGGREGATES) for e in walk_expr(expr))
+
+
+def _single_test(cond: ir.Cond) -> ir.Cond:
+    while isinstance(cond, ir.AllOf | ir.AnyOf) and len(cond.children) == 1:
+        cond = cond.children[0]
+    return cond
 
 
 def _single(values: list[Any] | None) -> Any:

@@ -10,9 +10,8 @@ the engine learns it, the case passes, the xfail turns into a failure, and the c
 SH-6 and BJ-7 (an absent collection in an exclusion) and BJ-5 (a sum over a record whose
 amount is missing) now pass: an absent collection is unknown and such a sum has no upper bound
 (issue #7 item 2); they stay here, run as ordinary cases, because their defaults differ from the
-policies' own test files. The Chongqing grace-year case waits for a decided "is stated" test in
-record filters (today the stated-grace_end branch stays undecided when grace_end is absent, so
-the exclusion is undetermined rather than decided): a strict xfail until then.
+policies' own test files. (The Chongqing grace-year case that waited here for a decided
+"is stated" test now passes and lives in policies/chongqing-2024.tests.yaml.)
 """
 
 from __future__ import annotations
@@ -40,16 +39,7 @@ def _params() -> Iterator[object]:
         suite = load_suite(tests, policy_file, compiled.policy, str(tests.relative_to(ROOT)))
         assert not suite.problems, "\n".join(str(p) for p in suite.problems)
         for case in suite.cases:
-            marks = [_STILL_PENDING] if case.name.startswith(_WAITING) else []
-            yield pytest.param(case, compiled, id=case.case_id, marks=marks)
-
-
-_WAITING = ("第十五条 boundary: failed on 2022-12-31",)
-_STILL_PENDING = pytest.mark.xfail(
-    strict=True,
-    reason="needs a decided 'is stated' test in record filters "
-    "(CQ 第十五条 grace year derived when grace_end is absent)",
-)
+            yield pytest.param(case, compiled, id=case.case_id)
 
 
 @pytest.mark.parametrize(("case", "compiled"), list(_params()))
