@@ -28,6 +28,7 @@ from eligibility.diagnostics import DiagnosticError
 from eligibility.evaluate import decide
 from eligibility.ir import nodes as ir
 from eligibility.ir.from_ast import policy_from_ast
+from eligibility.ir.walk import condition_exprs, walk_conditions, walk_expr
 from eligibility.policytests.model import PolicyCase, Suite
 from eligibility.policytests.mutants import Mutant, apply, mutants
 from eligibility.policytests.run import compare, run_case
@@ -128,8 +129,10 @@ def _classify(index: int) -> MutantResult:
     affected = affected_programmes(_work.policy, policy)
     if not affected:
         return MutantResult(mutant, "unchanged", "compiles to the same programmes")
+    needed = affected | {read for p in policy.programmes if p.programme_id in affected
+                         for read in awards_read(p)}  # fmt: skip
     part = dataclasses.replace(
-        policy, programmes=tuple(p for p in policy.programmes if p.programme_id in affected)
+        policy, programmes=tuple(p for p in policy.programmes if p.programme_id in needed)
     )
     compiled = compile_ir(part)
     for position, case_index in enumerate(_order):
@@ -151,10 +154,23 @@ def affected_programmes(before: ir.Policy, after: ir.Policy) -> frozenset[str]:
         return every
     if [p.programme_id for p in before.programmes] != [p.programme_id for p in after.programmes]:
         return every
-    return frozenset(
+    changed = frozenset(
         new.programme_id
         for old, new in zip(before.programmes, after.programmes, strict=False)
         if old != new
+    )
+    readers = {p.programme_id for p in after.programmes if awards_read(p) & changed}
+    return changed | readers  # a changed award changes the conditions that read it
+
+
+def awards_read(programme: ir.Programme) -> frozenset[str]:
+    """The programmes whose award `award(p)` this programme's conditions read."""
+    return frozenset(
+        e.programme
+        for cond in walk_conditions(programme.condition)
+        for expr in condition_exprs(cond)
+        for e in walk_expr(expr)
+        if isinstance(e, ir.AwardOf)
     )
 
 

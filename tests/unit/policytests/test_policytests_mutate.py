@@ -363,3 +363,16 @@ def test_coverage_by_condition_text_marks_what_is_not_decided_both_ways(
     assert cap.endswith("⚑")
     staff = next(line for line in lines if line.split()[:2] == ["8", "condition"])
     assert staff.split()[:5] == ["8", "condition", "1", "1", "0"] and not staff.endswith("⚑")
+
+
+def test_a_changed_award_affects_the_programmes_that_read_it() -> None:
+    # q gives way when p's award is higher (京 第十四条): a mutant of p's cap changes q's verdict
+    reader = POLICY[len(HEADER) :].replace("programme p ", "programme q ")
+    reader = reader.replace(
+        "  amount", '  excluded when "p的支持金额更高": award(p) > award(q) [第十条]\n  amount', 1
+    )
+    two = POLICY + reader
+    before = compile_text(two, "t.policy").policy
+    cap = next(m for m in mutants(two, "t.policy") if m.shown == "5万元 → 50万元")
+    after = compile_text(apply(two, cap), "t.policy").policy
+    assert affected_programmes(before, after) == {"p", "q"}
