@@ -200,6 +200,9 @@ def _reading_in_force(node: ProofNode) -> tuple[ProofNode, ...]:
 
 
 def _record_text(note: RecordNote) -> str:
+    if not note.reasons:  # no filter refused it: it is undecided, not refused
+        missing = ", ".join(note.undecided)
+        return f"{note.record_id} undecided" + (f", missing: {missing}" if missing else "")
     reasons = "; ".join(f"{r.label} ({r.actual}) — {r.citation}" for r in note.reasons)
     return f"{note.record_id} not counted, not met: {reasons}"
 
