@@ -127,3 +127,25 @@ def test_the_command_line_writes_jsonl_a_folder_and_one_large_file(tmp_path: Pat
     assert main(["--large", "20", "--out", str(tmp_path / "bank.json")]) == 0
     bank = json.loads((tmp_path / "bank.json").read_text(encoding="utf-8"))
     assert len(bank["applicant"]["pledge_financings"]) == 20
+
+
+def test_the_round_benchmark_runs_on_a_tiny_round(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """bench/round.py end to end on five applicants: figures printed, every decision written."""
+    from bench.round import main as round_main
+
+    small = ["--count=5", "--sample=5", "--records=5", "--pydatalog-records=5"]
+    assert round_main([*small, "--engine=pydatalog", f"--out={tmp_path}"]) == 0
+    out = capsys.readouterr().out
+    assert "pydatalog: 5 applicants × 5 policies" in out
+    assert "applicants/s wall" in out and "peak RSS" in out
+    for stage in ("load", "evaluate", "proofs", "write"):
+        assert f"    {stage} " in out
+    assert "one applicant with 5 pledge records" in out
+    written = sorted(p.name for p in (tmp_path / "pydatalog").glob("*.json"))
+    assert written == sorted(
+        [f"{d['applicant']['applicant_id']}.json" for d in generate(5, 0)] + ["BANK-5-0.json"]
+    )
+    decision = json.loads((tmp_path / "pydatalog" / written[0]).read_text(encoding="utf-8"))
+    assert decision["schema"] == "eligibility.decision/1" and decision["results"]
