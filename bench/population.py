@@ -443,9 +443,8 @@ def generate_large(records: int, seed: int = 0) -> Document:
     every size, mostly in Beijing, amounts from 0.3 to 60 million yuan over two years, a few
     pending or unstated registrations and absent amounts (undecided records)."""
     rng = random.Random(seed)
-    doc = copy.deepcopy(
-        json.loads((ROOT / "examples/beijing/bank-over-300m.json").read_text(encoding="utf-8"))
-    )
+    example = ROOT / "examples" / "beijing" / "bank-over-300m.json"
+    doc: Document = json.loads(example.read_text(encoding="utf-8"))
     applicant = doc["applicant"]
     applicant["applicant_id"] = f"BANK-{records}-{seed}"
     template = applicant["pledge_financings"][0]
