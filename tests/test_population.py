@@ -149,3 +149,28 @@ def test_the_round_benchmark_runs_on_a_tiny_round(
     )
     decision = json.loads((tmp_path / "pydatalog" / written[0]).read_text(encoding="utf-8"))
     assert decision["schema"] == "eligibility.decision/1" and decision["results"]
+
+
+def test_the_round_benchmark_uses_decide_many_when_the_tree_has_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The set-at-a-time engine arrives as `evaluate.decide_many(policies, applicants, engine)`:
+    bench/round.py must hand it each chunk and the engine's name (here a stand-in that loops)."""
+    import eligibility.evaluate as evaluate_module
+    from bench.round import main as round_main
+
+    calls: list[tuple[str, int]] = []
+
+    def decide_many(policies, applicants, engine):  # type: ignore[no-untyped-def]
+        calls.append((engine, len(applicants)))
+        return (evaluate_module.decide(policies, applicant) for applicant in applicants)
+
+    monkeypatch.setattr(evaluate_module, "decide_many", decide_many, raising=False)
+    small = ["--count=3", "--records=4", "--engine=duckdb", f"--out={tmp_path}"]
+    assert round_main(small) == 0
+    out = capsys.readouterr().out
+    assert "duckdb: 3 applicants × 5 policies" in out
+    assert "one applicant with 4 pledge records" in out
+    # the warm-up (one applicant per document), the round, the bank
+    assert calls == [("duckdb", 5), ("duckdb", 3), ("duckdb", 1)]
+    assert len(list((tmp_path / "duckdb").glob("*.json"))) == 4
