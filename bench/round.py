@@ -48,7 +48,7 @@ if str(ROOT) not in sys.path:  # run as a script: `eligibility` and `bench` from
     sys.path.insert(0, str(ROOT))
 
 import eligibility.evaluate as evaluate_module  # noqa: E402  (after the path is set)
-from bench.population import DOCUMENTS, Document, generate, generate_large  # noqa: E402
+from bench.population import DOCUMENTS, generate, generate_large  # noqa: E402
 from eligibility.compiler import PolicySource, load_policy_lazily, policy_files  # noqa: E402
 from eligibility.decision.proof import Decision  # noqa: E402
 from eligibility.facts.model import ApplicantFacts  # noqa: E402
@@ -69,10 +69,11 @@ TARGET_RECORDS_S = 5.0
 
 @dataclass
 class Clock:
-    """Wall and CPU seconds spent in each stage."""
+    """Wall and CPU seconds spent in each stage, and the applicants decided."""
 
     wall: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES + UNCOUNTED, 0.0))
     cpu: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES + UNCOUNTED, 0.0))
+    applicants: int = 0
 
     def add(self, stage: str, wall: float, cpu: float) -> None:
         self.wall[stage] += wall
@@ -174,24 +175,24 @@ def _write(decisions: Iterable[Decision], out: Path) -> None:
 
 def run_round(
     engine: str,
-    count: int,
-    seed: int,
+    files: Callable[[], Iterator[bytes]],
     policies: tuple[PolicySource, ...],
     out: Path,
     keep: bool,
 ) -> Clock | None:
-    """Generate, load, decide and write `count` applicants a chunk at a time, so that memory
-    (and, unless `keep`, the folder of decisions) holds one chunk; None when the engine is
-    missing. Generating and removing the written files are timed apart, not counted."""
+    """Load, decide and write the applicant files `files()` yields a chunk at a time, so that
+    memory (and, unless `keep`, the folder of decisions) holds one chunk; None when the engine
+    is missing. Making the files and removing the decisions are timed apart, not counted."""
     decide = decider(engine)
     if decide is None:
         return None
     clock, proofs = Clock(), _ProofTimer()
-    population = generate(count, seed)
+    population = files()
     with proofs.installed():
-        _warm_up(engine, decide, policies, _as_files(generate(len(DOCUMENTS), seed)))
-        while chunk := clock.timed("generate", partial(_as_files, population, CHUNK)):
+        _warm_up(engine, decide, policies, list(itertools.islice(files(), len(DOCUMENTS))))
+        while chunk := clock.timed("generate", partial(_next, population, CHUNK)):
             applicants: list[ApplicantFacts] = clock.timed("load", partial(_load_all, chunk))
+            clock.applicants += len(applicants)
             decisions = _decide_timed(decide, policies, applicants, clock, proofs)
             clock.timed("write", partial(_write, decisions, out))
             if not keep:
@@ -199,9 +200,21 @@ def run_round(
     return clock
 
 
-def _as_files(docs: Iterator[Document], limit: int | None = None) -> list[bytes]:
-    """The next `limit` documents as the bytes of applicant files."""
-    return [json.dumps(doc, ensure_ascii=False).encode() for doc in itertools.islice(docs, limit)]
+def population_files(count: int, seed: int, jsonl: Path | None) -> Callable[[], Iterator[bytes]]:
+    """The first `count` applicant files: lines of a JSONL file written by bench/population.py,
+    or generated here."""
+    if jsonl is not None:
+
+        def read() -> Iterator[bytes]:
+            with jsonl.open("rb") as lines:
+                yield from (line.rstrip(b"\n") for line in itertools.islice(lines, count))
+
+        return read
+    return lambda: (json.dumps(doc, ensure_ascii=False).encode() for doc in generate(count, seed))
+
+
+def _next(files: Iterator[bytes], limit: int) -> list[bytes]:
+    return list(itertools.islice(files, limit))
 
 
 def _remove(decisions: Iterable[Decision], out: Path) -> None:
@@ -300,9 +313,10 @@ def run_one_engine(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix=f"round-{engine}-") as scratch:
         out = args.out / engine if args.out else Path(scratch)
         out.mkdir(parents=True, exist_ok=True)
-        clock = run_round(engine, count, args.seed, policies, out, keep=args.out is not None)
+        files = population_files(count, args.seed, args.population)
+        clock = run_round(engine, files, policies, out, keep=args.out is not None)
         assert clock is not None
-        _report_round(engine, count, clock)
+        _report_round(engine, clock.applicants, clock)
         records = (
             min(args.records, args.pydatalog_records) if engine == "pydatalog" else args.records
         )
@@ -330,6 +344,11 @@ def main(argv: list[str] | None = None) -> int:
         help="records of the large applicant on pyDatalog (default 1,000: 10,000 take minutes)",
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--population",
+        type=Path,
+        help="read the applicants from this JSONL file (bench/population.py --out x.jsonl)",
+    )
     parser.add_argument("--out", type=Path, help="keep the decisions here (default: a temp folder)")
     args = parser.parse_args(argv)
     if args.engine != "both":
@@ -341,6 +360,7 @@ def main(argv: list[str] | None = None) -> int:
         f"--records={args.records}",
         f"--pydatalog-records={args.pydatalog_records}",
         f"--seed={args.seed}",
+        *([f"--population={args.population}"] if args.population else []),
         *([f"--out={args.out}"] if args.out else []),
     ]
     for engine in ENGINES:

@@ -166,11 +166,14 @@ def test_the_round_benchmark_uses_decide_many_when_the_tree_has_it(
         return (evaluate_module.decide(policies, applicant) for applicant in applicants)
 
     monkeypatch.setattr(evaluate_module, "decide_many", decide_many, raising=False)
-    small = ["--count=3", "--records=4", "--engine=duckdb", f"--out={tmp_path}"]
-    assert round_main(small) == 0
+    population = tmp_path / "population.jsonl"
+    assert main(["--count=3", "--seed=8", f"--out={population}"]) == 0
+    small = [f"--population={population}", "--count=10", "--records=4", "--engine=duckdb"]
+    assert round_main([*small, f"--out={tmp_path}"]) == 0
     out = capsys.readouterr().out
-    assert "duckdb: 3 applicants × 5 policies" in out
+    assert "duckdb: 3 applicants × 5 policies" in out  # the file has 3 of the 10 asked for
     assert "one applicant with 4 pledge records" in out
-    # the warm-up (one applicant per document), the round, the bank
-    assert calls == [("duckdb", 5), ("duckdb", 3), ("duckdb", 1)]
-    assert len(list((tmp_path / "duckdb").glob("*.json"))) == 4
+    # the warm-up (one applicant per document, of those there are), the round, the bank
+    assert calls == [("duckdb", 3), ("duckdb", 3), ("duckdb", 1)]
+    written = {p.stem for p in (tmp_path / "duckdb").glob("*.json")}
+    assert written == {f"P8-{i:07d}" for i in range(3)} | {"BANK-4-0"}
