@@ -244,8 +244,9 @@ def _resized(name: str, records: list[Any], target: int, rng: random.Random) -> 
     for clone in range(len(kept), target):
         record = _copy(rng.choice(records))
         record[id_field] = f"{record[id_field]}-{clone}"
-        for item in record.get("items", ()):
-            item["ip_number"] = f"ZL2024{rng.randrange(10**7):07d}.X"
+        # a new patent for each item; the position keeps numbers unique within the contract
+        for position, item in enumerate(record.get("items", ())):
+            item["ip_number"] = f"ZL2024{rng.randrange(10**5):05d}{position:02d}.X"
         _vary_record(name, record, rng)
         kept.append(record)
     return kept
