@@ -116,11 +116,7 @@ def record_node_rules(cond: ir.Cond, literal: frozenset[str] = frozenset()) -> l
         case ir.Test():
             return _record_test(cond, p, r)
         case ir.Attested():
-            key = Const(f"reviewer_attestations.{cond.criterion}")
-            return [
-                Rule(p, (atom("rattr", R, key, Const(True)),)),
-                Rule(r, (atom("rattr", R, key, Const(False)),)),
-            ]
+            return _record_attested(cond, p, r)
         case ir.Stated():
             present = atom("rpresent", R, Const(cond.field.path))
             if node_id not in literal:
@@ -146,6 +142,27 @@ def record_node_rules(cond: ir.Cond, literal: frozenset[str] = frozenset()) -> l
             raise AssertionError(f"{type(cond).__name__} is rejected in record filters by ir")
         case _:
             assert_never(cond)
+
+
+def _record_attested(cond: ir.Attested, p: Atom, r: Atom) -> list[Clause]:
+    """The record's own finding decides; under `else application` a record without one takes
+    the application's, and with neither finding the record stays undecided."""
+    key = Const(f"reviewer_attestations.{cond.criterion}")
+    own: list[Clause] = [
+        Rule(p, (atom("rattr", R, key, Const(True)),)),
+        Rule(r, (atom("rattr", R, key, Const(False)),)),
+    ]
+    match cond.scope:
+        case "applicant" | "record":  # in a record filter plain `attested` reads the record
+            return own
+        case "record_else_application":
+            none_own = (atom("record", Var("C"), A, R), Negated(atom("rpresent", R, key)))
+            return own + [
+                Rule(p, (*none_own, atom("attr", A, key, Const(True)))),
+                Rule(r, (*none_own, atom("attr", A, key, Const(False)))),
+            ]
+        case _:
+            assert_never(cond.scope)
 
 
 def _record_test(cond: ir.Test, p: Atom, r: Atom) -> list[Clause]:

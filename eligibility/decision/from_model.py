@@ -502,10 +502,15 @@ class _Explainer:
         return tuple(dict.fromkeys(missing))
 
     def _other_gaps(self, flt: ir.Cond, record: Record) -> list[str]:
-        """What else an undecided `not in <collection>.<field>` lacks: that collection, or the
-        field in one of its records."""
+        """What else an undecided filter lacks outside the record: for `not in
+        <collection>.<field>`, that collection or the field in one of its records; for
+        `attested … else application`, the application's finding."""
         out = []
         for node in walk_conditions(flt):
+            if isinstance(node, ir.Attested) and node.scope == "record_else_application":
+                key = f"reviewer_attestations.{node.criterion}"
+                if key not in record.fields_present and not self.facts.values.get(key):
+                    out.append(key)
             if not isinstance(node, ir.Test):
                 continue
             if isinstance(node.test, ir.InCollection):
@@ -552,6 +557,13 @@ class _Explainer:
         for node in (n for cond in conds for n in walk_conditions(cond)):
             if isinstance(node, ir.InterpretationIs) and node.name in self.readings:
                 shown.append(f"{node.name} = {self.readings[node.name].value}")  # A-xx in force
+            if isinstance(node, ir.Attested) and node.scope == "record_else_application":
+                field = f"reviewer_attestations.{node.criterion}"
+                if not self.facts.record_values(key, field):  # the application's finding decided
+                    found = self.facts.values.get(field)
+                    shown.append(
+                        f"application {field} = {show_value(found[0]) if found else 'not stated'}"
+                    )
         return "; ".join(dict.fromkeys(shown))
 
 

@@ -181,8 +181,7 @@ class _Reference:
                     case "every":
                         return False if False in results else True if present else None
             case ir.Attested():
-                given = self._record_values(key, f"reviewer_attestations.{cond.criterion}")
-                return True if True in given else False if False in given else None
+                return self._record_attested(cond, key)
             case ir.Stated():
                 stated = self._record_present(key, cond.field.path)
                 return stated or (False if cond.meta.node_id in self.literal else None)
@@ -198,6 +197,23 @@ class _Reference:
                 raise AssertionError(f"{type(cond).__name__} is rejected in record filters by ir")
             case _:
                 assert_never(cond)
+
+    def _record_attested(self, cond: ir.Attested, key: str) -> Truth:
+        """The record's own finding; under `else application`, when the record has none, the
+        application's (neither: undecided)."""
+        field = f"reviewer_attestations.{cond.criterion}"
+        given = self._record_values(key, field)
+        own: Truth = True if True in given else False if False in given else None
+        match cond.scope:
+            case "applicant" | "record":
+                return own
+            case "record_else_application":
+                if self._record_present(key, field):
+                    return own
+                application: Truth = _single(self.values.get(field))
+                return application
+            case _:
+                assert_never(cond.scope)
 
     def _record_operand(self, expr: ir.Expr, key: str) -> list[Any]:
         match expr:

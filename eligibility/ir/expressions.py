@@ -31,6 +31,7 @@ class Scope:
     programme: str | None = None
     steps: dict[str, ir.AmountStep] = field(default_factory=dict)
     in_amount: bool = False  # an amount block's steps and caps
+    record_filter: bool = False  # a record set's filters (not a per-record expression)
 
 
 class ExpressionResolver:

@@ -180,7 +180,7 @@ class _Resolver(ExpressionResolver):
                 "not a collection of the applicant",
                 help=self._suggest(definition.source, known),
             )
-        scope = Scope(owner=definition.name, collection=collection)
+        scope = Scope(owner=definition.name, collection=collection, record_filter=True)
         filters = tuple(
             self._node(node, scope, f"{definition.name}.{k}", citation, top=True)
             for k, node in enumerate(definition.filters, 1)
@@ -473,6 +473,19 @@ class _Resolver(ExpressionResolver):
                 )
             case ast.QuantifiedCompare():
                 return self._quantified_compare(cond, scope, meta)
+            case ast.Attested() if cond.else_application:
+                if not scope.record_filter or scope.sub:
+                    self._error(
+                        "E0306",
+                        "`attested … else application` falls back from a record's finding to "
+                        "the application's: use it in a record filter",
+                        cond.span,
+                        "not in a record filter",
+                        help="on the applicant, write `attested "
+                        + cond.criterion
+                        + "`: it reads the application's finding",
+                    )
+                return ir.Attested(meta, cond.criterion, "record_else_application")
             case ast.Attested():
                 return ir.Attested(
                     meta, cond.criterion, "record" if scope.collection else "applicant"

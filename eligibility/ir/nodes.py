@@ -292,11 +292,14 @@ class Test:
 
 @dataclass(frozen=True, slots=True)
 class Attested:
-    """A reviewer-attested criterion (JUDG): reviewer_attestations.<criterion>.value."""
+    """A reviewer-attested criterion (JUDG): reviewer_attestations.<criterion>.value.
+
+    `record_else_application` (`attested X else application`, record filters only): the
+    record's own finding decides it; a record without one takes the application's."""
 
     meta: Meta
     criterion: str
-    scope: Literal["applicant", "record"]
+    scope: Literal["applicant", "record", "record_else_application"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -204,8 +204,12 @@ class QuantifiedCompare:
 
 @dataclass(frozen=True, slots=True)
 class Attested:
+    """`attested X`; with `else application` (record filters only), a record without its own
+    finding takes the application's."""
+
     criterion: str
     span: Span
+    else_application: bool = False
 
 
 @dataclass(frozen=True, slots=True)

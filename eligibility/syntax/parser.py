@@ -404,6 +404,9 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
     def attested(self, meta: Any, c: list[Token]) -> ast.Attested:
         return ast.Attested(str(c[0]), self._s(meta))
 
+    def attested_else_application(self, meta: Any, c: list[Token]) -> ast.Attested:
+        return ast.Attested(str(c[0]), self._s(meta), else_application=True)
+
     def selected(self, meta: Any, c: list[Any]) -> ast.Selected:
         return ast.Selected(self._s(meta))
 

@@ -235,3 +235,21 @@ def test_the_engine_adds_every_kind_of_clause() -> None:
     assert set(members(dl.Clause)) == set(examples), "add an example of the new clause kind"
     facts = (dl.GroundFact("applicant", ("a",)),)
     engine.evaluate(dl.Program("p", tuple(examples.values())), facts, "a")
+
+
+ATTESTED_SCOPES = typing.get_args(typing.get_type_hints(ir.Attested)["scope"])
+
+
+@pytest.mark.parametrize("scope", ATTESTED_SCOPES)
+@pytest.mark.parametrize(("name", "call"), [(name, call) for name, call, _ in COND_DISPATCHERS])
+def test_dispatcher_handles_every_attested_scope(
+    name: str, call: Callable[[Any], object], scope: str
+) -> None:
+    """Whose finding `attested` reads (the applicant's, the record's, or the record's else the
+    application's) is dispatched on too: every scope must be handled."""
+    try:
+        call(dataclasses.replace(sample(ir.Attested), scope=scope))
+    except AssertionError as error:
+        if _UNREACHABLE in str(error):
+            pytest.fail(f"{name} does not handle attested scope {scope}: add a case for it")
+        raise
