@@ -6,20 +6,22 @@ data (pyDatalog notes, trap 1). Each evaluation runs in a fresh logic context (t
 Everything the explainer needs is read with one query of the program's `result/4` relation
 (trap 12), and every answer's type is checked, because pyDatalog returns an exception raised
 inside a rule as an answer value instead of raising it (trap 2).
+
+pyDatalog is imported on the first evaluation, not with this module: `Model` and the read-out
+are needed by every check, pyDatalog (20 ms to import) only when some document applies (the
+gates are decided by `datalog.naive`).
 """
 
 from __future__ import annotations
 
 import datetime
 import gc
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal, assert_never
-
-import pyDatalog as _package
-from pyDatalog import Logic, pyEngine
-from pyDatalog.pyParser import Term
 
 from eligibility.datalog.program import (
     EDB_PREDICATES,
@@ -38,11 +40,33 @@ from eligibility.datalog.program import (
     Var,
 )  # fmt: skip
 
+# pyDatalog's modules, bound by `_import_engine` on the first evaluation (see the docstring).
+pyEngine: Any = None
+Logic: Any = None
+Term: Any = None
 
+
+def _import_engine() -> None:
+    global pyEngine, Logic, Term
+    if pyEngine is None:
+        from pyDatalog import Logic as logic
+        from pyDatalog import pyEngine as engine
+        from pyDatalog.pyParser import Term as term
+
+        pyEngine, Logic, Term = engine, logic, term
+
+
+@cache
 def engine_version() -> str:
     """The installed distribution's version (trap 9: pyDatalog.__version__ is wrong). Read from
-    the dist-info folder name: importlib.metadata would cost 20 ms of start-up."""
-    site = Path(_package.__file__).resolve().parents[1]
+    the dist-info folder name: importlib.metadata would cost 20 ms of start-up. Found without
+    importing pyDatalog, which a check whose documents all fail their gates never needs."""
+    from importlib.util import find_spec
+
+    spec = find_spec("pyDatalog")
+    if spec is None or spec.origin is None:
+        return "pyDatalog unknown"
+    site = Path(spec.origin).resolve().parents[1]
     found = sorted(p.name for p in site.glob("[pP]y[dD]atalog-*.dist-info"))
     return "pyDatalog " + (found[-1].split("-")[1].removesuffix(".dist") if found else "unknown")
 
@@ -76,6 +100,7 @@ class Model:
 def evaluate(program: Program, facts: tuple[GroundFact, ...], applicant_id: str) -> Model:
     """The model of `program` on `facts`. The garbage collector is paused meanwhile: the
     engine allocates many short-lived cyclic objects and collection doubled its time (trap 12)."""
+    _import_engine()
     paused = gc.isenabled()
     gc.disable()
     try:
@@ -207,6 +232,13 @@ def _query(name: str, arity: int) -> list[tuple[Any, ...]]:
 
 
 def _read(applicant_id: str) -> Model:
+    return model_from_results(_query("result", 4), applicant_id)
+
+
+def model_from_results(results: Iterable[tuple[Any, ...]], applicant_id: str) -> Model:
+    """The Model of an evaluation's `result/4` rows (see datalog.program). Shared by the
+    engines so they read the rows alike: every set is sorted, "holds" wins over "fails", and a
+    value given twice keeps the last row's."""
     verdicts: dict[str, DerivedVerdict] = {}
     values: dict[str, Any] = {}
     members: dict[str, list[str]] = {}
@@ -215,7 +247,7 @@ def _read(applicant_id: str) -> Model:
     upper: dict[str, Any] = {}
     undecided: dict[str, list[str]] = {}
     passing: dict[tuple[str, str], list[str]] = {}
-    for kind, x, y, z in _query("result", 4):
+    for kind, x, y, z in results:
         if kind == "rejected":
             rejections.setdefault((x, y), []).append(z)
         elif kind == "passes":
