@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import difflib
 import sys
+from collections.abc import Callable
 
 from eligibility import __version__
 from eligibility.compiler import PolicySource, grammar_sha256
@@ -34,6 +34,8 @@ class InterpretationError(ValueError):
 def check_interpretations(policies: tuple[ir.Policy, ...], applicant: ApplicantFacts) -> None:
     """Every switch the file sets must be declared by a policy applied, with a value it offers:
     a misspelt name would otherwise be ignored and the default silently decide."""
+    import difflib  # only for a misspelt switch: not imported by every check
+
     declared = {s.name: s for policy in policies for s in policy.interpretations}
     for name, value in applicant.context.interpretations:
         path = f"$.context.interpretations.{name}"
@@ -100,8 +102,14 @@ def _gate_model(program: Program, ground: tuple[GroundFact, ...], applicant_id: 
         return evaluate(program, ground, applicant_id)
 
 
-def decide(policies: tuple[PolicySource, ...], applicant: ApplicantFacts) -> Decision:
-    """Each document's gates first; its full program only when it may apply."""
+def decide(
+    policies: tuple[PolicySource, ...],
+    applicant: ApplicantFacts,
+    *,
+    evaluator: Callable[[Program, tuple[GroundFact, ...], str], Model] = evaluate,
+) -> Decision:
+    """Each document's gates first; its full program only when it may apply, by `evaluator`
+    (a process checking many applicants passes `engine.evaluate_reusing`)."""
     facts = FactIndex(applicant)
     results: list[ProgrammeResult] = []
     in_force: list[InterpretationInForce] = []
@@ -121,7 +129,7 @@ def decide(policies: tuple[PolicySource, ...], applicant: ApplicantFacts) -> Dec
         compiled = source.full()
         readings = interpretations_in_force(compiled.policy, applicant)
         in_force += readings
-        model = evaluate(compiled.program, ground, applicant.applicant_id)
+        model = evaluator(compiled.program, ground, applicant.applicant_id)
         results += [
             programme_result(compiled.policy, programme, model, facts, readings)
             for programme in compiled.policy.programmes

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import datetime
 import gc
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -98,13 +100,78 @@ class Model:
 
 
 def evaluate(program: Program, facts: tuple[GroundFact, ...], applicant_id: str) -> Model:
-    """The model of `program` on `facts`. The garbage collector is paused meanwhile: the
-    engine allocates many short-lived cyclic objects and collection doubled its time (trap 12)."""
+    """The model of `program` on `facts`, in a fresh logic context."""
     _import_engine()
+    with _engine_run():
+        Logic()  # a fresh context for this evaluation only
+        _declare_and_add(program)
+        for fact in facts:
+            pyEngine.assert_(_fact_clause(fact.predicate, fact.args))
+        return _read(applicant_id)
+
+
+class LoadedProgram:
+    """A program's clauses loaded once into a logic context of their own, then evaluated for
+    one applicant after another: each evaluation asserts the applicant's facts, queries and
+    retracts them, giving the same Model as `evaluate` (tested on every legal test case) at
+    less than half the cost, and without the garbage of rebuilding ~1,000 clauses each time.
+
+    The context belongs to the thread that loaded it (trap 7: engine state is per thread, and
+    two threads asserting into one context would see each other's facts); `evaluate_reusing`
+    keeps one per program and thread."""
+
+    def __init__(self, program: Program) -> None:
+        _import_engine()
+        self.program = program
+        self._thread = threading.get_ident()
+        with _engine_run():
+            self._logic = Logic()
+            _declare_and_add(program)
+
+    def evaluate(self, facts: tuple[GroundFact, ...], applicant_id: str) -> Model:
+        if threading.get_ident() != self._thread:
+            raise EngineError(f"{self.program.policy_id}: loaded in another thread (trap 7)")
+        with _engine_run():
+            Logic(self._logic)  # this program's context, with its memo tables emptied
+            asserted = [_fact_clause(fact.predicate, fact.args) for fact in facts]
+            try:
+                for clause in asserted:
+                    pyEngine.assert_(clause)
+                return _read(applicant_id)
+            finally:  # the context is the next applicant's: leave none of this one's facts
+                for clause in asserted:
+                    pyEngine.retract(clause)
+
+
+_LOADED_PER_THREAD = 16  # programs kept loaded by each thread (~1-5 MB each), least recent out
+_loaded = threading.local()
+
+
+def evaluate_reusing(program: Program, facts: tuple[GroundFact, ...], applicant_id: str) -> Model:
+    """`evaluate`, with the program loaded once per thread and kept (see LoadedProgram): for a
+    process that checks many applicants against the same compiled programs."""
+    loaded: dict[int, LoadedProgram] = _loaded.__dict__.setdefault("programs", {})
+    entry = loaded.pop(id(program), None)  # re-inserted last: the most recently used
+    if entry is None or entry.program is not program:
+        entry = LoadedProgram(program)
+    try:
+        model = entry.evaluate(facts, applicant_id)
+    except EngineError:
+        raise  # and the context, in an unknown state, is not kept
+    loaded[id(program)] = entry
+    while len(loaded) > _LOADED_PER_THREAD:
+        del loaded[next(iter(loaded))]
+    return model
+
+
+@contextmanager
+def _engine_run() -> Iterator[None]:
+    """The garbage collector paused (the engine allocates many short-lived cyclic objects and
+    collection doubled its time, trap 12), and any failure inside the engine an EngineError."""
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _evaluate(program, facts, applicant_id)
+        yield
     except EngineError:
         raise
     except Exception as error:  # an exception value met an operator inside the engine (trap 2)
@@ -114,17 +181,13 @@ def evaluate(program: Program, facts: tuple[GroundFact, ...], applicant_id: str)
             gc.enable()
 
 
-def _evaluate(program: Program, facts: tuple[GroundFact, ...], applicant_id: str) -> Model:
-    Logic()  # a fresh context for this evaluation only
+def _declare_and_add(program: Program) -> None:
     for name, arity in EDB_PREDICATES + RESULTS:  # declare every predicate, even if empty
         placeholder = _fact_clause(name, ("\x00",) * arity)
         pyEngine.assert_(placeholder)
         pyEngine.retract(placeholder)
-    for fact in facts:
-        pyEngine.assert_(_fact_clause(fact.predicate, fact.args))
     for clause in program.clauses:
         _add(clause)
-    return _read(applicant_id)
 
 
 def _fact_clause(predicate: str, args: tuple[Any, ...]) -> Any:
