@@ -168,3 +168,20 @@ def _facts(draw: st.DrawFn) -> tuple[dl.GroundFact, ...]:
 @given(_facts())
 def test_every_literal_shape_agrees_with_pydatalog(facts: tuple[dl.GroundFact, ...]) -> None:
     assert naive.evaluate(_SHAPES, facts, "a") == engine.evaluate(_SHAPES, facts, "a")
+
+
+def test_decide_hands_a_gate_program_it_refuses_to_the_engine() -> None:
+    from eligibility.evaluate import _gate_model
+
+    count = dl.Aggregate(
+        "n_records", "count", (A,), X, X, (dl.Atom("record", (dl.Const("c"), A, X)),)
+    )
+    read = dl.Rule(
+        dl.Atom("result", (dl.Const("value"), dl.Const("n"), A, V)),
+        (dl.Atom("n_records", (A, V)),),
+    )
+    program = dl.Program("p", (count, read))
+    facts = tuple(dl.GroundFact("record", ("c", "a", r)) for r in ("r1", "r2"))
+    model = _gate_model(program, facts, "a")
+    assert model == engine.evaluate(program, facts, "a")
+    assert model.values == {"n": 2}
