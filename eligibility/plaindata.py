@@ -132,10 +132,15 @@ class _Decoder:
         return value(data["root"])
 
     def value(self, data: JsonValue) -> Any:
-        if data is None or isinstance(data, bool | int | str):
+        kind = type(data)  # json.loads makes exact types: no subclass to miss
+        if kind in _SCALARS:
             return data
-        if isinstance(data, list):
-            return tuple(self.value(item) for item in data)
+        if kind is list:
+            return tuple([self.value(item) for item in data])
+        if kind is dict and len(data) == 1:  # the commonest: a reference, checked as below
+            raw = data.get("r")
+            if type(raw) is int and raw >= 0:
+                return self.built[raw]
         if not isinstance(data, dict) or len(data) not in (1, 2):
             raise DecodeError(f"unexpected {type(data).__name__} in a cache entry")
         if len(data) == 2:

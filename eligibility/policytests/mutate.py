@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from eligibility.compiler import CompiledPolicy, compile_ir
+from eligibility.datalog.engine import evaluate_reusing
 from eligibility.diagnostics import DiagnosticError
 from eligibility.evaluate import decide
 from eligibility.ir import nodes as ir
@@ -176,7 +177,7 @@ def awards_read(programme: ir.Programme) -> frozenset[str]:
 
 def _kills(case: PolicyCase, compiled: CompiledPolicy, affected: frozenset[str]) -> bool:
     try:
-        decision = decide((compiled,), case.applicant)
+        decision = decide((compiled,), case.applicant, evaluator=evaluate_reusing)
     except Exception:  # noqa: BLE001 - the engine cannot evaluate it: the case would fail
         return True
     by_programme = {r.programme: r for r in decision.results}
