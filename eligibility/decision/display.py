@@ -13,7 +13,17 @@ from eligibility.ir.quantities import format_money
 SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "=", "!=": "≠"}
 
 
+_WHOLE = (ir.Dim.COUNT, ir.Dim.YEAR)
+_NUMERIC = (ir.Dim.MONEY, ir.Dim.RATE, ir.Dim.COUNT, ir.Dim.YEAR, ir.Dim.NUMBER)
+
+
 def show_value(value: Any, dim: ir.Dim | None = None, unit: str = "") -> str:
+    # pyDatalog may answer a value equal to the one computed but of another type (0 + 0 came
+    # back as Decimal('0.0'), and False == 0): a number is shown by its dimension, not its type
+    if dim in _NUMERIC and isinstance(value, bool):
+        value = int(value)
+    if dim in _WHOLE and isinstance(value, Decimal) and value == value.to_integral_value():
+        value = int(value)
     match value:
         case bool():
             return "true" if value else "false"
