@@ -7,8 +7,9 @@ import platform
 
 from eligibility import __version__
 from eligibility.compiler import PolicySource, grammar_sha256
-from eligibility.datalog.engine import Model, engine_version, evaluate
+from eligibility.datalog.engine import engine_version, evaluate
 from eligibility.datalog.facts import ground_facts
+from eligibility.datalog.model import Model
 from eligibility.decision.from_model import FactIndex, not_applicable_result, programme_result
 from eligibility.decision.proof import (
     Decision,
