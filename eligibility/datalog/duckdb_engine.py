@@ -1,0 +1,218 @@
+"""Evaluate a Datalog program for many applicants at once in DuckDB. The only module that
+imports duckdb, and only when it runs (`check` on one small applicant never pays for it).
+
+The statements come from `datalog.sql` (one table per predicate, the applicant column `a`
+first, in dependency order); this module loads the ground facts, runs the statements and reads
+the `result` relation back into one `Model` per applicant, built by the same function as the
+pyDatalog engine's (`datalog.model.model_from_results`). Facts are loaded a table at a time,
+each column a list parameter unnested by DuckDB (no INSERT per row); applicants are evaluated in
+chunks of `CHUNK` in a fresh in-memory database each, so memory stays flat over a round.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from eligibility.datalog.model import EngineError, Model, model_from_results
+from eligibility.datalog.program import GroundFact, Program, Value
+from eligibility.datalog.sql import (
+    NUMBER_TYPE,
+    SCALE,
+    T_BOOL,
+    T_INT,
+    Plan,
+    Relation,
+    decimal_scale,
+    plan,
+    render,
+)  # fmt: skip
+
+CHUNK = 10_000
+
+
+def engine_version() -> str:
+    import duckdb
+
+    return f"duckdb {duckdb.__version__}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    program: Program  # kept so the cache key (its id) stays valid
+    plan: Plan
+    ddl: tuple[str, ...]
+    derived: tuple[str, ...]
+
+
+_COMPILED: dict[int, _Compiled] = {}
+
+
+def _compiled(program: Program) -> _Compiled:
+    """Generating the SQL of a large program costs about a second: once per program."""
+    found = _COMPILED.get(id(program))
+    if found is None or found.program is not program:
+        statements = plan(program)
+        text = render(statements, "duckdb")
+        found = _Compiled(
+            program,
+            statements,
+            tuple(text[: len(statements.facts)]),
+            tuple(text[len(statements.facts) :]),
+        )
+        _COMPILED[id(program)] = found
+    return found
+
+
+def evaluate_many(
+    program: Program, facts: Mapping[str, tuple[GroundFact, ...]], chunk: int = CHUNK
+) -> dict[str, Model]:
+    """One Model per key of `facts` (a key names one applicant's ground facts in this batch, as
+    `datalog.facts.ground_facts` builds them)."""
+    compiled = _compiled(program)
+    keys = list(facts)
+    models: dict[str, Model] = {}
+    for start in range(0, len(keys), chunk):
+        part = {key: facts[key] for key in keys[start : start + chunk]}
+        models.update(_evaluate_chunk(compiled, part))
+    return models
+
+
+def _evaluate_chunk(
+    compiled: _Compiled, facts: Mapping[str, tuple[GroundFact, ...]]
+) -> dict[str, Model]:
+    import duckdb
+
+    connection = duckdb.connect(":memory:")
+    try:
+        for statement in compiled.ddl:
+            connection.execute(statement)
+        for relation in compiled.plan.facts:
+            _load(connection, relation, facts)
+        for statement in compiled.derived:
+            connection.execute(statement)
+        result = compiled.plan.relation("result")
+        names = ", ".join(name for name, _ in result.physical())
+        rows = connection.execute(f"SELECT {names} FROM {result.table}").fetchall()
+    except duckdb.Error as error:
+        raise EngineError(f"DuckDB failed: {type(error).__name__}: {error}") from error
+    finally:
+        connection.close()
+    by_key: dict[str, list[tuple[Any, ...]]] = {key: [] for key in facts}
+    for row in rows:
+        by_key[row[0]].append(_values(result, row[1:]))
+    return {
+        key: model_from_results(sorted(found, key=_order), _applicant_id(facts[key]))
+        for key, found in by_key.items()
+    }
+
+
+def _applicant_id(facts: tuple[GroundFact, ...]) -> str:
+    for fact in facts:
+        if fact.predicate == "applicant":
+            return str(fact.args[0])
+    raise EngineError("ground facts without an applicant/1 fact")
+
+
+def _order(row: tuple[Any, ...]) -> tuple[str, ...]:
+    """A fixed order for the result rows (pyDatalog's is its own): only one value per id and
+    key is ever derived, so the order decides nothing but the Model's dict order."""
+    return tuple(f"{type(v).__name__}:{v}" for v in row)
+
+
+# ---- facts in -------------------------------------------------------------------------------
+
+
+def _load(connection: Any, relation: Relation, facts: Mapping[str, tuple[GroundFact, ...]]) -> None:
+    physical = relation.physical()
+    columns: list[list[Any]] = [[] for _ in physical]
+    for key, ground in facts.items():
+        for fact in ground:
+            if fact.predicate != relation.predicate:
+                continue
+            if len(fact.args) != len(relation.columns):
+                raise EngineError(
+                    f"{fact}: {relation.predicate} has {len(relation.columns)} columns"
+                )
+            row = [key]
+            for slots, value in zip(relation.columns, fact.args, strict=True):
+                row += _encode(value, slots, fact)
+            for column, cell in zip(columns, row, strict=True):
+                column.append(cell)
+    if not columns[0]:
+        return
+    selects = []
+    for index, (_, kind) in enumerate(physical, start=1):
+        cast = {"DATE": "DATE", NUMBER_TYPE: NUMBER_TYPE}.get(kind)
+        selects.append(f"CAST(unnest(${index}) AS {cast})" if cast else f"unnest(${index})")
+    connection.execute(f"INSERT INTO {relation.table} SELECT {', '.join(selects)}", columns)
+
+
+def _encode(value: Value, slots: frozenset[str], fact: GroundFact) -> list[Any]:
+    """The value's cells in the column's slots (num: tag, number as text so it stays exact)."""
+    tag: int | None = None
+    number: str | None = None
+    text: str | None = None
+    day: str | None = None
+    match value:
+        case bool():
+            tag, number = T_BOOL, str(int(value))
+        case int():
+            tag, number = T_INT, str(value)
+        case Decimal():
+            tag, number = decimal_scale(value), str(value)
+        case str():
+            text = value
+        case datetime.date():
+            day = value.isoformat()
+        case _:
+            raise EngineError(f"{fact}: a {type(value).__name__} cannot be a fact's value")
+    filled = {"num": number is not None, "s": text is not None, "d": day is not None}
+    if not all(slot in slots for slot, used in filled.items() if used):
+        raise EngineError(f"{fact}: {value!r} does not fit the column's types {sorted(slots)}")
+    cells: list[Any] = []
+    if "num" in slots:
+        cells += [tag, number]
+    if "s" in slots:
+        cells.append(text)
+    if "d" in slots:
+        cells.append(day)
+    return cells
+
+
+# ---- values out -----------------------------------------------------------------------------
+
+
+def _values(relation: Relation, cells: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A row's logical values from its physical cells (after `a`)."""
+    found = iter(cells)
+    return tuple(_value(slots, found) for slots in relation.columns)
+
+
+def _value(slots: frozenset[str], cells: Iterator[Any]) -> Any:
+    tag = number = text = day = None
+    if "num" in slots:
+        tag, number = next(cells), next(cells)
+    if "s" in slots:
+        text = next(cells)
+    if "d" in slots:
+        day = next(cells)
+    if text is not None:
+        return text
+    if day is not None:
+        return day
+    if number is None or tag is None:
+        raise EngineError("a derived value with no slot filled")
+    if tag == T_BOOL:
+        return bool(number)
+    if tag == T_INT:
+        return int(number)
+    if tag > SCALE:
+        raise EngineError(f"a computed amount needs {tag} decimal places; the engine keeps {SCALE}")
+    exact: Decimal = number.quantize(Decimal(1).scaleb(-tag))
+    if exact != number:
+        raise EngineError(f"{number} lost digits at scale {tag}")
+    return exact
