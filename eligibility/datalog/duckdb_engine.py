@@ -29,6 +29,7 @@ from eligibility.datalog.sql import (
     decimal_scale,
     plan,
     render,
+    scale_check,
 )  # fmt: skip
 
 CHUNK = 10_000
@@ -94,6 +95,7 @@ def _evaluate_chunk(
             _load(connection, relation, facts)
         for statement in compiled.derived:
             connection.execute(statement)
+        _check_scales(connection, compiled.plan)
         result = compiled.plan.relation("result")
         names = ", ".join(name for name, _ in result.physical())
         rows = connection.execute(f"SELECT {names} FROM {result.table}").fetchall()
@@ -108,6 +110,17 @@ def _evaluate_chunk(
         key: model_from_results(sorted(found, key=_order), _applicant_id(facts[key]))
         for key, found in by_key.items()
     }
+
+
+def _check_scales(connection: Any, statements: Plan) -> None:
+    query = scale_check(statements)
+    if query is None:
+        return
+    (largest,) = connection.execute(query).fetchone()
+    if largest is not None and largest > SCALE:
+        raise EngineError(
+            f"a product needs {largest} decimal places; the engine keeps {SCALE}: it was rounded"
+        )
 
 
 def _applicant_id(facts: tuple[GroundFact, ...]) -> str:

@@ -107,6 +107,7 @@ class Plan:
 
     facts: tuple[Relation, ...]
     derived: tuple[tuple[Relation, exp.Expr], ...]
+    multiplied: tuple[Relation, ...]  # stored products: their scales are checked (`SCALE`)
 
     def relation(self, predicate: str) -> Relation:
         return next(r for r, _ in self.derived if r.predicate == predicate)
@@ -140,6 +141,7 @@ def plan(program: Program) -> Plan:
         by_predicate.setdefault(_head_predicate(clause), []).append(clause)
     relations = {name: Relation(name, slots) for name, slots in EDB_SLOTS.items()}
     derived = []
+    multiplied: list[Relation] = []
     for predicate in _topological(by_predicate):
         if predicate in EDB_SLOTS:
             raise EngineError(f"the program derives the fact predicate {predicate}")
@@ -157,8 +159,26 @@ def plan(program: Program) -> Plan:
             query = exp.union(*selects, distinct=True, copy=False)
         create = exp.Create(this=_table(relation.table), kind="TABLE", expression=query)
         derived.append((relation, create))
+        if any(_multiplies(clause) for clause in by_predicate.get(predicate, [])):
+            multiplied.append(relation)
     facts = tuple(relations[name] for name in EDB_SLOTS)
-    return Plan(facts, tuple(derived))
+    return Plan(facts, tuple(derived), tuple(multiplied))
+
+
+def _multiplies(clause: Clause) -> bool:
+    return any(isinstance(b, Assign) and b.op == "*" for b in _body_of(clause))
+
+
+def scale_check(statements: Plan) -> str | None:
+    """A query for the largest scale of any stored product (None: the program multiplies
+    nothing). Beyond `SCALE` the stored figure was rounded: the engine refuses it."""
+    parts = [
+        f"SELECT max(c{i}_t) AS scale FROM {r.table} WHERE c{i}_t < {T_BOOL}"
+        for r in statements.multiplied
+        for i, slots in enumerate(r.columns)
+        if "num" in slots
+    ]
+    return f"SELECT max(scale) FROM ({' UNION ALL '.join(parts)})" if parts else None
 
 
 def render(statements: Plan, dialect: str = "duckdb") -> list[str]:
@@ -372,7 +392,9 @@ def _arithmetic(op: str, left: Tagged, right: Tagged) -> Tagged:
     else:
         raise EngineError(f"unknown operator {op}")
     tag = exp.If(this=both_int, true=exp.Literal.number(T_INT), false=scale)
-    return Tagged(_cast(tag, "SMALLINT"), _cast(exp.paren(number, copy=False), NUMBER_TYPE))
+    # the number stays as DuckDB computes it (a product has the sum of the scales) until it is
+    # stored: a comparison in the same rule sees it unrounded
+    return Tagged(_cast(tag, "SMALLINT"), exp.paren(number, copy=False))
 
 
 def _fresh(value: Tagged) -> Tagged:
