@@ -12,6 +12,7 @@ chunks of `CHUNK` in a fresh in-memory database each, so memory stays flat over 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -19,13 +20,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from eligibility.compile_cache import EntryKey, read_entry, write_entry
 from eligibility.datalog.model import EngineError, Model, model_from_results
 from eligibility.datalog.program import GroundFact, Program, Value
 from eligibility.datalog.sql import (
+    ANY,
+    EDB_SLOTS,
     SCALE,
     T_BOOL,
     T_INT,
-    Plan,
     Relation,
     decimal_scale,
     plan,
@@ -34,6 +37,7 @@ from eligibility.datalog.sql import (
 )  # fmt: skip
 
 CHUNK = 10_000
+FACT_RELATIONS = tuple(Relation(name, slots) for name, slots in EDB_SLOTS.items())
 
 
 def engine_version() -> str:
@@ -44,29 +48,72 @@ def engine_version() -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Compiled:
-    program: Program  # kept so the cache key (its id) stays valid
-    plan: Plan
+    """A program's statements as DuckDB text, and what loading and reading need to know."""
+
     ddl: tuple[str, ...]
     derived: tuple[str, ...]
+    result: Relation
+    scale_query: str | None
 
 
-_COMPILED: dict[int, _Compiled] = {}
+_COMPILED: dict[int, tuple[Program, _Compiled]] = {}
 
 
 def _compiled(program: Program) -> _Compiled:
-    """Generating the SQL of a large program costs about a second: once per program."""
-    found = _COMPILED.get(id(program))
-    if found is None or found.program is not program:
+    """Generating the SQL of a large program costs seconds: once per program and process, and
+    kept in the compile cache (`compile_cache`), keyed by the program's text and by this
+    generator's source, so a later process only reads it."""
+    held = _COMPILED.get(id(program))
+    if held is not None and held[0] is program:
+        return held[1]
+    key = _cache_key(program)
+    found = read_entry(key, _decode_compiled)
+    if not isinstance(found, _Compiled):
         statements = plan(program)
         text = render(statements, "duckdb")
+        facts = len(statements.facts)
         found = _Compiled(
-            program,
-            statements,
-            tuple(text[: len(statements.facts)]),
-            tuple(text[len(statements.facts) :]),
+            tuple(text[:facts]),
+            tuple(text[facts:]),
+            statements.relation("result"),
+            scale_check(statements),
         )
-        _COMPILED[id(program)] = found
+        write_entry(key, found, _encode_compiled)
+    _COMPILED[id(program)] = (program, found)
     return found
+
+
+def _cache_key(program: Program) -> EntryKey:
+    from importlib.metadata import version
+
+    from eligibility.datalog import sql
+    from eligibility.datalog.text import program_text
+
+    generator = hashlib.sha256(Path(sql.__file__).read_bytes())
+    generator.update(f"sqlglot {version('sqlglot')}".encode())
+    text = hashlib.sha256(program_text(program).encode()).hexdigest()
+    return EntryKey("duckdb-sql", program.policy_id, text, generator.hexdigest())
+
+
+def _encode_compiled(compiled: _Compiled) -> dict[str, Any]:
+    return {
+        "ddl": list(compiled.ddl),
+        "derived": list(compiled.derived),
+        "result": [sorted(slots) for slots in compiled.result.columns],
+        "scale_query": compiled.scale_query,
+    }
+
+
+def _decode_compiled(data: Any) -> _Compiled:
+    slots = tuple(frozenset(column) for column in data["result"])
+    if not all(column <= ANY for column in slots):
+        raise ValueError("not a slot")
+    return _Compiled(
+        tuple(str(s) for s in data["ddl"]),
+        tuple(str(s) for s in data["derived"]),
+        Relation("result", slots),
+        None if data["scale_query"] is None else str(data["scale_query"]),
+    )
 
 
 def evaluate_many(
@@ -92,11 +139,11 @@ def _evaluate_chunk(
     try:
         for statement in compiled.ddl:
             connection.execute(statement)
-        _load_facts(connection, compiled.plan.facts, facts)
+        _load_facts(connection, FACT_RELATIONS, facts)
         for statement in compiled.derived:
             connection.execute(statement)
-        _check_scales(connection, compiled.plan)
-        result = compiled.plan.relation("result")
+        _check_scales(connection, compiled.scale_query)
+        result = compiled.result
         names = ", ".join(name for name, _ in result.physical())
         rows = connection.execute(f"SELECT {names} FROM {result.table}").fetchall()
     except duckdb.Error as error:
@@ -112,9 +159,8 @@ def _evaluate_chunk(
     }
 
 
-def _check_scales(connection: Any, statements: Plan) -> None:
-    query = scale_check(statements)
-    if query is None:
+def _check_scales(connection: Any, query: str | None) -> None:
+    if query is None:  # the program multiplies nothing
         return
     (largest,) = connection.execute(query).fetchone()
     if largest is not None and largest > SCALE:
