@@ -29,6 +29,7 @@ from eligibility.datalog.sql import (
     SCALE,
     T_BOOL,
     T_INT,
+    TEXT,
     Relation,
     decimal_scale,
     plan,
@@ -202,7 +203,10 @@ def _load_facts(
                 raise EngineError(f"{fact}: not a fact of the programs' fact tables")
             cells = [quoted_key]
             for slots, value in zip(relation.columns, fact.args, strict=True):
-                cells += _encode(value, slots, fact)
+                if slots == TEXT and type(value) is str:  # keys and names: most cells
+                    cells.append('"' + value.replace('"', '""') + '"')
+                else:
+                    cells += _encode(value, slots, fact)
             lines[fact.predicate].append(",".join(cells))
     with tempfile.TemporaryDirectory(prefix="eligibility-duckdb-") as folder:
         for relation in relations:
