@@ -79,7 +79,7 @@ def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
         "--engine",
         choices=("pydatalog", "duckdb", "auto"),
         default="auto",
-        help="auto (default): DuckDB for an applicant with more than 500 records, else pyDatalog",
+        help="auto (default): DuckDB for an applicant with more than 2,000 records, else pyDatalog",
     )
     from eligibility.facts.arguments import as_of_date, assessment_year
 

@@ -93,7 +93,7 @@ def _applies(policy: ir.Policy, gates: Model) -> bool:
 
 
 Engine = Literal["pydatalog", "duckdb"]
-AUTO_DUCKDB_RECORDS = 500  # `--engine auto`: above this many records DuckDB is the faster
+AUTO_DUCKDB_RECORDS = 2000  # `--engine auto`: DuckDB above this many (docs/architecture.md)
 
 
 def choose_engine(requested: Engine | Literal["auto"], applicant: ApplicantFacts) -> Engine:
