@@ -23,19 +23,8 @@ from typing import Any
 from eligibility.compile_cache import EntryKey, read_entry, write_entry
 from eligibility.datalog.model import EngineError, Model, model_from_results
 from eligibility.datalog.program import GroundFact, Program, Value
-from eligibility.datalog.sql import (
-    ANY,
-    EDB_SLOTS,
-    SCALE,
-    T_BOOL,
-    T_INT,
-    TEXT,
-    Relation,
-    decimal_scale,
-    plan,
-    render,
-    scale_check,
-)  # fmt: skip
+from eligibility.datalog.sql import EDB_SLOTS, Relation, plan, render, scale_check
+from eligibility.datalog.sql_values import ANY, SCALE, T_BOOL, T_INT, TEXT, decimal_scale
 
 CHUNK = 10_000
 FACT_RELATIONS = tuple(Relation(name, slots) for name, slots in EDB_SLOTS.items())
@@ -87,10 +76,11 @@ def _compiled(program: Program) -> _Compiled:
 def _cache_key(program: Program) -> EntryKey:
     from importlib.metadata import version
 
-    from eligibility.datalog import sql
+    from eligibility.datalog import sql, sql_values
     from eligibility.datalog.text import program_text
 
     generator = hashlib.sha256(Path(sql.__file__).read_bytes())
+    generator.update(Path(sql_values.__file__).read_bytes())
     generator.update(f"sqlglot {version('sqlglot')}".encode())
     text = hashlib.sha256(program_text(program).encode()).hexdigest()
     return EntryKey("duckdb-sql", program.policy_id, text, generator.hexdigest())

@@ -23,20 +23,19 @@ three slots, each typed exactly; a value fills one slot and leaves the others NU
   d    → `cI_d DATE`
 Which slots a column has is inferred from the program: the fact tables declare theirs
 (`EDB_SLOTS`), and a derived column has the slots of what its rules put there; record keys and
-names stay a single VARCHAR. Equality is Python's (1 == True == Decimal("1.0"): the slots
-compared null-safely, the tag ignored); arithmetic follows Python's Decimal exactly: + and −
-keep the larger scale, × adds the scales, int op int stays int. Money is never DOUBLE. Values
-are exact while every scale stays ≤ 10 (`SCALE`); the engine checks that on what it reads, and
-DuckDB refuses an overflowing × (an engine error, never a wrong figure).
+names stay a single VARCHAR. `datalog.sql_values` builds the value expressions: equality is
+Python's (1 == True == Decimal("1.0"): the slots compared null-safely, the tag ignored);
+arithmetic follows Python's Decimal exactly: + and − keep the larger scale, × adds the scales,
+int op int stays int. Money is never DOUBLE. Values are exact while every stored scale stays
+≤ 10 (`SCALE`); the engine checks the stored products, and DuckDB refuses an overflowing ×
+(an engine error, never a wrong figure).
 """
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Literal, assert_never
+from typing import assert_never
 
 from sqlglot import exp
 
@@ -53,16 +52,25 @@ from eligibility.datalog.program import (
     Program,
     Rule,
     Term,
-    Value,
     Var,
 )  # fmt: skip
-
-Slot = Literal["num", "s", "d"]
-TEXT: frozenset[Slot] = frozenset({"s"})
-ANY: frozenset[Slot] = frozenset({"num", "s", "d"})
-SCALE = 10
-NUMBER_TYPE = f"DECIMAL(38, {SCALE})"
-T_BOOL, T_INT = 1000, 1001  # the tag of a num slot; below 1000 it is a Decimal's scale
+from eligibility.datalog.sql_values import (
+    ANY,
+    NUMBER_TYPE,
+    T_BOOL,
+    T_INT,
+    TEXT,
+    TYPES,
+    Slot,
+    Tagged,
+    arithmetic,
+    cast,
+    compare,
+    constant,
+    equal,
+    fresh,
+    sum_of,
+)
 
 EDB_SLOTS: dict[str, tuple[frozenset[Slot], ...]] = {
     "applicant": (TEXT,),
@@ -111,27 +119,6 @@ class Plan:
 
     def relation(self, predicate: str) -> Relation:
         return next(r for r, _ in self.derived if r.predicate == predicate)
-
-
-@dataclass(frozen=True, slots=True)
-class Tagged:
-    """A value as SQL: one expression per slot it may fill (num: tag and number)."""
-
-    t: exp.Expr | None = None
-    n: exp.Expr | None = None
-    s: exp.Expr | None = None
-    d: exp.Expr | None = None
-
-    @property
-    def slots(self) -> frozenset[Slot]:
-        found: set[Slot] = set()
-        if self.n is not None:
-            found.add("num")
-        if self.s is not None:
-            found.add("s")
-        if self.d is not None:
-            found.add("d")
-        return frozenset(found)
 
 
 def plan(program: Program) -> Plan:
@@ -192,7 +179,7 @@ def render(statements: Plan, dialect: str = "duckdb") -> list[str]:
 
 def _create_table(relation: Relation) -> exp.Create:
     columns = [
-        exp.ColumnDef(this=exp.to_identifier(name), kind=_TYPES[kind].copy())
+        exp.ColumnDef(this=exp.to_identifier(name), kind=TYPES[kind].copy())
         for name, kind in relation.physical()
     ]
     schema = exp.Schema(this=_table(relation.table), expressions=columns)
@@ -283,125 +270,10 @@ def _column(alias: str, relation: Relation, index: int) -> Tagged:
     )
 
 
-def constant(value: Value) -> Tagged:
-    """A constant in the tagged representation (a tuple only appears on the right of `in`)."""
-    match value:
-        case bool():
-            return Tagged(exp.Literal.number(T_BOOL), _number(int(value)))
-        case int():
-            return Tagged(exp.Literal.number(T_INT), _number(value))
-        case Decimal():
-            return Tagged(exp.Literal.number(decimal_scale(value)), _number(value))
-        case str():
-            return Tagged(s=exp.Literal.string(value))
-        case datetime.date():
-            return Tagged(d=_cast(exp.Literal.string(value.isoformat()), "DATE"))
-        case tuple():
-            raise EngineError(f"a tuple {value!r} outside `in`")
-        case _:
-            assert_never(value)
-
-
-def decimal_scale(value: Decimal) -> int:
-    exponent = value.as_tuple().exponent
-    if not isinstance(exponent, int):
-        raise EngineError(f"{value} is not a finite amount")
-    if -exponent > SCALE:
-        raise EngineError(f"{value} has more than {SCALE} decimal places")
-    return -exponent
-
-
-def _number(value: int | Decimal) -> exp.Expr:
-    return _cast(exp.Literal.string(str(value)), NUMBER_TYPE)
-
-
-def equal(x: Tagged, y: Tagged) -> exp.Expr:
-    """Python's equality on tagged values: the same slot filled with the same value."""
-    if x.slots == y.slots == TEXT:
-        assert x.s is not None and y.s is not None
-        return exp.EQ(this=x.s, expression=y.s)
-    terms: list[exp.Expr] = []
-    for left, right in ((x.n, y.n), (x.s, y.s), (x.d, y.d)):
-        if left is not None and right is not None:
-            terms.append(exp.NullSafeEQ(this=left, expression=right))
-        elif left is not None or right is not None:
-            terms.append(exp.Is(this=left if left is not None else right, expression=exp.Null()))
-    return exp.and_(*terms, copy=False) if terms else exp.true()
-
-
-_ORDER = {">=": exp.GTE, ">": exp.GT, "<=": exp.LTE, "<": exp.LT}
-
-
 def _compare(x: Tagged, op: str, right: Term, bound: dict[str, Tagged]) -> exp.Expr:
     if isinstance(right, Const) and isinstance(right.value, tuple):
-        inside = (
-            exp.or_(*(equal(_fresh(x), constant(v)) for v in right.value), copy=False)
-            if right.value
-            else None
-        )
-        found = inside if inside is not None else exp.false()
-        if op == "in":
-            return found
-        if op == "not in":
-            return exp.not_(exp.paren(found, copy=False), copy=False)
-        raise EngineError(f"a tuple compared with {op}")
-    y = _term(right, bound)
-    if op == "==":
-        return equal(x, y)
-    if op == "!=":
-        return exp.not_(exp.paren(equal(x, y), copy=False), copy=False)
-    node = _ORDER.get(op)
-    if node is None:
-        raise EngineError(f"`{op}` needs a tuple on its right")
-    pairs = [
-        (a, b) for a, b in ((x.n, y.n), (x.s, y.s), (x.d, y.d)) if a is not None and b is not None
-    ]
-    if not pairs:
-        return exp.false()
-    return exp.Coalesce(
-        this=node(this=pairs[0][0], expression=pairs[0][1]),
-        expressions=[*(node(this=a, expression=b) for a, b in pairs[1:]), exp.false()],
-    )
-
-
-def _scale_of(value: Tagged) -> exp.Expr:
-    assert value.t is not None
-    return exp.If(
-        this=exp.GTE(this=value.t.copy(), expression=exp.Literal.number(T_BOOL)),
-        true=exp.Literal.number(0),
-        false=value.t.copy(),
-    )
-
-
-def _arithmetic(op: str, left: Tagged, right: Tagged) -> Tagged:
-    """Z = left op right with Python's result: int op int an int, else a Decimal whose scale is
-    the larger (+, −) or the sum (×) of the operands' (an int's is 0)."""
-    if left.n is None or right.n is None or left.t is None or right.t is None:
-        raise EngineError(f"arithmetic {op} on a value that cannot be a number")
-    both_int = exp.and_(
-        exp.GTE(this=left.t, expression=exp.Literal.number(T_BOOL)),
-        exp.GTE(this=right.t, expression=exp.Literal.number(T_BOOL)),
-    )
-    if op == "*":
-        scale: exp.Expr = exp.Add(this=_scale_of(left), expression=_scale_of(right))
-        number: exp.Expr = exp.Mul(this=left.n, expression=right.n)
-    elif op in ("+", "-"):
-        scale = exp.Greatest(this=_scale_of(left), expressions=[_scale_of(right)])
-        node = exp.Add if op == "+" else exp.Sub
-        number = node(this=left.n, expression=right.n)
-    else:
-        raise EngineError(f"unknown operator {op}")
-    tag = exp.If(this=both_int, true=exp.Literal.number(T_INT), false=scale)
-    # the number stays as DuckDB computes it (a product has the sum of the scales) until it is
-    # stored: a comparison in the same rule sees it unrounded
-    return Tagged(_cast(tag, "SMALLINT"), exp.paren(number, copy=False))
-
-
-def _fresh(value: Tagged) -> Tagged:
-    """A copy for one more use: a sqlglot node belongs to one parent."""
-    return Tagged(
-        *(e.copy() if e is not None else None for e in (value.t, value.n, value.s, value.d))
-    )
+        return compare(x, op, right.value)
+    return compare(x, op, _term(right, bound))
 
 
 def _term(term: Term, bound: dict[str, Tagged]) -> Tagged:
@@ -409,7 +281,7 @@ def _term(term: Term, bound: dict[str, Tagged]) -> Tagged:
         case Var(name):
             if name not in bound:
                 raise EngineError(f"{name} is used before a literal binds it")
-            return _fresh(bound[name])
+            return fresh(bound[name])
         case Const(value):
             return constant(value)
         case _:
@@ -441,7 +313,7 @@ def _body(body: tuple[BodyLiteral, ...], relations: dict[str, Relation]) -> _Bod
             case Comparison(left, op, right):
                 state.where.append(_compare(_term(left, state.bound), op, right, state.bound))
             case Assign(target, op, left, right):
-                value = _arithmetic(op, _term(left, state.bound), _term(right, state.bound))
+                value = arithmetic(op, _term(left, state.bound), _term(right, state.bound))
                 if target.name in state.bound:
                     state.where.append(equal(state.bound[target.name], value))
                 else:
@@ -542,20 +414,11 @@ def _aggregate(
         exp.Select().from_(inner.subquery("g", copy=False), copy=False).group_by(*group, copy=False)
     )
     if clause.kind == "count":
-        total = Tagged(exp.Literal.number(T_INT), _cast(exp.Count(this=exp.Star()), NUMBER_TYPE))
+        total = Tagged(exp.Literal.number(T_INT), cast(exp.Count(this=exp.Star()), NUMBER_TYPE))
     else:
-        total = _sum(names[clause.value.name])
+        total = sum_of(names[clause.value.name])
     outer.set("expressions", [exp.column("a", "g")])
-    return outer, (*(_fresh(names[v.name]) for v in clause.group), total)
-
-
-def _sum(value: Tagged) -> Tagged:
-    if value.n is None or value.t is None:
-        raise EngineError("a sum over a value that cannot be a number")
-    all_int = exp.GTE(this=exp.Min(this=value.t), expression=exp.Literal.number(T_BOOL))
-    scale = exp.Greatest(this=exp.Literal.number(0), expressions=[exp.Max(this=_scale_of(value))])
-    tag = exp.If(this=all_int, true=exp.Literal.number(T_INT), false=scale)
-    return Tagged(_cast(tag, "SMALLINT"), _cast(exp.Sum(this=value.n), NUMBER_TYPE))
+    return outer, (*(fresh(names[v.name]) for v in clause.group), total)
 
 
 def _project(select: exp.Select, head: tuple[Tagged, ...], relation: Relation) -> exp.Select:
@@ -575,14 +438,6 @@ def _project(select: exp.Select, head: tuple[Tagged, ...], relation: Relation) -
     return select if select.args.get("group") else select.distinct(copy=False)
 
 
-_TYPES = {kind: exp.DataType.build(kind) for kind in ("SMALLINT", NUMBER_TYPE, "VARCHAR", "DATE")}
-
-
-def _cast(value: exp.Expr, kind: str) -> exp.Cast:
-    """sqlglot's own cast() parses the type name every time: a third of the planning time."""
-    return exp.Cast(this=value, to=_TYPES[kind].copy())
-
-
 def _alias(value: exp.Expr, name: str) -> exp.Alias:
     return exp.Alias(this=value, alias=exp.to_identifier(name))
 
@@ -595,9 +450,9 @@ def _table(name: str, alias: str | None = None) -> exp.Table:
 
 
 def _typed(value: exp.Expr | None, kind: str) -> exp.Expr:
-    return _cast(value if value is not None else exp.Null(), kind)
+    return cast(value if value is not None else exp.Null(), kind)
 
 
 def _empty(relation: Relation) -> exp.Select:
-    projections = [_alias(_cast(exp.Null(), kind), name) for name, kind in relation.physical()]
+    projections = [_alias(cast(exp.Null(), kind), name) for name, kind in relation.physical()]
     return exp.Select().select(*projections).where(exp.false())
