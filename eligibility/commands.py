@@ -75,6 +75,12 @@ def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
         "--explain", action="store_true", help="show the proof tree of each programme"
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--engine",
+        choices=("pydatalog", "duckdb", "auto"),
+        default="auto",
+        help="auto (default): DuckDB for an applicant with more than 2,000 records, else pyDatalog",
+    )
     from eligibility.facts.arguments import as_of_date, assessment_year
 
     parser.add_argument(
@@ -260,10 +266,10 @@ def _check(args: argparse.Namespace) -> int:
         else:
             _emit(text.error_lines(applicant, str(args.applicant)), sys.stderr)
         return EXIT_INPUT
-    from eligibility.evaluate import InterpretationError, decide
+    from eligibility.evaluate import InterpretationError, choose_engine, decide
 
     try:
-        decision = decide(_policies(args.policy), applicant)
+        decision = decide(_policies(args.policy), applicant, choose_engine(args.engine, applicant))
     except InterpretationError as error:
         if args.format == "json":
             from eligibility.facts.model import InputError

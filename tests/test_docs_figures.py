@@ -172,7 +172,9 @@ def test_every_module_the_page_names_exists() -> None:
         assert (PACKAGE / span).is_file() or (ROOT / span).is_file(), span
 
 
-@pytest.mark.parametrize("library", ["lark", "pyDatalog", "rich", "jsonschema", "yaml"])
+@pytest.mark.parametrize(
+    "library", ["lark", "pyDatalog", "rich", "jsonschema", "yaml", "duckdb", "sqlglot"]
+)
 def test_every_module_importing_a_library_is_named_in_the_fences(library: str) -> None:
     (cell,) = [row[1] for row in table("Library", "Imported by", "When") if row[0] == library]
     named = {s for s in code_spans(cell) if s.endswith(".py")}

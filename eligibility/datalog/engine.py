@@ -17,14 +17,14 @@ from __future__ import annotations
 import datetime
 import gc
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, assert_never
+from typing import Any, assert_never
 
+from eligibility.datalog.model import EngineError, Model, model_from_results
 from eligibility.datalog.program import (
     EDB_PREDICATES,
     RESULTS,
@@ -74,29 +74,6 @@ def engine_version() -> str:
 
 
 _VALUE_TYPES = (bool, int, Decimal, str, datetime.date)
-
-
-class EngineError(RuntimeError):
-    """The engine answered something no rule can produce: a bug, never the applicant's fault."""
-
-
-DerivedVerdict = Literal["holds", "fails"]  # a node with neither is undetermined
-
-
-@dataclass(frozen=True, slots=True)
-class Model:
-    """What the evaluation derived for one applicant, keyed by the ids of the IR."""
-
-    verdicts: dict[str, DerivedVerdict]  # node id → verdict (absent: undetermined)
-    values: dict[str, Any]  # expr / cap id → value
-    members: dict[str, tuple[str, ...]]  # record set → record keys, sorted
-    rejections: dict[tuple[str, str], tuple[str, ...]]  # (set, record key) → filter node ids
-    record_values: dict[tuple[str, str], Any] = field(
-        default_factory=dict
-    )  # (expr, record) → value
-    upper: dict[str, Any] = field(default_factory=dict)  # expr / cap id → upper bound
-    undecided: dict[str, tuple[str, ...]] = field(default_factory=dict)  # set → record keys
-    passing: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)  # top filters
 
 
 def evaluate(program: Program, facts: tuple[GroundFact, ...], applicant_id: str) -> Model:
@@ -296,52 +273,3 @@ def _query(name: str, arity: int) -> list[tuple[Any, ...]]:
 
 def _read(applicant_id: str) -> Model:
     return model_from_results(_query("result", 4), applicant_id)
-
-
-def model_from_results(results: Iterable[tuple[Any, ...]], applicant_id: str) -> Model:
-    """The Model of an evaluation's `result/4` rows (see datalog.program). Shared by the
-    engines so they read the rows alike: every set is sorted, "holds" wins over "fails", and a
-    value given twice keeps the last row's."""
-    verdicts: dict[str, DerivedVerdict] = {}
-    values: dict[str, Any] = {}
-    members: dict[str, list[str]] = {}
-    rejections: dict[tuple[str, str], list[str]] = {}
-    record_values: dict[tuple[str, str], Any] = {}
-    upper: dict[str, Any] = {}
-    undecided: dict[str, list[str]] = {}
-    passing: dict[tuple[str, str], list[str]] = {}
-    for kind, x, y, z in results:
-        if kind == "rejected":
-            rejections.setdefault((x, y), []).append(z)
-        elif kind == "passes":
-            passing.setdefault((x, y), []).append(z)
-        elif kind == "rvalue":
-            record_values[(x, y)] = z
-        elif y != applicant_id:
-            continue
-        elif kind == "holds":
-            verdicts[x] = "holds"
-        elif kind == "fails":
-            verdicts.setdefault(x, "fails")
-        elif kind == "value":
-            values[x] = z
-        elif kind == "member":
-            members.setdefault(x, []).append(z)
-        elif kind == "undecided":
-            undecided.setdefault(x, []).append(z)
-        elif kind == "upper":
-            upper[x] = z
-    return Model(
-        verdicts,
-        values,
-        {k: tuple(sorted(v)) for k, v in members.items()},
-        {k: tuple(sorted(v, key=_natural)) for k, v in rejections.items()},
-        record_values,
-        upper,
-        {k: tuple(sorted(v)) for k, v in undecided.items()},
-        {k: tuple(sorted(v, key=_natural)) for k, v in passing.items()},
-    )
-
-
-def _natural(node_id: str) -> tuple[Any, ...]:
-    return tuple(int(p) if p.isdigit() else p for p in node_id.split("."))

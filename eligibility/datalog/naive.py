@@ -19,7 +19,7 @@ import operator
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, assert_never
 
-from eligibility.datalog.engine import EngineError, Model, model_from_results
+from eligibility.datalog.model import EngineError, Model, model_from_results
 from eligibility.datalog.program import (
     Aggregate,
     Assign,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import assert_never
 
-from eligibility.datalog.engine import Model
+from eligibility.datalog.model import Model
 from eligibility.decision.display import show_const, show_value
 from eligibility.decision.proof import AmountLine, AmountProof
 from eligibility.ir import nodes as ir

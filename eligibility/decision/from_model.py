@@ -10,8 +10,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, assert_never
 
-from eligibility.datalog.engine import Model
 from eligibility.datalog.facts import record_key
+from eligibility.datalog.model import Model
 from eligibility.decision.amount import amount_proof
 from eligibility.decision.display import SYMBOLS, show_const, show_value, show_values
 from eligibility.decision.proof import (

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, assert_never
 
-from eligibility.datalog.engine import DerivedVerdict, Model
 from eligibility.datalog.facts import record_key, region_ancestors, sub_records
+from eligibility.datalog.model import DerivedVerdict, Model
 from eligibility.facts.model import ApplicantFacts
 from eligibility.ir import nodes as ir
 from eligibility.ir.quantities import NEGATED
