@@ -163,3 +163,24 @@ def contracts_totalling(total: str, count: int, **over: Any) -> list[dict[str, A
     each = (whole / count).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
     amounts = [each] * (count - 1) + [whole - each * (count - 1)]
     return [contract(f"T{k}", f"{a:.2f}", **over) for k, a in enumerate(amounts, 1)]
+
+
+def decide_small(policy: CompiledPolicy, **fields: Any) -> dict[str, Any]:
+    """The results, by programme, of a small inline test policy for a company applying on
+    2024-06-01 (assessment year 2024) with `fields`, after requiring the engine's model and the
+    reference evaluator's to be equal."""
+    from eligibility.datalog.engine import evaluate
+    from eligibility.datalog.facts import ground_facts
+    from eligibility.decision.reference import reference_model
+    from eligibility.evaluate import decide
+
+    facts = applicant(
+        {
+            "schema": "eligibility.applicant/1",
+            "context": {"application_date": "2024-06-01", "assessment_year": 2024},
+            "applicant": {"applicant_id": "T-1", "legal_form": "company", **fields},
+        }
+    )
+    model = evaluate(policy.program, ground_facts(facts, policy.region_fields), facts.applicant_id)
+    assert model == reference_model(policy.policy, facts)
+    return {r.programme: r for r in decide((policy,), facts).results}

@@ -13,13 +13,9 @@ from typing import Any
 import pytest
 
 from eligibility.compiler import CompiledPolicy, compile_text
-from eligibility.datalog.engine import evaluate
-from eligibility.datalog.facts import ground_facts
 from eligibility.decision.proof import ProgrammeResult
-from eligibility.decision.reference import reference_model
 from eligibility.diagnostics import DiagnosticError
-from eligibility.evaluate import decide
-from tests.support import applicant, contract
+from tests.support import contract, decide_small
 
 # `found` counts the contracts the reviewer found for conversion, per record or else for the
 # whole application, at 1万元 each; `own_only` reads only the record's finding (plain form).
@@ -73,22 +69,8 @@ def _results(
     findings: dict[str, bool | None], application: bool | None
 ) -> dict[str, ProgrammeResult]:
     extra = {} if application is None else {"reviewer_attestations": _finding(application)}
-    facts = applicant(
-        {
-            "schema": "eligibility.applicant/1",
-            "context": {"application_date": "2024-06-01", "assessment_year": 2024},
-            "applicant": {
-                "applicant_id": "T-1",
-                "legal_form": "company",
-                "ip_contracts": [_deal(k, v) for k, v in findings.items()],
-                **extra,
-            },
-        }
-    )
-    policy = compiled()
-    model = evaluate(policy.program, ground_facts(facts, policy.region_fields), facts.applicant_id)
-    assert model == reference_model(policy.policy, facts)
-    return {r.programme: r for r in decide((policy,), facts).results}
+    deals = [_deal(k, v) for k, v in findings.items()]
+    return decide_small(compiled(), ip_contracts=deals, **extra)
 
 
 @pytest.mark.parametrize("application", [True, False, None])

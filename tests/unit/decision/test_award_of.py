@@ -10,12 +10,8 @@ from functools import cache
 from typing import Any
 
 from eligibility.compiler import CompiledPolicy, compile_text
-from eligibility.datalog.engine import evaluate
-from eligibility.datalog.facts import ground_facts
 from eligibility.decision.proof import ProgrammeResult
-from eligibility.decision.reference import reference_model
-from eligibility.evaluate import decide
-from tests.support import applicant, contract
+from tests.support import contract, decide_small
 
 # `deals` sums registered contracts at 10%, capped at 5万元; `fixed` pays 1万元 and gives way
 # when `deals` pays more; `approved` pays its approved amount and gives way on a tie or more.
@@ -61,22 +57,7 @@ def compiled() -> CompiledPolicy:
 def _results(
     contracts: list[dict[str, Any]], **applicant_fields: Any
 ) -> dict[str, ProgrammeResult]:
-    facts = applicant(
-        {
-            "schema": "eligibility.applicant/1",
-            "context": {"application_date": "2024-06-01", "assessment_year": 2024},
-            "applicant": {
-                "applicant_id": "T-1",
-                "legal_form": "company",
-                "ip_contracts": contracts,
-                **applicant_fields,
-            },
-        }
-    )
-    policy = compiled()
-    model = evaluate(policy.program, ground_facts(facts, policy.region_fields), facts.applicant_id)
-    assert model == reference_model(policy.policy, facts)
-    return {r.programme: r for r in decide((policy,), facts).results}
+    return decide_small(compiled(), ip_contracts=contracts, **applicant_fields)
 
 
 def _selected(amount: str) -> dict[str, Any]:
