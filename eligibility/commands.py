@@ -79,7 +79,7 @@ def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
         "--engine",
         choices=("pydatalog", "duckdb", "auto"),
         default="auto",
-        help="auto (default): DuckDB for an applicant with more than 2,000 records, else pyDatalog",
+        help="auto (default): DuckDB beyond pyDatalog's budget (2,000 records, 60,000 values)",
     )
     from eligibility.facts.arguments import as_of_date, assessment_year
 
@@ -267,9 +267,20 @@ def _check(args: argparse.Namespace) -> int:
             _emit(text.error_lines(applicant, str(args.applicant)), sys.stderr)
         return EXIT_INPUT
     from eligibility.evaluate import InterpretationError, choose_engine, decide
+    from eligibility.facts.limits import pydatalog_budget_errors
 
+    engine = choose_engine(args.engine, applicant)
+    too_big = pydatalog_budget_errors(applicant) if engine == "pydatalog" else ()
+    if too_big:
+        if args.format == "json":
+            from eligibility.render.json import dumps, errors_json
+
+            print(dumps(errors_json(too_big)))
+        else:
+            _emit(text.error_lines(too_big, str(args.applicant)), sys.stderr)
+        return EXIT_INPUT
     try:
-        decision = decide(_policies(args.policy), applicant, choose_engine(args.engine, applicant))
+        decision = decide(_policies(args.policy), applicant, engine)
     except InterpretationError as error:
         if args.format == "json":
             from eligibility.facts.model import InputError

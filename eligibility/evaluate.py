@@ -20,6 +20,7 @@ from eligibility.decision.proof import (
     PolicyVersion,
     ProgrammeResult,
 )  # fmt: skip
+from eligibility.facts.limits import PYDATALOG_MAX_RECORDS, within_pydatalog_budget
 from eligibility.facts.model import ApplicantFacts
 from eligibility.ir import nodes as ir
 
@@ -95,7 +96,7 @@ def _applies(policy: ir.Policy, gates: Model) -> bool:
 
 
 Engine = Literal["pydatalog", "duckdb"]
-AUTO_DUCKDB_RECORDS = 2000  # `--engine auto`: DuckDB above this many (docs/architecture.md)
+AUTO_DUCKDB_RECORDS = PYDATALOG_MAX_RECORDS  # `--engine auto`: DuckDB above this many records
 
 
 def _gate_model(program: Program, ground: tuple[GroundFact, ...], applicant_id: str) -> Model:
@@ -114,7 +115,7 @@ def choose_engine(requested: Engine | Literal["auto"], applicant: ApplicantFacts
     where pyDatalog's time and memory grow with every record."""
     if requested != "auto":
         return requested
-    return "duckdb" if len(applicant.records) > AUTO_DUCKDB_RECORDS else "pydatalog"
+    return "pydatalog" if within_pydatalog_budget(applicant) else "duckdb"
 
 
 Evaluator = Callable[[Program, tuple[GroundFact, ...], str], Model]

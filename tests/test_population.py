@@ -89,11 +89,18 @@ def test_the_large_bank_validates_within_the_evaluation_budget() -> None:
     assert statuses["registered"] > 250
 
 
-def test_the_large_bank_at_the_format_limit_is_refused_only_by_the_budget() -> None:
-    """10,000 records are within the format (V-LIMIT names the evaluation budget, no other
-    error): the set-at-a-time engine is to lift that budget (issue #8)."""
-    errors = _errors(generate_large(10_000))
-    assert errors and all(e.startswith("V-LIMIT $") for e in errors)
+def test_the_large_bank_at_the_format_limit_is_for_duckdb() -> None:
+    """10,000 records are within the format and the checker's budget: `--engine auto` takes
+    DuckDB, and only the pyDatalog engine's smaller budget refuses them."""
+    from eligibility.evaluate import choose_engine
+    from eligibility.facts.limits import pydatalog_budget_errors
+    from eligibility.facts.model import ApplicantFacts
+    from eligibility.facts.validate import validate_document
+
+    bank = validate_document(generate_large(10_000), "0" * 64)
+    assert isinstance(bank, ApplicantFacts) and len(bank.records) == 10_000
+    assert choose_engine("auto", bank) == "duckdb"
+    assert [e.code for e in pydatalog_budget_errors(bank)] == ["V-LIMIT"]
 
 
 def test_a_sample_is_checked_with_every_outcome_for_every_document(

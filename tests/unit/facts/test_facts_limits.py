@@ -78,13 +78,36 @@ def test_entries_per_map(cq_doc: dict) -> None:
     facts_of(cq_doc)
 
 
-def test_values_evaluated_in_one_file() -> None:
-    doc = _minimal(21)
+def test_values_evaluated_in_one_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = _minimal(21)  # 21 × 1,000 attestations × 3 values = 63,000 values
     for record in doc["applicant"]["ip_contracts"]:
         record["reviewer_attestations"] = _attestations(limits.MAX_MAP_ENTRIES)
+    # within the checker's budget (DuckDB), beyond the pyDatalog engine's
+    assert limits.pydatalog_budget_errors(facts_of(doc))[0].path == "$"
+    monkeypatch.setattr(limits, "MAX_VALUES_EVALUATED", 60_000)  # the walk's own check, cheaply
     errors = errors_of(doc)
     assert codes_at(errors) == [("V-LIMIT", "$")]
-    assert f"{limits.MAX_VALUES_EVALUATED:,} values" in errors[0].message
+    assert "60,000 values" in errors[0].message
+
+
+def test_the_pydatalog_engine_has_a_smaller_budget(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Within the checker's budget but beyond pyDatalog's: `--engine pydatalog` is refused
+    with a hint, `auto` (the default) takes DuckDB."""
+    from eligibility.evaluate import choose_engine
+
+    doc = _minimal(limits.PYDATALOG_MAX_RECORDS + 1, "pledge_financings")
+    facts = facts_of(doc)
+    assert choose_engine("auto", facts) == "duckdb"
+    errors = limits.pydatalog_budget_errors(facts)
+    assert (
+        codes_at(errors) == [("V-LIMIT", "$.applicant")] and "--engine duckdb" in errors[0].message
+    )
+    code, _, err = _check(tmp_path, capsys, doc, "--engine", "pydatalog")
+    assert code == 2 and "V-LIMIT" in err and "pyDatalog engine evaluates at most 2,000" in err
+    doc["applicant"]["pledge_financings"].pop()
+    assert choose_engine("auto", facts_of(doc)) == "pydatalog"
 
 
 def test_string_length(cq_doc: dict) -> None:
