@@ -5,8 +5,9 @@ The statements come from `datalog.sql` (one table per predicate, the applicant c
 first, in dependency order); this module loads the ground facts, runs the statements and reads
 the `result` relation back into one `Model` per applicant, built by the same function as the
 pyDatalog engine's (`datalog.model.model_from_results`). Facts are loaded a table at a time,
-each column a list parameter unnested by DuckDB (no INSERT per row); applicants are evaluated in
-chunks of `CHUNK` in a fresh in-memory database each, so memory stays flat over a round.
+written as one CSV file with typed columns and read by DuckDB's CSV reader (no INSERT per row;
+3-4x faster than binding Python lists); applicants are evaluated in chunks of `CHUNK` in a fresh
+in-memory database each, so memory stays flat over a round.
 """
 
 from __future__ import annotations
