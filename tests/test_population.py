@@ -161,16 +161,17 @@ def test_the_round_benchmark_runs_on_a_tiny_round(
 def test_the_round_benchmark_uses_decide_many_when_the_tree_has_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The set-at-a-time engine arrives as `evaluate.decide_many(policies, applicants, engine)`:
-    bench/round.py must hand it each chunk and the engine's name (here a stand-in that loops)."""
+    """bench/round.py hands `evaluate.decide_many(policies, applicants, engine)` each chunk and
+    the engine's name (here a stand-in that records the call and decides on pyDatalog)."""
     import eligibility.evaluate as evaluate_module
     from bench.round import main as round_main
 
     calls: list[tuple[str, int]] = []
+    real = evaluate_module.decide_many
 
-    def decide_many(policies, applicants, engine):  # type: ignore[no-untyped-def]
+    def decide_many(policies, applicants, engine, **options):  # type: ignore[no-untyped-def]
         calls.append((engine, len(applicants)))
-        return (evaluate_module.decide(policies, applicant) for applicant in applicants)
+        return real(policies, applicants, "pydatalog", **options)
 
     monkeypatch.setattr(evaluate_module, "decide_many", decide_many, raising=False)
     population = tmp_path / "population.jsonl"
