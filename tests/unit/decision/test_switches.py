@@ -60,8 +60,12 @@ def test_check_exits_2_with_an_error_document(
 def test_a_result_resting_on_a_default_reading_says_which() -> None:
     decision = decide((chongqing(),), applicant(with_switches()))
     result = next(r for r in decision.results if r.programme == OPERATION)
-    first, overlap = result.defaults  # A-02 in the conditions, A-05 in a set's filters
+    # A-02 in the conditions; A-03 and A-05 in sets' filters
+    first, scope, overlap = result.defaults
     assert first.startswith("cq_branchA_amount_basis = total（默认口径 the default）: A-02")
+    assert scope.startswith(
+        "cq_eligibility_record_scope = same_as_performance（默认口径 the default）: A-03"
+    )
     assert overlap.startswith(
         "cq_construction_overlap_rule = overlap（默认口径 the default）: A-05"
     )
@@ -76,4 +80,7 @@ def test_a_reading_chosen_in_the_file_is_not_reported_as_a_default() -> None:
         (chongqing(),), applicant(with_switches(cq_branchA_amount_basis="per_transaction"))
     )
     result = next(r for r in decision.results if r.programme == OPERATION)
-    assert [d.split(" = ")[0] for d in result.defaults] == ["cq_construction_overlap_rule"]
+    assert [d.split(" = ")[0] for d in result.defaults] == [
+        "cq_eligibility_record_scope",
+        "cq_construction_overlap_rule",
+    ]
