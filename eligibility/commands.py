@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from eligibility.compiler import PolicySource
+    from eligibility.facts.model import InputError
 
 from eligibility import streams
 
@@ -251,6 +252,19 @@ def _policies(paths: list[Path] | None) -> tuple[PolicySource, ...]:
     return tuple(load_policy_lazily(path) for path in chosen)
 
 
+def _refuse(errors: tuple[InputError, ...], args: argparse.Namespace) -> int:
+    """Input errors, as JSON on stdout or as lines on stderr: exit 2, nothing decided."""
+    if args.format == "json":
+        from eligibility.render.json import dumps, errors_json
+
+        print(dumps(errors_json(errors)))
+    else:
+        from eligibility.render import text
+
+        _emit(text.error_lines(errors, str(args.applicant)), sys.stderr)
+    return EXIT_INPUT
+
+
 def _check(args: argparse.Namespace) -> int:
     from eligibility.facts.validate import load_applicant
     from eligibility.render import text
@@ -259,26 +273,14 @@ def _check(args: argparse.Namespace) -> int:
         args.applicant, as_of=args.as_of, assessment_year=args.assessment_year
     )
     if isinstance(applicant, tuple):
-        if args.format == "json":
-            from eligibility.render.json import dumps, errors_json
-
-            print(dumps(errors_json(applicant)))
-        else:
-            _emit(text.error_lines(applicant, str(args.applicant)), sys.stderr)
-        return EXIT_INPUT
+        return _refuse(applicant, args)
     from eligibility.evaluate import InterpretationError, choose_engine, decide
     from eligibility.facts.limits import pydatalog_budget_errors
 
     engine = choose_engine(args.engine, applicant)
     too_big = pydatalog_budget_errors(applicant) if engine == "pydatalog" else ()
     if too_big:
-        if args.format == "json":
-            from eligibility.render.json import dumps, errors_json
-
-            print(dumps(errors_json(too_big)))
-        else:
-            _emit(text.error_lines(too_big, str(args.applicant)), sys.stderr)
-        return EXIT_INPUT
+        return _refuse(too_big, args)
     try:
         decision = decide(_policies(args.policy), applicant, engine)
     except InterpretationError as error:
