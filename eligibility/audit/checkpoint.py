@@ -140,15 +140,23 @@ def check(
     problems = list(_signature_problems(checkpoint_file, point, public_key_file))
     if verdict.entries < point.entries:
         problems.append(
-            Problem(verdict.entries + 1, "truncated", f"the log has {verdict.entries} entries, "
-                    f"the checkpoint of {point.made_at} saw {point.entries}: entries "
-                    f"{verdict.entries + 1}–{point.entries} were removed")
-        )  # fmt: skip
+            Problem(
+                verdict.entries + 1,
+                "truncated",
+                f"the log has {verdict.entries} entries, "
+                f"the checkpoint of {point.made_at} saw {point.entries}: entries "
+                f"{verdict.entries + 1}–{point.entries} were removed",
+            )
+        )
     elif point.entries and verdict.hashes[point.entries - 1] != point.head:
         problems.append(
-            Problem(point.entries, "rewritten", f"entry {point.entries} no longer has the hash "
-                    f"the checkpoint of {point.made_at} saw: the log was rewritten up to it")
-        )  # fmt: skip
+            Problem(
+                point.entries,
+                "rewritten",
+                f"entry {point.entries} no longer has the hash "
+                f"the checkpoint of {point.made_at} saw: the log was rewritten up to it",
+            )
+        )
     return tuple(problems)
 
 
@@ -179,6 +187,12 @@ def _signature_problems(
     try:
         key.verify(value, canonical(body).encode())
     except InvalidSignature:
-        return [Problem(None, "signature", f"the checkpoint {path}'s signature does not match "
-                        "its content: the checkpoint was altered")]  # fmt: skip
+        return [
+            Problem(
+                None,
+                "signature",
+                f"the checkpoint {path}'s signature does not match "
+                "its content: the checkpoint was altered",
+            )
+        ]
     return []

@@ -79,8 +79,9 @@ def add_audit_parser(commands: Any) -> None:
     listing = sub.add_parser("list", help="list entries, by applicant or programme")
     listing.add_argument("log", type=Path)
     listing.add_argument("--applicant", help="only entries deciding this applicant id")
-    listing.add_argument("--programme", help="only results whose programme, title or policy id "
-                         "contains this text")  # fmt: skip
+    listing.add_argument(
+        "--programme", help="only results whose programme, title or policy id contains this text"
+    )
     listing.set_defaults(audit_command=_list)
 
 

@@ -99,7 +99,7 @@ def record_check(
         "explanation": shown.explanation,
         "json": shown.json,
     }
-    return _append(log, "check", by, [decision.applicant_id], body, [applicant], policies)
+    return write(log, _new("check", by, [decision.applicant_id], body, [applicant], policies))
 
 
 def record_round(
@@ -121,7 +121,8 @@ def record_round(
     body = _core(applicants, list(decisions), policies, context)
     body["round"] = {"inputs": inputs, "outcome": outcome}
     ids = [str(d["applicant_id"]) for d in decisions]
-    return _append(log, "round", by, ids, body, [data for _, data in applicants], policies)
+    applicant_files = [data for _, data in applicants]
+    return write(log, _new("round", by, ids, body, applicant_files, policies))
 
 
 def _core(
@@ -157,7 +158,10 @@ def _check_provenance(
     for (name, data), decision in zip(applicants, decisions, strict=True):
         provenance = decision["provenance"]
         if provenance["applicant_sha256"] != sha256_hex(data):
-            raise NotRecordedError(f"error: {name} changed while it was checked; nothing recorded")
+            raise NotRecordedError(
+                f"error: {name} is not the file its decision was made from (changed while it "
+                "was checked?); nothing recorded"
+            )
         for document in provenance["policies"]:
             if texts.get(document["file"]) != document["sha256"]:
                 raise NotRecordedError(
@@ -166,16 +170,15 @@ def _check_provenance(
                 )
 
 
-def _append(
-    log: Path,
+def _new(
     kind: str,
     by: str | None,
     applicant_ids: list[str],
     body: dict[str, Any],
     applicant_files: list[bytes],
     policies: Sequence[AppliedPolicy],
-) -> Entry:
-    new = NewEntry(
+) -> NewEntry:
+    return NewEntry(
         kind,
         by if by is not None else default_author(),
         tuple(applicant_ids),
@@ -183,6 +186,11 @@ def _append(
         tuple(StoredFile.of(data) for data in applicant_files),
         tuple(StoredFile.of(p.data) for p in policies),
     )
+
+
+def write(log: Path, new: NewEntry) -> Entry:
+    """Open (or create) the log, append `new` in one transaction, close; the returned entry is
+    durable. Every recording goes through here (the crash and concurrency tests too)."""
     connection = store.open_for_writing(log)
     try:
         return store.append(connection, log, new)

@@ -100,7 +100,9 @@ def _policies(
     from eligibility.compiler import compile_text
     from eligibility.syntax.source import decode_policy
 
-    ids = {p["file"]: p["policy_id"] for d in content["decisions"] for p in d["provenance"]["policies"]}  # fmt: skip
+    ids = {
+        p["file"]: p["policy_id"] for d in content["decisions"] for p in d["provenance"]["policies"]
+    }
     chosen = {r.policy_id: r for r in replacements}
     out = []
     for named in content["policies"]:
@@ -138,8 +140,10 @@ def _decide(
             assessment_year=context["assessment_year_option"],
         )
         if isinstance(result, tuple):  # recorded, so it was valid: the validator changed
-            raise LogInputError(f"the stored applicant file {named['file']} is now refused: "
-                                f"{result[0].path}: {result[0].message}")  # fmt: skip
+            raise LogInputError(
+                f"the stored applicant file {named['file']} is now refused: "
+                f"{result[0].path}: {result[0].message}"
+            )
         applicants.append(result)
     decisions = decide_many(policies, applicants, cast(Engine, engine))
     return [decision_json(d) for d in decisions]
@@ -203,7 +207,8 @@ def _version_reasons(stored: list[dict[str, Any]], now: dict[str, str] | None) -
 def _first_difference(old: Any, new: Any, path: str) -> str | None:
     """The JSON path of the first place where `old` and `new` differ, with both values."""
     if isinstance(old, dict) and isinstance(new, dict):
-        for key in list(old) + [k for k in new if k not in old]:
+        # the fresh decision's key order (results before provenance): the stored one is sorted
+        for key in list(new) + [k for k in old if k not in new]:
             if key not in old or key not in new:
                 return f"{path}.{key}: {_short(old.get(key))} → {_short(new.get(key))}"
             found = _first_difference(old[key], new[key], f"{path}.{key}")

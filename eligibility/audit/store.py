@@ -10,6 +10,7 @@ The tables are plain so that `sqlite3` or Datasette can read them (docs/audit-lo
 from __future__ import annotations
 
 import datetime
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,6 +73,8 @@ def open_for_writing(path: Path) -> sqlite3.Connection:
     if path.exists() and not path.is_file():
         raise LogInputError(f"error: {path} is not an audit log (not a file)")
     try:
+        if not path.exists():
+            _create(path)
         connection = _connect(path, read_only=False)
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         connection.execute("PRAGMA journal_mode = WAL")
@@ -81,6 +84,30 @@ def open_for_writing(path: Path) -> sqlite3.Connection:
     except sqlite3.DatabaseError as error:
         raise _not_recorded(error, path) from None
     return connection
+
+
+def _create(path: Path) -> None:
+    """Make a new log under a temporary name and link it into place, so that a writer killed
+    while creating it never leaves a file at `path` without the tables (another writer may win
+    the race: its log is as good)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.creating")
+    try:
+        connection = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")  # kept in the file's header
+            _create_tables(connection)
+        finally:
+            connection.close()
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise NotRecordedError(f"error: cannot create the audit log {path}: {reason}") from None
+    finally:
+        for leftover in (temporary, Path(f"{temporary}-wal"), Path(f"{temporary}-shm")):
+            leftover.unlink(missing_ok=True)
 
 
 def _create_tables(connection: sqlite3.Connection) -> None:
@@ -156,9 +183,15 @@ def _insert(connection: sqlite3.Connection, new: NewEntry) -> Entry:
     recorded_at = _now()
     content = canonical(content_of(new, seq, recorded_at))
     entry = Entry(
-        seq, new.kind, recorded_at, new.recorded_by, ", ".join(new.applicant_ids), content,
-        previous, chain_hash(previous, content),
-    )  # fmt: skip
+        seq,
+        new.kind,
+        recorded_at,
+        new.recorded_by,
+        ", ".join(new.applicant_ids),
+        content,
+        previous,
+        chain_hash(previous, content),
+    )
     for table, files in (
         ("applicant_files", new.applicant_files),
         ("policy_texts", new.policy_texts),
@@ -170,9 +203,17 @@ def _insert(connection: sqlite3.Connection, new: NewEntry) -> Entry:
     connection.execute(
         "INSERT INTO entries (seq, kind, recorded_at, recorded_by, applicant_ids, content, "
         "previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (entry.seq, entry.kind, entry.recorded_at, entry.recorded_by, entry.applicant_ids,
-         entry.content, entry.previous_hash, entry.hash),
-    )  # fmt: skip
+        (
+            entry.seq,
+            entry.kind,
+            entry.recorded_at,
+            entry.recorded_by,
+            entry.applicant_ids,
+            entry.content,
+            entry.previous_hash,
+            entry.hash,
+        ),
+    )
     return entry
 
 

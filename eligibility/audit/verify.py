@@ -44,8 +44,12 @@ def verify(connection: sqlite3.Connection) -> Verdict:
     uses: dict[tuple[str, str], list[int]] = {}  # (table, sha256) -> entries naming it
     for row in store.entries(connection):
         if row.seq != expected_seq:
-            missing = f"{expected_seq}" + (f"–{row.seq - 1}" if row.seq - 1 > expected_seq else "")
-            problems.append(Problem(row.seq, "deleted", f"entry {missing} is missing: deleted"))
+            gap = (
+                f"entry {expected_seq} is"
+                if row.seq - 1 == expected_seq
+                else (f"entries {expected_seq}–{row.seq - 1} are")
+            )
+            problems.append(Problem(row.seq, "deleted", f"{gap} missing: deleted"))
         content = _content(row, problems)
         _check_link(row, previous_hash, earlier, problems)
         if content is not None:
@@ -64,9 +68,12 @@ def verify(connection: sqlite3.Connection) -> Verdict:
 def _content(row: Entry, problems: list[Problem]) -> dict[str, Any] | None:
     if chain_hash(row.previous_hash, row.content) != row.hash:
         problems.append(
-            Problem(row.seq, "edited", f"entry {row.seq} was edited: its content no longer "
-                    "gives its stored hash")
-        )  # fmt: skip
+            Problem(
+                row.seq,
+                "edited",
+                f"entry {row.seq} was edited: its content no longer gives its stored hash",
+            )
+        )
     try:
         content = json.loads(row.content)
     except ValueError:
@@ -77,14 +84,21 @@ def _content(row: Entry, problems: list[Problem]) -> dict[str, Any] | None:
         return None
     if canonical(content) != row.content:
         problems.append(
-            Problem(row.seq, "edited", f"entry {row.seq}: content is not canonical JSON "
-                    "(RFC 8785): edited by hand")
-        )  # fmt: skip
+            Problem(
+                row.seq,
+                "edited",
+                f"entry {row.seq}: content is not canonical JSON (RFC 8785): edited by hand",
+            )
+        )
     if content.get("seq") != row.seq:
         problems.append(
-            Problem(row.seq, "reordered", f"entry {row.seq} holds the content recorded as "
-                    f"entry {content.get('seq')}: entries were moved, swapped or renumbered")
-        )  # fmt: skip
+            Problem(
+                row.seq,
+                "reordered",
+                f"entry {row.seq} holds the content recorded as "
+                f"entry {content.get('seq')}: entries were moved, swapped or renumbered",
+            )
+        )
     return content
 
 
@@ -102,9 +116,13 @@ def _check_link(
             "the entry it followed was removed"
         )
     problems.append(
-        Problem(row.seq, "inserted or reordered", f"entry {row.seq} does not follow the entry "
-                f"before it ({why}): an entry was inserted, deleted or reordered")
-    )  # fmt: skip
+        Problem(
+            row.seq,
+            "inserted or reordered",
+            f"entry {row.seq} does not follow the entry "
+            f"before it ({why}): an entry was inserted, deleted or reordered",
+        )
+    )
 
 
 def _check_columns(row: Entry, content: dict[str, Any], problems: list[Problem]) -> None:
@@ -118,9 +136,13 @@ def _check_columns(row: Entry, content: dict[str, Any], problems: list[Problem])
     for name, value in columns.items():
         if said.get(name) != value:
             problems.append(
-                Problem(row.seq, "edited", f"entry {row.seq}: column {name} says {value!r}, "
-                        f"its content {said.get(name)!r}")
-            )  # fmt: skip
+                Problem(
+                    row.seq,
+                    "edited",
+                    f"entry {row.seq}: column {name} says {value!r}, "
+                    f"its content {said.get(name)!r}",
+                )
+            )
 
 
 def _file_problems(
@@ -135,17 +157,25 @@ def _file_problems(
             if sha256_hex(data) != sha256:
                 users = uses.get((table, sha256), [])
                 problems.append(
-                    Problem(min(users, default=None), "file changed", f"the stored {what} "
-                            f"{sha256[:12]}… was changed: its bytes now hash to "
-                            f"{sha256_hex(data)[:12]}… (applied by entries {_list(users)})")
-                )  # fmt: skip
+                    Problem(
+                        min(users, default=None),
+                        "file changed",
+                        f"the stored {what} "
+                        f"{sha256[:12]}… was changed: its bytes now hash to "
+                        f"{sha256_hex(data)[:12]}… (applied by entries {_list(users)})",
+                    )
+                )
     for (table, sha256), users in uses.items():
         if (table, sha256) not in present:
             what = "applicant file" if table == "applicant_files" else "policy text"
             problems.append(
-                Problem(min(users), "file missing", f"the {what} {sha256[:12]}… named by "
-                        f"entries {_list(users)} is missing from the log")
-            )  # fmt: skip
+                Problem(
+                    min(users),
+                    "file missing",
+                    f"the {what} {sha256[:12]}… named by "
+                    f"entries {_list(users)} is missing from the log",
+                )
+            )
     return problems
 
 
@@ -158,7 +188,9 @@ def report_lines(verdict: Verdict) -> list[str]:
         return [f"ok: {verdict.entries} entries, one unbroken chain; head {verdict.head}"]
     first = verdict.problems[0]
     where = f"entry {first.seq}" if first.seq is not None else "the log"
-    lines = [f"FAILED: the first problem is at {where} ({first.kind}); {len(verdict.problems)} "
-             f"problem(s) in {verdict.entries} entries:"]  # fmt: skip
+    lines = [
+        f"FAILED: the first problem is at {where} ({first.kind}); {len(verdict.problems)} "
+        f"problem(s) in {verdict.entries} entries:"
+    ]
     lines += [f"  {p.message}" for p in verdict.problems]
     return lines
