@@ -144,8 +144,8 @@ def check(
                 verdict.entries + 1,
                 "truncated",
                 f"the log has {verdict.entries} entries, "
-                f"the checkpoint of {point.made_at} saw {point.entries}: entries "
-                f"{verdict.entries + 1}–{point.entries} were removed",
+                f"the checkpoint of {point.made_at} saw {point.entries}: "
+                f"{_entries(verdict.entries + 1, point.entries)} removed",
             )
         )
     elif point.entries and verdict.hashes[point.entries - 1] != point.head:
@@ -158,6 +158,10 @@ def check(
             )
         )
     return tuple(problems)
+
+
+def _entries(first: int, last: int) -> str:
+    return f"entry {first} was" if first == last else f"entries {first}–{last} were"
 
 
 def _signature_problems(

@@ -111,10 +111,8 @@ def _check_link(
         follows = earlier[row.previous_hash]
         why = f"it was recorded after entry {follows}" if follows else "it was recorded first"
     else:
-        why = (
-            f"it names a hash no entry has: entry {row.seq - 1} was edited and re-hashed, or "
-            "the entry it followed was removed"
-        )
+        edited = f"entry {row.seq - 1} was edited and re-hashed, or " if row.seq > 1 else ""
+        why = f"it names a hash no entry has: {edited}the entry it followed was removed"
     problems.append(
         Problem(
             row.seq,

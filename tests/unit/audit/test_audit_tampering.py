@@ -160,7 +160,7 @@ def test_dropping_the_tail_is_caught_by_the_checkpoint(
     db.execute("DELETE FROM entries WHERE seq = 3")
     assert not _verdict(log).problems  # a shorter chain is still a chain
     code, out, _ = _run(["audit", "verify", str(log), "--checkpoint", str(checkpoint)])
-    assert code == 1 and "entries 3–3 were removed" in out
+    assert code == 1 and "entry 3 was removed" in out
 
 
 def test_a_log_that_grew_after_its_checkpoint_still_verifies(log: Path, tmp_path: Path) -> None:
