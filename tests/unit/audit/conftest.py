@@ -3,6 +3,8 @@ real command line (`main([... "--record", ...])`) and copied for each test that 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -10,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from eligibility.audit import store
+from eligibility.audit.verify import Verdict, verify
 from eligibility.commands import main
 
 REPO = Path(__file__).resolve().parents[3]
@@ -27,19 +31,31 @@ def check_arguments(applicant: Path, extra: list[str], log: Path) -> list[str]:
     return ["check", str(applicant), "--policy", str(CHONGQING), *extra, "--record", str(log)]
 
 
+def run(arguments: list[str]) -> tuple[int, str, str]:
+    """The command line in this process: exit code, stdout, stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(arguments)
+    return code, out.getvalue(), err.getvalue()
+
+
+def verdict_of(log: Path) -> Verdict:
+    connection = store.open_for_reading(log)
+    try:
+        return verify(connection)
+    finally:
+        connection.close()
+
+
 @pytest.fixture(scope="session")
 def recorded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, tuple[str, ...]]:
     """A log of the RECORDED checks (by 'auditor-test') and what each printed."""
-    import contextlib
-    import io
-
     log = tmp_path_factory.mktemp("recorded") / "log.db"
     printed = []
     for extra, applicant in RECORDED:
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out):
-            assert main([*check_arguments(applicant, extra, log), "--by", "auditor-test"]) == 0
-        printed.append(out.getvalue())
+        code, out, _ = run([*check_arguments(applicant, extra, log), "--by", "auditor-test"])
+        assert code == 0
+        printed.append(out)
     return log, tuple(printed)
 
 

@@ -18,9 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from eligibility.audit import store
-from eligibility.audit.verify import verify
-from tests.unit.audit.conftest import CHONGQING, EXAMPLES
+from tests.unit.audit.conftest import CHONGQING, EXAMPLES, verdict_of
 
 WRITER = Path(__file__).with_name("audit_writer.py")
 REPO = Path(__file__).resolve().parents[3]
@@ -31,13 +29,9 @@ TRIALS = 100
 def _entries(log: Path) -> dict[int, str]:
     if not log.exists():  # killed before the new log was linked into place
         return {}
-    connection = store.open_for_reading(log)
-    try:
-        verdict = verify(connection)
-        assert not verdict.problems, [p.message for p in verdict.problems]
-        return {seq + 1: digest for seq, digest in enumerate(verdict.hashes)}
-    finally:
-        connection.close()
+    verdict = verdict_of(log)
+    assert not verdict.problems, [p.message for p in verdict.problems]
+    return {seq + 1: digest for seq, digest in enumerate(verdict.hashes)}
 
 
 def _writer(log: Path, count: int, name: str) -> subprocess.Popen[str]:

@@ -4,8 +4,6 @@ and leaves no part of an entry. Bad input to the audit commands exits 2, never 4
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import sqlite3
 from pathlib import Path
@@ -14,19 +12,11 @@ import pytest
 
 from eligibility.audit import store
 from eligibility.audit.errors import EXIT_NOT_RECORDED
-from eligibility.commands import main
-from tests.unit.audit.conftest import EXAMPLES, check_arguments
-
-
-def _run(arguments: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(arguments)
-    return code, out.getvalue(), err.getvalue()
+from tests.unit.audit.conftest import EXAMPLES, check_arguments, run
 
 
 def _record(log: Path) -> tuple[int, str, str]:
-    return _run(check_arguments(EXAMPLES / "cap-binds.json", [], log))
+    return run(check_arguments(EXAMPLES / "cap-binds.json", [], log))
 
 
 def _count(log: Path) -> int:
@@ -61,7 +51,7 @@ def test_a_full_disk_fails_cleanly_and_prints_no_decision(
     assert len(err.splitlines()) == 1
     monkeypatch.undo()
     assert _count(log) == before
-    assert _run(["audit", "verify", str(log)])[0] == 0
+    assert run(["audit", "verify", str(log)])[0] == 0
 
 
 def test_a_read_only_log_fails_cleanly(log: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -104,13 +94,13 @@ def test_another_sqlite_database_is_refused(tmp_path: Path) -> None:
         check_arguments(EXAMPLES / "cap-binds.json", [], other),
         ["audit", "verify", str(other)],
     ):
-        code, out, err = _run(arguments)
+        code, out, err = run(arguments)
         assert (code, out) == (2, "") and "not an audit log" in err
 
 
 @pytest.mark.parametrize("command", ["verify", "list", "replay", "checkpoint"])
 def test_a_missing_log_is_bad_input(tmp_path: Path, command: str) -> None:
-    code, out, err = _run(["audit", command, str(tmp_path / "missing.db")])
+    code, out, err = run(["audit", command, str(tmp_path / "missing.db")])
     assert (code, out) == (2, "") and err.startswith("error: no audit log at ")
     assert not (tmp_path / "missing.db").exists()  # reading never creates a log
 
@@ -118,19 +108,19 @@ def test_a_missing_log_is_bad_input(tmp_path: Path, command: str) -> None:
 def test_a_bad_key_and_a_bad_checkpoint_are_bad_input(log: Path, tmp_path: Path) -> None:
     key = tmp_path / "bad.key"
     key.write_text("-----BEGIN PRIVATE KEY-----\nnonsense\n-----END PRIVATE KEY-----\n")
-    code, _, err = _run(["audit", "checkpoint", str(log), "--key", str(key)])
+    code, _, err = run(["audit", "checkpoint", str(log), "--key", str(key)])
     assert code == 2 and "is not an unencrypted PEM private key" in err
-    assert _run(["audit", "checkpoint", str(log), "--key", str(tmp_path / "none.key")])[0] == 2
+    assert run(["audit", "checkpoint", str(log), "--key", str(tmp_path / "none.key")])[0] == 2
     checkpoint = tmp_path / "checkpoint.json"
     checkpoint.write_text("{}")
-    code, _, err = _run(["audit", "verify", str(log), "--checkpoint", str(checkpoint)])
+    code, _, err = run(["audit", "verify", str(log), "--checkpoint", str(checkpoint)])
     assert code == 2 and "is not an audit checkpoint" in err
 
 
 def test_keygen_never_overwrites_a_key(tmp_path: Path) -> None:
     key = tmp_path / "k"
     key.write_text("precious")
-    code, _, err = _run(["audit", "keygen", "--out", str(key)])
+    code, _, err = run(["audit", "keygen", "--out", str(key)])
     assert code == 2 and "not overwriting" in err and key.read_text() == "precious"
 
 
@@ -138,5 +128,5 @@ def test_a_refused_applicant_is_not_recorded(tmp_path: Path) -> None:
     log = tmp_path / "log.db"
     bad = tmp_path / "bad.json"
     bad.write_text("{")
-    code, _, _ = _run(check_arguments(bad, [], log))
+    code, _, _ = run(check_arguments(bad, [], log))
     assert code == 2 and not log.exists()

@@ -4,22 +4,12 @@ reports identical, or the first differing field with the reason."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import shutil
 from pathlib import Path
 
 import pytest
 
-from eligibility.commands import main
-from tests.unit.audit.conftest import CHONGQING, EXAMPLES, check_arguments
-
-
-def _run(arguments: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(arguments)
-    return code, out.getvalue(), err.getvalue()
+from tests.unit.audit.conftest import CHONGQING, EXAMPLES, check_arguments, run
 
 
 @pytest.mark.parametrize(
@@ -29,7 +19,7 @@ def test_show_prints_exactly_what_check_printed(
     recorded: tuple[Path, tuple[str, ...]], seq: int, options: list[str]
 ) -> None:
     log, printed = recorded
-    code, out, _ = _run(["audit", "show", str(log), str(seq), *options])
+    code, out, _ = run(["audit", "show", str(log), str(seq), *options])
     assert code == 0 and out == printed[seq - 1]
 
 
@@ -37,27 +27,27 @@ def test_show_gives_every_form_of_a_check_whichever_was_printed(
     recorded: tuple[Path, tuple[str, ...]],
 ) -> None:
     log, printed = recorded  # entries 1 and 3: the same applicant, text then JSON
-    assert _run(["audit", "show", str(log), "3"])[1] == printed[0]
-    assert _run(["audit", "show", str(log), "1", "--format", "json"])[1] == printed[2]
+    assert run(["audit", "show", str(log), "3"])[1] == printed[0]
+    assert run(["audit", "show", str(log), "1", "--format", "json"])[1] == printed[2]
 
 
 def test_list_finds_entries_by_applicant_and_programme(
     recorded: tuple[Path, tuple[str, ...]],
 ) -> None:
     log, _ = recorded
-    code, out, _ = _run(["audit", "list", str(log)])
+    code, out, _ = run(["audit", "list", str(log)])
     assert code == 0 and [line.split()[0] for line in out.splitlines()] == ["1", "2", "3"]
     assert "auditor-test" in out
-    out = _run(["audit", "list", str(log), "--applicant", "CQ-OPS-003"])[1]
+    out = run(["audit", "list", str(log), "--applicant", "CQ-OPS-003"])[1]
     assert [line.split()[0] for line in out.splitlines()] == ["2"]
-    out = _run(["audit", "list", str(log), "--programme", "cq_operation_performance_subsidy"])[1]
+    out = run(["audit", "list", str(log), "--programme", "cq_operation_performance_subsidy"])[1]
     assert "cq_operation_performance_subsidy qualifies 500000.00" in out.splitlines()[0]
-    assert _run(["audit", "list", str(log), "--applicant", "nobody"])[1] == "no entries found\n"
+    assert run(["audit", "list", str(log), "--applicant", "nobody"])[1] == "no entries found\n"
 
 
 def test_replay_of_the_recorded_checks_is_identical(recorded: tuple[Path, tuple[str, ...]]) -> None:
     log, _ = recorded
-    code, out, _ = _run(["audit", "replay", str(log)])
+    code, out, _ = run(["audit", "replay", str(log)])
     assert (code, out) == (0, "entry 1: identical\nentry 2: identical\nentry 3: identical\n")
 
 
@@ -71,9 +61,9 @@ def test_replay_uses_the_stored_policy_text_not_the_file(tmp_path: Path) -> None
     log = tmp_path / "log.db"
     arguments = check_arguments(EXAMPLES / "cap-binds.json", [], log)
     arguments[arguments.index(str(CHONGQING))] = str(copy)
-    assert _run(arguments)[0] == 0
+    assert run(arguments)[0] == 0
     shutil.copyfile(CHONGQING, copy)
-    assert _run(["audit", "replay", str(log)])[:2] == (0, "entry 1: identical\n")
+    assert run(["audit", "replay", str(log)])[:2] == (0, "entry 1: identical\n")
 
 
 def test_replay_under_an_amended_policy_names_the_difference_and_the_reason(
@@ -87,7 +77,7 @@ def test_replay_under_an_amended_policy_names_the_difference_and_the_reason(
         CHONGQING.read_text(encoding="utf-8").replace("at most 50万元", "at most 40万元"),
         encoding="utf-8",
     )
-    code, out, _ = _run(["audit", "replay", str(log), "1", "--policy", str(amended)])
+    code, out, _ = run(["audit", "replay", str(log), "1", "--policy", str(amended)])
     lines = out.splitlines()
     assert code == 1
     assert lines[0].startswith("entry 1: differs at $[0].results[")
@@ -101,7 +91,7 @@ def test_a_new_checker_version_that_decides_alike_is_identical_and_named(
     from eligibility import evaluate
 
     monkeypatch.setattr(evaluate, "__version__", "9.9.9")
-    code, out, _ = _run(["audit", "replay", str(recorded[0]), "2"])
+    code, out, _ = run(["audit", "replay", str(recorded[0]), "2"])
     assert code == 0
     assert out == "entry 2: identical (decided alike despite: checker version: 0.1.0 → 9.9.9)\n"
 
@@ -109,11 +99,11 @@ def test_a_new_checker_version_that_decides_alike_is_identical_and_named(
 def test_replay_on_the_other_engine_is_identical_and_names_it(
     recorded: tuple[Path, tuple[str, ...]],
 ) -> None:
-    code, out, _ = _run(["audit", "replay", str(recorded[0]), "1", "--engine", "duckdb"])
+    code, out, _ = run(["audit", "replay", str(recorded[0]), "1", "--engine", "duckdb"])
     assert code == 0 and out.startswith("entry 1: identical (decided alike despite: engine: ")
 
 
 @pytest.mark.parametrize("command", ["show", "replay"])
 def test_an_unknown_id_is_bad_input(recorded: tuple[Path, tuple[str, ...]], command: str) -> None:
-    code, out, err = _run(["audit", command, str(recorded[0]), "99"])
+    code, out, err = run(["audit", command, str(recorded[0]), "99"])
     assert (code, out, err) == (2, "", "error: the log has no entry 99\n")

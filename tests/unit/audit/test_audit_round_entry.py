@@ -3,8 +3,6 @@ round command will pass its own), verifiable, listable, showable and replayable 
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -13,18 +11,10 @@ import pytest
 
 from eligibility.audit.errors import NotRecordedError
 from eligibility.audit.record import Context, read_policies, record_round
-from eligibility.commands import main
-from tests.unit.audit.conftest import CHONGQING, EXAMPLES
+from tests.unit.audit.conftest import CHONGQING, EXAMPLES, run
 
 APPLICANTS = (EXAMPLES / "cap-binds.json", EXAMPLES / "all-branches-fail.json")
 OUTCOME = {"budget": "5000000.00", "allocations": {"CQ-OPS-004": "500000.00"}, "pro_rated": False}
-
-
-def _run(arguments: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(arguments)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -59,15 +49,15 @@ def test_a_round_is_one_entry_that_verifies_lists_shows_and_replays(
 ) -> None:
     log = tmp_path / "log.db"
     assert _record(log, decisions) == 1
-    assert _run(["audit", "verify", str(log)])[:2] == (
+    assert run(["audit", "verify", str(log)])[:2] == (
         0,
         f"ok: 1 entries, one unbroken chain; head {_head(log)}\n",
     )
-    listed = _run(["audit", "list", str(log), "--applicant", "CQ-OPS-003"])[1]
+    listed = run(["audit", "list", str(log), "--applicant", "CQ-OPS-003"])[1]
     assert listed.split()[:5] == ["1", listed.split()[1], "bureau", "round", "CQ-OPS-004,"]
-    shown = json.loads(_run(["audit", "show", str(log), "1"])[1])
+    shown = json.loads(run(["audit", "show", str(log), "1"])[1])
     assert shown["round"]["outcome"] == OUTCOME and len(shown["decisions"]) == 2
-    assert _run(["audit", "replay", str(log)])[:2] == (0, "entry 1: identical\n")
+    assert run(["audit", "replay", str(log)])[:2] == (0, "entry 1: identical\n")
 
 
 def _head(log: Path) -> str:

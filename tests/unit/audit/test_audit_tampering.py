@@ -4,37 +4,18 @@ chain recomputed after an edit, is caught against a checkpoint, signed or not.""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from eligibility.audit import store
 from eligibility.audit.entry import GENESIS, canonical, chain_hash
-from eligibility.audit.verify import Verdict, verify
-from eligibility.commands import main
-
-
-def _run(arguments: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(arguments)
-    return code, out.getvalue(), err.getvalue()
-
-
-def _verdict(log: Path) -> Verdict:
-    connection = store.open_for_reading(log)
-    try:
-        return verify(connection)
-    finally:
-        connection.close()
+from tests.unit.audit.conftest import RECORDED, check_arguments, run, verdict_of
 
 
 def _first(log: Path) -> tuple[int | None, str]:
-    problems = _verdict(log).problems
+    problems = verdict_of(log).problems
     assert problems, "verify found nothing"
     return problems[0].seq, problems[0].kind
 
@@ -51,9 +32,9 @@ def _rechain(db: sqlite3.Connection) -> None:
 
 
 def test_an_untouched_log_verifies(log: Path) -> None:
-    code, out, _ = _run(["audit", "verify", str(log)])
+    code, out, _ = run(["audit", "verify", str(log)])
     assert code == 0 and out.startswith("ok: 3 entries")
-    assert not _verdict(log).problems
+    assert not verdict_of(log).problems
 
 
 def test_editing_one_byte_of_a_decision_is_found_at_that_entry(
@@ -64,7 +45,7 @@ def test_editing_one_byte_of_a_decision_is_found_at_that_entry(
     edited = content.replace('"outcome":"does_not_qualify"', '"outcome":"does_not_qualifY"', 1)
     db.execute("UPDATE entries SET content = ? WHERE seq = 2", (edited,))
     assert _first(log) == (2, "edited")
-    code, out, _ = _run(["audit", "verify", str(log)])
+    code, out, _ = run(["audit", "verify", str(log)])
     assert code == 1 and "first problem is at entry 2 (edited)" in out
 
 
@@ -81,7 +62,7 @@ def test_deleting_an_entry_is_found(log: Path, db: sqlite3.Connection) -> None:
     db.execute("DELETE FROM entries WHERE seq = 2")
     seq, kind = _first(log)
     assert (seq, kind) == (3, "deleted")
-    assert "entry 2 is missing" in _verdict(log).problems[0].message
+    assert "entry 2 is missing" in verdict_of(log).problems[0].message
 
 
 def test_swapping_two_entries_is_found(log: Path, db: sqlite3.Connection) -> None:
@@ -95,7 +76,7 @@ def test_swapping_two_entries_is_found(log: Path, db: sqlite3.Connection) -> Non
     db.execute(
         "UPDATE entries SET content = ?, previous_hash = ?, hash = ? WHERE seq = 2", (c1, p1, h1)
     )
-    problems = _verdict(log).problems
+    problems = verdict_of(log).problems
     assert problems[0].seq == 1 and {p.kind for p in problems} >= {"reordered"}
 
 
@@ -111,7 +92,7 @@ def test_inserting_an_entry_is_found(log: Path, db: sqlite3.Connection) -> None:
         "FROM entries WHERE seq = 1",
         (forged, first_hash, chain_hash(first_hash, forged)),
     )
-    problems = _verdict(log).problems
+    problems = verdict_of(log).problems
     assert problems[0].seq == 3 and problems[0].kind in ("inserted or reordered", "reordered")
 
 
@@ -119,7 +100,7 @@ def test_changing_a_stored_policy_text_is_found(log: Path, db: sqlite3.Connectio
     db.execute(
         "UPDATE policy_texts SET bytes = CAST(replace(CAST(bytes AS TEXT), '500万元', '600万元') AS BLOB)"
     )
-    problems = _verdict(log).problems
+    problems = verdict_of(log).problems
     assert problems[0].kind == "file changed" and problems[0].seq == 1
     assert "applied by entries 1, 2, 3" in problems[0].message
 
@@ -128,7 +109,7 @@ def test_a_policy_text_replaced_under_a_new_hash_is_found(
     log: Path, db: sqlite3.Connection
 ) -> None:
     db.execute("UPDATE policy_texts SET sha256 = 'f' || substr(sha256, 2)")
-    kinds = {p.kind for p in _verdict(log).problems}
+    kinds = {p.kind for p in verdict_of(log).problems}
     assert kinds == {"file missing", "file changed"}
 
 
@@ -141,13 +122,13 @@ def test_an_edit_then_a_recomputed_chain_is_caught_by_the_checkpoint(
     log: Path, db: sqlite3.Connection, tmp_path: Path
 ) -> None:
     checkpoint = tmp_path / "head.json"
-    assert _run(["audit", "checkpoint", str(log), "--out", str(checkpoint)])[0] == 0
+    assert run(["audit", "checkpoint", str(log), "--out", str(checkpoint)])[0] == 0
     db.execute(
         "UPDATE entries SET content = replace(content, '500000.00', '600000.00') WHERE seq = 1"
     )
     _rechain(db)
-    assert not _verdict(log).problems  # the chain alone cannot tell
-    code, out, _ = _run(["audit", "verify", str(log), "--checkpoint", str(checkpoint)])
+    assert not verdict_of(log).problems  # the chain alone cannot tell
+    code, out, _ = run(["audit", "verify", str(log), "--checkpoint", str(checkpoint)])
     assert code == 1 and "rewritten" in out
 
 
@@ -155,28 +136,26 @@ def test_dropping_the_tail_is_caught_by_the_checkpoint(
     log: Path, db: sqlite3.Connection, tmp_path: Path
 ) -> None:
     checkpoint = tmp_path / "head.json"
-    assert _run(["audit", "checkpoint", str(log), "--out", str(checkpoint)])[0] == 0
-    assert _run(["audit", "verify", str(log), "--checkpoint", str(checkpoint)])[0] == 0
+    assert run(["audit", "checkpoint", str(log), "--out", str(checkpoint)])[0] == 0
+    assert run(["audit", "verify", str(log), "--checkpoint", str(checkpoint)])[0] == 0
     db.execute("DELETE FROM entries WHERE seq = 3")
-    assert not _verdict(log).problems  # a shorter chain is still a chain
-    code, out, _ = _run(["audit", "verify", str(log), "--checkpoint", str(checkpoint)])
+    assert not verdict_of(log).problems  # a shorter chain is still a chain
+    code, out, _ = run(["audit", "verify", str(log), "--checkpoint", str(checkpoint)])
     assert code == 1 and "entry 3 was removed" in out
 
 
 def test_a_log_that_grew_after_its_checkpoint_still_verifies(log: Path, tmp_path: Path) -> None:
-    from tests.unit.audit.conftest import RECORDED, check_arguments
-
     checkpoint = tmp_path / "head.json"
-    assert _run(["audit", "checkpoint", str(log), "--out", str(checkpoint)])[0] == 0
+    assert run(["audit", "checkpoint", str(log), "--out", str(checkpoint)])[0] == 0
     extra, applicant = RECORDED[0]
-    assert _run(check_arguments(applicant, extra, log))[0] == 0
-    assert _run(["audit", "verify", str(log), "--checkpoint", str(checkpoint)])[0] == 0
+    assert run(check_arguments(applicant, extra, log))[0] == 0
+    assert run(["audit", "verify", str(log), "--checkpoint", str(checkpoint)])[0] == 0
 
 
 @pytest.fixture
 def keys(tmp_path: Path) -> tuple[Path, Path]:
     private = tmp_path / "bureau.key"
-    code, out, _ = _run(["audit", "keygen", "--out", str(private)])
+    code, out, _ = run(["audit", "keygen", "--out", str(private)])
     assert code == 0 and "bureau.key.pub" in out
     assert private.stat().st_mode & 0o077 == 0  # the private key is its owner's only
     return private, Path(f"{private}.pub")
@@ -188,13 +167,13 @@ def test_a_signed_checkpoint_verifies_and_an_altered_one_does_not(
     private, public = keys
     checkpoint = tmp_path / "signed.json"
     arguments = ["audit", "checkpoint", str(log), "--key", str(private), "--out", str(checkpoint)]
-    assert _run(arguments)[0] == 0
+    assert run(arguments)[0] == 0
     verify_arguments = ["audit", "verify", str(log), "--checkpoint", str(checkpoint)]
-    assert _run([*verify_arguments, "--public-key", str(public)])[0] == 0
+    assert run([*verify_arguments, "--public-key", str(public)])[0] == 0
     document = json.loads(checkpoint.read_text())
     document["checkpoint"]["entries"] = 2  # a forger hiding the last entry
     checkpoint.write_text(json.dumps(document))
-    code, out, _ = _run([*verify_arguments, "--public-key", str(public)])
+    code, out, _ = run([*verify_arguments, "--public-key", str(public)])
     assert code == 1 and "signature does not match" in out
 
 
@@ -203,13 +182,13 @@ def test_a_checkpoint_signed_by_another_key_is_refused(
 ) -> None:
     private, _ = keys
     other = tmp_path / "other.key"
-    assert _run(["audit", "keygen", "--out", str(other)])[0] == 0
+    assert run(["audit", "keygen", "--out", str(other)])[0] == 0
     checkpoint = tmp_path / "signed.json"
     assert (
-        _run(["audit", "checkpoint", str(log), "--key", str(other), "--out", str(checkpoint)])[0]
+        run(["audit", "checkpoint", str(log), "--key", str(other), "--out", str(checkpoint)])[0]
         == 0
     )
-    code, out, _ = _run(
+    code, out, _ = run(
         [
             "audit",
             "verify",
@@ -225,5 +204,5 @@ def test_a_checkpoint_signed_by_another_key_is_refused(
 
 def test_no_checkpoint_is_made_of_a_broken_log(log: Path, db: sqlite3.Connection) -> None:
     db.execute("DELETE FROM entries WHERE seq = 1")
-    code, out, err = _run(["audit", "checkpoint", str(log)])
+    code, out, err = run(["audit", "checkpoint", str(log)])
     assert code == 1 and out == "" and "does not verify" in err
