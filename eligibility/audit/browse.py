@@ -8,6 +8,7 @@ from typing import Any
 
 from eligibility.audit import store
 from eligibility.audit.errors import LogInputError
+from eligibility.audit.shape import ShapeError, read_content
 
 
 def shown(connection: sqlite3.Connection, seq: int, explain: bool, form: str) -> str:
@@ -16,8 +17,11 @@ def shown(connection: sqlite3.Connection, seq: int, explain: bool, form: str) ->
     entry = store.entry(connection, seq)
     if entry is None:
         raise LogInputError(f"error: the log has no entry {seq}")
-    content = json.loads(entry.content)
-    if entry.kind != "check":
+    try:
+        content = read_content(entry.content)
+    except ShapeError as error:
+        raise LogInputError(f"error: entry {seq} cannot be read: {error} (run verify)") from None
+    if content["kind"] != "check":
         document = {"round": content.get("round"), "decisions": content.get("decisions")}
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     printed = content["printed"]
@@ -38,10 +42,9 @@ def list_lines(
     lines = []
     for entry in store.entries(connection):
         try:
-            content = json.loads(entry.content)
-            decisions = list(content["decisions"])
-        except (ValueError, KeyError, TypeError):
-            lines.append(f"{entry.seq:>5}  (unreadable content: run `eligibility audit verify`)")
+            decisions = read_content(entry.content)["decisions"]
+        except ShapeError as error:
+            lines.append(f"{entry.seq:>5}  cannot be read: {error} (run verify)")
             continue
         if applicant is not None and not any(d["applicant_id"] == applicant for d in decisions):
             continue

@@ -11,6 +11,7 @@ changed without a version bump (the package version is a constant: docs/architec
 
 from __future__ import annotations
 
+import datetime
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -20,6 +21,11 @@ from typing import Any, cast
 from eligibility.audit import store
 from eligibility.audit.entry import Entry, sha256_hex
 from eligibility.audit.errors import LogInputError
+from eligibility.audit.shape import ShapeError, read_content
+
+
+class _NotReplayable(Exception):
+    """A stored input this checker can no longer use; str() says which and why."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +41,9 @@ class Replacement:
 class Replayed:
     seq: int
     identical: bool
-    difference: str  # the first differing field, "" when identical
+    difference: str  # the first differing field, "" when identical or not replayed
     reasons: tuple[str, ...]  # what changed since the entry was recorded
+    not_replayed: str = ""  # why the entry could not be decided again, "" when it was
 
 
 def replay(
@@ -72,7 +79,10 @@ def _replay(
 ) -> Replayed:
     from eligibility.diagnostics import DiagnosticError
 
-    content = json.loads(entry.content)
+    try:
+        content = read_content(entry.content)
+    except ShapeError as error:
+        return Replayed(entry.seq, False, "", (), f"the entry cannot be read: {error} (run verify)")
     stored = content["decisions"]
     reasons = _policy_reasons(stored, replacements)
     used_engine = engine or content["context"]["engine"]
@@ -81,9 +91,9 @@ def _replay(
         decided = _decide(connection, content, policies, used_engine)
     except DiagnosticError as error:
         why = f"a policy text no longer compiles: {str(error).splitlines()[0]}"
-        return Replayed(entry.seq, False, why, (*reasons, *_version_reasons(stored, None)))
-    except LogInputError as error:
-        return Replayed(entry.seq, False, str(error), tuple(reasons))
+        return Replayed(entry.seq, False, "", (*reasons, *_version_reasons(stored, None)), why)
+    except _NotReplayable as error:
+        return Replayed(entry.seq, False, "", tuple(reasons), str(error))
     reasons += _version_reasons(stored, decided[0]["provenance"]["versions"] if decided else None)
     difference = _first_difference(
         [_without_versions(d) for d in stored], [_without_versions(d) for d in decided], "$"
@@ -121,38 +131,54 @@ def _policies(
 def _decide(
     connection: sqlite3.Connection, content: dict[str, Any], policies: tuple[Any, ...], engine: str
 ) -> list[dict[str, Any]]:
-    import datetime
-
-    from eligibility.evaluate import Engine, decide_many
+    from eligibility.evaluate import Engine, InterpretationError, decide_many
+    from eligibility.facts.model import ApplicantFacts, InputError
     from eligibility.facts.validate import parse_json, validate_document
     from eligibility.render.json import decision_json
 
     context = content["context"]
-    as_of = context["as_of_option"]
+    if engine not in ("pydatalog", "duckdb"):
+        raise _NotReplayable(f"the entry names no engine this checker has ({engine!r})")
+    as_of = _date(context["as_of_option"])
     applicants = []
     for named in content["applicants"]:
         data = _stored(connection, "applicant_files", named["sha256"])
         doc = parse_json(data)
-        result = validate_document(
-            doc,
-            sha256_hex(data),
-            as_of=datetime.date.fromisoformat(as_of) if as_of else None,
-            assessment_year=context["assessment_year_option"],
+        year = context["assessment_year_option"]
+        result: ApplicantFacts | tuple[InputError, ...] = (
+            (doc,)
+            if isinstance(doc, InputError)
+            else validate_document(
+                doc,
+                sha256_hex(data),
+                as_of=as_of,
+                assessment_year=year,
+            )
         )
         if isinstance(result, tuple):  # recorded, so it was valid: the validator changed
-            raise LogInputError(
+            raise _NotReplayable(
                 f"the stored applicant file {named['file']} is now refused: "
                 f"{result[0].path}: {result[0].message}"
             )
         applicants.append(result)
-    decisions = decide_many(policies, applicants, cast(Engine, engine))
+    try:
+        decisions = decide_many(policies, applicants, cast(Engine, engine))
+    except InterpretationError as error:  # a --policy replacement without the file's switch
+        raise _NotReplayable(f"the applicant file does not fit the policy texts: {error}") from None
     return [decision_json(d) for d in decisions]
+
+
+def _date(text: str | None) -> datetime.date | None:
+    try:
+        return None if text is None else datetime.date.fromisoformat(text)
+    except ValueError:
+        raise _NotReplayable(f"the stored --as-of {text!r} is not a date") from None
 
 
 def _stored(connection: sqlite3.Connection, table: str, sha256: str) -> bytes:
     data = store.stored_file(connection, table, sha256)
     if data is None or sha256_hex(data) != sha256:
-        raise LogInputError(f"the stored file {sha256[:12]}… is missing or changed (run verify)")
+        raise _NotReplayable(f"the stored file {sha256[:12]}… is missing or changed (run verify)")
     return data
 
 
@@ -237,6 +263,10 @@ def report_lines(results: Iterable[Replayed]) -> list[str]:
         if r.identical:
             changed = f" (decided alike despite: {'; '.join(r.reasons)})" if r.reasons else ""
             lines.append(f"entry {r.seq}: identical{changed}")
+            continue
+        if r.not_replayed:
+            lines.append(f"entry {r.seq}: not replayed: {r.not_replayed}")
+            lines += [f"  changed since: {'; '.join(r.reasons)}"] if r.reasons else []
             continue
         lines.append(f"entry {r.seq}: differs at {r.difference}")
         why = "; ".join(r.reasons) or (

@@ -10,13 +10,13 @@ catches what a chain alone cannot: a dropped tail, or a chain recomputed from so
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
 from eligibility.audit import store
 from eligibility.audit.entry import GENESIS, Entry, canonical, chain_hash, sha256_hex
+from eligibility.audit.shape import ShapeError, read_content
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +55,8 @@ def verify(connection: sqlite3.Connection) -> Verdict:
         if content is not None:
             _check_columns(row, content, problems)
             for table, key in (("applicant_files", "applicants"), ("policy_texts", "policies")):
-                for named in content.get(key, []):
-                    uses.setdefault((table, str(named.get("sha256"))), []).append(row.seq)
+                for named in content[key]:
+                    uses.setdefault((table, named["sha256"]), []).append(row.seq)
         earlier.setdefault(row.hash, row.seq)
         hashes.append(row.hash)
         previous_hash, expected_seq = row.hash, row.seq + 1
@@ -75,12 +75,9 @@ def _content(row: Entry, problems: list[Problem]) -> dict[str, Any] | None:
             )
         )
     try:
-        content = json.loads(row.content)
-    except ValueError:
-        problems.append(Problem(row.seq, "edited", f"entry {row.seq}: content is not JSON"))
-        return None
-    if not isinstance(content, dict):
-        problems.append(Problem(row.seq, "edited", f"entry {row.seq}: content is not an object"))
+        content = read_content(row.content)
+    except ShapeError as error:
+        problems.append(Problem(row.seq, "edited", f"entry {row.seq}: {error}"))
         return None
     if canonical(content) != row.content:
         problems.append(
@@ -90,13 +87,13 @@ def _content(row: Entry, problems: list[Problem]) -> dict[str, Any] | None:
                 f"entry {row.seq}: content is not canonical JSON (RFC 8785): edited by hand",
             )
         )
-    if content.get("seq") != row.seq:
+    if content["seq"] != row.seq:
         problems.append(
             Problem(
                 row.seq,
                 "reordered",
                 f"entry {row.seq} holds the content recorded as "
-                f"entry {content.get('seq')}: entries were moved, swapped or renumbered",
+                f"entry {content['seq']}: entries were moved, swapped or renumbered",
             )
         )
     return content
@@ -130,7 +127,7 @@ def _check_columns(row: Entry, content: dict[str, Any], problems: list[Problem])
         "recorded_by": row.recorded_by,
         "applicant_ids": row.applicant_ids,
     }
-    said = dict(content, applicant_ids=", ".join(map(str, content.get("applicant_ids", []))))
+    said = dict(content, applicant_ids=", ".join(content["applicant_ids"]))
     for name, value in columns.items():
         if said.get(name) != value:
             problems.append(

@@ -11,6 +11,13 @@ from pathlib import Path
 from eligibility.audit.entry import NewEntry, StoredFile
 from eligibility.audit.record import write
 
+CONTEXT = {
+    "as_of_option": None,
+    "assessment_year_option": None,
+    "engine_requested": "auto",
+    "engine": "pydatalog",
+}
+
 
 def main() -> None:
     log, count, name = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
@@ -19,9 +26,15 @@ def main() -> None:
     written = 0
     while count == 0 or written < count:
         applicant = StoredFile.of(f'{{"writer": "{name}", "n": {written}}}'.encode())
-        body = {"writer": name, "n": written, "padding": "审计" * 200, "decisions": []}
+        body = {
+            "applicants": [{"file": f"{name}-{written}.json", "sha256": applicant.sha256}],
+            "policies": [{"file": "shared.policy", "sha256": policy.sha256}],
+            "context": CONTEXT,
+            "decisions": [],  # a round's shape, without the cost of deciding
+            "round": {"inputs": {"writer": name, "n": written}, "outcome": "审计" * 200},
+        }
         entry = write(
-            log, NewEntry("check", name, (f"{name}-{written}",), body, (applicant,), (policy,))
+            log, NewEntry("round", name, (f"{name}-{written}",), body, (applicant,), (policy,))
         )
         print(entry.seq, entry.hash, flush=True)
         written += 1

@@ -5,10 +5,13 @@ chain recomputed after an edit, is caught against a checkpoint, signed or not.""
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from eligibility.audit.entry import GENESIS, canonical, chain_hash
 from tests.unit.audit.conftest import RECORDED, check_arguments, run, verdict_of
@@ -206,3 +209,47 @@ def test_no_checkpoint_is_made_of_a_broken_log(log: Path, db: sqlite3.Connection
     db.execute("DELETE FROM entries WHERE seq = 1")
     code, out, err = run(["audit", "checkpoint", str(log)])
     assert code == 1 and out == "" and "does not verify" in err
+
+
+def test_a_rechained_entry_of_another_shape_is_refused_by_name_never_a_crash(
+    log: Path, db: sqlite3.Connection
+) -> None:
+    """A forger who knows the hash rule writes an entry of another shape and recomputes the
+    chain: verify calls it edited; show, list and replay name it instead of failing."""
+    content = json.loads(db.execute("SELECT content FROM entries WHERE seq = 2").fetchone()[0])
+    del content["decisions"][0]["results"][0]["outcome"]
+    db.execute("UPDATE entries SET content = ? WHERE seq = 2", (canonical(content),))
+    _rechain(db)
+    assert _first(log) == (2, "edited")
+    assert "$.decisions[0].results[0].outcome is missing" in verdict_of(log).problems[0].message
+    code, out, err = run(["audit", "show", str(log), "2"])
+    assert (code, out) == (2, "") and "entry 2 cannot be read" in err
+    assert "cannot be read" in run(["audit", "list", str(log)])[1].splitlines()[1]
+    code, out, _ = run(["audit", "replay", str(log), "2"])
+    assert code == 1 and out.startswith(
+        "entry 2: not replayed: the entry cannot be read: $.decisions[0]"
+    )
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.data())
+def test_any_edit_of_any_byte_of_an_entry_is_found_at_that_entry(
+    recorded: tuple[Path, tuple[str, ...]], tmp_path: Path, data: st.DataObject
+) -> None:
+    copy = tmp_path / f"copy-{data.draw(st.uuids())}.db"
+    shutil.copyfile(recorded[0], copy)
+    db = sqlite3.connect(copy, isolation_level=None)
+    try:
+        seq = data.draw(st.integers(1, 3), label="entry")
+        content = db.execute("SELECT content FROM entries WHERE seq = ?", (seq,)).fetchone()[0]
+        at = data.draw(st.integers(0, len(content) - 1), label="position")
+        new = data.draw(st.characters(codec="utf-8").filter(lambda c: c != content[at]))
+        db.execute(
+            "UPDATE entries SET content = ? WHERE seq = ?",
+            (content[:at] + new + content[at + 1 :], seq),
+        )
+    finally:
+        db.close()
+    assert _first(copy) == (seq, "edited")
