@@ -2,7 +2,8 @@
 
 Exit codes (docs/audit-log.md): 0 ok; 1 `verify` or `replay` found a problem; 2 no such log,
 not a log, a bad key or checkpoint, an unknown entry id; `check --record`: 6 the decision could
-not be recorded, and then nothing is printed. Imports of the audit modules stay inside the
+not be recorded (whatever the reason, a file that is not a log included), and then nothing is
+printed. Imports of the audit modules stay inside the
 handlers: `eligibility --help` and `check` without `--record` do not pay for them.
 """
 
@@ -23,19 +24,23 @@ def record_from_check(
     args: argparse.Namespace, decision: Decision, engine: str, policy_paths: tuple[Path, ...]
 ) -> None:
     """Record a `check` before it prints anything; raises AuditError when it cannot."""
+    from eligibility.audit.errors import LogInputError, NotRecordedError
     from eligibility.audit.record import Context, read_policies, record_check
 
     try:
         applicant = args.applicant.read_bytes()
         policies = read_policies(policy_paths)
     except OSError as error:
-        from eligibility.audit.errors import NotRecordedError
-
         raise NotRecordedError(
             f"error: cannot read {error.filename} again to record it: {error.strerror}"
         ) from None
     context = Context(args.as_of, args.assessment_year, args.engine, engine)
-    record_check(args.record, applicant, str(args.applicant), decision, policies, context, args.by)
+    try:
+        record_check(
+            args.record, applicant, str(args.applicant), decision, policies, context, args.by
+        )
+    except LogInputError as error:  # for `check`, 2 means a bad applicant file: one code, 6
+        raise NotRecordedError(str(error)) from None
 
 
 def add_audit_parser(commands: Any) -> None:

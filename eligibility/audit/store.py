@@ -64,7 +64,9 @@ def open_for_reading(path: Path) -> sqlite3.Connection:
         connection = _connect(path, read_only=True)
         _check_is_log(connection, path)
     except sqlite3.DatabaseError as error:
-        raise LogInputError(f"error: {path} is not an audit log ({error})") from None
+        if getattr(error, "sqlite_errorname", "") == "SQLITE_NOTADB":
+            raise LogInputError(f"error: {path} is not an audit log ({error})") from None
+        raise LogInputError(f"error: cannot read the audit log {path} ({error})") from None
     return connection
 
 

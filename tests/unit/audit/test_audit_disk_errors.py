@@ -80,7 +80,7 @@ def test_a_file_that_is_not_a_log_is_refused_and_left_alone(tmp_path: Path) -> N
     other = tmp_path / "notes.txt"
     other.write_text("not a database, certainly not a log\n" * 100)
     code, out, err = _record(other)
-    assert (code, out) == (2, "") and "is not an audit log" in err
+    assert (code, out) == (EXIT_NOT_RECORDED, "") and "is not an audit log" in err
     assert other.read_text().startswith("not a database")
 
 
@@ -90,12 +90,12 @@ def test_another_sqlite_database_is_refused(tmp_path: Path) -> None:
     connection.execute("CREATE TABLE t (x)")
     connection.commit()
     connection.close()
-    for arguments in (
-        check_arguments(EXAMPLES / "cap-binds.json", [], other),
-        ["audit", "verify", str(other)],
+    for arguments, status in (
+        (check_arguments(EXAMPLES / "cap-binds.json", [], other), EXIT_NOT_RECORDED),
+        (["audit", "verify", str(other)], 2),
     ):
         code, out, err = run(arguments)
-        assert (code, out) == (2, "") and "not an audit log" in err
+        assert (code, out) == (status, "") and "not an audit log" in err
 
 
 @pytest.mark.parametrize("command", ["verify", "list", "replay", "checkpoint"])
