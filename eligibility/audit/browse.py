@@ -14,7 +14,7 @@ from eligibility.audit.shape import ShapeError, read_content
 def shown(connection: sqlite3.Connection, seq: int, explain: bool, form: str) -> str:
     """The exact text `check` printed for entry `seq` (stored when it was recorded) in the form
     asked for; a round's entry has no `check` output: its decisions and outcome, as JSON."""
-    entry = store.entry(connection, seq)
+    entry = store.entry_at(connection, seq)
     if entry is None:
         raise LogInputError(f"error: the log has no entry {seq}")
     try:

@@ -94,8 +94,8 @@ def _verify(args: argparse.Namespace) -> int:
     from eligibility.audit import store
     from eligibility.audit.verify import report_lines, verify
 
-    connection = store.open_for_reading(args.log)
-    verdict = verify(connection)
+    with store.reading(args.log) as connection:
+        verdict = verify(connection)
     if args.checkpoint is not None:
         import dataclasses
 
@@ -114,7 +114,8 @@ def _checkpoint(args: argparse.Namespace) -> int:
     from eligibility.audit.checkpoint import make
     from eligibility.audit.verify import report_lines, verify
 
-    verdict = verify(store.open_for_reading(args.log))
+    with store.reading(args.log) as connection:
+        verdict = verify(connection)
     if verdict.problems:  # a checkpoint vouches for the log: never of a broken one
         print("\n".join(report_lines(verdict)), file=sys.stderr)
         print("error: no checkpoint made: the log does not verify", file=sys.stderr)
@@ -140,8 +141,9 @@ def _replay(args: argparse.Namespace) -> int:
     from eligibility.audit import store
     from eligibility.audit.replay import replay, report_lines
 
-    connection = store.open_for_reading(args.log)
-    results = replay(connection, args.ids, _replacements(args.policy), args.engine)
+    replacements = _replacements(args.policy)
+    with store.reading(args.log) as connection:
+        results = replay(connection, args.ids, replacements, args.engine)
     print("\n".join(report_lines(results)) or "the log has no entries")
     return 0 if all(r.identical for r in results) else EXIT_FINDING
 
@@ -167,7 +169,9 @@ def _show(args: argparse.Namespace) -> int:
     from eligibility.audit import store
     from eligibility.audit.browse import shown
 
-    sys.stdout.write(shown(store.open_for_reading(args.log), args.id, args.explain, args.format))
+    with store.reading(args.log) as connection:
+        text = shown(connection, args.id, args.explain, args.format)
+    sys.stdout.write(text)
     return 0
 
 
@@ -175,6 +179,7 @@ def _list(args: argparse.Namespace) -> int:
     from eligibility.audit import store
     from eligibility.audit.browse import list_lines
 
-    lines = list_lines(store.open_for_reading(args.log), args.applicant, args.programme)
+    with store.reading(args.log) as connection:
+        lines = list_lines(connection, args.applicant, args.programme)
     print("\n".join(lines) or "no entries found")
     return 0

@@ -63,7 +63,7 @@ def _entries(connection: sqlite3.Connection, seqs: Sequence[int]) -> list[Entry]
         return list(store.entries(connection))
     found = []
     for seq in seqs:
-        entry = store.entry(connection, seq)
+        entry = store.entry_at(connection, seq)
         if entry is None:
             raise LogInputError(f"error: the log has no entry {seq}")
         found.append(entry)

@@ -9,6 +9,7 @@ The tables are plain so that `sqlite3` or Datasette can read them (docs/audit-lo
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import sqlite3
@@ -68,6 +69,16 @@ def open_for_reading(path: Path) -> sqlite3.Connection:
             raise LogInputError(f"error: {path} is not an audit log ({error})") from None
         raise LogInputError(f"error: cannot read the audit log {path} ({error})") from None
     return connection
+
+
+@contextlib.contextmanager
+def reading(path: Path) -> Iterator[sqlite3.Connection]:
+    """`open_for_reading`, closed at the end of the `with` block."""
+    connection = open_for_reading(path)
+    try:
+        yield connection
+    finally:
+        connection.close()
 
 
 def open_for_writing(path: Path) -> sqlite3.Connection:
@@ -228,7 +239,7 @@ def entries(connection: sqlite3.Connection) -> Iterator[Entry]:
         yield Entry(*row)
 
 
-def entry(connection: sqlite3.Connection, seq: int) -> Entry | None:
+def entry_at(connection: sqlite3.Connection, seq: int) -> Entry | None:
     row = connection.execute(
         f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE seq = ?", (seq,)
     ).fetchone()

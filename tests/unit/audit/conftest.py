@@ -40,11 +40,8 @@ def run(arguments: list[str]) -> tuple[int, str, str]:
 
 
 def verdict_of(log: Path) -> Verdict:
-    connection = store.open_for_reading(log)
-    try:
+    with store.reading(log) as connection:
         return verify(connection)
-    finally:
-        connection.close()
 
 
 @pytest.fixture(scope="session")
