@@ -178,14 +178,18 @@ def _list(seqs: list[int]) -> str:
     return ", ".join(map(str, seqs)) if seqs else "none"
 
 
+def _count(entries: int) -> str:
+    return "1 entry" if entries == 1 else f"{entries} entries"
+
+
 def report_lines(verdict: Verdict) -> list[str]:
     if not verdict.problems:
-        return [f"ok: {verdict.entries} entries, one unbroken chain; head {verdict.head}"]
+        return [f"ok: {_count(verdict.entries)}, one unbroken chain; head {verdict.head}"]
     first = verdict.problems[0]
     where = f"entry {first.seq}" if first.seq is not None else "the log"
     lines = [
         f"FAILED: the first problem is at {where} ({first.kind}); {len(verdict.problems)} "
-        f"problem(s) in {verdict.entries} entries:"
+        f"problem(s) in {_count(verdict.entries)}:"
     ]
     lines += [f"  {p.message}" for p in verdict.problems]
     return lines

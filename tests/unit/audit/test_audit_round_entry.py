@@ -51,7 +51,7 @@ def test_a_round_is_one_entry_that_verifies_lists_shows_and_replays(
     assert _record(log, decisions) == 1
     assert run(["audit", "verify", str(log)])[:2] == (
         0,
-        f"ok: 1 entries, one unbroken chain; head {_head(log)}\n",
+        f"ok: 1 entry, one unbroken chain; head {_head(log)}\n",
     )
     listed = run(["audit", "list", str(log), "--applicant", "CQ-OPS-003"])[1]
     assert listed.split()[:5] == ["1", listed.split()[1], "bureau", "round", "CQ-OPS-004,"]
