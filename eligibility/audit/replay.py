@@ -107,8 +107,7 @@ def _policies(
     replacements: Sequence[Replacement],
     compiled: dict[tuple[str, str], Any],
 ) -> tuple[Any, ...]:
-    from eligibility.compiler import compile_text
-    from eligibility.syntax.source import decode_policy
+    from eligibility.compiler import load_policy_bytes
 
     ids = {
         p["file"]: p["policy_id"] for d in content["decisions"] for p in d["provenance"]["policies"]
@@ -123,7 +122,7 @@ def _policies(
         else:
             data = _stored(connection, "policy_texts", sha256)
         if (identity, sha256) not in compiled:
-            compiled[identity, sha256] = compile_text(decode_policy(data, identity), identity)
+            compiled[identity, sha256] = load_policy_bytes(data, identity)
         out.append(compiled[identity, sha256])
     return tuple(out)
 
