@@ -77,30 +77,28 @@ def test_a_writer_killed_at_random_points_never_breaks_the_chain(tmp_path: Path)
 
 
 def test_a_check_killed_while_recording_leaves_a_valid_log(tmp_path: Path) -> None:
+    """A whole `check --record` is timed first; the kills then land around its end, where it
+    renders, records and prints (the machine's load moves them: some land before the commit,
+    some after the output): whatever printed a decision had recorded it, and the chain holds."""
     log = tmp_path / "log.db"
-    chance = random.Random(7)
-    arguments = ["check", str(EXAMPLES / "cap-binds.json"), "--policy", str(CHONGQING)]
-    for _ in range(4):
-        process = subprocess.Popen(
-            [sys.executable, "-m", "eligibility", *arguments, "--record", str(log)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=ENVIRONMENT,
-        )
-        time.sleep(chance.uniform(0.2, 1.5))
-        process.send_signal(signal.SIGKILL)
-        process.communicate(timeout=60)
-        if log.exists():
-            _entries(log)
-    done = subprocess.run(
-        [sys.executable, "-m", "eligibility", *arguments, "--record", str(log)],
-        capture_output=True,
-        env=ENVIRONMENT,
-        timeout=120,
-        check=False,
-    )
+    command = [sys.executable, "-m", "eligibility", "check", str(EXAMPLES / "cap-binds.json")]
+    command += ["--policy", str(CHONGQING), "--record", str(log)]
+    started = time.monotonic()
+    done = subprocess.run(command, capture_output=True, env=ENVIRONMENT, timeout=120, check=False)
+    duration = time.monotonic() - started
     assert done.returncode == 0 and b"qualifies" in done.stdout
-    assert len(_entries(log)) >= 1
+    chance = random.Random(7)
+    for _ in range(6):
+        before = len(_entries(log))
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENVIRONMENT
+        )
+        time.sleep(chance.uniform(0.7, 1.4) * duration)
+        process.send_signal(signal.SIGKILL)
+        output, _ = process.communicate(timeout=60)
+        after = len(_entries(log))  # verifies the whole chain
+        # printed something: it had recorded first; else it may or may not have committed
+        assert after == before + 1 if output else after in (before, before + 1)
 
 
 def test_eight_writers_at_once_lose_nothing_and_keep_one_chain(tmp_path: Path) -> None:
