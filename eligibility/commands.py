@@ -223,7 +223,7 @@ def _guarded(args: argparse.Namespace) -> int:
             return EXIT_INPUT
         print(streams.describe(error), file=sys.stderr)
         return EXIT_OUTPUT
-    except AuditError as error:  # before OSError: its exit code is documented per command
+    except AuditError as error:  # `check --record` and `audit`: their own codes (audit/errors.py)
         print(error, file=sys.stderr)
         return error.exit_code
     except DiagnosticError as error:

@@ -221,15 +221,16 @@ def _compile_and_cache(source: _PolicyText) -> CompiledPolicy:
 
 def load_policy(path: Path) -> CompiledPolicy:
     """The compiled policy of a file, from the cache when an entry made from it is there."""
-    source = _read_policy(path)
-    cached: CompiledPolicy | None = read_entry(source.key("full"), _decode_full)
-    return cached or _compile_and_cache(source)
+    return _cached_or_compiled(_read_policy(path))
 
 
 def load_policy_bytes(data: bytes, identity: str) -> CompiledPolicy:
     """The compiled policy of a text held in memory under the name `identity` (an audit log's
     stored copy, replayed), through the cache like `load_policy`."""
-    source = _policy_text(data, identity)
+    return _cached_or_compiled(_policy_text(data, identity))
+
+
+def _cached_or_compiled(source: _PolicyText) -> CompiledPolicy:
     cached: CompiledPolicy | None = read_entry(source.key("full"), _decode_full)
     return cached or _compile_and_cache(source)
 
