@@ -57,23 +57,22 @@ def test_a_writer_killed_at_random_points_never_breaks_the_chain(tmp_path: Path)
     log = tmp_path / "log.db"
     chance = random.Random(20261203)
     promised: dict[int, str] = {}
-    kills_after_writes = 0
-    started = time.monotonic()
-    for _ in range(TRIALS):
+    for trial in range(TRIALS):
         writer = _writer(log, 0, "w")
         assert writer.stdout is not None
         assert writer.stdout.readline() == "ready\n"
-        time.sleep(chance.uniform(0, 0.05))
+        # even trials: any moment from the start (opening, creating the log, the first write);
+        # odd ones: once an entry is reported, so that whatever the load, half the kills land
+        # in the middle of a run of writes
+        first = "" if trial % 2 == 0 else writer.stdout.readline()
+        time.sleep(chance.uniform(0, 0.05 if trial % 2 == 0 else 0.03))
         os.kill(writer.pid, signal.SIGKILL)
         output, _ = writer.communicate(timeout=30)
         assert writer.returncode == -signal.SIGKILL
-        reported = _reported(output)
-        kills_after_writes += bool(reported)
-        promised |= reported
+        promised |= _reported(first + output)
         survived = _entries(log)
         assert all(survived.get(seq) == digest for seq, digest in promised.items())
-    assert kills_after_writes >= TRIALS // 4  # most kills land while entries are being written
-    assert time.monotonic() - started < 120
+    assert len(promised) >= TRIALS // 2
 
 
 def test_a_check_killed_while_recording_leaves_a_valid_log(tmp_path: Path) -> None:

@@ -253,3 +253,15 @@ def test_any_edit_of_any_byte_of_an_entry_is_found_at_that_entry(
     finally:
         db.close()
     assert _first(copy) == (seq, "edited")
+
+
+def test_replay_of_an_entry_whose_stored_text_was_changed_is_refused(
+    log: Path, db: sqlite3.Connection
+) -> None:
+    db.execute(
+        "UPDATE policy_texts SET bytes = CAST(replace(CAST(bytes AS TEXT), 'at most 50万元', 'at most 90万元') AS BLOB)"
+    )
+    code, out, _ = run(["audit", "replay", str(log), "1"])
+    assert code == 1
+    assert out.startswith("entry 1: not replayed: the stored file ")
+    assert "is missing or changed (run verify)" in out
