@@ -440,7 +440,7 @@ class _Explainer:
         §10 step 4), which no condition of the programme would otherwise show."""
         lines = []
         for name in amount_sets(programme):
-            by_reason: dict[tuple[str, str], list[str]] = {}  # one line per unmet filter
+            by_reason: dict[tuple[str, str], list[RecordNote]] = {}  # one line per unmet filter
             record_set = self.policy.record_set(name)
             for note in self._record_notes(name):
                 if note.undecided:
@@ -451,22 +451,28 @@ class _Explainer:
                             f"missing: {', '.join(note.undecided)}",
                             "record_undecided",
                             (record_set.label, note.record_id, ", ".join(note.undecided)),
+                            (note,),
                         )
                     )
                 for reason in note.reasons:
-                    by_reason.setdefault((reason.label, reason.citation), []).append(
-                        f"{note.record_id} ({reason.actual})"
-                    )
-            lines += [
-                AmountLine(
-                    f"{record_set.label}: not counted",
-                    citation,
-                    f"not met: {reason}: {', '.join(records)}",
-                    "record_not_counted",
-                    (record_set.label, reason, ", ".join(records)),
+                    by_reason.setdefault((reason.label, reason.citation), []).append(note)
+            for (label, citation), notes in by_reason.items():
+                records = ", ".join(
+                    f"{n.record_id} ({r.actual})"
+                    for n in notes
+                    for r in n.reasons
+                    if (r.label, r.citation) == (label, citation)
                 )
-                for (reason, citation), records in by_reason.items()
-            ]
+                lines.append(
+                    AmountLine(
+                        f"{record_set.label}: not counted",
+                        citation,
+                        f"not met: {label}: {records}",
+                        "record_not_counted",
+                        (record_set.label, label, records),
+                        tuple(notes),
+                    )
+                )
         return tuple(lines)
 
     def _record_notes(self, set_name: str) -> tuple[RecordNote, ...]:

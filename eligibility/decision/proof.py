@@ -80,6 +80,7 @@ class AmountLine:
     computation: str  # e.g. "400,000.00 × 2% = 8,000.00"
     key: str = ""  # when set, the words table's `amount.<key>.*` entries word it from `args`
     args: tuple[str, ...] = ()  # values already in figures (money, rates), no words
+    records: tuple[RecordNote, ...] = ()  # the records a `record_*` step is about
 
 
 @dataclass(frozen=True, slots=True)

@@ -153,7 +153,7 @@ def programme_blocks(decision: Decision, r: ProgrammeResult, lang: Lang = "zh") 
     blocks.append(((w("explain.outcome"), ""), _outcome(r, w)[1], (w.amount(r), "")))
     if r.missing:
         key = "explain.also_missing" if r.outcome == "does_not_qualify" else "explain.missing"
-        blocks.append(((w(key, w.join(r.missing)), "undetermined"),))
+        blocks.append(((w(key, w.facts(r.missing)), "undetermined"),))
     for name, value, label in _default_readings(decision, r):  # rule inventory §7
         blocks.append(((w("explain.default_reading", name, value, label), "dim"),))
     blocks.append(_tree(r.proof, r.document, w))

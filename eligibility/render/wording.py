@@ -72,6 +72,18 @@ class Wording:
         """A fact's name: its Chinese label in zh when the vocabulary has one, else its path."""
         return spec.label if self.lang == "zh" and spec is not None else path
 
+    def facts(self, paths: Iterable[str]) -> str:
+        """Missing facts by their paths (what the applicant file must give), in zh with the
+        label of an applicant field before it: `信用良好/信用记录良好（credit_good）`."""
+        return self.join(self._fact(path) for path in paths)
+
+    def _fact(self, path: str) -> str:
+        spec = vocabulary.applicant_field(path) or vocabulary.context_field(path)
+        generic = path.startswith((vocabulary.ATTESTATIONS, vocabulary.SELECTION))
+        if self.lang != "zh" or spec is None or generic:
+            return path
+        return f"{spec.label}（{path}）"
+
     # ---- outcomes and amounts ----------------------------------------------------------------
     def outcome(self, outcome: Outcome) -> str:
         match outcome:
@@ -107,9 +119,28 @@ class Wording:
         """(label, computation) of one step; a keyed step is worded from its figures."""
         if not line.key:
             return line.label, line.computation
+        args = line.args
+        if line.key == "record_undecided":
+            args = (*args[:2], self.join(line.records[0].undecided))
+        elif line.key == "record_not_counted" and line.records:
+            args = (*args[:2], self._refused(line.records, args[1], line.citation))
         return (
-            self(f"amount.{line.key}.label", *line.args),
-            self(f"amount.{line.key}.text", *line.args),
+            self(f"amount.{line.key}.label", *args),
+            self(f"amount.{line.key}.text", *args),
+        )
+
+    def _refused(self, notes: tuple[RecordNote, ...], label: str, citation: str) -> str:
+        """Records one filter refused, those with the same values together: `T1、T2（…）`."""
+        by_values: dict[str, list[str]] = {}
+        for note in notes:
+            for reason in note.reasons:
+                if (reason.label, reason.citation) == (label, citation):
+                    shown = (
+                        self.record_values(note, reason.values) if reason.values else reason.actual
+                    )
+                    by_values.setdefault(shown, []).append(note.record_id)
+        return self("list.sep_long").join(
+            self("records.values", self._ids(ids), shown) for shown, ids in by_values.items()
         )
 
     # ---- the proof tree ----------------------------------------------------------------------
@@ -125,7 +156,7 @@ class Wording:
         shown = node.shown
         if node.kind == "compare":
             if node.verdict == "undetermined" and node.missing:
-                return self("detail.missing", self.join(node.missing))
+                return self("detail.missing", self.facts(node.missing))
             return node.detail.replace(" to ", self("detail.range"))
         if shown is None:
             return ""
@@ -151,7 +182,7 @@ class Wording:
                 return self(key, shown.values[0], source)
             case "exists":
                 if node.verdict == "undetermined" and node.missing and not shown.values:
-                    return self("detail.missing", self.join(node.missing))
+                    return self("detail.missing", self.facts(node.missing))
                 return "" if shown.values else self("detail.set_none", shown.subject)
         return ""
 
@@ -201,21 +232,17 @@ class Wording:
         if not show_refused:
             return lines
         # by the condition not met, then by the values it read: ids with the same values once
-        refused: dict[tuple[str, str], dict[str, list[str]]] = {}
+        refused: dict[tuple[str, str], list[RecordNote]] = {}
         for note in node.records:
             if note.counted:
                 continue
             if not note.reasons:
                 lines.append(self._undecided(note))
             for reason in note.reasons:
-                shown = self.record_values(note, reason.values) if reason.values else reason.actual
-                by_values = refused.setdefault((reason.label, reason.citation), {})
-                by_values.setdefault(shown, []).append(note.record_id)
-        for (label, citation), by_values in refused.items():
-            records = self("list.sep_long").join(
-                self("records.values", self._ids(ids), shown) for shown, ids in by_values.items()
-            )
+                refused.setdefault((reason.label, reason.citation), []).append(note)
+        for (label, citation), notes in refused.items():
             article = self("cite", self.article(citation, document))
+            records = self._refused(tuple(notes), label, citation)
             lines.append(self("records.not_counted", records, label, article))
         return lines
 

@@ -98,7 +98,7 @@ WORDS: dict[str, str] = {
     "amount.confirmed_up_to.text": "已确定 {0} 元；最多 {1} 元",
     "amount.never_negative.label": "奖补金额不为负数",
     "amount.never_negative.text": "{0} → 0.00",
-    "amount.record_undecided.label": "{0}：{1} 待定",
+    "amount.record_undecided.label": "{0}：{1}（待定）",
     "amount.record_undecided.text": "缺少：{2}",
     "amount.record_not_counted.label": "{0}：未计入",
     "amount.record_not_counted.text": "不满足“{1}”：{2}",

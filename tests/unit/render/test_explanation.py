@@ -9,6 +9,8 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from eligibility.decision.proof import Decision, ProgrammeResult
@@ -142,3 +144,15 @@ def test_one_programme_renders_alone_for_the_round_report() -> None:
     assert text.startswith("── cq_operation_performance_subsidy")
     assert "capped at 500,000.00" in text
     assert max(cell_len(line) for line in text.splitlines()) <= 80
+
+
+_GUIDES = str.maketrans("", "", "│├└─ \n")
+
+
+@settings(max_examples=12, deadline=None)
+@given(width=st.integers(min_value=40, max_value=180), lang=st.sampled_from(["zh", "en"]))
+def test_wrapping_fits_the_width_and_neither_loses_nor_adds_text(width: int, lang: str) -> None:
+    decision = _example("undecided-open-licence.json")
+    wrapped = _text(decision, lang, width)
+    assert max(cell_len(line) for line in wrapped.splitlines()) <= width
+    assert wrapped.translate(_GUIDES) == _text(decision, lang, 10_000).translate(_GUIDES)
