@@ -68,7 +68,10 @@ def _shown(shown: Shown) -> dict[str, Any]:
     return out
 
 
-def proof_json(node: ProofNode, lang: Lang = "zh", w: Wording | None = None) -> dict[str, Any]:
+def proof_json(
+    node: ProofNode, lang: Lang = "zh", w: Wording | None = None, excluding: bool = False
+) -> dict[str, Any]:
+    """`excluding`: the node is a case of an exclusion (its requirement excludes), as in text."""
     w = w or wording(lang)
     out: dict[str, Any] = {
         "id": node.node_id,
@@ -80,8 +83,9 @@ def proof_json(node: ProofNode, lang: Lang = "zh", w: Wording | None = None) -> 
     }
     if node.detail:
         out["detail"] = node.detail
-    excluding = node.kind == "not" and bool(node.children)
-    detail_label = w.detail(node.children[0] if excluding else node, excluding)
+    is_not = node.kind == "not" and bool(node.children)
+    excluding = excluding or is_not
+    detail_label = w.detail(node.children[0] if is_not else node, excluding)
     if detail_label:
         out["detail_label"] = detail_label
     if node.shown is not None:
@@ -91,7 +95,7 @@ def proof_json(node: ProofNode, lang: Lang = "zh", w: Wording | None = None) -> 
     if node.records:
         out["records"] = [_record(r, w) for r in node.records]
     if node.children:
-        out["children"] = [proof_json(c, lang, w) for c in node.children]
+        out["children"] = [proof_json(c, lang, w, excluding) for c in node.children]
     return out
 
 
@@ -128,6 +132,7 @@ def decision_json(decision: Decision, lang: Lang = "zh") -> dict[str, Any]:
                 "outcome": r.outcome,
                 "outcome_label": w.outcome(r.outcome),
                 "not_applicable": r.not_applicable,
+                "not_applicable_label": w.gate_reason(r) if r.not_applicable else None,
                 "amount": _money(r.amount),
                 "max_amount": _money(r.max_amount),
                 "missing": list(r.missing),

@@ -76,23 +76,10 @@ def _not_applicable_lines(decision: Decision, w: Wording) -> tuple[list[Line], s
         results = [r for r in decision.results if r.policy_id == policy.policy_id]
         if results and all(r.not_applicable for r in results):
             skipped.add(policy.policy_id)
-            reason = _gate_reason(results[0], w)
+            reason = w.gate_reason(results[0])
             text = w("summary.not_applicable", policy.document, reason, len(results))
             lines.append((("– ", "dim"), (text, "dim")))
     return lines, skipped
-
-
-def _gate_reason(result: ProgrammeResult, w: Wording) -> str:
-    """The failing gate of a document that does not apply, with its value and article."""
-    gate = next((c for c in result.proof.children if c.verdict == "fails"), None)
-    if gate is None:
-        return result.not_applicable or ""
-    leaf = gate
-    while not w.detail(leaf) and any(c.verdict == "fails" for c in leaf.children):
-        leaf = next(c for c in leaf.children if c.verdict == "fails")
-    detail = w.detail(leaf)
-    article = w("article", w.article(gate.citation, result.document))
-    return gate.label + (w("colon") + detail if detail else "") + article
 
 
 def _shown(lines: list[Line]) -> list[Line]:
@@ -187,13 +174,15 @@ def _visible_tree(node: TreeNode) -> TreeNode:
     )
 
 
-def _tree(node: ProofNode, document: str, w: Wording) -> TreeNode:
+def _tree(node: ProofNode, document: str, w: Wording, excluding: bool = False) -> TreeNode:
+    """`excluding`: the node is a case of an exclusion, so what it requires excludes."""
     shown = node.children[0] if node.kind == "not" and node.children else node
     mark, style = MARKS[node.verdict]
     if _not_in_force(node):
         mark, style = NOT_IN_FORCE
     label = w.node_label(node)
-    detail = w.detail(shown, excluding=shown is not node)
+    excluding = excluding or shown is not node
+    detail = w.detail(shown, excluding)
     text = label + (w("colon") + detail if detail else "")
     article = w("cite", w.article(node.citation, document))
     children = _reading_in_force(node)
@@ -203,7 +192,7 @@ def _tree(node: ProofNode, document: str, w: Wording) -> TreeNode:
     records = w.record_lines(shown, children is node.children, document)
     line: Line = ((f"{mark} ", style), (text, ""), (article, "dim"))
     decisive = _decisive(decider, children)
-    drawn = [_tree(c, document, w) for c in decisive]
+    drawn = [_tree(c, document, w, excluding) for c in decisive]
     folded = [c for c in children if c not in decisive]
     if folded:
         labels = w("list.sep_long").join(c.label for c in folded)

@@ -115,6 +115,18 @@ class Wording:
             return self("amount.at_most", format_money(result.max_amount))
         return ""
 
+    def gate_reason(self, result: ProgrammeResult) -> str:
+        """Why a document does not apply: its failing gate, the value behind it, the article."""
+        gate = next((c for c in result.proof.children if c.verdict == "fails"), None)
+        if gate is None:
+            return result.not_applicable or ""
+        leaf = gate
+        while not self.detail(leaf) and any(c.verdict == "fails" for c in leaf.children):
+            leaf = next(c for c in leaf.children if c.verdict == "fails")
+        detail = self.detail(leaf)
+        article = self("article", self.article(gate.citation, result.document))
+        return gate.label + (self("colon") + detail if detail else "") + article
+
     def amount_step(self, line: AmountLine) -> tuple[str, str]:
         """(label, computation) of one step; a keyed step is worded from its figures."""
         if not line.key:

@@ -69,7 +69,7 @@ WORDS: dict[str, str] = {
     "records.counted": "计入：{0}",
     "records.found": "符合：{0}",
     "records.not_counted": "未计入：{0}：不满足“{1}”{2}",
-    "records.undecided": "待定：{0}，缺少 {1}",
+    "records.undecided": "待定：{0}，缺少：{1}",
     "records.undecided_bare": "待定：{0}",
     "records.more": " 等，共 {0} 条",
     "records.values": "{0}（{1}）",

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
+from eligibility.compiler import load_policy
 from eligibility.decision.proof import Decision, ProgrammeResult
 from eligibility.evaluate import decide
 from eligibility.render.json import decision_json
@@ -91,7 +92,7 @@ def test_an_undecided_record_says_what_it_lacks() -> None:
     missing = "ip_contracts[O1].reviewer_attestations.cq11_3_licensor_accepted"
     zh = _text(_undecided(), width=10_000)
     en = _text(_undecided(), "en", width=10_000)
-    assert "待定：O1，缺少 " in zh and missing in zh
+    assert "待定：O1，缺少：" in zh and missing in zh
     assert "undecided: O1, missing: " in en
     assert "not counted, not met:" not in en
 
@@ -156,3 +157,13 @@ def test_wrapping_fits_the_width_and_neither_loses_nor_adds_text(width: int, lan
     wrapped = _text(decision, lang, width)
     assert max(cell_len(line) for line in wrapped.splitlines()) <= width
     assert wrapped.translate(_GUIDES) == _text(decision, lang, 10_000).translate(_GUIDES)
+
+
+def test_a_document_that_does_not_apply_reads_the_same_in_the_text_and_the_json() -> None:
+    national = load_policy(ROOT / "policies" / "national-2019.policy")
+    decision = decide((national,), load_example(ROOT / "examples/chongqing/passes-branch-a.json"))
+    for lang in ("zh", "en"):
+        label = decision_json(decision, lang)["results"][0]["not_applicable_label"]
+        assert label.startswith("申请主体为城市")
+        lines = ["".join(t for t, _ in line) for line in summary_lines(decision, lang)]  # type: ignore[arg-type]
+        assert any(line.startswith("– ") and label in line for line in lines)
