@@ -24,10 +24,14 @@ def amount_proof(programme: ir.Programme, model: Model) -> AmountProof:
     lines = [_step_line(step, model) for step in amount.steps]
     lines += [
         AmountLine(
-            f"{step.label} · by record", step.citation, text, "by_record", (step.label, text)
+            f"{step.label} · by record",
+            step.citation,
+            f"{record_set}: {shown or 'no records'}",
+            "by_record" if shown else "by_record_none",
+            (step.label, record_set, shown),
         )
         for step in amount.steps
-        for text in _per_record(step.expr, model)
+        for record_set, shown in _per_record(step.expr, model)
     ]
     running = model.values.get(amount.steps[-1].expr.expr_id)
     for cap in amount.caps:
@@ -117,8 +121,9 @@ def _limit(cap: ir.Cap, model: Model) -> Decimal | None:
     return model.values.get(cap.limit.expr_id)
 
 
-def _per_record(expr: ir.Expr, model: Model) -> list[str]:
-    """For each Σ over records in `expr`: what each record contributed."""
+def _per_record(expr: ir.Expr, model: Model) -> list[tuple[str, str]]:
+    """For each Σ over records in `expr`: the set, and what each record contributed ("" when
+    no record is in it)."""
     out = []
     for sub in walk_expr(expr):
         if isinstance(sub, ir.SumOf):
@@ -131,7 +136,7 @@ def _per_record(expr: ir.Expr, model: Model) -> list[str]:
                 f"{key.split('/', 1)[1]}: {_record_computation(sub.expr, model, key)}"
                 for key in keys
             )
-            out.append(f"{sub.record_set}: {shown or 'no records'}")
+            out.append((sub.record_set, shown))
     return out
 
 

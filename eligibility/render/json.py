@@ -106,7 +106,7 @@ def _amount_json(proof: AmountProof, w: Wording) -> dict[str, Any]:
                 "label": line.label,
                 "citation": line.citation,
                 "computation": line.computation,
-                "text": ": ".join(w.amount_step(line)),
+                "text": w("colon").join(w.amount_step(line)),
             }
             for line in proof.lines
         ],

@@ -74,7 +74,9 @@ WORDS: dict[str, str] = {
     "records.values": "{0} ({1})",
     # the amount's steps (keys the decision's AmountLine.key names)
     "amount.by_record.label": "{0} · by record",
-    "amount.by_record.text": "{1}",
+    "amount.by_record.text": "{1}: {2}",
+    "amount.by_record_none.label": "{0} · by record",
+    "amount.by_record_none.text": "{1}: no records",
     "amount.unknown.label": "{0}",
     "amount.unknown.text": "{1} = unknown",
     "amount.capped.label": "{0}",

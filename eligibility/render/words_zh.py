@@ -75,7 +75,9 @@ WORDS: dict[str, str] = {
     "records.values": "{0}（{1}）",
     # the amount's steps (keys the decision's AmountLine.key names)
     "amount.by_record.label": "{0} · 逐笔",
-    "amount.by_record.text": "{1}",
+    "amount.by_record.text": "{1}：{2}",
+    "amount.by_record_none.label": "{0} · 逐笔",
+    "amount.by_record_none.text": "{1}：无记录",
     "amount.unknown.label": "{0}",
     "amount.unknown.text": "{1} = 未知",
     "amount.capped.label": "{0}",
