@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -78,6 +79,12 @@ def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
         "--explain", action="store_true", help="show the proof tree of each programme"
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default="zh",
+        help="language of the explanation and of the JSON's labels (default: zh, 中文)",
+    )
     parser.add_argument(
         "--engine",
         choices=("pydatalog", "duckdb", "auto"),
@@ -326,10 +333,11 @@ def _check(args: argparse.Namespace) -> int:
     if args.format == "json":
         from eligibility.render.json import decision_json, dumps
 
-        print(dumps(decision_json(decision)))
+        print(dumps(decision_json(decision, args.lang)))
+    elif args.explain:
+        _emit(text.explain_blocks(decision, args.lang), sys.stdout, wrap=True)
     else:
-        lines = text.explain_lines(decision) if args.explain else text.summary_lines(decision)
-        _emit(lines, sys.stdout)
+        _emit(text.summary_lines(decision, args.lang), sys.stdout)
     return EXIT_OK
 
 
@@ -339,13 +347,16 @@ def _audit(args: argparse.Namespace) -> int:
     return code
 
 
-def _emit(lines: list, stream) -> None:  # type: ignore[no-untyped-def,type-arg]
-    from eligibility.render.text import plain
+def _emit(lines: list, stream, wrap: bool = False) -> None:  # type: ignore[no-untyped-def,type-arg]
+    from eligibility.render.text import plain, plain_blocks
 
     if stream.isatty() and not os.environ.get("NO_COLOR"):
         from eligibility.render.terminal import print_lines
 
         print_lines(lines)
+    elif wrap:  # a file or a pipe: a fixed width, so the text does not depend on the terminal
+        width = shutil.get_terminal_size().columns if stream.isatty() else None
+        stream.write(plain_blocks(lines, width) if width else plain_blocks(lines))
     else:
         stream.write(plain(lines))
 

@@ -34,7 +34,7 @@ def record_from_check(
         raise NotRecordedError(
             f"error: cannot read {error.filename} again to record it: {error.strerror}"
         ) from None
-    context = Context(args.as_of, args.assessment_year, args.engine, engine)
+    context = Context(args.as_of, args.assessment_year, args.engine, engine, args.lang)
     try:
         record_check(
             args.record, applicant, str(args.applicant), decision, policies, context, args.by

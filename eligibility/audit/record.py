@@ -14,7 +14,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from eligibility.audit import store
 from eligibility.audit.entry import Entry, NewEntry, StoredFile, sha256_hex
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     import datetime
 
     from eligibility.decision.proof import Decision
+    from eligibility.render.wording import Lang
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,7 @@ class Context:
     assessment_year: int | None
     engine_requested: str
     engine: str
+    lang: str = "zh"  # of the explanation and of the JSON's labels (`check --lang`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,15 +70,16 @@ def read_policies(paths: Sequence[Path]) -> tuple[AppliedPolicy, ...]:
     return tuple(AppliedPolicy(policy_identity(path), path.read_bytes()) for path in paths)
 
 
-def printed(decision: Decision) -> Printed:
-    """Exactly what `check` writes to a file or pipe: `print(dumps(...))` adds the newline."""
+def printed(decision: Decision, lang: Lang = "zh") -> Printed:
+    """Exactly what `check --lang LANG` writes to a file or pipe: `print(dumps(...))` adds the
+    newline, and the explanation is drawn at the fixed width."""
     from eligibility.render import text
     from eligibility.render.json import decision_json, dumps
 
     return Printed(
-        text.plain(text.summary_lines(decision)),
-        text.plain(text.explain_lines(decision)),
-        dumps(decision_json(decision)) + "\n",
+        text.plain(text.summary_lines(decision, lang)),
+        text.plain_blocks(text.explain_blocks(decision, lang)),
+        dumps(decision_json(decision, lang)) + "\n",
     )
 
 
@@ -92,8 +95,9 @@ def record_check(
     """Append one check to `log` (created when absent) and return the durable entry."""
     from eligibility.render.json import decision_json
 
-    shown = printed(decision)
-    body = _core([(applicant_file, applicant)], [decision_json(decision)], policies, context)
+    lang = cast("Lang", context.lang)
+    shown = printed(decision, lang)
+    body = _core([(applicant_file, applicant)], [decision_json(decision, lang)], policies, context)
     body["printed"] = {
         "summary": shown.summary,
         "explanation": shown.explanation,
@@ -140,6 +144,7 @@ def _core(
             "assessment_year_option": context.assessment_year,
             "engine_requested": context.engine_requested,
             "engine": context.engine,
+            "lang": context.lang,
         },
         "decisions": decisions,
     }

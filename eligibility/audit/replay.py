@@ -16,12 +16,15 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from eligibility.audit import store
 from eligibility.audit.entry import Entry, sha256_hex
 from eligibility.audit.errors import LogInputError
 from eligibility.audit.shape import ShapeError, read_content
+
+if TYPE_CHECKING:
+    from eligibility.render.wording import Lang
 
 
 class _NotReplayable(Exception):
@@ -164,7 +167,8 @@ def _decide(
         decisions = decide_many(policies, applicants, cast(Engine, engine))
     except InterpretationError as error:  # a --policy replacement without the file's switch
         raise _NotReplayable(f"the applicant file does not fit the policy texts: {error}") from None
-    return [decision_json(d) for d in decisions]
+    lang = cast("Lang", context.get("lang", "zh"))  # entries before `--lang` were English
+    return [decision_json(d, lang) for d in decisions]
 
 
 def _date(text: str | None) -> datetime.date | None:

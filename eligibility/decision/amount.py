@@ -21,14 +21,17 @@ _PRECEDENCE = {"+": 1, "-": 1, "×": 2}
 def amount_proof(programme: ir.Programme, model: Model) -> AmountProof:
     amount = programme.amount
     assert amount is not None
-    lines = [
-        AmountLine(step.label, step.citation, _computation(step.expr, model))
-        for step in amount.steps
-    ]
+    lines = [_step_line(step, model) for step in amount.steps]
     lines += [
-        AmountLine(f"{step.label} · by record", step.citation, text)
+        AmountLine(
+            f"{step.label} · by record",
+            step.citation,
+            f"{record_set}: {shown or 'no records'}",
+            "by_record" if shown else "by_record_none",
+            (step.label, record_set, shown),
+        )
         for step in amount.steps
-        for text in _per_record(step.expr, model)
+        for record_set, shown in _per_record(step.expr, model)
     ]
     running = model.values.get(amount.steps[-1].expr.expr_id)
     for cap in amount.caps:
@@ -38,8 +41,15 @@ def amount_proof(programme: ir.Programme, model: Model) -> AmountProof:
             shown = format_exact(limit)
             if not isinstance(cap.limit, ir.Const):
                 shown = f"{_show(cap.limit, model, 0)} = {shown}"
+            key = "capped" if capped < running else "within_cap"
             lines.append(
-                AmountLine(cap.label, cap.citation, f"{verb} {shown}: {format_exact(capped)}")
+                AmountLine(
+                    cap.label,
+                    cap.citation,
+                    f"{verb} {shown}: {format_exact(capped)}",
+                    key,
+                    (cap.label, shown, format_exact(capped)),
+                )
             )
         running = capped
     if amount.pool is not None:
@@ -51,6 +61,8 @@ def amount_proof(programme: ir.Programme, model: Model) -> AmountProof:
                 f"a total of {format_money(pool.limit)} for all applicants "
                 "together: not computed for one applicant; when the year's "
                 "entitlements exceed it, each is pro-rated (R4)",
+                "pool",
+                (pool.label, format_money(pool.limit)),
             )
         )
     if running is None:
@@ -62,21 +74,36 @@ def amount_proof(programme: ir.Programme, model: Model) -> AmountProof:
         if high is None:  # an amount or a collection not stated: only a constant cap bounds it
             top = _smallest_constant_cap(amount)
             shown = f"at least {format_exact(running)}; no upper bound known"
+            key, args = "at_least", (format_exact(running), "")
             if top is not None:
                 shown += f" beyond the cap of {format_money(top)}"
+                key, args = "at_least_capped", (format_exact(running), format_money(top))
         else:
             top = max(Decimal(high), Decimal(0)).quantize(FEN, rounding=ROUND_HALF_UP)
             shown = f"between {format_exact(running)} and {format_exact(high)}"
-        lines.append(AmountLine("records undecided", "", shown))
+            key, args = "between", (format_exact(running), format_exact(high))
+        lines.append(AmountLine("records undecided", "", shown, key, args))
         up_to = f"; up to {format_money(top)} 元" if top is not None else ""
         lines.append(
-            AmountLine("四舍五入到分 (R3)", "", f"{format_money(confirmed)} 元 confirmed{up_to}")
+            AmountLine(
+                "四舍五入到分 (R3)",
+                "",
+                f"{format_money(confirmed)} 元 confirmed{up_to}",
+                "confirmed_up_to" if top is not None else "confirmed",
+                (format_money(confirmed), format_money(top) if top is not None else ""),
+            )
         )
         return AmountProof(tuple(lines), confirmed, top, (), partial=True)
     rounded = Decimal(running).quantize(FEN, rounding=ROUND_HALF_UP)
     if rounded < 0:  # a formula net of prior awards can go below zero; nobody pays back here
         lines.append(
-            AmountLine("an award is never negative", "", f"{format_money(rounded)} → 0.00")
+            AmountLine(
+                "an award is never negative",
+                "",
+                f"{format_money(rounded)} → 0.00",
+                "never_negative",
+                (format_money(rounded),),
+            )
         )
         rounded = Decimal("0.00")
     lines.append(AmountLine("四舍五入到分 (R3)", "", f"{format_money(rounded)} 元"))
@@ -94,8 +121,9 @@ def _limit(cap: ir.Cap, model: Model) -> Decimal | None:
     return model.values.get(cap.limit.expr_id)
 
 
-def _per_record(expr: ir.Expr, model: Model) -> list[str]:
-    """For each Σ over records in `expr`: what each record contributed."""
+def _per_record(expr: ir.Expr, model: Model) -> list[tuple[str, str]]:
+    """For each Σ over records in `expr`: the set, and what each record contributed ("" when
+    no record is in it)."""
     out = []
     for sub in walk_expr(expr):
         if isinstance(sub, ir.SumOf):
@@ -108,7 +136,7 @@ def _per_record(expr: ir.Expr, model: Model) -> list[str]:
                 f"{key.split('/', 1)[1]}: {_record_computation(sub.expr, model, key)}"
                 for key in keys
             )
-            out.append(f"{sub.record_set}: {shown or 'no records'}")
+            out.append((sub.record_set, shown))
     return out
 
 
@@ -166,6 +194,14 @@ def _show_record(expr: ir.Expr, model: Model, key: str, outer: int) -> str:
         if expr.dim is ir.Dim.MONEY
         else show_value(value, expr.dim)
     )
+
+
+def _step_line(step: ir.AmountStep, model: Model) -> AmountLine:
+    computation = _computation(step.expr, model)
+    if model.values.get(step.expr.expr_id) is None:  # "= unknown" is words: keyed
+        values = (step.label, _show(step.expr, model, 0))
+        return AmountLine(step.label, step.citation, computation, "unknown", values)
+    return AmountLine(step.label, step.citation, computation)
 
 
 def _computation(expr: ir.Expr, model: Model) -> str:

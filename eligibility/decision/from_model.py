@@ -22,6 +22,8 @@ from eligibility.decision.proof import (
     ProofNode,
     Reason,
     RecordNote,
+    Requirement,
+    Shown,
     Verdict,
 )  # fmt: skip
 from eligibility.facts.model import ApplicantFacts, Record
@@ -234,7 +236,36 @@ class _Explainer:
             missing,
             records,
             children,
+            self._shown(cond),
         )
+
+    def _shown(self, cond: ir.Cond) -> Shown | None:
+        """The leaf's fact as raw data (what `_leaf` words as `detail`)."""
+        match cond:
+            case ir.Test():
+                values = tuple(self.facts.values.get(cond.field.path) or ())
+                stated = bool(values) or cond.field.path in self.facts.applicant.fields_present
+                return Shown(cond.field.path, values, stated, _requirement(cond))
+            case ir.Attested() | ir.Selected():
+                key = (
+                    f"reviewer_attestations.{cond.criterion}"
+                    if isinstance(cond, ir.Attested)
+                    else f"selection_result.{cond.programme}.selected"
+                )
+                found = tuple(self.facts.values.get(key) or ())
+                return Shown(key, found[:1], bool(found))
+            case ir.Stated():
+                return Shown(cond.field.path, (), cond.field.path in self.facts.values)
+            case ir.InterpretationIs():
+                reading = self.readings.get(cond.name)
+                if reading is None:
+                    return None
+                return Shown(cond.name, (reading.value,), default=reading.is_default)
+            case ir.Exists():
+                members = self.model.members.get(cond.record_set, ())
+                ids = tuple(self.facts.records[k].record_id for k in members)
+                return Shown(self.policy.record_set(cond.record_set).label, ids)
+        return None
 
     def _leaf(
         self, cond: ir.Cond, verdict: str
@@ -409,7 +440,7 @@ class _Explainer:
         §10 step 4), which no condition of the programme would otherwise show."""
         lines = []
         for name in amount_sets(programme):
-            by_reason: dict[tuple[str, str], list[str]] = {}  # one line per unmet filter
+            by_reason: dict[tuple[str, str], list[RecordNote]] = {}  # one line per unmet filter
             record_set = self.policy.record_set(name)
             for note in self._record_notes(name):
                 if note.undecided:
@@ -418,20 +449,30 @@ class _Explainer:
                             f"{record_set.label}: {note.record_id} undecided",
                             record_set.citation,
                             f"missing: {', '.join(note.undecided)}",
+                            "record_undecided",
+                            (record_set.label, note.record_id, ", ".join(note.undecided)),
+                            (note,),
                         )
                     )
                 for reason in note.reasons:
-                    by_reason.setdefault((reason.label, reason.citation), []).append(
-                        f"{note.record_id} ({reason.actual})"
-                    )
-            lines += [
-                AmountLine(
-                    f"{record_set.label}: not counted",
-                    citation,
-                    f"not met: {reason}: {', '.join(records)}",
+                    by_reason.setdefault((reason.label, reason.citation), []).append(note)
+            for (label, citation), notes in by_reason.items():
+                records = ", ".join(
+                    f"{n.record_id} ({r.actual})"
+                    for n in notes
+                    for r in n.reasons
+                    if (r.label, r.citation) == (label, citation)
                 )
-                for (reason, citation), records in by_reason.items()
-            ]
+                lines.append(
+                    AmountLine(
+                        f"{record_set.label}: not counted",
+                        citation,
+                        f"not met: {label}: {records}",
+                        "record_not_counted",
+                        (record_set.label, label, records),
+                        tuple(notes),
+                    )
+                )
         return tuple(lines)
 
     def _record_notes(self, set_name: str) -> tuple[RecordNote, ...]:
@@ -534,10 +575,24 @@ class _Explainer:
                         by_id[f].meta.label,
                         by_id[f].meta.citation,
                         self._record_actual([by_id[f]], key),
+                        self._record_values([by_id[f]], key),
                     )
                     for f in failed
                 )
         return ()
+
+    def _record_values(
+        self, conds: list[ir.Cond], key: str
+    ) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+        """The raw values `_record_actual` words: (field, values) for each field read, then
+        (reading name, (value,)) for a reading in force."""
+        shown = [
+            (field, tuple(self.facts.record_values(key, field))) for field in _fields_read(conds)
+        ]
+        for node in (n for cond in conds for n in walk_conditions(cond)):
+            if isinstance(node, ir.InterpretationIs) and node.name in self.readings:
+                shown.append((node.name, (self.readings[node.name].value,)))
+        return tuple(dict.fromkeys(shown))
 
     def _record_actual(self, conds: list[ir.Cond], key: str) -> str:
         """The record's values of every field the conditions read, each once."""
@@ -609,6 +664,26 @@ def _required(cond: ir.Test) -> str:
         case ir.InCollection():
             word = "not among" if cond.test.negated else "among"
             return f"required: {word} {cond.test.collection}.{cond.test.field}"
+        case _:
+            assert_never(cond.test)
+
+
+def _requirement(cond: ir.Test) -> Requirement:
+    """`_required` as data."""
+    match cond.test:
+        case ir.OneOf():
+            relation = "not_in" if cond.test.negated else "in"
+            return Requirement(relation, cond.quantifier, cond.test.values, cond.test.set_label)
+        case ir.WithinRegion():
+            return Requirement("within", cond.quantifier, (cond.test.region,))
+        case ir.IsBool():
+            return Requirement("is", cond.quantifier, (cond.test.expected,))
+        case ir.ComparesWith():
+            return Requirement("compare", cond.quantifier, (SYMBOLS[cond.test.op], cond.test.text))
+        case ir.InCollection():
+            relation = "not_among" if cond.test.negated else "among"
+            field = f"{cond.test.collection}.{cond.test.field}"
+            return Requirement(relation, cond.quantifier, (field,))
         case _:
             assert_never(cond.test)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 Verdict = Literal["holds", "fails", "undetermined"]
 Outcome = Literal["qualifies", "does_not_qualify", "undetermined"]
@@ -14,11 +14,39 @@ Outcome = Literal["qualifies", "does_not_qualify", "undetermined"]
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    """Why a record was left out: the filter's label, its citation, the record's actual value."""
+    """Why a record was left out: the filter's label, its citation, the record's actual value
+    (`actual` in words; `values`: each field the filter read with its raw values)."""
 
     label: str
     citation: str
     actual: str
+    values: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """What a test requires, as data: `relation` is in | not_in | within | is | compare |
+    among | not_among; `values` the codes, the region, the boolean or the comparison's text."""
+
+    relation: str
+    quantifier: str  # one | some | every
+    values: tuple[Any, ...]
+    set_label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """What a leaf read, as raw data for the renderers to word in the reader's language:
+    `subject` is a fact path, a reading's name or a record set's label; `values` what the
+    applicant file states (for a record set: the ids of the records counted); `stated` False
+    when the fact is absent; `requirement` what a test requires; `default` whether a reading
+    is in force by default."""
+
+    subject: str
+    values: tuple[Any, ...] = ()
+    stated: bool = True
+    requirement: Requirement | None = None
+    default: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +70,7 @@ class ProofNode:
     missing: tuple[str, ...]
     records: tuple[RecordNote, ...]
     children: tuple[ProofNode, ...]
+    shown: Shown | None = None  # `detail` as data, for wording per language
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +78,9 @@ class AmountLine:
     label: str
     citation: str
     computation: str  # e.g. "400,000.00 × 2% = 8,000.00"
+    key: str = ""  # when set, the words table's `amount.<key>.*` entries word it from `args`
+    args: tuple[str, ...] = ()  # values already in figures (money, rates), no words
+    records: tuple[RecordNote, ...] = ()  # the records a `record_*` step is about
 
 
 @dataclass(frozen=True, slots=True)

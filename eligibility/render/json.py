@@ -6,11 +6,14 @@ into a float. Key order is fixed, so equal decisions serialise to equal bytes.
 
 from __future__ import annotations
 
+import datetime
 import json
+from decimal import Decimal
 from typing import Any
 
-from eligibility.decision.proof import AmountProof, Decision, ProofNode, RecordNote
+from eligibility.decision.proof import AmountProof, Decision, ProofNode, RecordNote, Shown
 from eligibility.facts.model import InputError
+from eligibility.render.wording import Lang, Wording, wording
 
 SCHEMA = "eligibility.decision/1"
 
@@ -19,13 +22,29 @@ def _money(value: Any) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
-def _record(note: RecordNote) -> dict[str, Any]:
+def _raw(value: Any) -> Any:
+    """A raw value as JSON: money and dates as strings, the rest as they are."""
+    match value:
+        case Decimal():
+            return f"{value:.2f}"
+        case datetime.date():
+            return value.isoformat()
+    return value
+
+
+def _record(note: RecordNote, w: Wording) -> dict[str, Any]:
     out: dict[str, Any] = {
         "record_id": note.record_id,
         "path": note.path,
         "counted": note.counted,
         "reasons": [
-            {"label": r.label, "citation": r.citation, "actual": r.actual} for r in note.reasons
+            {
+                "label": r.label,
+                "citation": r.citation,
+                "actual": r.actual,
+                "actual_label": w.record_values(note, r.values) if r.values else r.actual,
+            }
+            for r in note.reasons
         ],
     }
     if note.undecided:  # no filter refused it, but one lacks a fact: what is missing
@@ -33,29 +52,62 @@ def _record(note: RecordNote) -> dict[str, Any]:
     return out
 
 
-def proof_json(node: ProofNode) -> dict[str, Any]:
+def _shown(shown: Shown) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "subject": shown.subject,
+        "values": [_raw(v) for v in shown.values],
+        "stated": shown.stated,
+    }
+    if shown.requirement is not None:
+        req = shown.requirement
+        out["requirement"] = {
+            "relation": req.relation,
+            "quantifier": req.quantifier,
+            "values": [_raw(v) for v in req.values],
+        }
+    return out
+
+
+def proof_json(
+    node: ProofNode, lang: Lang = "zh", w: Wording | None = None, excluding: bool = False
+) -> dict[str, Any]:
+    """`excluding`: the node is a case of an exclusion (its requirement excludes), as in text."""
+    w = w or wording(lang)
     out: dict[str, Any] = {
         "id": node.node_id,
         "kind": node.kind,
         "label": node.label,
         "citation": node.citation,
         "verdict": node.verdict,
+        "verdict_label": w.verdict(node.verdict),
     }
     if node.detail:
         out["detail"] = node.detail
+    is_not = node.kind == "not" and bool(node.children)
+    excluding = excluding or is_not
+    detail_label = w.detail(node.children[0] if is_not else node, excluding)
+    if detail_label:
+        out["detail_label"] = detail_label
+    if node.shown is not None:
+        out["shown"] = _shown(node.shown)
     if node.missing:
         out["missing"] = list(node.missing)
     if node.records:
-        out["records"] = [_record(r) for r in node.records]
+        out["records"] = [_record(r, w) for r in node.records]
     if node.children:
-        out["children"] = [proof_json(c) for c in node.children]
+        out["children"] = [proof_json(c, lang, w, excluding) for c in node.children]
     return out
 
 
-def _amount_json(proof: AmountProof) -> dict[str, Any]:
+def _amount_json(proof: AmountProof, w: Wording) -> dict[str, Any]:
     return {
         "steps": [
-            {"label": line.label, "citation": line.citation, "computation": line.computation}
+            {
+                "label": line.label,
+                "citation": line.citation,
+                "computation": line.computation,
+                "text": w("colon").join(w.amount_step(line)),
+            }
             for line in proof.lines
         ],
         "amount": _money(proof.amount),
@@ -63,9 +115,11 @@ def _amount_json(proof: AmountProof) -> dict[str, Any]:
     }
 
 
-def decision_json(decision: Decision) -> dict[str, Any]:
+def decision_json(decision: Decision, lang: Lang = "zh") -> dict[str, Any]:
+    w = wording(lang)
     return {
         "schema": SCHEMA,
+        "lang": lang,
         "applicant_id": decision.applicant_id,
         "as_of": decision.as_of.isoformat(),
         "assessment_year": decision.assessment_year,
@@ -76,15 +130,17 @@ def decision_json(decision: Decision) -> dict[str, Any]:
                 "programme": r.programme,
                 "title": r.title,
                 "outcome": r.outcome,
+                "outcome_label": w.outcome(r.outcome),
                 "not_applicable": r.not_applicable,
+                "not_applicable_label": w.gate_reason(r) if r.not_applicable else None,
                 "amount": _money(r.amount),
                 "max_amount": _money(r.max_amount),
                 "missing": list(r.missing),
                 "defaults": list(r.defaults),
                 "citations": list(r.citations),
-                "proof": proof_json(r.proof),
+                "proof": proof_json(r.proof, lang, w),
                 "amount_computation": (
-                    _amount_json(r.amount_proof)
+                    _amount_json(r.amount_proof, w)
                     if r.amount_proof and r.outcome != "does_not_qualify"
                     else None
                 ),

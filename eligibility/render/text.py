@@ -1,8 +1,10 @@
-"""Decision → plain text: a summary line per programme, and with --explain the proof tree.
+"""Decision → text: a summary line per programme, and with --explain each document's title
+once, then per programme its outcome, proof tree, amount and articles.
 
-Output is a list of lines made of (text, style) segments: joined as they are for files,
-pipes and golden tests (no colour, no dependence on the terminal's width), or handed to
-`render.terminal` which colours the styles with rich on a terminal.
+Words come from `render.wording` in the chosen language (zh by default). Output is lines made
+of (text, style) segments and trees of such lines (`TreeNode`); `render.tree` draws the trees
+with rich, wrapping long lines under their node at the terminal's width, or at a fixed width
+(100) for files, pipes and golden tests, so they do not depend on the terminal.
 
 Much of the text comes from input files (names, ids, set values, policy labels). Every line
 leaves this module through `_shown`, which writes control, bidi and separator characters as
@@ -11,38 +13,35 @@ escapes (`\\x1b`, `\\u202e`), so no input can move the cursor, clear the screen 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
-from eligibility.decision.proof import Decision, ProgrammeResult, ProofNode, RecordNote
+from eligibility.decision.proof import Decision, ProgrammeResult, ProofNode
 from eligibility.facts.model import InputError
 from eligibility.facts.paths import visible
-from eligibility.ir.quantities import format_money
+from eligibility.render.wording import Lang, Wording, wording
 
 Segment = tuple[str, str]  # (text, style)
 Line = tuple[Segment, ...]
+WIDTH = 100  # the width of text that does not go to a terminal
+SUMMARY_ITEMS = 3  # a summary line names this many failing conditions or missing facts
+
+
+@dataclass(frozen=True, slots=True)
+class TreeNode:
+    """One node of a drawn tree: its line, notes drawn under the line (the records it read)
+    and its children."""
+
+    line: Line
+    children: tuple[TreeNode, ...] = ()
+    notes: tuple[Line, ...] = ()
+
+
+Block = Line | TreeNode
 
 MARKS = {"holds": ("✓", "holds"), "fails": ("✗", "fails"), "undetermined": ("?", "undetermined")}
-OUTCOMES = {
-    "qualifies": ("✓", "qualifies", "holds"),
-    "does_not_qualify": ("✗", "does not qualify", "fails"),
-    "undetermined": ("?", "undetermined", "undetermined"),
-}
-
-
-def _amount_text(result: ProgrammeResult) -> str:
-    if result.amount is not None and result.max_amount is not None:  # certain, part confirmed
-        return (
-            f" · {format_money(result.amount)} 元 (up to {format_money(result.max_amount)} 元 "
-            "if the undecided records count)"
-        )
-    if result.amount is not None and result.outcome == "qualifies" and result.missing:
-        return f" · {format_money(result.amount)} 元 (at least: undecided records may add to it)"
-    if result.amount is not None:
-        return f" · {format_money(result.amount)} 元"
-    if result.max_amount is not None:
-        return f" · at most {format_money(result.max_amount)} 元"
-    return ""
-
+NOT_IN_FORCE = ("–", "dim")  # a branch written for a reading that is not the one in force
+OUTCOME_MARKS = {"qualifies": "holds", "does_not_qualify": "fails", "undetermined": "undetermined"}
 
 _RANK = {"qualifies": 0, "undetermined": 1, "does_not_qualify": 2}
 
@@ -57,7 +56,19 @@ def ranked(results: tuple[ProgrammeResult, ...]) -> list[ProgrammeResult]:
     return sorted(results, key=key)
 
 
-def _not_applicable_lines(decision: Decision) -> tuple[list[Line], set[str]]:
+def _outcome(result: ProgrammeResult, w: Wording) -> tuple[Segment, Segment]:
+    style = OUTCOME_MARKS[result.outcome]
+    return (MARKS[style][0] + " ", style), (w.outcome(result.outcome), style)
+
+
+def _shorter(items: list[str], w: Wording) -> str:
+    more = len(items) - SUMMARY_ITEMS
+    return w("list.sep_long").join(items[:SUMMARY_ITEMS]) + (
+        w("summary.more", len(items)) if more > 0 else ""
+    )
+
+
+def _not_applicable_lines(decision: Decision, w: Wording) -> tuple[list[Line], set[str]]:
     """One line per document that does not apply at all (another jurisdiction or kind)."""
     lines: list[Line] = []
     skipped: set[str] = set()
@@ -65,129 +76,144 @@ def _not_applicable_lines(decision: Decision) -> tuple[list[Line], set[str]]:
         results = [r for r in decision.results if r.policy_id == policy.policy_id]
         if results and all(r.not_applicable for r in results):
             skipped.add(policy.policy_id)
-            lines.append(
-                (
-                    ("– ", "dim"),
-                    (
-                        (
-                            f"{policy.document}: not applicable: "
-                            f"{results[0].not_applicable} · {len(results)} "
-                            "programme(s) not evaluated further"
-                        ),
-                        "dim",
-                    ),
-                )
-            )
+            reason = w.gate_reason(results[0])
+            text = w("summary.not_applicable", policy.document, reason, len(results))
+            lines.append((("– ", "dim"), (text, "dim")))
     return lines, skipped
 
 
 def _shown(lines: list[Line]) -> list[Line]:
     """`lines` safe for a terminal: every segment's text made visible (idempotent)."""
-    return [tuple((visible(text), style) for text, style in line) for line in lines]
+    return [_visible(line) for line in lines]
 
 
-def summary_lines(decision: Decision) -> list[Line]:
+def _visible(line: Line) -> Line:
+    return tuple((visible(text), style) for text, style in line)
+
+
+def summary_lines(decision: Decision, lang: Lang = "zh") -> list[Line]:
+    w = wording(lang)
     who = f"{decision.applicant_id} {decision.applicant_name}".strip()
-    lines: list[Line] = [
-        (
-            (
-                (
-                    f"applicant {who} · as of {decision.as_of} · assessment year "
-                    f"{decision.assessment_year}"
-                ),
-                "heading",
-            ),
-        ),
-    ]
-    not_applicable, skipped = _not_applicable_lines(decision)
+    heading = w("summary.applicant", who, decision.as_of, decision.assessment_year)
+    lines: list[Line] = [((heading, "heading"),)]
+    not_applicable, skipped = _not_applicable_lines(decision, w)
     for r in ranked(decision.results):
         if r.policy_id in skipped:
             continue
-        mark, word, style = OUTCOMES[r.outcome]
         if r.outcome == "does_not_qualify":
-            failing = _failing_leaves(r.proof, r.document)
-            why = f" · fails: {'; '.join(failing[:3])}" + (" …" if len(failing) > 3 else "")
+            why = w("summary.fails", _shorter(_failing_leaves(r.proof, r.document, w), w))
         else:
-            why = f" · missing: {', '.join(r.missing)}" if r.missing else ""
-        lines.append(
-            (
-                (f"{mark} ", style),
-                (f"{r.programme} {r.title}: ", ""),
-                (word, style),
-                (_amount_text(r) + why, ""),
-            )
-        )
+            why = w("summary.missing", _shorter(list(r.missing), w)) if r.missing else ""
+        mark, word = _outcome(r, w)
+        title = f"{r.programme} {r.title}{w('colon')}"
+        lines.append((mark, (title, ""), word, (w.amount(r) + why, "")))
     return _shown(lines + not_applicable)
 
 
-def _failing_leaves(node: ProofNode, document: str) -> list[str]:
+def _failing_leaves(node: ProofNode, document: str, w: Wording) -> list[str]:
     """The failing conditions that decided a "does not qualify", each with its article."""
     failing = [c for c in node.children if c.verdict == "fails"]
     if node.verdict != "fails" or node.kind in ("not", "any") or not failing:
-        article = node.citation.removeprefix(document).strip() or node.citation
-        return [f"{node.label} ({article})"]
-    return [text for child in failing for text in _failing_leaves(child, document)]
+        return [node.label + w("article", w.article(node.citation, document))]
+    return [text for child in failing for text in _failing_leaves(child, document, w)]
 
 
-def explain_lines(decision: Decision) -> list[Line]:
-    lines = summary_lines(decision)
-    _, skipped = _not_applicable_lines(decision)
-    for r in ranked(decision.results):
-        if r.policy_id in skipped:
-            continue
-        lines += [(), ((f"── {r.programme} · {r.title} · {r.document}", "heading"),)]
-        _, word, style = OUTCOMES[r.outcome]
-        lines.append((("outcome: ", ""), (word, style), (_amount_text(r), "")))
-        if r.missing:
-            also = (
-                "also missing (they could not change the outcome)"
-                if (r.outcome == "does_not_qualify")
-                else "missing facts"
-            )
-            lines.append(((f"{also}: {', '.join(r.missing)}", "undetermined"),))
-        for reading in r.defaults:  # rule inventory §7: say when a default reading decided
-            lines.append(((f"decided with the default reading: {reading}", "dim"),))
-        lines += _tree(r.proof, "", "", True)
-        if r.amount_proof and (r.amount is not None or r.max_amount is not None):
-            lines.append((("amount:", "heading"),))
-            for step in r.amount_proof.lines:
-                cite = f" [{step.citation}]" if step.citation else ""
-                lines.append(((f"  {step.label}: {step.computation}{cite}", ""),))
-        lines.append(((f"citations: {'; '.join(r.citations)}", "dim"),))
-    return _shown(lines)
+def explain_blocks(decision: Decision, lang: Lang = "zh") -> list[Block]:
+    """The summary, then each document's title once and its programmes explained."""
+    w = wording(lang)
+    blocks: list[Block] = list(summary_lines(decision, lang))
+    _, skipped = _not_applicable_lines(decision, w)
+    shown = [r for r in ranked(decision.results) if r.policy_id not in skipped]
+    for document in dict.fromkeys(r.document for r in shown):
+        blocks += [(), _visible(((w("explain.document", document), "heading"),))]
+        for r in (r for r in shown if r.document == document):
+            blocks += [(), *programme_blocks(decision, r, lang)]
+    return blocks
 
 
-def _tree(node: ProofNode, prefix: str, child_prefix: str, root: bool) -> list[Line]:
+def programme_blocks(decision: Decision, r: ProgrammeResult, lang: Lang = "zh") -> list[Block]:
+    """One programme explained: outcome, missing facts, default readings, the proof tree,
+    the amount's steps and the articles, citations without the document's title (which its
+    heading shows once). The round report calls this for one decision's tree."""
+    w = wording(lang)
+    blocks: list[Block] = [((f"── {r.programme} · {r.title}", "heading"),)]
+    blocks.append(((w("explain.outcome"), ""), _outcome(r, w)[1], (w.amount(r), "")))
+    if r.missing:
+        key = "explain.also_missing" if r.outcome == "does_not_qualify" else "explain.missing"
+        blocks.append(((w(key, w.facts(r.missing)), "undetermined"),))
+    for name, value, label in _default_readings(decision, r):  # rule inventory §7
+        blocks.append(((w("explain.default_reading", name, value, label), "dim"),))
+    blocks.append(_tree(r.proof, r.document, w))
+    if r.amount_proof and (r.amount is not None or r.max_amount is not None):
+        steps = []
+        for step in r.amount_proof.lines:
+            label, computation = w.amount_step(step)
+            cite = w("cite", w.article(step.citation, r.document)) if step.citation else ""
+            steps.append(TreeNode(((label + w("colon") + computation, ""), (cite, "dim"))))
+        blocks.append(TreeNode(((w("explain.amount"), "heading"),), tuple(steps)))
+    articles = dict.fromkeys(w.article(c, r.document) for c in r.citations)
+    blocks.append(((w("explain.citations", w("list.sep_long").join(articles)), "dim"),))
+    return [_visible(b) if isinstance(b, tuple) else _visible_tree(b) for b in blocks]
+
+
+def _default_readings(decision: Decision, r: ProgrammeResult) -> list[tuple[str, str, str]]:
+    """(name, value, label) of the switches this result read in their default reading."""
+    read = {d.split(" = ", 1)[0] for d in r.defaults}
+    return [
+        (i.name, i.value, i.label)
+        for i in decision.interpretations
+        if i.policy_id == r.policy_id and i.is_default and i.name in read
+    ]
+
+
+def _visible_tree(node: TreeNode) -> TreeNode:
+    return TreeNode(
+        _visible(node.line),
+        tuple(_visible_tree(c) for c in node.children),
+        tuple(_visible(n) for n in node.notes),
+    )
+
+
+def _tree(node: ProofNode, document: str, w: Wording, excluding: bool = False) -> TreeNode:
+    """`excluding`: the node is a case of an exclusion, so what it requires excludes."""
     shown = node.children[0] if node.kind == "not" and node.children else node
     mark, style = MARKS[node.verdict]
-    exclusion = {"holds": "not excluded: ", "fails": "excluded: "}.get(node.verdict, "exclusion: ")
-    label = (exclusion if node.kind == "not" else "") + node.label
-    detail = f": {shown.detail}" if shown.detail and shown.detail != label else ""
-    if node.kind == "not":  # the child's requirement is what triggers the exclusion
-        detail = detail.replace(" — required: ", " — excluded if: ")
-    lines: list[Line] = [
-        ((prefix, "dim"), (f"{mark} ", style), (label + detail, ""), (f" [{node.citation}]", "dim"))
-    ]
+    if _not_in_force(node):
+        mark, style = NOT_IN_FORCE
+    label = w.node_label(node)
+    excluding = excluding or shown is not node
+    detail = w.detail(shown, excluding)
+    text = label + (w("colon") + detail if detail else "")
+    article = w("cite", w.article(node.citation, document))
     children = _reading_in_force(node)
     if node.kind == "not":  # an exclusion of several cases shows which case fired, and why
         children = shown.children if shown is not node and shown.kind in ("all", "any") else ()
-    indent = child_prefix + ("│   " if children else "    ")
-    counted = [note.record_id for note in shown.records if note.counted]
-    if counted:
-        word = "found" if shown.kind == "exists" else "counted"
-        lines.append(((indent, "dim"), (f"{word}: {', '.join(counted)}", "dim")))
-    for note in shown.records:
-        if not note.counted and children is node.children:
-            lines.append(((indent, "dim"), (_record_text(note), "fails")))
-    for k, child in enumerate(children):
-        last = k == len(children) - 1
-        lines += _tree(
-            child,
-            child_prefix + ("└── " if last else "├── "),
-            child_prefix + ("    " if last else "│   "),
-            False,
-        )
-    return lines
+    decider = shown if node.kind == "not" else node
+    records = w.record_lines(shown, children is node.children, document)
+    line: Line = ((f"{mark} ", style), (text, ""), (article, "dim"))
+    decisive = _decisive(decider, children)
+    drawn = [_tree(c, document, w, excluding) for c in decisive]
+    folded = [c for c in children if c not in decisive]
+    if folded:
+        labels = w("list.sep_long").join(c.label for c in folded)
+        drawn.append(TreeNode(((w("node.folded", len(folded), labels), "dim"),)))
+    return TreeNode(line, tuple(drawn), tuple(((r, "dim"),) for r in records))
+
+
+def _decisive(node: ProofNode, children: tuple[ProofNode, ...]) -> tuple[ProofNode, ...]:
+    """For an `any` that holds, the first branch that holds: the others did not decide (the
+    JSON keeps them all); otherwise every child."""
+    if node.kind == "any" and node.verdict == "holds":
+        first = next((c for c in children if c.verdict == "holds"), None)
+        return (first,) if first is not None else children
+    return children
+
+
+def _not_in_force(node: ProofNode) -> bool:
+    """A reading not in force, or a branch written only for one: neither failed."""
+    if node.kind == "interpretationis":
+        return node.verdict == "fails"
+    return _reading_in_force(node) != node.children
 
 
 def _reading_in_force(node: ProofNode) -> tuple[ProofNode, ...]:
@@ -197,14 +223,6 @@ def _reading_in_force(node: ProofNode) -> tuple[ProofNode, ...]:
     if node.kind == "all" and switch and switch[0].verdict == "fails":
         return (switch[0],)
     return node.children
-
-
-def _record_text(note: RecordNote) -> str:
-    if not note.reasons:  # no filter refused it: it is undecided, not refused
-        missing = ", ".join(note.undecided)
-        return f"{note.record_id} undecided" + (f", missing: {missing}" if missing else "")
-    reasons = "; ".join(f"{r.label} ({r.actual}) — {r.citation}" for r in note.reasons)
-    return f"{note.record_id} not counted, not met: {reasons}"
 
 
 def error_lines(errors: tuple[InputError, ...], source: str) -> list[Line]:
@@ -227,3 +245,22 @@ def error_lines(errors: tuple[InputError, ...], source: str) -> list[Line]:
 
 def plain(lines: list[Line]) -> str:
     return "\n".join("".join(text for text, _ in line).rstrip() for line in lines) + "\n"
+
+
+def plain_blocks(blocks: list[Block], width: int = WIDTH) -> str:
+    """Blocks as plain text at `width` columns: long lines wrap, trees under their node."""
+    from eligibility.render.tree import draw_plain
+
+    return draw_plain(blocks, width)
+
+
+def explain_lines(decision: Decision, lang: Lang = "zh") -> list[Line]:
+    """The explanation as plain lines at the fixed width (for tests and tools)."""
+    return [((text, ""),) for text in plain_blocks(explain_blocks(decision, lang)).splitlines()]
+
+
+def programme_tree_text(
+    decision: Decision, result: ProgrammeResult, lang: Lang = "zh", width: int = WIDTH
+) -> str:
+    """One programme's explanation as plain text in `lang`: the round report's entry point."""
+    return plain_blocks(programme_blocks(decision, result, lang), width)

@@ -69,7 +69,7 @@ def test_a_result_resting_on_a_default_reading_says_which() -> None:
     assert overlap.startswith(
         "cq_construction_overlap_rule = overlap（默认口径 the default）: A-05"
     )
-    text = ["".join(t for t, _ in line) for line in explain_lines(decision)]
+    text = ["".join(t for t, _ in line) for line in explain_lines(decision, "en")]
     assert any(
         t.startswith("decided with the default reading: cq_branchA_amount_basis") for t in text
     )

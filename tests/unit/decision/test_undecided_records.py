@@ -77,7 +77,7 @@ def test_the_text_says_the_confirmed_award_and_its_bound() -> None:
         contracts_totalling("500000.00", 3) + [unlisted_licensor_licence("O1", "100000.00")]
     )
     lines = ["".join(text for text, _ in line) for line in summary_lines(
-        decide((chongqing(),), applicant(doc))
+        decide((chongqing(),), applicant(doc)), "en"
     )]  # fmt: skip
     line = next(t for t in lines if "cq_operation_performance_subsidy" in t)
     assert "qualifies · 4,000.00 元 (up to 4,400.00 元 if the undecided records count)" in line
