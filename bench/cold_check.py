@@ -1,7 +1,10 @@
 """Cold start of `check <example> --explain` against a plain interpreter start, paired, in one run.
 
-Usage: python bench/cold_check.py [--runs N] [--policy FILE] [example.json]
+Usage: python bench/cold_check.py [--runs N] [--policy FILE] [--compare DIR] [example.json]
 Without --policy, `check` reads every policy file (all five documents), as it does by default.
+`--compare DIR` adds a third set-up in the same rotation: the plain set-up run from another
+checkout of the project (e.g. `git archive <commit> | tar -x -C DIR`), for before/after figures
+taken under the same load.
 
 Each run starts fresh processes in turn (baseline, check, baseline, check, …, so machine noise
 hits both alike) and reads each child's own CPU time (user + system, from wait4's rusage, to the
@@ -35,9 +38,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _time(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall and CPU seconds of one run of `command` (CPU: the child's own user + system)."""
+    """Wall and CPU seconds of one run of `command` (CPU: the child's own user + system), in the
+    tree first on its PYTHONPATH (`-m` puts the working directory first on sys.path)."""
     start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, cwd=ROOT, env=env)
+    tree = env["PYTHONPATH"].split(os.pathsep)[0]
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, cwd=tree, env=env)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -51,14 +56,15 @@ def main() -> None:
     parser.add_argument("example", nargs="?", default="examples/chongqing/passes-branch-a.json")
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--policy", help="one policy file (default: every policy, as `check`)")
+    parser.add_argument("--compare", type=Path, help="another checkout, run plain in turn")
     args = parser.parse_args()
     check = [
         "-m",
         "eligibility",
         "check",
-        args.example,
+        str((ROOT / args.example).resolve()),
         "--explain",
-        *(["--policy", args.policy] if args.policy else []),
+        *(["--policy", str((ROOT / args.policy).resolve())] if args.policy else []),
     ]
     site_packages = sysconfig.get_paths()["purelib"]
     plain_env = {**os.environ, "PYTHONPATH": os.pathsep.join((str(ROOT), site_packages))}
@@ -73,14 +79,24 @@ def main() -> None:
             ([sys.executable, *check], editable_env),
         ),
     }
+    trees = [ROOT]
+    if args.compare:
+        other = args.compare.resolve()
+        other_env = {**os.environ, "PYTHONPATH": os.pathsep.join((str(other), site_packages))}
+        setups[f"compare ({other.name})"] = (
+            ([sys.executable, "-I", "-S", "-c", "pass"], plain_env),
+            ([sys.executable, "-S", *check], other_env),
+        )
+        trees.append(other)
     # Warm what any machine that has run `check` once has: the compiled-policy cache, and the
     # package's bytecode (this workplace sets PYTHONDONTWRITEBYTECODE, a normal install does not).
-    subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", str(ROOT / "eligibility")],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
-    )
+    for tree in trees:
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", str(tree / "eligibility")],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+        )
     for (_, _), (command, env) in setups.values():
         _time(command, env)
     runs: dict[str, list[tuple[tuple[float, float], tuple[float, float]]]] = {s: [] for s in setups}

@@ -17,6 +17,7 @@ private temporary file and renamed into place, so concurrent cold starts never s
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -24,17 +25,18 @@ import stat
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-FORMAT = "eligibility.compiled/1"
+from eligibility.frozen import frozen_record
+
+FORMAT = "eligibility.compiled/2"  # 2: references as bare integers
 _MAX_ENTRIES = 200  # oldest entries beyond this are removed when a new one is written
 _STALE_TEMPORARY_SECONDS = 3600
 _warned: set[str] = set()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class EntryKey:
     """What an entry must have been made from to be used."""
 
@@ -110,15 +112,23 @@ def read_entry(key: EntryKey, decode: Callable[[Any], Any]) -> Any | None:
     directory = cache_directory()
     if directory is None:
         return None
+    collecting = gc.isenabled()
     try:
         data = (directory / key.file_name()).read_bytes()
         header_line, _, payload = data.partition(b"\n")
         header = json.loads(header_line)
         if header != key.header(hashlib.sha256(payload).hexdigest()):
             return None
+        # The cyclic collector paused: parsing and decoding allocate a cold check's largest
+        # burst of objects (~10,000 records and their JSON), none of them in a cycle, and the
+        # collections that burst triggered found nothing to free.
+        gc.disable()
         return decode(json.loads(payload))
     except Exception:  # noqa: BLE001 - any unreadable entry is a miss, never an error
         return None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def write_entry(key: EntryKey, value: Any, encode: Callable[[Any], Any]) -> None:

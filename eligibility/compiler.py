@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from eligibility import __version__
 from eligibility.compile_cache import EntryKey, read_entry, write_entry
 from eligibility.datalog.program import Program
 from eligibility.diagnostics import PolicyFileError
+from eligibility.frozen import frozen_record
 from eligibility.ir import nodes as ir
 from eligibility.ir.walk import walk_conditions
 from eligibility.resources import GRAMMAR_FILE, PACKAGE_DIR, POLICY_DIR, policy_identity
@@ -26,10 +26,12 @@ from eligibility.syntax.source import decode_policy
 
 # What shapes a compiled policy: every module of these stages, and these top-level modules.
 _COMPILER_PACKAGES = ("syntax", "ir", "datalog", "facts")
-_COMPILER_MODULES = ("span.py", "diagnostics.py", "compiler.py", "plaindata.py", "resources.py")
+_COMPILER_MODULES = (
+    "span.py", "diagnostics.py", "compiler.py", "plaindata.py", "frozen.py", "resources.py",
+)  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class CompiledGates:
     """What deciding whether a document applies at all needs: a view of the policy holding each
     programme's gates only (validity, applicant kind, jurisdiction), and the gate program."""
@@ -39,7 +41,7 @@ class CompiledGates:
     region_fields: frozenset[str]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class CompiledPolicy:
     policy: ir.Policy
     program: Program
@@ -128,7 +130,7 @@ def _region_fields(policy: ir.Policy) -> frozenset[str]:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class _PolicyText:
     """A policy file as read: its identity, its text and the hash of its bytes."""
 

@@ -9,12 +9,11 @@ Codes: E01xx syntax, E02xx names/types/units, E03xx semantics, W04xx lint.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from eligibility.frozen import frozen_record
 from eligibility.span import Span
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Diagnostic:
     code: str
     message: str

@@ -1,5 +1,5 @@
-"""Frozen dataclass trees (the policy IR, the Datalog program) ↔ JSON values, for the compile
-cache.
+"""Trees of records (the policy IR, the Datalog program: `frozen.py` records, or dataclasses) ↔
+JSON values, for the compile cache.
 
 Decoding builds only the classes of an allowlist (the IR, the Datalog program, spans) from
 values of a closed set of kinds: nothing in a cache file can name a function, a module or any
@@ -8,10 +8,11 @@ trip is exact (`decode(encode(x)) == x`, tested on every shipped policy).
 
 An encoded tree is `{"objects": [...], "root": value}`. Each distinct record is written once in
 `objects`, as `[tag, field, …]` in declaration order, after the records it refers to; a field
-refers to one as `{"r": index}`, always to an earlier index, so decoding is one pass with no
-recursion over records and builds each distinct record once (a compiled program repeats the same
-variables and atoms thousands of times). Other values, by kind: None, bool, int and str as
-themselves; `Decimal` `{"d": "1.5"}`; `date` `{"t": "2024-01-01"}`; tuple a JSON list; frozenset
+refers to one by its index, a bare JSON integer, always an earlier index, so decoding is one
+pass with no recursion over records and builds each distinct record once (a compiled program
+repeats the same variables and atoms thousands of times; references are most of all values, so
+they get the cheapest form). Other values, by kind: None, bool and str as themselves; int
+`{"i": 3}`; `Decimal` `{"d": "1.5"}`; `date` `{"t": "2024-01-01"}`; tuple a JSON list; frozenset
 `{"s": [...]}` in a canonical order; dict `{"m": [[k, v], …]}`; a `StrEnum` `{"e": tag, "v": value}`.
 """
 
@@ -25,6 +26,8 @@ from decimal import Decimal
 from types import ModuleType
 from typing import Any
 
+from eligibility.frozen import field_names, frozen_record, is_record
+
 JsonValue = Any  # what json.loads returns: nested dict / list / str / int / float / bool / None
 
 
@@ -32,7 +35,7 @@ class DecodeError(ValueError):
     """A value that does not fit the encoding or names a class outside the allowlist."""
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@frozen_record
 class Codec:
     """The allowlist: tag → class, and class → tag."""
 
@@ -59,12 +62,13 @@ class Codec:
 
 
 def codec_for(modules: dict[str, ModuleType]) -> Codec:
-    """The dataclasses and enums defined in the given modules, tagged `<prefix>.<Name>`."""
+    """The records (frozen records or dataclasses) and enums defined in the given modules, tagged
+    `<prefix>.<Name>`."""
     classes: dict[str, type] = {}
     for prefix, module in modules.items():
         for name, value in vars(module).items():
             defined_here = isinstance(value, type) and value.__module__ == module.__name__
-            if defined_here and (dataclasses.is_dataclass(value) or issubclass(value, enum.Enum)):
+            if defined_here and (_is_record_class(value) or issubclass(value, enum.Enum)):
                 classes[f"{prefix}.{name}"] = value
     return Codec(classes, {cls: tag for tag, cls in classes.items()})
 
@@ -79,8 +83,10 @@ class _Encoder:
         match value:
             case enum.Enum():
                 return {"e": self.tags[type(value)], "v": value.value}
-            case None | bool() | int() | str():
+            case None | bool() | str():
                 return value
+            case int():
+                return {"i": value}
             case Decimal():
                 return {"d": str(value)}
             case datetime.date():
@@ -92,15 +98,15 @@ class _Encoder:
                 return {"s": sorted(items, key=_canonical)}
             case dict():
                 return {"m": [[self.value(k), self.value(v)] for k, v in value.items()]}
-            case _ if dataclasses.is_dataclass(value) and not isinstance(value, type):
-                return {"r": self.record(value)}
+            case _ if _is_record_class(type(value)):
+                return self.record(value)
         raise TypeError(f"cannot encode {type(value).__name__} for the compile cache")
 
     def record(self, value: Any) -> int:
         # Keyed by the encoded form, not by the value: Const(False) == Const(Decimal(0)) in
         # Python, and sharing them would turn an amount into a truth value.
         entry = [self.tags[type(value)]]
-        entry += [self.value(getattr(value, f.name)) for f in dataclasses.fields(value)]
+        entry += [self.value(getattr(value, name)) for name in _field_names(type(value))]
         key = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
         known = self.index.get(key)
         if known is None:
@@ -109,11 +115,22 @@ class _Encoder:
         return known
 
 
+def _is_record_class(cls: type) -> bool:
+    # is_record first: dataclasses.is_dataclass would build a record's dataclass fields
+    return is_record(cls) or dataclasses.is_dataclass(cls)
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    if is_record(cls):
+        return field_names(cls)
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def _canonical(item: JsonValue) -> str:
     return json.dumps(item, sort_keys=True, ensure_ascii=False)
 
 
-_SCALARS = frozenset({str, int, bool, type(None)})
+_AS_THEMSELVES = frozenset({str, bool, type(None)})
 
 
 class _Decoder:
@@ -124,23 +141,35 @@ class _Decoder:
     def tree(self, data: JsonValue) -> Any:
         if not isinstance(data, dict) or set(data) != {"objects", "root"}:
             raise DecodeError("not an encoded tree")
-        records = {tag: cls for tag, cls in self.classes.items() if dataclasses.is_dataclass(cls)}
-        scalars, value, built = _SCALARS, self.value, self.built
+        records = {tag: cls for tag, cls in self.classes.items() if _is_record_class(cls)}
+        as_themselves, value, built = _AS_THEMSELVES, self.value, self.built
         for tag, *fields in data["objects"]:
-            # The fast path: most fields are strings, numbers or references.
-            built.append(records[tag](*[f if type(f) in scalars else value(f) for f in fields]))
+            # The fast path: most fields are strings or references to records built already
+            # (an index past them raises IndexError: no forward references, no cycles).
+            built.append(
+                records[tag](
+                    *[
+                        f
+                        if type(f) in as_themselves
+                        else built[f]
+                        if type(f) is int and f >= 0
+                        else value(f)
+                        for f in fields
+                    ]
+                )
+            )
         return value(data["root"])
 
     def value(self, data: JsonValue) -> Any:
-        kind = type(data)  # json.loads makes exact types: no subclass to miss
-        if kind in _SCALARS:
+        kind = type(data)  # json.loads makes exact types: no subclass to miss (bool is not int)
+        if kind is int:
+            if data < 0:
+                raise DecodeError("a reference is an index")
+            return self.built[data]
+        if kind in _AS_THEMSELVES:
             return data
         if kind is list:
             return tuple([self.value(item) for item in data])
-        if kind is dict and len(data) == 1:  # the commonest: a reference, checked as below
-            raw = data.get("r")
-            if type(raw) is int and raw >= 0:
-                return self.built[raw]
         if not isinstance(data, dict) or len(data) not in (1, 2):
             raise DecodeError(f"unexpected {type(data).__name__} in a cache entry")
         if len(data) == 2:
@@ -149,10 +178,8 @@ class _Decoder:
                 raise DecodeError(f"{data['e']!r} is not an enumeration")
             return cls(data["v"])
         ((kind, raw),) = data.items()
-        if kind == "r":
-            if not isinstance(raw, int) or isinstance(raw, bool) or raw < 0:
-                raise DecodeError("a reference is an index")
-            return self.built[raw]  # only records already built: no cycles
+        if kind == "i" and type(raw) is int:
+            return raw
         if kind == "d" and isinstance(raw, str) and Decimal(raw).is_finite():
             return Decimal(raw)
         if kind == "t" and isinstance(raw, str):

@@ -3,10 +3,10 @@ diagnostics do not import the whole syntax tree (each dataclass costs start-up t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from eligibility.frozen import frozen_record
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Span:
     """1-based lines, 1-based columns in characters (not bytes, not display cells)."""
 

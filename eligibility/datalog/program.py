@@ -20,9 +20,10 @@ and the read-out relation the explainer queries once:
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
+
+from eligibility.frozen import frozen_record
 
 Value = bool | int | Decimal | str | datetime.date | tuple[str, ...]
 
@@ -34,12 +35,12 @@ EDB_PREDICATES: tuple[tuple[str, int], ...] = (
 RESULTS: tuple[tuple[str, int], ...] = (("result", 4),)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Var:
     name: str  # starts with an upper-case letter
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Const:
     value: Value
 
@@ -47,13 +48,13 @@ class Const:
 Term = Var | Const
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Atom:
     predicate: str
     args: tuple[Term, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Negated:
     """Safe negation: every variable of `atom` is bound by an earlier literal of the body."""
 
@@ -63,14 +64,14 @@ class Negated:
 ComparisonOp = Literal[">=", ">", "<=", "<", "==", "!=", "in", "not in"]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Comparison:
     left: Var
     op: ComparisonOp
     right: Term
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Assign:
     """target = left op right, computed in the body (never in a head: pyDatalog trap 5)."""
 
@@ -83,13 +84,13 @@ class Assign:
 BodyLiteral = Atom | Negated | Comparison | Assign
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Rule:
     head: Atom
     body: tuple[BodyLiteral, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Aggregate:
     """relation(group..., result) where result = count/sum of `value` over distinct `for_each`
     satisfying `body`. A group with no rows has no tuple here: the compiler adds the 0."""
@@ -105,13 +106,13 @@ class Aggregate:
 Clause = Rule | Aggregate
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Program:
     policy_id: str
     clauses: tuple[Clause, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class GroundFact:
     predicate: str
     args: tuple[Value, ...]

@@ -8,16 +8,16 @@ frozen nodes that both the schema generator and the reader walk, so the two cann
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
 
 from eligibility.facts import vocabulary as vocab
 from eligibility.facts.vocabulary import FieldKind, FieldSpec
+from eligibility.frozen import frozen_record
 
 Token = str | int
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Leaf:
     """A field. `in_list`: it sits in a list of objects, so each element holds one scalar."""
 
@@ -27,7 +27,7 @@ class Leaf:
     in_list: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class MapEntry:
     """A member of a map value: {"value": true} is the fact "<map>.<id>" (suffix "")."""
 
@@ -37,7 +37,7 @@ class MapEntry:
     required: bool
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class MapNode:
     """An object keyed by open ids (criterion ids, programme ids), each value an object."""
 
@@ -47,7 +47,7 @@ class MapNode:
     entries: tuple[MapEntry, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Group:
     """A JSON object (or, `is_list`, a list of them). For an entity (the applicant, a record)
     `key` is its name. `keys` and `required` are its allowed and required keys;
@@ -80,7 +80,7 @@ def _make_group(
     return Group(key, label, children, is_list, min_items, key_field, def_name, keys, required)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class CollectionNode:
     """A collection of records (ip_contracts, ...): a JSON list of `record` objects."""
 

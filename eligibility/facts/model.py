@@ -9,13 +9,14 @@ element under the same field ("operating_regions"); a list of objects becomes Re
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from decimal import Decimal
+
+from eligibility.frozen import frozen_record
 
 FactValue = bool | int | Decimal | str | datetime.date
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Fact:
     """One known value. `field` is dotted and index-free; `path` is the JSON path of the value."""
 
@@ -24,7 +25,7 @@ class Fact:
     path: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Record:
     """One element of a collection (ip_contracts, pledge_financings, construction_periods, ...).
 
@@ -40,7 +41,7 @@ class Record:
     fields_present: frozenset[str]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class EvaluationContext:
     """Parameters of one evaluation, not facts about the applicant (rule-inventory §8.1)."""
 
@@ -49,7 +50,7 @@ class EvaluationContext:
     interpretations: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class ApplicantFacts:
     """An applicant that passed validation, with its evaluation context."""
 
@@ -61,7 +62,7 @@ class ApplicantFacts:
     source_sha256: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class InputError:
     """One violation of the applicant format (rule-inventory §9). `code` is e.g. V-MONEY-NEG."""
 

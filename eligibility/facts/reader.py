@@ -10,8 +10,6 @@ Cross-field rules (V-CONTRA, V-RANGE) come afterwards, in `facts.checks`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from eligibility.facts.jsontext import repeated_key_errors
 from eligibility.facts.layout import (
     CollectionNode,
@@ -26,11 +24,12 @@ from eligibility.facts.paths import child as child_path
 from eligibility.facts.paths import show
 from eligibility.facts.values import convert
 from eligibility.facts.vocabulary import FieldSpec, is_id
+from eligibility.frozen import frozen_record
 
 DEFAULT_APPLICANT_KIND = "organisation"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Reading:
     """The applicant's facts and records (its errors are in the Walk that read it)."""
 

@@ -11,7 +11,6 @@ re-explained by `facts.values` so it reads (and deduplicates) exactly like the r
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from eligibility.facts.layout import (
@@ -34,6 +33,7 @@ from eligibility.facts.vocabulary import (
     context_field,
     is_id,
 )
+from eligibility.frozen import frozen_record
 
 if TYPE_CHECKING:
     from jsonschema import ValidationError  # type: ignore[import-untyped]
@@ -165,7 +165,7 @@ def _leaf(tokens: tuple[Token, ...], error: ValidationError) -> InputError:
     return InputError(kind_code(target.spec.kind), path, f"{show(value)}: {error.message}")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Target:
     """The field at a JSON location; `whole_list`: the location is the list, not an element."""
 

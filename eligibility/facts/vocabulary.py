@@ -14,8 +14,9 @@ record ("items") flattens to many-valued fields ("items.ip_type"). Two maps have
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import StrEnum
+
+from eligibility.frozen import frozen_record
 
 
 class FieldKind(StrEnum):
@@ -29,7 +30,7 @@ class FieldKind(StrEnum):
     YEAR = "year"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class FieldSpec:
     """One field. `many` = a JSON list of scalars (or a field of a list of objects, e.g. items).
 
@@ -50,7 +51,7 @@ class FieldSpec:
     maximum: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class CollectionSpec:
     """A list of records (ip_contracts, ...). `id_field`, when set, is required and unique.
 
@@ -65,7 +66,7 @@ class CollectionSpec:
     name_field: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class GroupSpec:
     """A nested JSON object whose fields flatten to "<name>.<field>"; `is_list`: a list of them."""
 

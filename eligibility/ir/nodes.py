@@ -9,11 +9,11 @@ Datalog predicates and its proof node), its source span, and its full citation
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
+from eligibility.frozen import frozen_record
 from eligibility.span import Span
 
 CompareOp = Literal[">=", ">", "<=", "<", "=", "!="]
@@ -34,7 +34,7 @@ class Dim(StrEnum):
 Scalar = bool | int | Decimal | str | datetime.date
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class FieldRef:
     """A fact the condition reads: on the applicant, or on the record being filtered."""
 
@@ -49,7 +49,7 @@ class FieldRef:
 # ── expressions ────────────────────────────────────────────────────────────────────────────
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Const:
     expr_id: str
     value: Scalar
@@ -58,28 +58,28 @@ class Const:
     unit: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class FieldValue:
     expr_id: str
     field: FieldRef
     dim: Dim
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class ContextValue:
     expr_id: str
     name: Literal["assessment_year", "as_of"]
     dim: Dim
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class YearOf:
     expr_id: str
     field: FieldRef
     dim: Dim = Dim.YEAR
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Count:
     expr_id: str
     record_set: str
@@ -87,7 +87,7 @@ class Count:
     dim: Dim = Dim.COUNT
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Sum:
     expr_id: str
     record_set: str
@@ -95,7 +95,7 @@ class Sum:
     dim: Dim = Dim.MONEY
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class CountDistinct:
     """The number of distinct values of a record field over a set (每件专利: distinct patents)."""
 
@@ -108,7 +108,7 @@ class CountDistinct:
     where: Cond | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class ItemCount:
     """Inside one record: how many of its sub-records (`items`) pass `where` (None: all)."""
 
@@ -119,7 +119,7 @@ class ItemCount:
     dim: Dim = Dim.COUNT
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class SumOf:
     """Σ over a set's records of an expression computed for each record."""
 
@@ -129,7 +129,7 @@ class SumOf:
     dim: Dim = Dim.MONEY
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class IfThen:
     """Inside one record: `then` where the record passes `condition`, else `otherwise`."""
 
@@ -140,7 +140,7 @@ class IfThen:
     dim: Dim
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Arith:
     expr_id: str
     op: Literal["+", "-", "×", "min", "max"]
@@ -149,7 +149,7 @@ class Arith:
     dim: Dim
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class StepRef:
     """A `let` step of the same amount, by name."""
 
@@ -159,7 +159,7 @@ class StepRef:
     dim: Dim
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class ApprovedAmount:
     """selection_result.<programme>.approved_amount: the amount fixed at approval (SEL)."""
 
@@ -168,7 +168,7 @@ class ApprovedAmount:
     dim: Dim = Dim.MONEY
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class AwardOf:
     """award(<programme>): the amount another programme's `amount` block computes, whether or
     not that programme qualifies (its steps and caps; no pool). Read in conditions only, so
@@ -204,7 +204,7 @@ RecordAggregate = Count | Sum | SumOf | CountDistinct
 # ── conditions ─────────────────────────────────────────────────────────────────────────────
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Meta:
     node_id: str
     label: str
@@ -212,19 +212,19 @@ class Meta:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class AllOf:
     meta: Meta
     children: tuple[Cond, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class AnyOf:
     meta: Meta
     children: tuple[Cond, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Not:
     """An exclusion: holds when its child fails ("excluded when ...")."""
 
@@ -232,7 +232,7 @@ class Not:
     child: Cond
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Compare:
     meta: Meta
     left: Expr
@@ -241,24 +241,24 @@ class Compare:
     word: str  # the legal word as written: 以上, 不少于, 超过 ...
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class OneOf:
     values: tuple[str, ...]
     negated: bool
     set_label: str  # the named value set's label, or ""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class WithinRegion:
     region: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class IsBool:
     expected: bool
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class ComparesWith:
     """The value stands in relation `op` to a constant (used with some/every on list fields)."""
 
@@ -268,7 +268,7 @@ class ComparesWith:
     word: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class InCollection:
     """The value is among the values of `field` over the applicant's `collection` records."""
 
@@ -280,7 +280,7 @@ class InCollection:
 ValueTest = OneOf | WithinRegion | IsBool | InCollection | ComparesWith
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Test:
     """A test on one field's value(s); `some`/`every` quantify over a list field."""
 
@@ -290,7 +290,7 @@ class Test:
     test: ValueTest
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Attested:
     """A reviewer-attested criterion (JUDG): reviewer_attestations.<criterion>.value.
 
@@ -302,7 +302,7 @@ class Attested:
     scope: Literal["applicant", "record", "record_else_application"]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Selected:
     """The competitive or discretionary selection (SEL): selection_result.<programme>.selected."""
 
@@ -310,13 +310,13 @@ class Selected:
     programme: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Exists:
     meta: Meta
     record_set: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Stated:
     """Whether a fact is given at all: never undetermined (an absent fact fails it)."""
 
@@ -324,7 +324,7 @@ class Stated:
     field: FieldRef
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class InterpretationIs:
     """Which reading of an ambiguous clause is in force (a named switch, rule inventory A-xx)."""
 
@@ -341,7 +341,7 @@ Cond = (
 # ── definitions ────────────────────────────────────────────────────────────────────────────
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class RecordSet:
     """Records of a collection (or of another set) that pass every filter; the filters are
     three-valued, so a record may also be undecided (a fact a filter reads is missing)."""
@@ -355,7 +355,7 @@ class RecordSet:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class AmountStep:
     step_id: str
     name: str
@@ -365,7 +365,7 @@ class AmountStep:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Cap:
     """不超过 a limit: a constant (`limit` is a Const) or an expression (net of prior awards)."""
 
@@ -376,7 +376,7 @@ class Cap:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Pool:
     """A programme's total budget: not applied to one applicant; funding rounds pro-rate it."""
 
@@ -386,7 +386,7 @@ class Pool:
     citation: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Amount:
     """Steps in order, the last one the award; then caps, smallest unit first (R2)."""
 
@@ -401,7 +401,7 @@ class Amount:
         return self.caps[-1].cap_id if self.caps else self.steps[-1].expr.expr_id
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Interpretation:
     name: str
     label: str
@@ -410,7 +410,7 @@ class Interpretation:
     citation: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Programme:
     """`condition` is all-of: the document's gates first (validity, applicant kind,
     jurisdiction; their node ids in `gates`), then the programme's own requirements and
@@ -425,7 +425,7 @@ class Programme:
     gates: tuple[tuple[str, str], ...] = ()  # (node id, "in_force" | "applicant" | "jurisdiction")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Policy:
     policy_id: str
     title: str

@@ -255,3 +255,26 @@ def test_values_equal_in_python_but_of_other_types_stay_apart() -> None:
     value = (program.Const(False), program.Const(Decimal(0)), program.Const(0), program.Const(1))
     decoded = codec.decode(json.loads(json.dumps(codec.encode(value))))
     assert [type(c.value) for c in decoded] == [bool, Decimal, int, int]
+
+
+def test_references_are_bare_indexes_of_records_already_built() -> None:
+    """Format 2: a reference is a bare integer, an integer value `{"i": n}`; a reference may
+    only point back (no cycles, nothing negative), and nothing else passes for either."""
+    from eligibility.datalog import program
+
+    codec = codec_for({"dl": program})
+    encoded = codec.encode((program.Const(7), program.Var("A")))
+    assert encoded == {
+        "objects": [["dl.Const", {"i": 7}], ["dl.Var", "A"]],
+        "root": [0, 1],
+    }
+    assert codec.decode(encoded) == (program.Const(7), program.Var("A"))
+    for crafted in (
+        {"objects": [["dl.Var", "A"]], "root": -1},
+        {"objects": [["dl.Atom", "p", [1]], ["dl.Var", "A"]], "root": 0},  # forward
+        {"objects": [["dl.Atom", "p", [0]]], "root": 0},  # itself
+        {"objects": [["dl.Const", 1.5]], "root": 0},
+        {"objects": [["dl.Const", {"i": True}]], "root": 0},
+    ):
+        with pytest.raises(DecodeError):
+            codec.decode(crafted)

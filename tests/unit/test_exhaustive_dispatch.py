@@ -89,6 +89,7 @@ RECORD = sample(facts_model.Record)
 APPLICANT = dataclasses.replace(sample(facts_model.ApplicantFacts), records=(RECORD,))
 RECORD_KEY = record_key(RECORD.collection, RECORD.record_id)
 MODEL = engine.Model({}, {}, {}, {})
+engine._import_engine()  # _engine_literal builds pyDatalog's objects, imported lazily
 
 
 def _reference() -> Any:
