@@ -8,10 +8,10 @@ A population (`bench/population.py`, seed fixed) is decided once against all fiv
 (`evaluate.decide_many`); every call it makes to the two builders of results
 (`programme_result`, `not_applicable_result`) is recorded with its arguments. Then, `--repeat`
 times each, timed apart: the recorded calls are replayed (the proofs stage exactly as
-bench/round.py counts it), and every decision is serialised as `check --json` writes it. Medians
-of the repeats, in ms per applicant. The SHA-256 of all the JSON bytes is printed too: an
-optimisation that must not change the output must not change it. `--profile` runs one stage
-under cProfile and prints where its time goes.
+bench/round.py counts it), and every decision is serialised as `check --json` writes it
+(`render.json.decision_bytes`). Medians of the repeats, in ms per applicant. The SHA-256 of
+all the JSON bytes is printed too: an optimisation that must not change the output must not
+change it. `--profile` runs one stage under cProfile and prints where its time goes.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from eligibility.compiler import load_policy_lazily, policy_files  # noqa: E402
 from eligibility.decision.proof import Decision  # noqa: E402
 from eligibility.facts.model import ApplicantFacts  # noqa: E402
 from eligibility.facts.validate import parse_json, validate_document  # noqa: E402
-from eligibility.render.json import decision_json, dumps  # noqa: E402
+from eligibility.render.json import decision_bytes  # noqa: E402
 
 BUILDERS = ("programme_result", "not_applicable_result")
 Call = tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]
@@ -83,8 +83,8 @@ def build_proofs(calls: list[Call]) -> None:
 
 
 def write_json(decisions: list[Decision]) -> int:
-    """Every decision as `check --json` prints it; the bytes written."""
-    return sum(len((dumps(decision_json(d)) + "\n").encode()) for d in decisions)
+    """Every decision as a round writes its file (`check --json`'s text); the bytes written."""
+    return sum(len(decision_bytes(d)) for d in decisions)
 
 
 def _median_ms(work: Callable[[], Any], repeat: int) -> float:
@@ -99,7 +99,7 @@ def _median_ms(work: Callable[[], Any], repeat: int) -> float:
 def _digest(decisions: list[Decision]) -> str:
     sha = hashlib.sha256()
     for decision in decisions:
-        sha.update((dumps(decision_json(decision)) + "\n").encode())
+        sha.update(decision_bytes(decision))
     return sha.hexdigest()
 
 
