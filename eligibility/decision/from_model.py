@@ -13,7 +13,7 @@ from typing import Any, assert_never
 from eligibility.datalog.facts import record_key
 from eligibility.datalog.model import Model
 from eligibility.decision.amount import amount_proof
-from eligibility.decision.display import SYMBOLS, show_const, show_value, show_values
+from eligibility.decision.display import show_const, show_value, show_values
 from eligibility.decision.proof import (
     AmountLine,
     InterpretationInForce,
@@ -24,17 +24,10 @@ from eligibility.decision.proof import (
     RecordNote,
     Verdict,
 )  # fmt: skip
+from eligibility.decision.static import PolicyStatics, statics
 from eligibility.facts.model import ApplicantFacts, Record
 from eligibility.ir import nodes as ir
-from eligibility.ir.quantities import NEGATED
-from eligibility.ir.walk import (
-    amount_sets,
-    child_conditions,
-    facts_read,
-    set_lineage,
-    walk_conditions,
-    walk_expr,
-)  # fmt: skip
+from eligibility.ir.walk import child_conditions, facts_read, walk_conditions, walk_expr
 
 
 class FactIndex:
@@ -45,15 +38,17 @@ class FactIndex:
         self.values: dict[str, list[Any]] = {}
         for fact in applicant.facts:
             self.values.setdefault(fact.field, []).append(fact.value)
-        self.records: dict[str, Record] = {
-            record_key(r.collection, r.record_id): r for r in applicant.records
-        }
+        self.records: dict[str, Record] = {}
+        self._collections: dict[str, list[Record]] = {}
+        for r in applicant.records:
+            self.records[record_key(r.collection, r.record_id)] = r
+            self._collections.setdefault(r.collection, []).append(r)
 
     def record_values(self, key: str, field: str) -> list[Any]:
         return [f.value for f in self.records[key].facts if f.field == field]
 
     def collection(self, name: str) -> list[Record]:
-        return [r for r in self.applicant.records if r.collection == name]
+        return self._collections.get(name, [])
 
 
 def programme_result(
@@ -90,13 +85,13 @@ def programme_result(
     citations = _citations(proof)
     if money and outcome == "qualifies":
         citations += [line.citation for line in money.lines if line.citation]
-        citations += _amount_set_citations(policy, programme, model)
+        citations += _amount_set_citations(explainer.statics, programme, model)
     max_amount = money.max_amount if money and outcome != "does_not_qualify" else None
     if money and outcome == "undetermined" and money.amount is not None and not money.partial:
         max_amount = money.amount  # what it would receive once the missing facts hold
     defaults = tuple(
         f"{r.name} = {r.value}（默认口径 the default）: {r.label}"
-        for name in _switches_read(policy, programme)
+        for name in explainer.statics.switches_read(programme)
         for r in readings
         if r.name == name and r.is_default
     )
@@ -105,36 +100,6 @@ def programme_result(
         outcome, amount, max_amount, tuple(missing), tuple(dict.fromkeys(citations)),
         proof, money, _not_applicable(programme, proof), defaults,
     )  # fmt: skip
-
-
-def _switches_read(policy: ir.Policy, programme: ir.Programme) -> tuple[str, ...]:
-    """The interpretation switches the programme's outcome or amount rests on: those its
-    conditions test, and those the filters of the record sets it tests, counts or sums test
-    (rule inventory §7: say when a default reading decided)."""
-    sets: list[str] = list(amount_sets(programme))
-    names: list[str] = []
-    for cond in walk_conditions(programme.condition):
-        match cond:
-            case ir.InterpretationIs():
-                names.append(cond.name)
-            case ir.Exists():
-                sets.append(cond.record_set)
-            case ir.Compare():
-                sets += [
-                    e.record_set
-                    for side in (cond.left, cond.right)
-                    for e in walk_expr(side)
-                    if isinstance(e, ir.Count | ir.Sum | ir.SumOf | ir.CountDistinct)
-                ]
-    for name in dict.fromkeys(sets):
-        for record_set in set_lineage(policy, name):
-            names += [
-                node.name
-                for flt in record_set.filters
-                for node in walk_conditions(flt)
-                if isinstance(node, ir.InterpretationIs)
-            ]
-    return tuple(dict.fromkeys(names))
 
 
 def not_applicable_result(
@@ -157,17 +122,18 @@ def not_applicable_result(
     )  # fmt: skip
 
 
-def _amount_set_citations(policy: ir.Policy, programme: ir.Programme, model: Model) -> list[str]:
+def _amount_set_citations(known: PolicyStatics, programme: ir.Programme, model: Model) -> list[str]:
     """The articles that define the records an amount sums (第十一条（三）'s open licences),
     which appear in no condition when only the amount reads them; only for sets that had
     records to admit or refuse."""
     out: list[str] = []
+    sets = known.amount_sets(programme)
+    if not sets:
+        return out
     touched = set(model.members) | {name for name, _ in model.rejections}
-    for name in amount_sets(programme):
-        if name not in touched:
-            continue
-        for record_set in set_lineage(policy, name):
-            out += [record_set.citation] + [f.meta.citation for f in record_set.filters]
+    for name in sets:
+        if name in touched:
+            out += known.lineage_citations(name)
     return out
 
 
@@ -216,24 +182,23 @@ class _Explainer:
         readings: dict[str, InterpretationInForce],
     ) -> None:
         self.policy, self.model, self.facts, self.readings = policy, model, facts, readings
+        self.statics = statics(policy)
+        self._verdicts = model.verdicts
         self._notes: dict[str, tuple[RecordNote, ...]] = {}  # per set: several nodes read it
 
     def node(self, cond: ir.Cond) -> ProofNode:
         meta = cond.meta
-        verdict: Verdict = self.model.verdicts.get(meta.node_id, "undetermined")
-        children = tuple(self.node(c) for c in child_conditions(cond))
+        verdict: Verdict = self._verdicts.get(meta.node_id, "undetermined")
+        kind = _kind(type(cond))
+        if kind in _COMPOUND:  # the children, or the verdict itself, say it all
+            inner = (cond.child,) if isinstance(cond, ir.Not) else child_conditions(cond)
+            children = tuple([self.node(c) for c in inner])
+            return ProofNode(
+                meta.node_id, kind, meta.label, meta.citation, verdict, "", (), (), children
+            )
         detail, missing, records = self._leaf(cond, verdict)
-        kind = type(cond).__name__.lower().replace("allof", "all").replace("anyof", "any")
         return ProofNode(
-            meta.node_id,
-            kind,
-            meta.label,
-            meta.citation,
-            verdict,
-            detail,
-            missing,
-            records,
-            children,
+            meta.node_id, kind, meta.label, meta.citation, verdict, detail, missing, records, ()
         )
 
     def _leaf(
@@ -251,7 +216,7 @@ class _Explainer:
                     if cond.field.many
                     else show_value((values or [None])[0])
                 )
-                return f"{cond.field.path} = {shown} — {_required(cond)}", (), ()
+                return f"{cond.field.path} = {shown} — {self.statics.required(cond)}", (), ()
             case ir.Attested():
                 key = f"reviewer_attestations.{cond.criterion}"
                 value = self.facts.values.get(key)
@@ -282,8 +247,8 @@ class _Explainer:
                 return f"in force: {reading.value}, {source}", (), ()
             case ir.Exists():
                 members = self.model.members.get(cond.record_set, ())
-                record_set = self.policy.record_set(cond.record_set)
-                filters = [f for s in set_lineage(self.policy, cond.record_set) for f in s.filters]
+                record_set = self.statics.record_set(cond.record_set)
+                filters = self.statics.lineage_filters(cond.record_set)
                 names = (
                     "; ".join(
                         f"{self.facts.records[k].record_id} ({self._record_actual(filters, k)})"
@@ -311,23 +276,19 @@ class _Explainer:
     def _compare(
         self, cond: ir.Compare, verdict: str
     ) -> tuple[str, tuple[str, ...], tuple[RecordNote, ...]]:
-        unit = next((e.unit for e in (cond.left, cond.right) if isinstance(e, ir.Const)), "")
-        left, right = self._operand(cond.left, unit), self._operand(cond.right, unit)
-        missing = tuple(p for e in (cond.left, cond.right) for p in self._missing_operand(e))
-        op = {"holds": cond.op, "fails": NEGATED[cond.op]}.get(verdict)
-        detail = f"{left} {SYMBOLS[op]} {right}" if op else f"{left} ? {right}"
-        sets = [
-            e.record_set
-            for side in (cond.left, cond.right)
-            for e in walk_expr(side)
-            if isinstance(e, ir.RecordAggregate)
-        ]
-        records = tuple(n for s in dict.fromkeys(sets) for n in self._record_notes(s))
+        plan = self.statics.compare(cond)
+        left = plan.left if plan.left is not None else self._operand(cond.left, plan.unit)
+        right = plan.right if plan.right is not None else self._operand(cond.right, plan.unit)
+        missing = (*self._missing_operand(cond.left), *self._missing_operand(cond.right))
+        relation = plan.relation.get(verdict)
+        detail = f"{left} {relation} {right}" if relation else f"{left} ? {right}"
+        sets = plan.sets
+        records = tuple(n for s in sets for n in self._record_notes(s)) if sets else ()
         if verdict == "undetermined":
             missing = tuple(
                 dict.fromkeys(
                     [*missing]
-                    + [m for s in dict.fromkeys(sets) for m in self._unknown_collection(s)]
+                    + [m for s in sets for m in self._unknown_collection(s)]
                     + [m for side in (cond.left, cond.right) for m in self._unknown_amounts(side)]
                     + [m for side in (cond.left, cond.right) for m in self._award_gaps(side)]
                     + [m for n in records for m in n.undecided]
@@ -338,7 +299,7 @@ class _Explainer:
     def _unknown_collection(self, set_name: str) -> tuple[str, ...]:
         """The collection behind a set, when the applicant file does not give it: whether it
         has records is unknown (an empty list `[]` says it has none)."""
-        collection = self.policy.record_set(set_name).collection
+        collection = self.statics.record_set(set_name).collection
         return () if collection in self.facts.applicant.fields_present else (collection,)
 
     def _unknown_amounts(self, expr: ir.Expr) -> list[str]:
@@ -391,16 +352,12 @@ class _Explainer:
         """What an amount lacks: a collection it sums that the file does not give, an amount a
         record does not state, the facts missing for undecided records."""
         assert programme.amount is not None
+        sets = self.statics.amount_sets(programme)
         return tuple(
             dict.fromkeys(
-                [m for name in amount_sets(programme) for m in self._unknown_collection(name)]
+                [m for name in sets for m in self._unknown_collection(name)]
                 + [m for step in programme.amount.steps for m in self._unknown_amounts(step.expr)]
-                + [
-                    m
-                    for name in amount_sets(programme)
-                    for note in self._record_notes(name)
-                    for m in note.undecided
-                ]
+                + [m for name in sets for note in self._record_notes(name) for m in note.undecided]
             )
         )
 
@@ -408,9 +365,9 @@ class _Explainer:
         """For each record set an amount sums, the records left out and why (rule inventory
         §10 step 4), which no condition of the programme would otherwise show."""
         lines = []
-        for name in amount_sets(programme):
+        for name in self.statics.amount_sets(programme):
             by_reason: dict[tuple[str, str], list[str]] = {}  # one line per unmet filter
-            record_set = self.policy.record_set(name)
+            record_set = self.statics.record_set(name)
             for note in self._record_notes(name):
                 if note.undecided:
                     lines.append(
@@ -440,20 +397,12 @@ class _Explainer:
         return self._notes[set_name]
 
     def _build_record_notes(self, set_name: str) -> tuple[RecordNote, ...]:
-        lineage = set_lineage(self.policy, set_name)
+        lineage = self.statics.lineage(set_name)
         if self._switched_off(lineage):
             return ()
         members = set(self.model.members.get(set_name, ()))
         notes = []
-        admitted = tuple(
-            dict.fromkeys(  # every filter a counted record passed, nested ones too
-                node.meta.citation
-                for s in lineage
-                for f in s.filters
-                for node in walk_conditions(f)
-                if node.meta.citation
-            )
-        )
+        admitted = self.statics.admitted_by(set_name)  # nested filters' citations too
         undecided = set(self.model.undecided.get(set_name, ()))
         for record in self.facts.collection(lineage[0].collection):
             key = record_key(record.collection, record.record_id)
@@ -493,7 +442,7 @@ class _Explainer:
             for flt in record_set.filters:
                 if flt.meta.node_id in decided:
                     continue
-                for field in _fields_read([flt]):
+                for field in self.statics.fields_read((flt,)):
                     if field not in record.fields_present and not self.facts.record_values(
                         key, field
                     ):
@@ -533,16 +482,16 @@ class _Explainer:
                     Reason(
                         by_id[f].meta.label,
                         by_id[f].meta.citation,
-                        self._record_actual([by_id[f]], key),
+                        self._record_actual((by_id[f],), key),
                     )
                     for f in failed
                 )
         return ()
 
-    def _record_actual(self, conds: list[ir.Cond], key: str) -> str:
+    def _record_actual(self, conds: tuple[ir.Cond, ...], key: str) -> str:
         """The record's values of every field the conditions read, each once."""
         shown = []
-        for field in _fields_read(conds):
+        for field in self.statics.fields_read(conds):
             values = self.facts.record_values(key, field)
             shown.append(
                 f"{field} = "
@@ -567,50 +516,28 @@ class _Explainer:
         return "; ".join(dict.fromkeys(shown))
 
 
+_COMPOUND = ("all", "any", "not")
+
+
+_KINDS: dict[type, str] = {}
+
+
+def _kind(node_type: type) -> str:
+    """A proof node's kind: its condition's class, in lower case, all-of and any-of shortened
+    (worked out once per class)."""
+    kind = _KINDS.get(node_type)
+    if kind is None:
+        kind = node_type.__name__.lower().replace("allof", "all").replace("anyof", "any")
+        _KINDS[node_type] = kind
+    return kind
+
+
 def _record_path(record: Record) -> str:
     """`ip_contracts[T1]`; a record of a collection without ids is already named by its place
     (`construction_periods[0]`), which must not be wrapped again."""
     if record.record_id.startswith(f"{record.collection}["):
         return str(record.record_id)
     return f"{record.collection}[{record.record_id}]"
-
-
-def _fields_read(conds: list[ir.Cond]) -> tuple[str, ...]:
-    """Every record field the conditions read, each once, in order."""
-    fields: list[str] = []
-    for node in (n for cond in conds for n in walk_conditions(cond)):
-        if isinstance(node, ir.Test | ir.Stated):
-            fields.append(node.field.path)
-        elif isinstance(node, ir.Compare):
-            fields += [
-                e.field.path
-                for side in (node.left, node.right)
-                for e in walk_expr(side)  # `year(acceptance_date) + 1` reads acceptance_date
-                if isinstance(e, ir.FieldValue | ir.YearOf)
-            ]
-        elif isinstance(node, ir.Attested):
-            fields.append(f"reviewer_attestations.{node.criterion}")
-    return tuple(dict.fromkeys(fields))
-
-
-def _required(cond: ir.Test) -> str:
-    quantifier = {"one": "", "some": "some value ", "every": "every value "}[cond.quantifier]
-    match cond.test:
-        case ir.OneOf():
-            word = "not in" if cond.test.negated else "in"
-            named = f"{cond.test.set_label} " if cond.test.set_label else ""
-            return f"required: {quantifier}{word} {named}{{{', '.join(cond.test.values)}}}"
-        case ir.WithinRegion():
-            return f"required: {quantifier}within {cond.test.region}"
-        case ir.IsBool():
-            return f"required: {quantifier}{show_value(cond.test.expected)}"
-        case ir.ComparesWith():
-            return f"required: {quantifier}{SYMBOLS[cond.test.op]} {cond.test.text}"
-        case ir.InCollection():
-            word = "not among" if cond.test.negated else "among"
-            return f"required: {word} {cond.test.collection}.{cond.test.field}"
-        case _:
-            assert_never(cond.test)
 
 
 def _describe(expr: ir.Expr) -> str:
