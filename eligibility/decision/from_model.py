@@ -82,7 +82,7 @@ def programme_result(
         money = dataclasses.replace(
             money, lines=money.lines + explainer.amount_record_lines(programme)
         )
-    citations = _citations(proof)
+    citations = explainer.cited
     if money and outcome == "qualifies":
         citations += [line.citation for line in money.lines if line.citation]
         citations += _amount_set_citations(explainer.statics, programme, model)
@@ -109,15 +109,16 @@ def not_applicable_result(
     from the gate program's model; the root fails because a gate fails."""
     explainer = _Explainer(policy, gates, facts, {})
     gate_ids = {node_id for node_id, _ in programme.gates}
-    children = tuple(
-        explainer.node(c) for c in programme.condition.children if c.meta.node_id in gate_ids
-    )
     meta = programme.condition.meta
+    explainer.cited.append(meta.citation)  # the root's, before its children's
+    children = tuple(
+        [explainer.node(c) for c in programme.condition.children if c.meta.node_id in gate_ids]
+    )
     proof = ProofNode(meta.node_id, "all", meta.label, meta.citation, "fails", "", (), (), children)
     return ProgrammeResult(
         policy.policy_id, policy.document_number, programme.programme_id, programme.title,
         "does_not_qualify", None, None, tuple(_missing(proof)),
-        tuple(dict.fromkeys(_citations(proof))), proof,
+        tuple(dict.fromkeys(explainer.cited)), proof,
         None, _not_applicable(programme, proof),
     )  # fmt: skip
 
@@ -161,16 +162,9 @@ def _missing(node: ProofNode) -> list[str]:
         return []
     found = list(node.missing)
     for child in node.children:
-        found += [m for m in _missing(child) if m not in found]
+        if child.verdict != "holds" and (child.missing or child.children):
+            found += [m for m in _missing(child) if m not in found]
     return found
-
-
-def _citations(node: ProofNode) -> list[str]:
-    out = [node.citation] + [r.citation for rec in node.records for r in rec.reasons]
-    out += [c for rec in node.records if rec.counted for c in rec.admitted_by]
-    for child in node.children:
-        out += _citations(child)
-    return out
 
 
 class _Explainer:
@@ -185,11 +179,15 @@ class _Explainer:
         self.statics = statics(policy)
         self._verdicts = model.verdicts
         self._notes: dict[str, tuple[RecordNote, ...]] = {}  # per set: several nodes read it
+        # The citations of the nodes built, in pre-order (a node's own, the reasons and the
+        # filters passed of its records, then its children's): what the result cites.
+        self.cited: list[str] = []
 
     def node(self, cond: ir.Cond) -> ProofNode:
         meta = cond.meta
         verdict: Verdict = self._verdicts.get(meta.node_id, "undetermined")
-        kind = _kind(type(cond))
+        kind = _KINDS.get(type(cond)) or _kind(type(cond))
+        self.cited.append(meta.citation)
         if kind in _COMPOUND:  # the children, or the verdict itself, say it all
             inner = (cond.child,) if isinstance(cond, ir.Not) else child_conditions(cond)
             children = tuple([self.node(c) for c in inner])
@@ -197,6 +195,9 @@ class _Explainer:
                 meta.node_id, kind, meta.label, meta.citation, verdict, "", (), (), children
             )
         detail, missing, records = self._leaf(cond, verdict)
+        if records:
+            self.cited += [r.citation for rec in records for r in rec.reasons]
+            self.cited += [c for rec in records if rec.counted for c in rec.admitted_by]
         return ProofNode(
             meta.node_id, kind, meta.label, meta.citation, verdict, detail, missing, records, ()
         )
