@@ -36,6 +36,7 @@ if str(ROOT) not in sys.path:  # run as a script: `eligibility` and `bench` from
 import eligibility.evaluate as evaluate_module  # noqa: E402  (after the path is set)
 from bench.population import generate  # noqa: E402
 from eligibility.compiler import load_policy_lazily, policy_files  # noqa: E402
+from eligibility.decision.from_model import FactIndex  # noqa: E402
 from eligibility.decision.proof import Decision  # noqa: E402
 from eligibility.facts.model import ApplicantFacts  # noqa: E402
 from eligibility.facts.validate import parse_json, validate_document  # noqa: E402
@@ -78,8 +79,19 @@ def _recording(calls: list[Call]) -> Iterator[None]:
 
 
 def build_proofs(calls: list[Call]) -> None:
+    """The recorded calls again, each applicant's FactIndex made afresh (as `decide_many` makes
+    one per applicant per batch): what it remembers must not carry over from a previous run."""
+    fresh: dict[int, FactIndex] = {}
     for builder, args, kwargs in calls:
-        builder(*args, **kwargs)
+        builder(*(_fresh(a, fresh) for a in args), **kwargs)
+
+
+def _fresh(arg: Any, fresh: dict[int, FactIndex]) -> Any:
+    if not isinstance(arg, FactIndex):
+        return arg
+    if id(arg) not in fresh:
+        fresh[id(arg)] = FactIndex(arg.applicant)
+    return fresh[id(arg)]
 
 
 def write_json(decisions: list[Decision]) -> int:

@@ -29,6 +29,9 @@ from eligibility.facts.model import ApplicantFacts, Record
 from eligibility.ir import nodes as ir
 from eligibility.ir.walk import child_conditions, facts_read, walk_conditions, walk_expr
 
+# What a leaf of the proof shows: its detail, the facts it misses, its records' notes.
+Shown = tuple[str, tuple[str, ...], tuple[RecordNote, ...]]
+
 
 class FactIndex:
     """The applicant's facts by field, and its records by key, for showing actual values."""
@@ -40,6 +43,8 @@ class FactIndex:
             self.values.setdefault(fact.field, []).append(fact.value)
         self.records: dict[str, Record] = {}
         self._collections: dict[str, list[Record]] = {}
+        # a test's detail by (field, many, requirement): see _Explainer._leaf
+        self.tests_shown: dict[tuple[str, bool, str], Shown] = {}
         for r in applicant.records:
             self.records[record_key(r.collection, r.record_id)] = r
             self._collections.setdefault(r.collection, []).append(r)
@@ -209,15 +214,13 @@ class _Explainer:
             case ir.Compare():
                 return self._compare(cond, verdict)
             case ir.Test():
-                values = self.facts.values.get(cond.field.path)
-                if not values and cond.field.path not in self.facts.applicant.fields_present:
-                    return f"{cond.field.path}: not stated", (cond.field.path,), ()
-                shown = (
-                    show_values(values or [])
-                    if cond.field.many
-                    else show_value((values or [None])[0])
-                )
-                return f"{cond.field.path} = {shown} — {self.statics.required(cond)}", (), ()
+                # the applicant's value and what the test requires: the same for every
+                # programme testing that field that way (each document's gates repeat them)
+                test_key = (cond.field.path, cond.field.many, self.statics.required(cond))
+                found = self.facts.tests_shown.get(test_key)
+                if found is None:
+                    found = self.facts.tests_shown[test_key] = self._test(cond)
+                return found
             case ir.Attested():
                 key = f"reviewer_attestations.{cond.criterion}"
                 value = self.facts.values.get(key)
@@ -273,6 +276,13 @@ class _Explainer:
                 return "", (), ()  # the children, or the verdict itself, say it all
             case _:
                 assert_never(cond)
+
+    def _test(self, cond: ir.Test) -> Shown:
+        values = self.facts.values.get(cond.field.path)
+        if not values and cond.field.path not in self.facts.applicant.fields_present:
+            return f"{cond.field.path}: not stated", (cond.field.path,), ()
+        shown = show_values(values or []) if cond.field.many else show_value((values or [None])[0])
+        return f"{cond.field.path} = {shown} — {self.statics.required(cond)}", (), ()
 
     def _compare(
         self, cond: ir.Compare, verdict: str
