@@ -96,7 +96,7 @@ def programme_result(
         max_amount = money.amount  # what it would receive once the missing facts hold
     defaults = tuple(
         f"{r.name} = {r.value}（默认口径 the default）: {r.label}"
-        for name in explainer.statics.switches_read(programme)
+        for name in explainer.statics.for_programme(programme).switches
         for r in readings
         if r.name == name and r.is_default
     )
@@ -113,7 +113,7 @@ def not_applicable_result(
     """A programme of a document that does not apply: its proof is the gates alone, read
     from the gate program's model; the root fails because a gate fails."""
     explainer = _Explainer(policy, gates, facts, {})
-    gate_ids = {node_id for node_id, _ in programme.gates}
+    gate_ids = explainer.statics.for_programme(programme).gate_ids
     meta = programme.condition.meta
     explainer.cited.append(meta.citation)  # the root's, before its children's
     children = tuple(
@@ -133,13 +133,13 @@ def _amount_set_citations(known: PolicyStatics, programme: ir.Programme, model: 
     which appear in no condition when only the amount reads them; only for sets that had
     records to admit or refuse."""
     out: list[str] = []
-    sets = known.amount_sets(programme)
+    sets = known.for_programme(programme).amount_sets
     if not sets:
         return out
     touched = set(model.members) | {name for name, _ in model.rejections}
     for name in sets:
         if name in touched:
-            out += known.lineage_citations(name)
+            out += known.for_set(name).citations
     return out
 
 
@@ -252,7 +252,7 @@ class _Explainer:
             case ir.Exists():
                 members = self.model.members.get(cond.record_set, ())
                 record_set = self.statics.record_set(cond.record_set)
-                filters = self.statics.lineage_filters(cond.record_set)
+                filters = self.statics.for_set(cond.record_set).filters
                 names = (
                     "; ".join(
                         f"{self.facts.records[k].record_id} ({self._record_actual(filters, k)})"
@@ -363,7 +363,7 @@ class _Explainer:
         """What an amount lacks: a collection it sums that the file does not give, an amount a
         record does not state, the facts missing for undecided records."""
         assert programme.amount is not None
-        sets = self.statics.amount_sets(programme)
+        sets = self.statics.for_programme(programme).amount_sets
         return tuple(
             dict.fromkeys(
                 [m for name in sets for m in self._unknown_collection(name)]
@@ -376,7 +376,7 @@ class _Explainer:
         """For each record set an amount sums, the records left out and why (rule inventory
         §10 step 4), which no condition of the programme would otherwise show."""
         lines = []
-        for name in self.statics.amount_sets(programme):
+        for name in self.statics.for_programme(programme).amount_sets:
             by_reason: dict[tuple[str, str], list[str]] = {}  # one line per unmet filter
             record_set = self.statics.record_set(name)
             for note in self._record_notes(name):
@@ -408,12 +408,13 @@ class _Explainer:
         return self._notes[set_name]
 
     def _build_record_notes(self, set_name: str) -> tuple[RecordNote, ...]:
-        lineage = self.statics.lineage(set_name)
+        known = self.statics.for_set(set_name)
+        lineage = known.lineage
         if self._switched_off(lineage):
             return ()
         members = set(self.model.members.get(set_name, ()))
         notes = []
-        admitted = self.statics.admitted_by(set_name)  # nested filters' citations too
+        admitted = known.admitted_by  # nested filters' citations too
         undecided = set(self.model.undecided.get(set_name, ()))
         for record in self.facts.collection(lineage[0].collection):
             key = record_key(record.collection, record.record_id)

@@ -11,16 +11,14 @@ one per mutant).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar, assert_never
+from typing import assert_never
 
 from eligibility.decision.display import SYMBOLS, show_const, show_value
 from eligibility.ir import nodes as ir
 from eligibility.ir.quantities import NEGATED
 from eligibility.ir.walk import amount_sets, set_lineage, walk_conditions, walk_expr
 
-T = TypeVar("T")
 _KEPT = 32  # policies remembered at once
 
 
@@ -36,63 +34,74 @@ class ComparePlan:
     sets: tuple[str, ...]  # the record sets it counts or sums, each once
 
 
+@dataclass(frozen=True, slots=True)
+class SetPlan:
+    """A record set as explanations read it: its lineage (root first), every filter of the
+    lineage, the citations of the filters a counted record passed (nested ones too), and the
+    citations of the sets and their filters."""
+
+    lineage: tuple[ir.RecordSet, ...]
+    filters: tuple[ir.Cond, ...]
+    admitted_by: tuple[str, ...]
+    citations: tuple[str, ...]
+
+
+def set_plan(policy: ir.Policy, name: str) -> SetPlan:
+    lineage = set_lineage(policy, name)
+    filters = tuple(f for s in lineage for f in s.filters)
+    return SetPlan(
+        lineage,
+        filters,
+        tuple(
+            dict.fromkeys(
+                node.meta.citation
+                for f in filters
+                for node in walk_conditions(f)
+                if node.meta.citation
+            )
+        ),
+        tuple(c for s in lineage for c in (s.citation, *(f.meta.citation for f in s.filters))),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammePlan:
+    switches: tuple[str, ...]  # the interpretation switches its outcome or amount rests on
+    amount_sets: tuple[str, ...]  # the record sets its amount counts or sums
+    gate_ids: frozenset[str]  # the node ids of the document's gates in its condition
+
+
 class PolicyStatics:
-    """One policy's applicant-independent explanation parts, each computed on first use.
-    (The hottest have a dictionary of their own: no closure made per call.)"""
+    """One policy's applicant-independent explanation parts, each computed on first use, in a
+    dictionary of its own (a lookup, no closure, per call)."""
 
     def __init__(self, policy: ir.Policy) -> None:
         self.policy = policy
         self.record_sets = {s.name: s for s in policy.record_sets}
-        self._memo: dict[tuple[str, str], object] = {}
+        self._sets: dict[str, SetPlan] = {}
+        self._programmes: dict[str, ProgrammePlan] = {}
         self._compare: dict[str, ComparePlan] = {}
         self._required: dict[str, str] = {}
         self._fields: dict[tuple[str, ...], tuple[str, ...]] = {}
 
-    def _once(self, kind: str, key: str, compute: Callable[[], T]) -> T:
-        found = self._memo.get((kind, key), _MISSING)
-        if found is _MISSING:
-            found = self._memo[(kind, key)] = compute()
-        return found  # type: ignore[return-value]
-
     def record_set(self, name: str) -> ir.RecordSet:
         return self.record_sets[name]
 
-    def lineage(self, name: str) -> tuple[ir.RecordSet, ...]:
-        """`set_lineage`: the set and its ancestors, root first."""
-        return self._once("lineage", name, lambda: set_lineage(self.policy, name))
+    def for_set(self, name: str) -> SetPlan:
+        found = self._sets.get(name)
+        if found is None:
+            found = self._sets[name] = set_plan(self.policy, name)
+        return found
 
-    def lineage_filters(self, name: str) -> tuple[ir.Cond, ...]:
-        """Every filter of the set and its ancestors, root first."""
-        return self._once(
-            "filters", name, lambda: tuple(f for s in self.lineage(name) for f in s.filters)
-        )
-
-    def admitted_by(self, name: str) -> tuple[str, ...]:
-        """The citations of every filter (nested ones too) a record counted in the set passed."""
-        return self._once(
-            "admitted",
-            name,
-            lambda: tuple(
-                dict.fromkeys(
-                    node.meta.citation
-                    for f in self.lineage_filters(name)
-                    for node in walk_conditions(f)
-                    if node.meta.citation
-                )
-            ),
-        )
-
-    def lineage_citations(self, name: str) -> tuple[str, ...]:
-        """The citations of the set and of its ancestors with their filters, root first."""
-        return self._once(
-            "citations",
-            name,
-            lambda: tuple(
-                c
-                for s in self.lineage(name)
-                for c in (s.citation, *(f.meta.citation for f in s.filters))
-            ),
-        )
+    def for_programme(self, programme: ir.Programme) -> ProgrammePlan:
+        found = self._programmes.get(programme.programme_id)
+        if found is None:
+            found = self._programmes[programme.programme_id] = ProgrammePlan(
+                switches_read(self.policy, programme),
+                amount_sets(programme),
+                frozenset(node_id for node_id, _ in programme.gates),
+            )
+        return found
 
     def fields_read(self, conds: tuple[ir.Cond, ...]) -> tuple[str, ...]:
         """`fields_read`: every record field the conditions read, each once, in order."""
@@ -115,16 +124,7 @@ class PolicyStatics:
             found = self._required[cond.meta.node_id] = required(cond)
         return found
 
-    def switches_read(self, programme: ir.Programme) -> tuple[str, ...]:
-        return self._once(
-            "switches", programme.programme_id, lambda: switches_read(self.policy, programme)
-        )
 
-    def amount_sets(self, programme: ir.Programme) -> tuple[str, ...]:
-        return self._once("amount sets", programme.programme_id, lambda: amount_sets(programme))
-
-
-_MISSING = object()
 _STATICS: dict[int, PolicyStatics] = {}
 
 
