@@ -27,7 +27,7 @@ from eligibility.decision.proof import (
 from eligibility.decision.static import PolicyStatics, statics
 from eligibility.facts.model import ApplicantFacts, Record
 from eligibility.ir import nodes as ir
-from eligibility.ir.walk import child_conditions, facts_read, walk_conditions, walk_expr
+from eligibility.ir.walk import child_conditions, facts_read, walk_conditions
 
 # What a leaf of the proof shows: its detail, the facts it misses, its records' notes.
 Shown = tuple[str, tuple[str, ...], tuple[RecordNote, ...]]
@@ -216,7 +216,7 @@ class _Explainer:
             case ir.Test():
                 # the applicant's value and what the test requires: the same for every
                 # programme testing that field that way (each document's gates repeat them)
-                test_key = (cond.field.path, cond.field.many, self.statics.required(cond))
+                test_key = self.statics.test_key(cond)
                 found = self.facts.tests_shown.get(test_key)
                 if found is None:
                     found = self.facts.tests_shown[test_key] = self._test(cond)
@@ -316,15 +316,14 @@ class _Explainer:
     def _unknown_amounts(self, expr: ir.Expr) -> list[str]:
         """The amounts a sum reads that a counted or undecided record does not state."""
         out = []
-        for sub in walk_expr(expr):
-            if isinstance(sub, ir.Sum):
-                keys = self.model.members.get(sub.record_set, ()) + self.model.undecided.get(
-                    sub.record_set, ()
-                )
-                for key in keys:
-                    record = self.facts.records[key]
-                    if sub.field.path not in record.fields_present:
-                        out.append(f"{record.collection}[{record.record_id}].{sub.field.path}")
+        for sub in self.statics.for_expr(expr).sums:
+            keys = self.model.members.get(sub.record_set, ()) + self.model.undecided.get(
+                sub.record_set, ()
+            )
+            for key in keys:
+                record = self.facts.records[key]
+                if sub.field.path not in record.fields_present:
+                    out.append(f"{record.collection}[{record.record_id}].{sub.field.path}")
         return out
 
     def _operand(self, expr: ir.Expr, unit: str) -> str:
@@ -342,16 +341,15 @@ class _Explainer:
     def _missing_operand(self, expr: ir.Expr) -> list[str]:
         if expr.expr_id in self.model.values or isinstance(expr, ir.Const):
             return []
-        missing = [name for name in facts_read(expr) if not self.facts.values.get(name)]
+        read = self.statics.for_expr(expr).facts
+        missing = [name for name in read if not self.facts.values.get(name)]
         return list(dict.fromkeys(missing + self._award_gaps(expr)))
 
     def _award_gaps(self, expr: ir.Expr) -> list[str]:
         """What another programme's amount, read by award(p), lacks: the facts its steps and
         caps read, and what its record sets leave undecided."""
         out: list[str] = []
-        for sub in walk_expr(expr):
-            if not isinstance(sub, ir.AwardOf):
-                continue
+        for sub in self.statics.for_expr(expr).awards:
             other = self.policy.programme(sub.programme)
             assert other.amount is not None, "ir refuses award(p) without an amount"
             read = [*(s.expr for s in other.amount.steps), *(c.limit for c in other.amount.caps)]

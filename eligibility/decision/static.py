@@ -17,7 +17,7 @@ from typing import assert_never
 from eligibility.decision.display import SYMBOLS, show_const, show_value
 from eligibility.ir import nodes as ir
 from eligibility.ir.quantities import NEGATED
-from eligibility.ir.walk import amount_sets, set_lineage, walk_conditions, walk_expr
+from eligibility.ir.walk import amount_sets, facts_read, set_lineage, walk_conditions, walk_expr
 
 _KEPT = 32  # policies remembered at once
 
@@ -71,6 +71,24 @@ class ProgrammePlan:
     gate_ids: frozenset[str]  # the node ids of the document's gates in its condition
 
 
+@dataclass(frozen=True, slots=True)
+class ExprPlan:
+    """An operand's parts an explanation looks up when its value is missing or a range."""
+
+    facts: tuple[str, ...]  # `facts_read`: the applicant facts it reads
+    sums: tuple[ir.Sum, ...]  # the sums over records in it
+    awards: tuple[ir.AwardOf, ...]  # the other programmes' awards it reads
+
+
+def expr_plan(expr: ir.Expr) -> ExprPlan:
+    parts = tuple(walk_expr(expr))
+    return ExprPlan(
+        facts_read(expr),
+        tuple(e for e in parts if isinstance(e, ir.Sum)),
+        tuple(e for e in parts if isinstance(e, ir.AwardOf)),
+    )
+
+
 class PolicyStatics:
     """One policy's applicant-independent explanation parts, each computed on first use, in a
     dictionary of its own (a lookup, no closure, per call)."""
@@ -83,6 +101,8 @@ class PolicyStatics:
         self._compare: dict[str, ComparePlan] = {}
         self._required: dict[str, str] = {}
         self._fields: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._exprs: dict[str, ExprPlan] = {}
+        self._tests: dict[str, tuple[str, bool, str]] = {}
 
     def record_set(self, name: str) -> ir.RecordSet:
         return self.record_sets[name]
@@ -115,6 +135,24 @@ class PolicyStatics:
         found = self._compare.get(cond.meta.node_id)
         if found is None:
             found = self._compare[cond.meta.node_id] = compare_plan(cond)
+        return found
+
+    def for_expr(self, expr: ir.Expr) -> ExprPlan:
+        """By expression id (unique in a policy: the model's values are keyed by it)."""
+        found = self._exprs.get(expr.expr_id)
+        if found is None:
+            found = self._exprs[expr.expr_id] = expr_plan(expr)
+        return found
+
+    def test_key(self, cond: ir.Test) -> tuple[str, bool, str]:
+        """What a test's detail depends on besides the applicant: field, many, requirement."""
+        found = self._tests.get(cond.meta.node_id)
+        if found is None:
+            found = self._tests[cond.meta.node_id] = (
+                cond.field.path,
+                cond.field.many,
+                self.required(cond),
+            )
         return found
 
     def required(self, cond: ir.Test) -> str:
