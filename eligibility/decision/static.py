@@ -6,13 +6,13 @@ cost more than the applicant's own part of the proof.
 
 Keyed by the policy object's identity, holding the policy (so the identity cannot be reused
 while the entry lives), and cleared when it grows past a few dozen policies (`mutate` compiles
-one per mutant).
+one per mutant). The plans are named tuples, not frozen dataclasses: they stay inside this
+stage, and a dataclass costs about a millisecond of every `check`'s start-up to create.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import assert_never
+from typing import NamedTuple, assert_never
 
 from eligibility.decision.display import SYMBOLS, show_const, show_value
 from eligibility.ir import nodes as ir
@@ -22,8 +22,7 @@ from eligibility.ir.walk import amount_sets, facts_read, set_lineage, walk_condi
 _KEPT = 32  # policies remembered at once
 
 
-@dataclass(frozen=True, slots=True)
-class ComparePlan:
+class ComparePlan(NamedTuple):
     """What a comparison's explanation shows whatever the applicant: the unit its constants
     give, the text of a constant operand, the relation each verdict shows, the sets it reads."""
 
@@ -34,8 +33,7 @@ class ComparePlan:
     sets: tuple[str, ...]  # the record sets it counts or sums, each once
 
 
-@dataclass(frozen=True, slots=True)
-class SetPlan:
+class SetPlan(NamedTuple):
     """A record set as explanations read it: its lineage (root first), every filter of the
     lineage, the citations of the filters a counted record passed (nested ones too), and the
     citations of the sets and their filters."""
@@ -64,15 +62,13 @@ def set_plan(policy: ir.Policy, name: str) -> SetPlan:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class ProgrammePlan:
+class ProgrammePlan(NamedTuple):
     switches: tuple[str, ...]  # the interpretation switches its outcome or amount rests on
     amount_sets: tuple[str, ...]  # the record sets its amount counts or sums
     gate_ids: frozenset[str]  # the node ids of the document's gates in its condition
 
 
-@dataclass(frozen=True, slots=True)
-class ExprPlan:
+class ExprPlan(NamedTuple):
     """An operand's parts an explanation looks up when its value is missing or a range."""
 
     facts: tuple[str, ...]  # `facts_read`: the applicant facts it reads
