@@ -127,10 +127,9 @@ def _per_record(expr: ir.Expr, model: Model) -> list[tuple[str, str]]:
     out = []
     for sub in walk_expr(expr):
         if isinstance(sub, ir.SumOf):
+            members = set(model.members.get(sub.record_set, ()))  # a bank has 10,000 pledges
             keys = sorted(
-                k
-                for (eid, k) in model.record_values
-                if eid == sub.expr.expr_id and k in model.members.get(sub.record_set, ())
+                k for (eid, k) in model.record_values if eid == sub.expr.expr_id and k in members
             )
             shown = "; ".join(
                 f"{key.split('/', 1)[1]}: {_record_computation(sub.expr, model, key)}"

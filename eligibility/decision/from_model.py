@@ -26,17 +26,13 @@ from eligibility.decision.proof import (
     Shown,
     Verdict,
 )  # fmt: skip
+from eligibility.decision.static import PolicyStatics, statics
 from eligibility.facts.model import ApplicantFacts, Record
 from eligibility.ir import nodes as ir
-from eligibility.ir.quantities import NEGATED
-from eligibility.ir.walk import (
-    amount_sets,
-    child_conditions,
-    facts_read,
-    set_lineage,
-    walk_conditions,
-    walk_expr,
-)  # fmt: skip
+from eligibility.ir.walk import child_conditions, facts_read, walk_conditions
+
+# What a leaf of the proof shows: its detail, the facts it misses, its records' notes.
+LeafParts = tuple[str, tuple[str, ...], tuple[RecordNote, ...]]
 
 
 class FactIndex:
@@ -47,15 +43,19 @@ class FactIndex:
         self.values: dict[str, list[Any]] = {}
         for fact in applicant.facts:
             self.values.setdefault(fact.field, []).append(fact.value)
-        self.records: dict[str, Record] = {
-            record_key(r.collection, r.record_id): r for r in applicant.records
-        }
+        self.records: dict[str, Record] = {}
+        self._collections: dict[str, list[Record]] = {}
+        # a test's detail by (field, many, requirement): see _Explainer._leaf
+        self.tests_shown: dict[tuple[str, bool, str], LeafParts] = {}
+        for r in applicant.records:
+            self.records[record_key(r.collection, r.record_id)] = r
+            self._collections.setdefault(r.collection, []).append(r)
 
     def record_values(self, key: str, field: str) -> list[Any]:
         return [f.value for f in self.records[key].facts if f.field == field]
 
     def collection(self, name: str) -> list[Record]:
-        return [r for r in self.applicant.records if r.collection == name]
+        return self._collections.get(name, [])
 
 
 def programme_result(
@@ -89,16 +89,16 @@ def programme_result(
         money = dataclasses.replace(
             money, lines=money.lines + explainer.amount_record_lines(programme)
         )
-    citations = _citations(proof)
+    citations = explainer.cited
     if money and outcome == "qualifies":
         citations += [line.citation for line in money.lines if line.citation]
-        citations += _amount_set_citations(policy, programme, model)
+        citations += _amount_set_citations(explainer.statics, programme, model)
     max_amount = money.max_amount if money and outcome != "does_not_qualify" else None
     if money and outcome == "undetermined" and money.amount is not None and not money.partial:
         max_amount = money.amount  # what it would receive once the missing facts hold
     defaults = tuple(
         f"{r.name} = {r.value}（默认口径 the default）: {r.label}"
-        for name in _switches_read(policy, programme)
+        for name in explainer.statics.for_programme(programme).switches
         for r in readings
         if r.name == name and r.is_default
     )
@@ -109,67 +109,39 @@ def programme_result(
     )  # fmt: skip
 
 
-def _switches_read(policy: ir.Policy, programme: ir.Programme) -> tuple[str, ...]:
-    """The interpretation switches the programme's outcome or amount rests on: those its
-    conditions test, and those the filters of the record sets it tests, counts or sums test
-    (rule inventory §7: say when a default reading decided)."""
-    sets: list[str] = list(amount_sets(programme))
-    names: list[str] = []
-    for cond in walk_conditions(programme.condition):
-        match cond:
-            case ir.InterpretationIs():
-                names.append(cond.name)
-            case ir.Exists():
-                sets.append(cond.record_set)
-            case ir.Compare():
-                sets += [
-                    e.record_set
-                    for side in (cond.left, cond.right)
-                    for e in walk_expr(side)
-                    if isinstance(e, ir.Count | ir.Sum | ir.SumOf | ir.CountDistinct)
-                ]
-    for name in dict.fromkeys(sets):
-        for record_set in set_lineage(policy, name):
-            names += [
-                node.name
-                for flt in record_set.filters
-                for node in walk_conditions(flt)
-                if isinstance(node, ir.InterpretationIs)
-            ]
-    return tuple(dict.fromkeys(names))
-
-
 def not_applicable_result(
     policy: ir.Policy, programme: ir.Programme, gates: Model, facts: FactIndex
 ) -> ProgrammeResult:
     """A programme of a document that does not apply: its proof is the gates alone, read
     from the gate program's model; the root fails because a gate fails."""
     explainer = _Explainer(policy, gates, facts, {})
-    gate_ids = {node_id for node_id, _ in programme.gates}
-    children = tuple(
-        explainer.node(c) for c in programme.condition.children if c.meta.node_id in gate_ids
-    )
+    gate_ids = explainer.statics.for_programme(programme).gate_ids
     meta = programme.condition.meta
+    explainer.cited.append(meta.citation)  # the root's, before its children's
+    children = tuple(
+        [explainer.node(c) for c in programme.condition.children if c.meta.node_id in gate_ids]
+    )
     proof = ProofNode(meta.node_id, "all", meta.label, meta.citation, "fails", "", (), (), children)
     return ProgrammeResult(
         policy.policy_id, policy.document_number, programme.programme_id, programme.title,
         "does_not_qualify", None, None, tuple(_missing(proof)),
-        tuple(dict.fromkeys(_citations(proof))), proof,
+        tuple(dict.fromkeys(explainer.cited)), proof,
         None, _not_applicable(programme, proof),
     )  # fmt: skip
 
 
-def _amount_set_citations(policy: ir.Policy, programme: ir.Programme, model: Model) -> list[str]:
+def _amount_set_citations(known: PolicyStatics, programme: ir.Programme, model: Model) -> list[str]:
     """The articles that define the records an amount sums (第十一条（三）'s open licences),
     which appear in no condition when only the amount reads them; only for sets that had
     records to admit or refuse."""
     out: list[str] = []
+    sets = known.for_programme(programme).amount_sets
+    if not sets:
+        return out
     touched = set(model.members) | {name for name, _ in model.rejections}
-    for name in amount_sets(programme):
-        if name not in touched:
-            continue
-        for record_set in set_lineage(policy, name):
-            out += [record_set.citation] + [f.meta.citation for f in record_set.filters]
+    for name in sets:
+        if name in touched:
+            out += known.for_set(name).citations
     return out
 
 
@@ -197,16 +169,9 @@ def _missing(node: ProofNode) -> list[str]:
         return []
     found = list(node.missing)
     for child in node.children:
-        found += [m for m in _missing(child) if m not in found]
+        if child.verdict != "holds" and (child.missing or child.children):
+            found += [m for m in _missing(child) if m not in found]
     return found
-
-
-def _citations(node: ProofNode) -> list[str]:
-    out = [node.citation] + [r.citation for rec in node.records for r in rec.reasons]
-    out += [c for rec in node.records if rec.counted for c in rec.admitted_by]
-    for child in node.children:
-        out += _citations(child)
-    return out
 
 
 class _Explainer:
@@ -218,14 +183,28 @@ class _Explainer:
         readings: dict[str, InterpretationInForce],
     ) -> None:
         self.policy, self.model, self.facts, self.readings = policy, model, facts, readings
+        self.statics = statics(policy)
+        self._verdicts = model.verdicts
         self._notes: dict[str, tuple[RecordNote, ...]] = {}  # per set: several nodes read it
+        # The citations of the nodes built, in pre-order (a node's own, the reasons and the
+        # filters passed of its records, then its children's): what the result cites.
+        self.cited: list[str] = []
 
     def node(self, cond: ir.Cond) -> ProofNode:
         meta = cond.meta
-        verdict: Verdict = self.model.verdicts.get(meta.node_id, "undetermined")
-        children = tuple(self.node(c) for c in child_conditions(cond))
+        verdict: Verdict = self._verdicts.get(meta.node_id, "undetermined")
+        kind = _KINDS.get(type(cond)) or _kind(type(cond))
+        self.cited.append(meta.citation)
+        if kind in _COMPOUND:  # the children, or the verdict itself, say it all
+            inner = (cond.child,) if isinstance(cond, ir.Not) else child_conditions(cond)
+            children = tuple([self.node(c) for c in inner])
+            return ProofNode(
+                meta.node_id, kind, meta.label, meta.citation, verdict, "", (), (), children
+            )
         detail, missing, records = self._leaf(cond, verdict)
-        kind = type(cond).__name__.lower().replace("allof", "all").replace("anyof", "any")
+        if records:
+            self.cited += [r.citation for rec in records for r in rec.reasons]
+            self.cited += [c for rec in records if rec.counted for c in rec.admitted_by]
         return ProofNode(
             meta.node_id,
             kind,
@@ -235,7 +214,7 @@ class _Explainer:
             detail,
             missing,
             records,
-            children,
+            (),
             self._shown(cond),
         )
 
@@ -274,15 +253,13 @@ class _Explainer:
             case ir.Compare():
                 return self._compare(cond, verdict)
             case ir.Test():
-                values = self.facts.values.get(cond.field.path)
-                if not values and cond.field.path not in self.facts.applicant.fields_present:
-                    return f"{cond.field.path}: not stated", (cond.field.path,), ()
-                shown = (
-                    show_values(values or [])
-                    if cond.field.many
-                    else show_value((values or [None])[0])
-                )
-                return f"{cond.field.path} = {shown} — {_required(cond)}", (), ()
+                # the applicant's value and what the test requires: the same for every
+                # programme testing that field that way (each document's gates repeat them)
+                test_key = self.statics.test_key(cond)
+                found = self.facts.tests_shown.get(test_key)
+                if found is None:
+                    found = self.facts.tests_shown[test_key] = self._test(cond)
+                return found
             case ir.Attested():
                 key = f"reviewer_attestations.{cond.criterion}"
                 value = self.facts.values.get(key)
@@ -313,8 +290,8 @@ class _Explainer:
                 return f"in force: {reading.value}, {source}", (), ()
             case ir.Exists():
                 members = self.model.members.get(cond.record_set, ())
-                record_set = self.policy.record_set(cond.record_set)
-                filters = [f for s in set_lineage(self.policy, cond.record_set) for f in s.filters]
+                record_set = self.statics.record_set(cond.record_set)
+                filters = self.statics.for_set(cond.record_set).filters
                 names = (
                     "; ".join(
                         f"{self.facts.records[k].record_id} ({self._record_actual(filters, k)})"
@@ -339,26 +316,29 @@ class _Explainer:
             case _:
                 assert_never(cond)
 
+    def _test(self, cond: ir.Test) -> LeafParts:
+        values = self.facts.values.get(cond.field.path)
+        if not values and cond.field.path not in self.facts.applicant.fields_present:
+            return f"{cond.field.path}: not stated", (cond.field.path,), ()
+        shown = show_values(values or []) if cond.field.many else show_value((values or [None])[0])
+        return f"{cond.field.path} = {shown} — {self.statics.required(cond)}", (), ()
+
     def _compare(
         self, cond: ir.Compare, verdict: str
     ) -> tuple[str, tuple[str, ...], tuple[RecordNote, ...]]:
-        unit = next((e.unit for e in (cond.left, cond.right) if isinstance(e, ir.Const)), "")
-        left, right = self._operand(cond.left, unit), self._operand(cond.right, unit)
-        missing = tuple(p for e in (cond.left, cond.right) for p in self._missing_operand(e))
-        op = {"holds": cond.op, "fails": NEGATED[cond.op]}.get(verdict)
-        detail = f"{left} {SYMBOLS[op]} {right}" if op else f"{left} ? {right}"
-        sets = [
-            e.record_set
-            for side in (cond.left, cond.right)
-            for e in walk_expr(side)
-            if isinstance(e, ir.RecordAggregate)
-        ]
-        records = tuple(n for s in dict.fromkeys(sets) for n in self._record_notes(s))
+        plan = self.statics.compare(cond)
+        left = plan.left if plan.left is not None else self._operand(cond.left, plan.unit)
+        right = plan.right if plan.right is not None else self._operand(cond.right, plan.unit)
+        missing = (*self._missing_operand(cond.left), *self._missing_operand(cond.right))
+        relation = plan.relation.get(verdict)
+        detail = f"{left} {relation} {right}" if relation else f"{left} ? {right}"
+        sets = plan.sets
+        records = tuple(n for s in sets for n in self._record_notes(s)) if sets else ()
         if verdict == "undetermined":
             missing = tuple(
                 dict.fromkeys(
                     [*missing]
-                    + [m for s in dict.fromkeys(sets) for m in self._unknown_collection(s)]
+                    + [m for s in sets for m in self._unknown_collection(s)]
                     + [m for side in (cond.left, cond.right) for m in self._unknown_amounts(side)]
                     + [m for side in (cond.left, cond.right) for m in self._award_gaps(side)]
                     + [m for n in records for m in n.undecided]
@@ -369,21 +349,20 @@ class _Explainer:
     def _unknown_collection(self, set_name: str) -> tuple[str, ...]:
         """The collection behind a set, when the applicant file does not give it: whether it
         has records is unknown (an empty list `[]` says it has none)."""
-        collection = self.policy.record_set(set_name).collection
+        collection = self.statics.record_set(set_name).collection
         return () if collection in self.facts.applicant.fields_present else (collection,)
 
     def _unknown_amounts(self, expr: ir.Expr) -> list[str]:
         """The amounts a sum reads that a counted or undecided record does not state."""
         out = []
-        for sub in walk_expr(expr):
-            if isinstance(sub, ir.Sum):
-                keys = self.model.members.get(sub.record_set, ()) + self.model.undecided.get(
-                    sub.record_set, ()
-                )
-                for key in keys:
-                    record = self.facts.records[key]
-                    if sub.field.path not in record.fields_present:
-                        out.append(f"{record.collection}[{record.record_id}].{sub.field.path}")
+        for sub in self.statics.for_expr(expr).sums:
+            keys = self.model.members.get(sub.record_set, ()) + self.model.undecided.get(
+                sub.record_set, ()
+            )
+            for key in keys:
+                record = self.facts.records[key]
+                if sub.field.path not in record.fields_present:
+                    out.append(f"{record.collection}[{record.record_id}].{sub.field.path}")
         return out
 
     def _operand(self, expr: ir.Expr, unit: str) -> str:
@@ -401,16 +380,15 @@ class _Explainer:
     def _missing_operand(self, expr: ir.Expr) -> list[str]:
         if expr.expr_id in self.model.values or isinstance(expr, ir.Const):
             return []
-        missing = [name for name in facts_read(expr) if not self.facts.values.get(name)]
+        read = self.statics.for_expr(expr).facts
+        missing = [name for name in read if not self.facts.values.get(name)]
         return list(dict.fromkeys(missing + self._award_gaps(expr)))
 
     def _award_gaps(self, expr: ir.Expr) -> list[str]:
         """What another programme's amount, read by award(p), lacks: the facts its steps and
         caps read, and what its record sets leave undecided."""
         out: list[str] = []
-        for sub in walk_expr(expr):
-            if not isinstance(sub, ir.AwardOf):
-                continue
+        for sub in self.statics.for_expr(expr).awards:
             other = self.policy.programme(sub.programme)
             assert other.amount is not None, "ir refuses award(p) without an amount"
             read = [*(s.expr for s in other.amount.steps), *(c.limit for c in other.amount.caps)]
@@ -422,16 +400,12 @@ class _Explainer:
         """What an amount lacks: a collection it sums that the file does not give, an amount a
         record does not state, the facts missing for undecided records."""
         assert programme.amount is not None
+        sets = self.statics.for_programme(programme).amount_sets
         return tuple(
             dict.fromkeys(
-                [m for name in amount_sets(programme) for m in self._unknown_collection(name)]
+                [m for name in sets for m in self._unknown_collection(name)]
                 + [m for step in programme.amount.steps for m in self._unknown_amounts(step.expr)]
-                + [
-                    m
-                    for name in amount_sets(programme)
-                    for note in self._record_notes(name)
-                    for m in note.undecided
-                ]
+                + [m for name in sets for note in self._record_notes(name) for m in note.undecided]
             )
         )
 
@@ -439,9 +413,9 @@ class _Explainer:
         """For each record set an amount sums, the records left out and why (rule inventory
         §10 step 4), which no condition of the programme would otherwise show."""
         lines = []
-        for name in amount_sets(programme):
+        for name in self.statics.for_programme(programme).amount_sets:
             by_reason: dict[tuple[str, str], list[RecordNote]] = {}  # one line per unmet filter
-            record_set = self.policy.record_set(name)
+            record_set = self.statics.record_set(name)
             for note in self._record_notes(name):
                 if note.undecided:
                     lines.append(
@@ -481,20 +455,13 @@ class _Explainer:
         return self._notes[set_name]
 
     def _build_record_notes(self, set_name: str) -> tuple[RecordNote, ...]:
-        lineage = set_lineage(self.policy, set_name)
+        known = self.statics.for_set(set_name)
+        lineage = known.lineage
         if self._switched_off(lineage):
             return ()
         members = set(self.model.members.get(set_name, ()))
         notes = []
-        admitted = tuple(
-            dict.fromkeys(  # every filter a counted record passed, nested ones too
-                node.meta.citation
-                for s in lineage
-                for f in s.filters
-                for node in walk_conditions(f)
-                if node.meta.citation
-            )
-        )
+        admitted = known.admitted_by  # nested filters' citations too
         undecided = set(self.model.undecided.get(set_name, ()))
         for record in self.facts.collection(lineage[0].collection):
             key = record_key(record.collection, record.record_id)
@@ -534,7 +501,7 @@ class _Explainer:
             for flt in record_set.filters:
                 if flt.meta.node_id in decided:
                     continue
-                for field in _fields_read([flt]):
+                for field in self.statics.fields_read((flt,)):
                     if field not in record.fields_present and not self.facts.record_values(
                         key, field
                     ):
@@ -574,30 +541,31 @@ class _Explainer:
                     Reason(
                         by_id[f].meta.label,
                         by_id[f].meta.citation,
-                        self._record_actual([by_id[f]], key),
-                        self._record_values([by_id[f]], key),
+                        self._record_actual((by_id[f],), key),
+                        self._record_values((by_id[f],), key),
                     )
                     for f in failed
                 )
         return ()
 
     def _record_values(
-        self, conds: list[ir.Cond], key: str
+        self, conds: tuple[ir.Cond, ...], key: str
     ) -> tuple[tuple[str, tuple[Any, ...]], ...]:
         """The raw values `_record_actual` words: (field, values) for each field read, then
         (reading name, (value,)) for a reading in force."""
         shown = [
-            (field, tuple(self.facts.record_values(key, field))) for field in _fields_read(conds)
+            (field, tuple(self.facts.record_values(key, field)))
+            for field in self.statics.fields_read(conds)
         ]
         for node in (n for cond in conds for n in walk_conditions(cond)):
             if isinstance(node, ir.InterpretationIs) and node.name in self.readings:
                 shown.append((node.name, (self.readings[node.name].value,)))
         return tuple(dict.fromkeys(shown))
 
-    def _record_actual(self, conds: list[ir.Cond], key: str) -> str:
+    def _record_actual(self, conds: tuple[ir.Cond, ...], key: str) -> str:
         """The record's values of every field the conditions read, each once."""
         shown = []
-        for field in _fields_read(conds):
+        for field in self.statics.fields_read(conds):
             values = self.facts.record_values(key, field)
             shown.append(
                 f"{field} = "
@@ -622,50 +590,28 @@ class _Explainer:
         return "; ".join(dict.fromkeys(shown))
 
 
+_COMPOUND = ("all", "any", "not")
+
+
+_KINDS: dict[type, str] = {}
+
+
+def _kind(node_type: type) -> str:
+    """A proof node's kind: its condition's class, in lower case, all-of and any-of shortened
+    (worked out once per class)."""
+    kind = _KINDS.get(node_type)
+    if kind is None:
+        kind = node_type.__name__.lower().replace("allof", "all").replace("anyof", "any")
+        _KINDS[node_type] = kind
+    return kind
+
+
 def _record_path(record: Record) -> str:
     """`ip_contracts[T1]`; a record of a collection without ids is already named by its place
     (`construction_periods[0]`), which must not be wrapped again."""
     if record.record_id.startswith(f"{record.collection}["):
         return str(record.record_id)
     return f"{record.collection}[{record.record_id}]"
-
-
-def _fields_read(conds: list[ir.Cond]) -> tuple[str, ...]:
-    """Every record field the conditions read, each once, in order."""
-    fields: list[str] = []
-    for node in (n for cond in conds for n in walk_conditions(cond)):
-        if isinstance(node, ir.Test | ir.Stated):
-            fields.append(node.field.path)
-        elif isinstance(node, ir.Compare):
-            fields += [
-                e.field.path
-                for side in (node.left, node.right)
-                for e in walk_expr(side)  # `year(acceptance_date) + 1` reads acceptance_date
-                if isinstance(e, ir.FieldValue | ir.YearOf)
-            ]
-        elif isinstance(node, ir.Attested):
-            fields.append(f"reviewer_attestations.{node.criterion}")
-    return tuple(dict.fromkeys(fields))
-
-
-def _required(cond: ir.Test) -> str:
-    quantifier = {"one": "", "some": "some value ", "every": "every value "}[cond.quantifier]
-    match cond.test:
-        case ir.OneOf():
-            word = "not in" if cond.test.negated else "in"
-            named = f"{cond.test.set_label} " if cond.test.set_label else ""
-            return f"required: {quantifier}{word} {named}{{{', '.join(cond.test.values)}}}"
-        case ir.WithinRegion():
-            return f"required: {quantifier}within {cond.test.region}"
-        case ir.IsBool():
-            return f"required: {quantifier}{show_value(cond.test.expected)}"
-        case ir.ComparesWith():
-            return f"required: {quantifier}{SYMBOLS[cond.test.op]} {cond.test.text}"
-        case ir.InCollection():
-            word = "not among" if cond.test.negated else "among"
-            return f"required: {word} {cond.test.collection}.{cond.test.field}"
-        case _:
-            assert_never(cond.test)
 
 
 def _requirement(cond: ir.Test) -> Requirement:

@@ -3,7 +3,7 @@ and the legal comparison words → operators (rule inventory §0.1, A-01)."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal, getcontext, localcontext
 
 from eligibility.ir.nodes import CompareOp, Dim
 
@@ -57,6 +57,8 @@ def to_fen(value: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
     """`value` to the fen. The default context keeps 28 digits, so quantizing 10^26 yuan or
     more would raise InvalidOperation; a local context holds every digit of the yuan."""
     value = Decimal(value)
+    if value.adjusted() + 4 <= getcontext().prec:  # fits the context: no local one (~5 µs)
+        return value.quantize(_FEN, rounding=rounding)
     with localcontext() as context:
         context.prec = max(context.prec, value.adjusted() + 4)
         return value.quantize(_FEN, rounding=rounding)

@@ -25,7 +25,7 @@ import pytest
 from eligibility.datalog import engine, from_ir, records, terms
 from eligibility.datalog import program as dl
 from eligibility.datalog.facts import record_key
-from eligibility.decision import amount, from_model, reference
+from eligibility.decision import amount, from_model, reference, static
 from eligibility.facts import model as facts_model
 from eligibility.ir import nodes as ir
 from eligibility.ir import walk
@@ -172,8 +172,8 @@ VALUE_TEST_DISPATCHERS: list[Dispatcher] = [
     ("datalog.terms.value_test", lambda t: terms.value_test(t, V, True), {ir.InCollection}),
     ("decision.reference._test", lambda t: reference._test(t, False), {ir.InCollection}),
     (
-        "decision.from_model._required",
-        lambda t: from_model._required(dataclasses.replace(sample(ir.Test), test=t)),
+        "decision.static.required",
+        lambda t: static.required(dataclasses.replace(sample(ir.Test), test=t)),
         set(),
     ),
 ]
