@@ -362,6 +362,7 @@ class Pool:
     label: str | None
     citation: Citation | None
     span: Span
+    pro_rata: Citation | None = None  # `pro rata [article]`: the text orders pro-rating
 
 
 @dataclass(frozen=True, slots=True)

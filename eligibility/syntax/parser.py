@@ -427,7 +427,11 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
     def pool(self, meta: Any, c: list[Any]) -> ast.Pool:
         limit, *rest = c
         label = _unquote(rest.pop(0)) if rest and isinstance(rest[0], Token) else None
-        return ast.Pool(limit, label, rest[0] if rest else None, self._s(meta))
+        pro_rata = rest.pop()[0] if rest and isinstance(rest[-1], tuple) else None
+        return ast.Pool(limit, label, rest[0] if rest else None, self._s(meta), pro_rata)
+
+    def pro_rata(self, meta: Any, c: list[Any]) -> tuple[ast.Citation]:
+        return (c[0],)
 
     def let_step(self, meta: Any, c: list[Any]) -> ast.Step:
         return self._step("let", str(c[0]), c[1:], meta)
