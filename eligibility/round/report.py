@@ -1,0 +1,261 @@
+"""report.html: one self-contained page a bureau can print and file (issue #9 item 3).
+
+The round's totals, a chart of requested against allocated money per pool (inline SVG), the
+round-level errors and warnings with their articles, then one row per applicant and programme,
+each applicant's proof trees folded under its rows (`<details>`, opened for printing). Chinese
+first, English after. No script, no external stylesheet, font or image: the page renders the
+same offline and in ten years. Written as the decisions stream past, so a round of any size is
+never held in memory as a page.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from html import escape
+from typing import Any, TextIO
+
+from eligibility.round.model import Allocation, PoolOutcome
+from eligibility.round.outputs import allocation_article, entitlement_text, round_json, titles
+from eligibility.round.run import DecidedRound
+
+_STYLE = """
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:2em;color:#111}
+h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.5em;border-bottom:1px solid #999}
+table{border-collapse:collapse;width:100%;font-size:.9em}
+th,td{border:1px solid #bbb;padding:3px 6px;text-align:left;vertical-align:top}
+td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.who{width:12em}section table{margin-top:.4em}
+.error{color:#a00}.warning{color:#a60}
+.holds{color:#060}.fails{color:#a00}.undetermined{color:#a60}
+details{margin:.2em 0 .6em 1em}summary{cursor:pointer}
+ul.proof{margin:.2em 0;padding-left:1.2em}ul.proof li{margin:.1em 0}
+.cite{color:#555;font-size:.85em}
+@media print{details>summary{list-style:none}details{display:block}}
+"""
+_VERDICT = {"holds": "成立 holds", "fails": "不成立 fails", "undetermined": "待定 undetermined"}
+_STATUS = {  # ShareStatus and PoolStatus (round.model)
+    "definite": "确定 definite",
+    "entitlement_undetermined": "金额待定 entitlement undetermined",
+    "pool_undetermined": "分配待定 pool undetermined",
+    "blocked": "暂停 blocked (V-BATCH)",
+    "review": "提交审定 for the bureau's review",
+    "not_pooled": "无总额限制 no pool",
+    "not_claimed": "不予资助 nothing to allocate",
+    "not_exceeded": "未超总额 within the pool",
+    "prorated": "按比例 pro-rated",
+    "undetermined": "待定 undetermined",
+}
+_OUTCOME = {
+    "qualifies": "符合 qualifies",
+    "does_not_qualify": "不符合 does not qualify",
+    "undetermined": "待定 undetermined",
+}
+
+
+def _e(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def _money(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value:,.2f}"
+
+
+def _status(status: str) -> str:
+    return _STATUS.get(status, status)
+
+
+def begin(out: TextIO, decided: DecidedRound) -> None:
+    """The page up to the applicants' rows: title, totals, chart, pools, issues."""
+    summary = round_json(decided)
+    totals = summary["totals"]
+    title = decided.round_file.title or f"资助批次 {decided.round_file.batch_id}"
+    policies = "<br>".join(_e(f"{p['document']} ({p['policy_id']})") for p in summary["policies"])
+    out.write(
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{_e(title)}</title><style>{_STYLE}</style></head><body>\n"
+        f"<h1>{_e(title)} · 评审结果报告 Round report</h1>\n"
+        "<table class=totals><tbody>"
+        f"<tr><th>批次 Batch</th><td>{_e(summary['batch_id'])}</td></tr>"
+        f"<tr><th>评估日期 As of</th><td>{_e(summary['as_of'])}（本年度 assessment year "
+        f"{summary['assessment_year']}）</td></tr>"
+        f"<tr><th>政策 Policies</th><td>{policies}</td></tr>"
+        f"<tr><th>申请 Applications</th><td>{totals['applications']}（无效 invalid "
+        f"{totals['invalid']}）</td></tr>"
+        f"<tr><th>确定资助 Definite awards</th><td>{totals['awards']} 项，共 "
+        f"{_money(Decimal(totals['awarded']))} 元</td></tr>"
+        f"<tr><th>待定 Undetermined</th><td>{totals['undetermined']}</td></tr>"
+        f"<tr><th>引擎 Engine</th><td>{_e(decided.engine)}</td></tr>"
+        "</tbody></table>\n"
+    )
+    _issues(out, summary)
+    if decided.outcome.pools:
+        names = titles(decided)
+        out.write("<h2>资金池 Pools</h2>\n")
+        out.write(chart_svg(decided.outcome.pools, names))
+        _pool_table(out, decided.outcome.pools, names)
+    out.write("<h2>申请人 Applicants</h2>\n")
+
+
+def _issues(out: TextIO, summary: dict[str, Any]) -> None:
+    listed = [("error", i) for i in summary["errors"]] + [
+        ("warning", i) for i in summary["warnings"]
+    ]
+    refused = summary["invalid_applications"]
+    if not listed and not refused:
+        out.write("<p>本批次无错误或警告。No round-level errors or warnings.</p>\n")
+        return
+    out.write("<h2>错误与警告 Errors and warnings</h2>\n<ul>\n")
+    for level, issue in listed:
+        label = "错误 error" if level == "error" else "警告 warning"
+        who = "、".join(issue["applicants"])
+        out.write(
+            f'<li class="{level}"><b>{label} {_e(issue["code"])}</b>: {_e(issue["message"])} '
+            f"<span class=cite>{_e(issue['article'])}</span>{f'（{_e(who)}）' if who else ''}</li>\n"
+        )
+    for application in refused:
+        for error in application["errors"]:
+            out.write(
+                f'<li class="error"><b>无效申请 invalid application V-BATCH</b>: '
+                f"{_e(application['applicant_id'])} ({_e(application['source'])}) "
+                f"<code>{_e(error['path'])}</code> {_e(error['code'])}: {_e(error['message'])}</li>\n"
+            )
+    out.write("</ul>\n")
+
+
+def _pool_table(
+    out: TextIO, pools: tuple[PoolOutcome, ...], names: dict[tuple[str, str], str]
+) -> None:
+    out.write(
+        "<table><thead><tr><th>资金池 Pool</th><th>可用 Available</th><th>申请 Requested</th>"
+        "<th>分配 Allocated</th><th>比例 Factor</th><th>状态 Status</th><th>规则 Rule</th>"
+        "</tr></thead><tbody>\n"
+    )
+    for pool in pools:
+        factor = "—" if pool.factor is None else _e(pool.factor)
+        requested = _money(pool.requested)
+        if pool.requested_high != pool.requested:
+            requested += f" – {_money(pool.requested_high)}"
+        reason = f"<br>{_e(pool.reason)}" if pool.reason else ""
+        out.write(
+            f"<tr><td>{_e(names.get((pool.policy_id, pool.programme_id), pool.pool_id))}<br>"
+            f"<span class=cite>{_e(pool.citation)}</span></td>"
+            f"<td class=n>{_money(pool.available)}</td><td class=n>{requested}</td>"
+            f"<td class=n>{_money(pool.allocated)}</td><td class=n>{factor}</td>"
+            f"<td>{_status(pool.status)}{reason}</td>"
+            f"<td>{_e(pool.rule_note)} <span class=cite>{_e(pool.rule_citation)}</span></td></tr>\n"
+        )
+    out.write("</tbody></table>\n")
+
+
+def chart_svg(pools: tuple[PoolOutcome, ...], names: dict[tuple[str, str], str]) -> str:
+    """Requested (grey) against allocated (blue) per pool, as horizontal bars scaled to the
+    largest amount; the available line in red. Inline SVG, readable in print."""
+    row, label_width, bar_width = 34, 260, 420
+    top = max(
+        [p.available for p in pools]
+        + [p.requested_high or p.requested for p in pools]
+        + [Decimal(1)]
+    )
+    height = row * len(pools) + 30
+
+    def width(value: Decimal | None) -> float:
+        return 0.0 if value is None else float(value / top) * bar_width
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_width + bar_width + 140}" '
+        f'height="{height}" role="img" aria-label="申请与分配 requested vs allocated">',
+        f'<text x="{label_width}" y="14" font-size="12">'
+        '<tspan fill="#999">■ 申请 requested</tspan> <tspan fill="#2a6ebb">■ 分配 allocated</tspan>'
+        ' <tspan fill="#c00">| 可用 available</tspan></text>',
+    ]
+    for index, pool in enumerate(pools):
+        y = 24 + index * row
+        title = names.get((pool.policy_id, pool.programme_id), pool.pool_id)
+        parts.append(
+            f'<text x="0" y="{y + 17}" font-size="12">{_e(title[:20])}</text>'
+            f'<rect x="{label_width}" y="{y + 2}" width="{width(pool.requested):.1f}" height="12" fill="#bbb"/>'
+            f'<rect x="{label_width}" y="{y + 15}" width="{width(pool.allocated):.1f}" height="12" fill="#2a6ebb"/>'
+            f'<line x1="{label_width + width(pool.available):.1f}" x2="{label_width + width(pool.available):.1f}" '
+            f'y1="{y}" y2="{y + 29}" stroke="#c00" stroke-width="2"/>'
+            f'<text x="{label_width + bar_width + 6}" y="{y + 17}" font-size="11">'
+            f"{_money(pool.allocated)} / {_money(pool.requested)}</text>"
+        )
+    parts.append("</svg>\n")
+    return "".join(parts)
+
+
+def applicant(
+    out: TextIO, decision: dict[str, Any], allocations: dict[tuple[str, str, str], Allocation]
+) -> None:
+    """One applicant: a row per programme of a document that applies to it (award, status,
+    article), its proof trees and allocation steps folded underneath."""
+    applicant_id = decision.get("applicant_id", "")
+    out.write(f'<section id="a-{_e(applicant_id)}"><table><tbody>\n')
+    if "errors" in decision:  # a refused application: its errors instead of a decision
+        out.write(
+            f"<tr class=error><td class=who>{_e(applicant_id)}<br>"
+            f"<span class=cite>{_e(decision.get('source', ''))}</span></td>"
+            "<td>无效申请 invalid application (V-BATCH)<ul>"
+            + "".join(
+                f"<li><code>{_e(e['path'])}</code> {_e(e['code'])}: {_e(e['message'])}</li>"
+                for e in decision["errors"]
+            )
+            + "</ul></td></tr>\n</tbody></table></section>\n"
+        )
+        return
+    shown = [r for r in decision.get("results", ()) if not r.get("not_applicable")]
+    if not shown:
+        out.write(
+            f"<tr><td class=who>{_e(applicant_id)}</td><td colspan=6>所列政策均不适用 "
+            "no policy of the round applies</td></tr>\n</tbody></table></section>\n"
+        )
+        return
+    for result in shown:
+        found = allocations.get((applicant_id, result["policy_id"], result["programme"]))
+        out.write(
+            f"<tr><td class=who>{_e(applicant_id)}</td><td>{_e(result['title'])}</td>"
+            f"<td>{_OUTCOME.get(result['outcome'], _e(result['outcome']))}</td>"
+            f"<td class=n>{_e(entitlement_text(found.entitlement) if found else '') or '—'}</td>"
+            f"<td class=n>{_money(found.share if found else None)}</td>"
+            f"<td>{_status(found.status) if found else '—'}</td>"
+            f"<td class=cite>{_e(allocation_article(found) if found else '')}</td></tr>\n"
+        )
+    out.write("</tbody></table>\n")
+    out.write(f"<details><summary>{_e(applicant_id)} 的证明树 proof trees</summary>\n")
+    for result in shown:
+        out.write(
+            f"<h3>{_e(result['title'])} <span class=cite>{_e(result['policy'])}</span></h3>\n"
+        )
+        out.write('<ul class="proof">' + _node(result["proof"]) + "</ul>\n")
+        steps = list((result.get("amount_computation") or {}).get("steps", []))
+        steps += (result.get("allocation") or {}).get("steps", [])
+        if steps:
+            out.write("<ol>")
+            for step in steps:
+                out.write(
+                    f"<li>{_e(step['label'])}: {_e(step['computation'])} "
+                    f"<span class=cite>{_e(step['citation'])}</span></li>"
+                )
+            out.write("</ol>\n")
+    out.write("</details>\n</section>\n")
+
+
+def _node(node: dict[str, Any]) -> str:
+    verdict = node.get("verdict", "")
+    detail = f" — {_e(node['detail'])}" if node.get("detail") else ""
+    missing = f" 缺少 missing: {_e(', '.join(node['missing']))}" if node.get("missing") else ""
+    children = node.get("children", ())
+    inner = '<ul class="proof">' + "".join(_node(c) for c in children) + "</ul>" if children else ""
+    return (
+        f'<li><span class="{_e(verdict)}">{_VERDICT.get(verdict, _e(verdict))}</span> '
+        f"{_e(node.get('label', ''))}{detail}{missing} "
+        f"<span class=cite>{_e(node.get('citation', ''))}</span>{inner}</li>"
+    )
+
+
+def end(out: TextIO) -> None:
+    out.write(
+        "<p class=cite>本报告由 eligibility round 生成；每项金额的计算过程见各申请人的证明树。"
+        "Generated by eligibility round; each amount's computation is in the applicant's proof trees.</p>\n"
+        "</body></html>\n"
+    )
