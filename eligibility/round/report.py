@@ -2,9 +2,9 @@
 
 The round's totals, a chart of requested against allocated money per pool (inline SVG), the
 round-level errors and warnings with their articles, then one row per applicant and programme,
-each applicant's proof trees folded under its rows (`<details>`, opened for printing). Chinese
-first, English after. No script, no external stylesheet, font or image: the page renders the
-same offline and in ten years. Written as the decisions stream past, so a round of any size is
+each applicant's proof trees folded under its rows (`<details>`; one inline line of script opens
+them all for printing). Chinese first, English after. Nothing external (no stylesheet, font,
+image or script loaded from elsewhere): the page renders the same offline and in ten years. Written as the decisions stream past, so a round of any size is
 never held in memory as a page.
 """
 
@@ -15,7 +15,7 @@ from html import escape
 from typing import Any, TextIO
 
 from eligibility.round.model import Allocation, PoolOutcome
-from eligibility.round.outputs import allocation_article, entitlement_text, round_json, titles
+from eligibility.round.outputs import allocation_article, round_json, titles
 from eligibility.round.run import DecidedRound
 
 _STYLE = """
@@ -24,7 +24,7 @@ h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.5em;border-bottom:1px solid #
 table{border-collapse:collapse;width:100%;font-size:.9em}
 th,td{border:1px solid #bbb;padding:3px 6px;text-align:left;vertical-align:top}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.who{width:12em}section table{margin-top:.4em}
+table.applicants tbody{border-top:2px solid #666}tr.proofs td{border-top:none;padding-top:0}tr.failed td{color:#555}
 .error{color:#a00}.warning{color:#a60}
 .holds{color:#060}.fails{color:#a00}.undetermined{color:#a60}
 details{margin:.2em 0 .6em 1em}summary{cursor:pointer}
@@ -93,7 +93,12 @@ def begin(out: TextIO, decided: DecidedRound) -> None:
         out.write("<h2>资金池 Pools</h2>\n")
         out.write(chart_svg(decided.outcome.pools, names))
         _pool_table(out, decided.outcome.pools, names)
-    out.write("<h2>申请人 Applicants</h2>\n")
+    out.write(
+        "<h2>申请人 Applicants</h2>\n<table class=applicants><thead><tr>"
+        "<th>申请人 Applicant</th><th>项目 Programme</th><th>结果 Outcome</th>"
+        "<th>核定额 Entitlement</th><th>分配额 Award</th><th>状态 Status</th>"
+        "<th>依据 Article</th></tr></thead>\n"
+    )
 
 
 def _issues(out: TextIO, summary: dict[str, Any]) -> None:
@@ -148,37 +153,42 @@ def _pool_table(
 
 
 def chart_svg(pools: tuple[PoolOutcome, ...], names: dict[tuple[str, str], str]) -> str:
-    """Requested (grey) against allocated (blue) per pool, as horizontal bars scaled to the
-    largest amount; the available line in red. Inline SVG, readable in print."""
-    row, label_width, bar_width = 34, 260, 420
-    top = max(
-        [p.available for p in pools]
-        + [p.requested_high or p.requested for p in pools]
-        + [Decimal(1)]
-    )
+    """Per pool, requested (grey) against allocated (blue) as horizontal bars, the money
+    available as a red line. Each pool on its own scale (the larger of available and requested):
+    pools of 40万 and 500万 side by side would otherwise leave the small one invisible.
+    Inline SVG, readable in print; the figures are written beside each bar."""
+    row, label_width, bar_width = 36, 280, 360
     height = row * len(pools) + 30
-
-    def width(value: Decimal | None) -> float:
-        return 0.0 if value is None else float(value / top) * bar_width
-
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_width + bar_width + 140}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_width + bar_width + 300}" '
         f'height="{height}" role="img" aria-label="申请与分配 requested vs allocated">',
         f'<text x="{label_width}" y="14" font-size="12">'
-        '<tspan fill="#999">■ 申请 requested</tspan> <tspan fill="#2a6ebb">■ 分配 allocated</tspan>'
+        '<tspan fill="#888">■ 申请 requested</tspan> <tspan fill="#2a6ebb">■ 分配 allocated</tspan>'
         ' <tspan fill="#c00">| 可用 available</tspan></text>',
     ]
     for index, pool in enumerate(pools):
         y = 24 + index * row
+        requested = pool.requested_high if pool.requested_high is not None else pool.requested
+        top = max(pool.available, requested, Decimal("0.01"))
+
+        def width(value: Decimal | None, top: Decimal = top) -> float:
+            return 0.0 if value is None else float(value / top) * bar_width
+
         title = names.get((pool.policy_id, pool.programme_id), pool.pool_id)
+        line = label_width + width(pool.available)
         parts.append(
-            f'<text x="0" y="{y + 17}" font-size="12">{_e(title[:20])}</text>'
-            f'<rect x="{label_width}" y="{y + 2}" width="{width(pool.requested):.1f}" height="12" fill="#bbb"/>'
-            f'<rect x="{label_width}" y="{y + 15}" width="{width(pool.allocated):.1f}" height="12" fill="#2a6ebb"/>'
-            f'<line x1="{label_width + width(pool.available):.1f}" x2="{label_width + width(pool.available):.1f}" '
-            f'y1="{y}" y2="{y + 29}" stroke="#c00" stroke-width="2"/>'
-            f'<text x="{label_width + bar_width + 6}" y="{y + 17}" font-size="11">'
-            f"{_money(pool.allocated)} / {_money(pool.requested)}</text>"
+            f'<text x="0" y="{y + 18}" font-size="12">{_e(title[:22])}</text>'
+            f'<rect x="{label_width}" y="{y + 3}" width="{width(requested):.1f}" '
+            'height="12" fill="#bbb"/>'
+            f'<rect x="{label_width}" y="{y + 16}" width="{width(pool.allocated):.1f}" '
+            'height="12" fill="#2a6ebb"/>'
+            f'<line x1="{line:.1f}" x2="{line:.1f}" y1="{y}" y2="{y + 31}" stroke="#c00" '
+            'stroke-width="2"/>'
+            f'<text x="{label_width + bar_width + 8}" y="{y + 13}" font-size="11" fill="#555">'
+            f"申请 {_money(pool.requested)}{'' if requested == pool.requested else ' – ' + _money(requested)}"
+            f" / 可用 {_money(pool.available)}</text>"
+            f'<text x="{label_width + bar_width + 8}" y="{y + 27}" font-size="11" fill="#2a6ebb">'
+            f"分配 {_money(pool.allocated)}</text>"
         )
     parts.append("</svg>\n")
     return "".join(parts)
@@ -190,38 +200,48 @@ def applicant(
     """One applicant: a row per programme of a document that applies to it (award, status,
     article), its proof trees and allocation steps folded underneath."""
     applicant_id = decision.get("applicant_id", "")
-    out.write(f'<section id="a-{_e(applicant_id)}"><table><tbody>\n')
+    out.write(f'<tbody id="a-{_e(applicant_id)}">\n')
     if "errors" in decision:  # a refused application: its errors instead of a decision
         out.write(
-            f"<tr class=error><td class=who>{_e(applicant_id)}<br>"
+            f"<tr class=error><td>{_e(applicant_id)}<br>"
             f"<span class=cite>{_e(decision.get('source', ''))}</span></td>"
-            "<td>无效申请 invalid application (V-BATCH)<ul>"
+            "<td colspan=6>无效申请 invalid application (V-BATCH)<ul>"
             + "".join(
                 f"<li><code>{_e(e['path'])}</code> {_e(e['code'])}: {_e(e['message'])}</li>"
                 for e in decision["errors"]
             )
-            + "</ul></td></tr>\n</tbody></table></section>\n"
+            + "</ul></td></tr>\n</tbody>\n"
         )
         return
     shown = [r for r in decision.get("results", ()) if not r.get("not_applicable")]
     if not shown:
         out.write(
-            f"<tr><td class=who>{_e(applicant_id)}</td><td colspan=6>所列政策均不适用 "
-            "no policy of the round applies</td></tr>\n</tbody></table></section>\n"
+            f"<tr><td>{_e(applicant_id)}</td><td colspan=6>所列政策均不适用 "
+            "no policy of the round applies</td></tr>\n</tbody>\n"
         )
         return
+    failed = [r["title"] for r in shown if r["outcome"] == "does_not_qualify"]
     for result in shown:
+        if result["outcome"] == "does_not_qualify":
+            continue
         found = allocations.get((applicant_id, result["policy_id"], result["programme"]))
         out.write(
-            f"<tr><td class=who>{_e(applicant_id)}</td><td>{_e(result['title'])}</td>"
+            f"<tr><td>{_e(applicant_id)}</td><td>{_e(result['title'])}</td>"
             f"<td>{_OUTCOME.get(result['outcome'], _e(result['outcome']))}</td>"
-            f"<td class=n>{_e(entitlement_text(found.entitlement) if found else '') or '—'}</td>"
+            f"<td class=n>{_entitlement(found)}</td>"
             f"<td class=n>{_money(found.share if found else None)}</td>"
             f"<td>{_status(found.status) if found else '—'}</td>"
             f"<td class=cite>{_e(allocation_article(found) if found else '')}</td></tr>\n"
         )
-    out.write("</tbody></table>\n")
-    out.write(f"<details><summary>{_e(applicant_id)} 的证明树 proof trees</summary>\n")
+    if failed:  # one line for the programmes it does not qualify for: reasons in the proofs
+        out.write(
+            f"<tr class=failed><td>{_e(applicant_id)}</td><td colspan=6>"
+            f"{_OUTCOME['does_not_qualify']}: {_e('、'.join(failed))}</td></tr>\n"
+        )
+    out.write(
+        f"<tr class=proofs><td colspan=7><details><summary>{_e(applicant_id)} "
+        "的证明树与计算 proof trees and computations</summary>\n"
+    )
     for result in shown:
         out.write(
             f"<h3>{_e(result['title'])} <span class=cite>{_e(result['policy'])}</span></h3>\n"
@@ -237,7 +257,17 @@ def applicant(
                     f"<span class=cite>{_e(step['citation'])}</span></li>"
                 )
             out.write("</ol>\n")
-    out.write("</details>\n</section>\n")
+    out.write("</details></td></tr>\n</tbody>\n")
+
+
+def _entitlement(found: Allocation | None) -> str:
+    """The entitlement as the page shows money, a range when facts are missing."""
+    if found is None or found.entitlement is None:
+        return "—"
+    entitlement = found.entitlement
+    if entitlement.exact is not None:
+        return _money(entitlement.exact)
+    return f"{_money(entitlement.low)} – {_money(entitlement.high) if entitlement.high is not None else '…'}"
 
 
 def _node(node: dict[str, Any]) -> str:
@@ -255,7 +285,9 @@ def _node(node: dict[str, Any]) -> str:
 
 def end(out: TextIO) -> None:
     out.write(
-        "<p class=cite>本报告由 eligibility round 生成；每项金额的计算过程见各申请人的证明树。"
+        "</table>\n<p class=cite>本报告由 eligibility round 生成；每项金额的计算过程见各申请人的证明树。"
         "Generated by eligibility round; each amount's computation is in the applicant's proof trees.</p>\n"
-        "</body></html>\n"
+        # Printing files the whole page: every folded proof opens first (inline, no resource).
+        "<script>addEventListener('beforeprint',()=>document.querySelectorAll('details')"
+        ".forEach(d=>d.open=true))</script>\n</body></html>\n"
     )
