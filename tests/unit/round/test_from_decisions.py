@@ -141,7 +141,10 @@ def test_a_contract_is_the_same_record_for_both_parties() -> None:
 def test_a_contract_without_a_party_name_is_not_compared() -> None:
     record = _contract("transferor_or_licensor")
     unnamed = Record(
-        record.collection, record.record_id, record.path,
-        tuple(f for f in record.facts if f.field != "transferee.name"), record.fields_present,
+        record.collection,
+        record.record_id,
+        record.path,
+        tuple(f for f in record.facts if f.field != "transferee.name"),
+        record.fields_present,
     )
     assert record_identity(unnamed) is None
