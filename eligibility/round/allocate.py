@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from eligibility.ir.quantities import format_money
 from eligibility.round.claims import claim_issues
@@ -348,7 +348,7 @@ def _pooled(
                 pool.rule_note,
                 pool.rule_citation,
                 f"{format_money(pool.available)} × {format_money(entitlement.low)} / "
-                f"{format_money(pool.requested)} = {exact.normalize():f} → "
+                f"{format_money(pool.requested)} = {_exact_share(exact)} → "
                 f"{format_money(share)} 元 (floored to the fen; leftover fen by largest "
                 "remainder, ties by applicant_id)",
             )
@@ -379,6 +379,12 @@ def _pooled(
         high,
         tuple(steps),
     )
+
+
+def _exact_share(value: Decimal) -> str:
+    """The exact share before flooring: to four places, "…" when it goes on."""
+    shown = value.quantize(Decimal("0.0001"), rounding=ROUND_DOWN)
+    return f"{shown:,}" + ("…" if shown != value else "")
 
 
 def _share_bounds(

@@ -382,6 +382,20 @@ class Clause:
 
 
 @dataclass(frozen=True, slots=True)
+class ApplicantLimit:
+    """`at most N applicants [per FIELD] [unless FIELD in {…}]` (hard) or `about N applicants`."""
+
+    maximum: str  # the number as written
+    hard: bool
+    per: Path | None
+    unless: Path | None
+    unless_values: ValueSet | NamedSet | None
+    label: str | None
+    citation: Citation | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
 class Programme:
     programme_id: str
     title: str
@@ -389,6 +403,7 @@ class Programme:
     clauses: tuple[Clause, ...]
     amounts: tuple[Amount, ...]
     span: Span
+    limits: tuple[ApplicantLimit, ...] = ()
 
     @property
     def amount(self) -> Amount | None:
