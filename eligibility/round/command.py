@@ -10,15 +10,19 @@ invalid; 5 an output file cannot be written.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from eligibility import streams
 from eligibility.diagnostics import Diagnostic
 from eligibility.evaluate import Engine
 from eligibility.ir import nodes as ir
 from eligibility.round.roundfile import RoundFile, RoundFileError, load_round_file
+
+if TYPE_CHECKING:
+    from eligibility.round.run import DecidedRound
 
 EXIT_DONE, EXIT_ROUND_ERRORS, EXIT_BAD_ROUND_FILE = 0, 1, 2
 SCRATCH = ".decisions.partial.jsonl"
@@ -46,9 +50,9 @@ def round_command(
         print(f"error: cannot create the output folder {folder}: {error.strerror}", file=sys.stderr)
         return streams.EXIT_OUTPUT
     scratch = folder / SCRATCH
-    with progress_bar("决定申请 deciding", count_applications(round_file)) as advance:
-        decided = decide_round(round_file, policies, chosen, scratch, advance)
     try:
+        with progress_bar("决定申请 deciding", count_applications(round_file)) as advance:
+            decided = decide_round(round_file, policies, chosen, scratch, advance)
         _write(decided, folder)
     except OSError as error:
         print(f"error: cannot write to {folder}: {error.strerror or error}", file=sys.stderr)
@@ -67,24 +71,25 @@ def round_command(
     return EXIT_ROUND_ERRORS if failed else EXIT_DONE
 
 
-def _write(decided: object, folder: Path) -> None:
+def _write(decided: DecidedRound, folder: Path) -> None:
+    """round.json and allocation.csv from the outcome; then one pass over the decisions file
+    writes decisions.jsonl and the report's rows side by side."""
     from eligibility.round import report
     from eligibility.round.outputs import (
         extend_decision,
+        round_errors_by_applicant,
         write_allocation_csv,
         write_round_json,
     )
-    from eligibility.round.run import DecidedRound, decided_lines
+    from eligibility.round.run import decided_lines
 
-    assert isinstance(decided, DecidedRound)
     write_round_json(decided, folder)
     write_allocation_csv(decided, folder)
     allocations = {
         (a.applicant_id, a.policy_id, a.programme_id): a for a in decided.outcome.allocations
     }
-    import json
-
     batch_id = decided.round_file.batch_id
+    flagged = round_errors_by_applicant(decided)
     with (
         open(folder / "decisions.jsonl", "w", encoding="utf-8") as lines,
         open(folder / "report.html", "w", encoding="utf-8") as page,
@@ -93,7 +98,7 @@ def _write(decided: object, folder: Path) -> None:
         for document in decided_lines(decided):
             extended = extend_decision(document, allocations, batch_id)
             lines.write(json.dumps(extended, ensure_ascii=False, separators=(",", ":")) + "\n")
-            report.applicant(page, extended, allocations)
+            report.applicant(page, extended, allocations, flagged.get(extended["applicant_id"], ""))
         report.end(page)
 
 

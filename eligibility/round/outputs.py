@@ -22,7 +22,7 @@ from eligibility.round.run import DecidedRound
 ROUND_SCHEMA = "eligibility.round/1"
 CSV_COLUMNS = (
     "applicant", "name", "programme", "title", "outcome",
-    "entitlement", "award", "status", "article",
+    "entitlement", "award", "status", "article", "round_errors",
 )  # fmt: skip
 
 
@@ -147,8 +147,11 @@ def write_round_json(decided: DecidedRound, out: Path) -> None:
 
 def allocation_csv(decided: DecidedRound) -> str:
     """One row per applicant and programme of a document that applies to it; a BOM for Excel.
-    The award is blank unless definite (an undetermined or blocked share is not a number)."""
+    The award is blank unless definite (an undetermined or blocked share is not a number);
+    `round_errors` names the round-level errors naming the applicant (R-QUOTA: a hard quota or
+    selection exceeded, which the checker does not resolve), so no row reads as settled."""
     names, programme_titles = dict(decided.names), titles(decided)
+    flagged = round_errors_by_applicant(decided)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
@@ -158,10 +161,20 @@ def allocation_csv(decided: DecidedRound) -> str:
                 a.applicant_id, names.get(a.applicant_id, ""), f"{a.policy_id}.{a.programme_id}",
                 programme_titles.get((a.policy_id, a.programme_id), ""), a.outcome,
                 entitlement_text(a.entitlement), money(a.share) or "", a.status,
-                allocation_article(a),
+                allocation_article(a), flagged.get(a.applicant_id, ""),
             )
         )  # fmt: skip
     return "\ufeff" + buffer.getvalue()
+
+
+def round_errors_by_applicant(decided: DecidedRound) -> dict[str, str]:
+    """The codes of the round-level errors naming each applicant ("R-QUOTA V-DUP")."""
+    codes: dict[str, set[str]] = {}
+    for issue in decided.outcome.issues:
+        if issue.severity == "error":
+            for applicant_id in issue.applicants:
+                codes.setdefault(applicant_id, set()).add(issue.code)
+    return {applicant_id: " ".join(sorted(found)) for applicant_id, found in codes.items()}
 
 
 def write_allocation_csv(decided: DecidedRound, out: Path) -> None:

@@ -138,7 +138,9 @@ def _pool_table(
     for pool in pools:
         factor = "—" if pool.factor is None else _e(pool.factor)
         requested = _money(pool.requested)
-        if pool.requested_high != pool.requested:
+        if pool.requested_high is None:
+            requested = f"≥ {requested}（无上限 unbounded）"
+        elif pool.requested_high != pool.requested:
             requested += f" – {_money(pool.requested_high)}"
         reason = f"<br>{_e(pool.reason)}" if pool.reason else ""
         out.write(
@@ -195,10 +197,14 @@ def chart_svg(pools: tuple[PoolOutcome, ...], names: dict[tuple[str, str], str])
 
 
 def applicant(
-    out: TextIO, decision: dict[str, Any], allocations: dict[tuple[str, str, str], Allocation]
+    out: TextIO,
+    decision: dict[str, Any],
+    allocations: dict[tuple[str, str, str], Allocation],
+    round_errors: str = "",
 ) -> None:
-    """One applicant: a row per programme of a document that applies to it (award, status,
-    article), its proof trees and allocation steps folded underneath."""
+    """One applicant: a row per programme it may receive money from (award, status, article,
+    and the round-level errors naming it, e.g. R-QUOTA), one line for those it does not qualify
+    for, its proof trees and allocation steps folded underneath."""
     applicant_id = decision.get("applicant_id", "")
     out.write(f'<tbody id="a-{_e(applicant_id)}">\n')
     if "errors" in decision:  # a refused application: its errors instead of a decision
@@ -221,6 +227,11 @@ def applicant(
         )
         return
     failed = [r["title"] for r in shown if r["outcome"] == "does_not_qualify"]
+    warning = (
+        f"<br><b class=error>⚠ 见批次错误 see round errors: {_e(round_errors)}</b>"
+        if round_errors
+        else ""
+    )
     for result in shown:
         if result["outcome"] == "does_not_qualify":
             continue
@@ -230,7 +241,7 @@ def applicant(
             f"<td>{_OUTCOME.get(result['outcome'], _e(result['outcome']))}</td>"
             f"<td class=n>{_entitlement(found)}</td>"
             f"<td class=n>{_money(found.share if found else None)}</td>"
-            f"<td>{_status(found.status) if found else '—'}</td>"
+            f"<td>{_status(found.status) if found else '—'}{warning}</td>"
             f"<td class=cite>{_e(allocation_article(found) if found else '')}</td></tr>\n"
         )
     if failed:  # one line for the programmes it does not qualify for: reasons in the proofs

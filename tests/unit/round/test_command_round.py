@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eligibility.commands import main
@@ -158,7 +158,9 @@ def test_allocation_csv_opens_in_excel(tmp_path: Path) -> None:
     data = (tmp_path / "allocation.csv").read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")  # the BOM: Excel then reads UTF-8 Chinese
     header = data[3:].split(b"\r\n")[0].decode()
-    assert header == "applicant,name,programme,title,outcome,entitlement,award,status,article"
+    assert header == (
+        "applicant,name,programme,title,outcome,entitlement,award,status,article,round_errors"
+    )
     assert "重庆甲知识产权运营服务有限公司".encode() in data
 
 
@@ -223,26 +225,29 @@ def _shuffled_copy(source: Path, target: Path, order: list[int]) -> Path:
     return target / "round.yaml"
 
 
-@settings(
-    max_examples=4,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
+@pytest.fixture(scope="module")
+def in_name_order(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The outputs of the invalid-application example, its files read in name order."""
+    out = tmp_path_factory.mktemp("base")
+    _run(ROUNDS / "invalid-blocks-one-pool" / "round.yaml", out)
+    return out
+
+
+@settings(max_examples=3, deadline=None)
 @given(order=st.permutations(range(4)))
 def test_the_order_of_the_applications_does_not_change_the_round(
-    tmp_path_factory: pytest.TempPathFactory, order: list[int]
+    tmp_path_factory: pytest.TempPathFactory, in_name_order: Path, order: list[int]
 ) -> None:
-    example = ROUNDS / "invalid-blocks-one-pool"
-    base = tmp_path_factory.mktemp("base")
-    _run(example / "round.yaml", base)
     moved = tmp_path_factory.mktemp("moved")
+    example = ROUNDS / "invalid-blocks-one-pool"
     _run(_shuffled_copy(example, moved / "round", list(order)), moved / "out")
     for name in ("round.json", "allocation.csv"):
-        expected = (base / name).read_bytes()
+        expected = (in_name_order / name).read_bytes()
         got = (moved / "out" / name).read_bytes()
         if name == "round.json":  # the sources are named as the files are
-            expected, got = _without_sources(expected), _without_sources(got)
-        assert got == expected, name
+            assert _without_sources(got) == _without_sources(expected)
+        else:
+            assert got == expected, name
 
 
 def _without_sources(data: bytes) -> dict[str, Any]:
