@@ -114,7 +114,7 @@ def test_an_invalid_application_blocks_only_the_pools_it_could_change(
     summary = _round_json(tmp_path)
     (refused,) = summary["invalid_applications"]
     assert refused["applicant_id"] == "CQ-R7-BAD"
-    assert refused["source"] == "applications/bad.json"
+    assert refused["source"] == "applications.jsonl:4"
     assert refused["errors"][0]["path"] == "$.applicant.ip_contracts[0].registered_contract_amount"
     assert refused["errors"][0]["code"] == "V-MONEY-FMT"
     cq, yb = _pool(tmp_path, CQ_POOL), _pool(tmp_path, YB_ITEM1)
@@ -216,18 +216,9 @@ def test_an_application_setting_an_undeclared_switch_is_refused_not_fatal(tmp_pa
     assert _awards(tmp_path / "out")[("CQ-R1-C", CQ_POOL)] == "500000.00"
 
 
-def _shuffled_copy(source: Path, target: Path, order: list[int]) -> Path:
-    """The example round with its application files renamed so that they sort in `order`."""
-    shutil.copytree(source, target)
-    files = sorted((target / "applications").glob("*.json"))
-    for position, index in enumerate(order):
-        files[index].rename(files[index].with_name(f"{position:02d}-{files[index].name}"))
-    return target / "round.yaml"
-
-
 @pytest.fixture(scope="module")
-def in_name_order(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The outputs of the invalid-application example, its files read in name order."""
+def in_file_order(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The outputs of the invalid-application example, its JSONL lines in the file's order."""
     out = tmp_path_factory.mktemp("base")
     _run(ROUNDS / "invalid-blocks-one-pool" / "round.yaml", out)
     return out
@@ -236,18 +227,21 @@ def in_name_order(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @settings(max_examples=3, deadline=None)
 @given(order=st.permutations(range(4)))
 def test_the_order_of_the_applications_does_not_change_the_round(
-    tmp_path_factory: pytest.TempPathFactory, in_name_order: Path, order: list[int]
+    tmp_path_factory: pytest.TempPathFactory, in_file_order: Path, order: list[int]
 ) -> None:
     moved = tmp_path_factory.mktemp("moved")
-    example = ROUNDS / "invalid-blocks-one-pool"
-    _run(_shuffled_copy(example, moved / "round", list(order)), moved / "out")
-    for name in ("round.json", "allocation.csv"):
-        expected = (in_name_order / name).read_bytes()
-        got = (moved / "out" / name).read_bytes()
-        if name == "round.json":  # the sources are named as the files are
-            assert _without_sources(got) == _without_sources(expected)
-        else:
-            assert got == expected, name
+    shutil.copytree(ROUNDS / "invalid-blocks-one-pool", moved / "round")
+    jsonl = moved / "round" / "applications.jsonl"
+    lines = jsonl.read_text(encoding="utf-8").splitlines(keepends=True)
+    jsonl.write_text("".join(lines[i] for i in order), encoding="utf-8")
+    _run(moved / "round" / "round.yaml", moved / "out")
+    assert (moved / "out" / "allocation.csv").read_bytes() == (
+        in_file_order / "allocation.csv"
+    ).read_bytes()
+    # round.json names each refused application's line, which moves with it
+    assert _without_sources((moved / "out" / "round.json").read_bytes()) == _without_sources(
+        (in_file_order / "round.json").read_bytes()
+    )
 
 
 def _without_sources(data: bytes) -> dict[str, Any]:
@@ -257,14 +251,18 @@ def _without_sources(data: bytes) -> dict[str, Any]:
     return document
 
 
-def test_jsonl_lines_in_another_order_give_the_same_round(tmp_path: Path) -> None:
-    example = ROUNDS / "yb-item-pool-tie"
+def test_application_files_in_another_order_give_the_same_round(tmp_path: Path) -> None:
+    example = ROUNDS / "cq-pool-exceeded"
     _run(example / "round.yaml", tmp_path / "base")
     shutil.copytree(example, tmp_path / "round")
-    jsonl = tmp_path / "round" / "applications.jsonl"
-    jsonl.write_text(
-        "".join(reversed(jsonl.read_text(encoding="utf-8").splitlines(True))), encoding="utf-8"
-    )
+    files = sorted((tmp_path / "round" / "applications").glob("*.json"))
+    for position, path in enumerate(reversed(files)):  # c.json is read first, a.json last
+        path.rename(path.with_name(f"{position}-{path.name}"))
     _run(tmp_path / "round" / "round.yaml", tmp_path / "out")
     for name in ("round.json", "allocation.csv"):
         assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "base" / name).read_bytes()
+    assert [d["applicant_id"] for d in _decisions(tmp_path / "out")] == [
+        "CQ-R2-C",
+        "CQ-R2-B",
+        "CQ-R2-A",
+    ]
