@@ -1,6 +1,6 @@
 """A progress bar on stderr for long runs (`eligibility round`): shown only when stderr is a
-terminal (and NO_COLOR is not set to silence it), so logs and pipes get no control characters.
-The bar appears after a short delay, so a round of a few applicants shows nothing at all."""
+terminal and ELIGIBILITY_NO_PROGRESS is unset, so logs, pipes and CI get no control characters.
+It is transient: once the run ends, the terminal keeps only the command's summary line."""
 
 from __future__ import annotations
 
