@@ -13,12 +13,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 
 from eligibility.decision.proof import Decision, ProgrammeResult, ProofNode
-from eligibility.facts.model import ApplicantFacts, Record
+from eligibility.facts.model import ApplicantFacts, InputError, Record
 from eligibility.ir import nodes as ir
 from eligibility.round.model import (
     ApplicantInput,
     ApplicantLimit,
     Entitlement,
+    InputProblem,
     InvalidApplication,
     LimitMembership,
     PoolSpec,
@@ -68,6 +69,16 @@ def round_input_from_decisions(
         tuple(invalid),
         tuple(sorted((available or {}).items())),
         tuple(sorted((switches or {}).items())),
+    )
+
+
+def invalid_application(
+    applicant_id: str, errors: Sequence[InputError], policy_ids: Sequence[str] | None = None
+) -> InvalidApplication:
+    """An application validation refused (`facts.validate`), as the round sees it."""
+    problems = tuple(InputProblem(e.path, e.code, e.message) for e in errors)
+    return InvalidApplication(
+        applicant_id, problems, None if policy_ids is None else tuple(policy_ids)
     )
 
 
@@ -133,8 +144,16 @@ def _claim(
     by_programme: Mapping[tuple[str, str], ir.Programme],
 ) -> ProgrammeClaim:
     key = (result.policy_id, result.programme)
+    programme = by_programme.get(key)
+    amount = programme.amount if programme else None
+    fixed_by = () if amount is None else ((amount.caps or amount.steps)[-1].citation,)
+    pool_citation = amount.pool.citation if amount and amount.pool else None
     amount_citations = (
-        tuple(line.citation for line in result.amount_proof.lines if line.citation)
+        tuple(
+            line.citation
+            for line in result.amount_proof.lines
+            if line.citation and line.citation != pool_citation
+        )
         if result.amount_proof
         else ()
     )
@@ -145,7 +164,7 @@ def _claim(
         result.outcome,
         entitlement_of(result),
         pooled.get(key),
-        tuple(dict.fromkeys(amount_citations)),
+        tuple(dict.fromkeys(fixed_by + amount_citations)),
         tuple(
             membership(limit, facts)
             for limit in limits

@@ -130,7 +130,8 @@ class ProgrammeClaim:
     outcome: Outcome
     entitlement: Entitlement | None  # None: does not qualify, or the programme has no amount
     pool_id: str | None
-    citations: tuple[str, ...] = ()  # the articles the decision's amount rests on
+    citations: tuple[str, ...] = ()  # the articles the amount rests on: first the last cap's
+    # (or the award's, without caps), the one that fixed the entitlement
     limits: tuple[LimitMembership, ...] = ()
     records: tuple[RecordClaim, ...] = ()
     missing: tuple[str, ...] = ()  # the facts the decision names as missing
