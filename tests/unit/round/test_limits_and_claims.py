@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from eligibility.round.allocate import allocate_round
 from eligibility.round.from_decisions import membership
 from eligibility.round.model import (
@@ -147,3 +150,33 @@ def test_membership_reads_the_key_and_the_exemption_from_the_facts() -> None:
     assert membership(NAT, facts(city_kind="prefecture_level_city")) == LimitMembership(
         NAT.limit_id, None, True, ("province_code",)
     )
+
+
+_CITY = st.tuples(
+    st.sampled_from(["qualifies", "undetermined", "does_not_qualify"]),
+    st.sampled_from(["420000", "510000", None]),
+    st.sampled_from([True, False, None]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_CITY, max_size=8))
+def test_a_quota_error_names_exactly_the_groups_over_it(
+    cities: list[tuple[str, str | None, bool | None]],
+) -> None:
+    applicants = [
+        _city(f"c{n}", province, counted, outcome)
+        for n, (outcome, province, counted) in enumerate(cities)
+    ]
+    issues = _issues(*applicants)
+    certain: dict[str, list[str]] = {}
+    for n, (outcome, province, counted) in enumerate(cities):
+        if outcome == "qualifies" and counted is True and province is not None:
+            certain.setdefault(province, []).append(f"c{n}")
+    over = {p for p, ids in certain.items() if len(ids) > 1}
+    errors = [i for i in issues if i.severity == "error"]
+    assert len(errors) == len(over)
+    for issue in errors:
+        (province,) = [p for p in over if f"province_code = {p}" in issue.message]
+        assert set(certain[province]) <= set(issue.applicants)
+    assert all(i.code in ("R-QUOTA", "R-QUOTA-UNDETERMINED") for i in issues)
