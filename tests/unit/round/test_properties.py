@@ -205,3 +205,22 @@ def test_a_whole_round_does_not_depend_on_the_order_of_anything(
         )
 
     assert run(random.Random(0)) == run(random.Random(seed))
+
+
+@settings(max_examples=150, deadline=None)
+@given(_entitlements, _pool_fen, _fen, st.integers(min_value=0, max_value=10**9))
+def test_a_pool_decided_despite_an_invalid_application_does_not_depend_on_it(
+    entitlements: dict[str, int], pool_fen: int, cap_fen: int, pick: int
+) -> None:
+    """V-BATCH: whatever the invalid application would have been entitled to (0 up to the
+    programme's cap), a pool the round decides gives everyone else the same share."""
+    cap, available = str(Decimal(cap_fen) / 100), str(Decimal(pool_fen) / 100)
+    applicants = tuple(applicant(k, str(Decimal(v) / 100)) for k, v in entitlements.items())
+    bad = InvalidApplication("~bad", (InputProblem("$.x", "V-ENUM", "x"),))
+    decided = allocate_round(RoundInput(applicants, (pool(available, cap=cap),), invalid=(bad,)))
+    if decided.pools[0].status == "blocked":
+        return
+    resolved = applicant("~bad", str(Decimal(pick % (cap_fen + 1)) / 100))
+    truth = allocate_round(RoundInput((*applicants, resolved), (pool(available, cap=cap),)))
+    shares = {a.applicant_id: a.share for a in truth.allocations}
+    assert all(a.share == shares[a.applicant_id] for a in decided.allocations)
