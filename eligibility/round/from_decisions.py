@@ -116,6 +116,7 @@ def applicant_limits(policy: ir.Policy) -> Iterator[ApplicantLimit]:
                 limit.unless_values,
                 limit.label,
                 limit.citation,
+                limit.among_field,
             )
 
 
@@ -184,14 +185,19 @@ def membership(limit: ApplicantLimit, facts: ApplicantFacts) -> LimitMembership:
         group = values.get(limit.per_field)
         if group is None:
             missing.append(limit.per_field)
-    counted: bool | None = True
+    verdicts: list[bool | None] = []
     if limit.unless_field is not None:
         exempting = values.get(limit.unless_field)
-        if exempting is None:
-            counted = None
-            missing.append(limit.unless_field)
-        else:
-            counted = exempting not in limit.unless_values
+        verdicts.append(None if exempting is None else exempting not in limit.unless_values)
+    if limit.among_field is not None:
+        put_forward = values.get(limit.among_field)
+        verdicts.append(None if put_forward is None else put_forward == "True")
+    missing += [
+        field
+        for field in (limit.unless_field, limit.among_field)
+        if field is not None and field not in values
+    ]
+    counted = False if False in verdicts else (None if None in verdicts else True)
     return LimitMembership(limit.limit_id, group, counted, tuple(missing))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -72,6 +73,47 @@ def test_an_undetermined_city_may_exceed_the_quota_and_says_which_fact() -> None
     assert (issue.severity, issue.code) == ("warning", "R-QUOTA-UNDETERMINED")
     assert issue.applicants == ("wuhan", "yichang")
     assert "recommended_by_province" in issue.message
+
+
+def test_a_quota_on_cities_put_forward_counts_them_before_the_review() -> None:
+    put_forward = replace(NAT, among_field="recommended_by_province")
+    pending = [_city(c, "420000", outcome="undetermined") for c in ("wuhan", "yichang")]
+    (issue,) = _issues(*pending, limits=(put_forward,))
+    assert (issue.severity, issue.code, issue.applicants) == (
+        "error",
+        "R-QUOTA",
+        ("wuhan", "yichang"),
+    )
+    # one whose recommendation is not stated only may count
+    unsure = _city("yichang", "420000", counted=None, outcome="undetermined")
+    (issue,) = _issues(pending[0], unsure, limits=(put_forward,))
+    assert issue.code == "R-QUOTA-UNDETERMINED"
+
+
+def test_membership_reads_the_recommendation() -> None:
+    import datetime
+
+    from eligibility.facts.model import ApplicantFacts, EvaluationContext, Fact
+
+    put_forward = replace(NAT, among_field="recommended_by_province")
+
+    def facts(**values: object) -> ApplicantFacts:
+        return ApplicantFacts(
+            "c",
+            tuple(Fact(k, v, f"$.applicant.{k}") for k, v in values.items()),
+            frozenset(),  # type: ignore[arg-type]
+            (),
+            EvaluationContext(datetime.date(2019, 5, 1), 2019),
+            "sha",
+        )
+
+    city = {"province_code": "420000", "city_kind": "prefecture_level_city"}
+    assert membership(put_forward, facts(**city, recommended_by_province=True)).counted is True
+    assert membership(put_forward, facts(**city, recommended_by_province=False)).counted is False
+    unstated = membership(put_forward, facts(**city))
+    assert (unstated.counted, unstated.missing) == (None, ("recommended_by_province",))
+    planned = {"province_code": "330000", "city_kind": "separately_planned_city"}
+    assert membership(put_forward, facts(**planned)).counted is False
 
 
 def test_about_n_only_warns() -> None:
