@@ -50,7 +50,13 @@ def amount_proof(programme: ir.Programme, model: Model) -> AmountProof:
                 pool.citation,
                 f"a total of {format_money(pool.limit)} for all applicants "
                 "together: not computed for one applicant; when the year's "
-                "entitlements exceed it, each is pro-rated (R4)",
+                "entitlements exceed it, each is pro-rated (R4"
+                + (
+                    f", as {pool.prorata} orders)"
+                    if pool.prorata  # the text gives the rule; else A-23 fills its silence
+                    else "; the text gives no rule: the default of A-23, unless a funding "
+                    "round sets pool_overflow_rule = review)"
+                ),
             )
         )
     if running is None:

@@ -247,7 +247,8 @@ class _Resolver(ExpressionResolver):
         unless = (
             self._field(limit.unless, scope, {"enum", "bool", "string"}) if limit.unless else None
         )
-        for fref, path in ((per, limit.per), (unless, limit.unless)):
+        among = self._field(limit.among, scope, {"bool"}) if limit.among else None
+        for fref, path in ((per, limit.per), (unless, limit.unless), (among, limit.among)):
             if fref is not None and path is not None and fref.many:
                 self._error(
                     "E0205", f"`{fref.path}` is a list: a quota is kept per one value", path.span,
@@ -261,6 +262,7 @@ class _Resolver(ExpressionResolver):
             int(limit.maximum) if limit.maximum.isdigit() else 0, limit.hard,
             per.path if per else None, unless.path if unless else None, values,
             limit.label or f"{words}{limit.maximum}个申请人", citation, limit.span,
+            among.path if among else None,
         )  # fmt: skip
 
     def _header_citation(self, key: str, citation: ast.Citation | None, what: str) -> str:

@@ -416,7 +416,9 @@ class ApplicantLimit:
     """How many applicants a programme admits across a round: `at most N applicants` (hard:
     不超过N家/所, a quota) or `about N applicants` (N家左右, guidance, A-27), counted per value of
     an applicant fact (`per province_code`) and leaving out applicants whose `unless_field` is
-    one of `unless_values` (计划单列市不占所在省名额). Not applied to one applicant."""
+    one of `unless_values` (计划单列市不占所在省名额). `among_field`: a quota on applicants put
+    forward (NAT: recommended_by_province) counts those whose bool fact is true, decided or
+    not; without it, the applicants the programme admits. Not applied to one applicant."""
 
     maximum: int
     hard: bool
@@ -426,6 +428,7 @@ class ApplicantLimit:
     label: str
     citation: str
     span: Span
+    among_field: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,8 +16,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
-from eligibility.ir.quantities import format_money
+from eligibility.ir.quantities import format_money as _format_money
 from eligibility.round.claims import claim_issues
 from eligibility.round.limits import limit_issues
 from eligibility.round.model import (
@@ -44,6 +45,9 @@ TEXT_RULE_NOTE = "文件明文规定：超出总额时按比例确定（R4 最�
 DEFAULT_RULE_NOTE = "分配规则未明文规定，按比例为默认口径（A-23）"
 REVIEW_RULE_NOTE = "分配规则未明文规定，按开关 pool_overflow_rule = review 提交主管部门决定（A-23）"
 _FACTOR_PLACES = Decimal("1e-12")
+# Each allocation's proof repeats its pool's totals: formatting them once per value halves the
+# time of a round of many applicants.
+format_money = lru_cache(maxsize=4096)(_format_money)
 
 
 def allocate_round(round_input: RoundInput) -> RoundOutcome:
@@ -55,6 +59,7 @@ def allocate_round(round_input: RoundInput) -> RoundOutcome:
     shared: dict[tuple[str, str], Allocation] = {}
     pools = []
     available = dict(round_input.available)
+    issues += _available_issues(round_input)
     for pool in sorted(round_input.pools, key=lambda p: p.pool_id):
         holders = [
             (applicant, claim)
@@ -83,8 +88,8 @@ def allocate_round(round_input: RoundInput) -> RoundOutcome:
         outcome, pooled = _share_pool(pool, money, holders, blockers, switches)
         pools.append(outcome)
         shared.update(pooled)
-        if blockers and outcome.status == "blocked":
-            issues.append(_batch_issue(pool, blockers))
+        if blockers and _usable(money):
+            issues.append(_batch_issue(pool, blockers, outcome.status == "blocked"))
     allocations: list[Allocation] = [
         shared.get((applicant.applicant_id, _claim_key(claim)))
         or _unpooled(applicant.applicant_id, claim)
@@ -145,16 +150,67 @@ def _duplicate_ids(
     return twice
 
 
-def _batch_issue(pool: PoolSpec, blockers: Sequence[InvalidApplication]) -> RoundIssue:
+def _usable(money: Decimal) -> bool:
+    """Money available must be a whole number of fen, not negative."""
+    return money >= 0 and money == money.quantize(Decimal("0.01"))
+
+
+def _available_issues(round_input: RoundInput) -> list[RoundIssue]:
+    """Money available named for no pool (a misspelt id would silently leave the declared
+    total in force), or not a usable amount (the pool is then blocked, not guessed)."""
+    known = {pool.pool_id for pool in round_input.pools}
+    issues = []
+    for pool_id, money in round_input.available:
+        if pool_id not in known:
+            issues.append(
+                RoundIssue(
+                    "error",
+                    "R-POOL-UNKNOWN",
+                    f"money available is given for {pool_id}, which is no pool of the round's "
+                    f"policies (pools: {', '.join(sorted(known)) or 'none'})",
+                    "A-21",
+                    (),
+                    (pool_id,),
+                )
+            )
+        elif not _usable(money):
+            issues.append(
+                RoundIssue(
+                    "error",
+                    "R-POOL-AVAILABLE",
+                    f"{pool_id}: money available {money} is not a non-negative amount in whole "
+                    "fen; the pool is not shared",
+                    "A-21",
+                    (),
+                    (pool_id,),
+                )
+            )
+    return issues
+
+
+def _batch_issue(
+    pool: PoolSpec, blockers: Sequence[InvalidApplication], blocked: bool
+) -> RoundIssue:
     named = "; ".join(
         f"{a.applicant_id} ({', '.join(f'{p.path} {p.code}' for p in a.problems) or 'V-DUP'})"
         for a in blockers
     )
+    if blocked:
+        return RoundIssue(
+            "error",
+            "V-BATCH",
+            f"{pool.pool_id}: not shared, because every share depends on these invalid "
+            f"applications: {named}",
+            pool.citation,
+            tuple(a.applicant_id for a in blockers),
+            (pool.pool_id,),
+        )
     return RoundIssue(
-        "error",
+        "warning",
         "V-BATCH",
-        f"{pool.pool_id}: not shared, because every share depends on these invalid "
-        f"applications: {named}",
+        f"{pool.pool_id}: shared although these applications are invalid, because even at the "
+        f"programme's cap of {format_money(pool.applicant_cap or Decimal(0))} 元 each they "
+        f"could not change the answer: {named}",
         pool.citation,
         tuple(a.applicant_id for a in blockers),
         (pool.pool_id,),
@@ -194,7 +250,7 @@ def _entitlement_step(claim: ProgrammeClaim) -> AllocationStep:
     assert claim.entitlement is not None
     return AllocationStep(
         "应得金额（单个申请人各项上限已适用，R2） entitlement after the applicant's caps",
-        claim.citations[-1] if claim.citations else "",
+        claim.citations[0] if claim.citations else "",
         _show(claim.entitlement),
     )
 
@@ -231,6 +287,8 @@ def _share_pool(
     switches: tuple[tuple[str, str], ...],
 ) -> tuple[PoolOutcome, dict[tuple[str, str], Allocation]]:
     entitlements = {a.applicant_id: c.entitlement for a, c in holders if c.entitlement}
+    if not _usable(money):
+        return _refused(pool, money, holders, switches)
     cap = None if pool.applicant_cap is None else fen_count(pool.applicant_cap)
     totals = _totals(list(entitlements.values()), cap, len(blockers))
     available = fen_count(money)
@@ -306,6 +364,57 @@ def _share_pool(
     allocations = {
         (applicant.applicant_id, _claim_key(claim)): _pooled(
             applicant.applicant_id, claim, outcome, shares, entitlements, available, totals
+        )
+        for applicant, claim in holders
+    }
+    return outcome, allocations
+
+
+def _refused(
+    pool: PoolSpec,
+    money: Decimal,
+    holders: Sequence[tuple[ApplicantInput, ProgrammeClaim]],
+    switches: tuple[tuple[str, str], ...],
+) -> tuple[PoolOutcome, dict[tuple[str, str], Allocation]]:
+    """A pool whose money available is unusable (R-POOL-AVAILABLE): nothing is shared."""
+    reason = f"money available {money} is not a non-negative amount in whole fen"
+    entitlements = [c.entitlement for _, c in holders if c.entitlement]
+    low = sum((e.low for e in entitlements), Decimal("0.00"))
+    highs = [e.high for e in entitlements]
+    high = None if None in highs else sum((h for h in highs if h is not None), Decimal("0.00"))
+    outcome = PoolOutcome(
+        pool.pool_id,
+        pool.policy_id,
+        pool.programme_id,
+        pool.label,
+        pool.citation,
+        pool.rule,
+        pool.rule_citation,
+        _rule_note(pool, switches),
+        pool.declared,
+        money,
+        low,
+        high,
+        None,
+        "blocked",
+        None,
+        None,
+        tuple(sorted(a.applicant_id for a, _ in holders)),
+        reason,
+    )
+    allocations = {
+        (applicant.applicant_id, _claim_key(claim)): Allocation(
+            applicant.applicant_id,
+            claim.policy_id,
+            claim.programme_id,
+            claim.outcome,
+            claim.entitlement,
+            claim.pool_id,
+            "blocked",
+            None,
+            None,
+            None,
+            (_entitlement_step(claim), AllocationStep(pool.label, pool.citation, reason)),
         )
         for applicant, claim in holders
     }

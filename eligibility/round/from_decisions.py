@@ -13,12 +13,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 
 from eligibility.decision.proof import Decision, ProgrammeResult, ProofNode
-from eligibility.facts.model import ApplicantFacts, Record
+from eligibility.facts.model import ApplicantFacts, InputError, Record
 from eligibility.ir import nodes as ir
 from eligibility.round.model import (
     ApplicantInput,
     ApplicantLimit,
     Entitlement,
+    InputProblem,
     InvalidApplication,
     LimitMembership,
     PoolSpec,
@@ -71,6 +72,16 @@ def round_input_from_decisions(
     )
 
 
+def invalid_application(
+    applicant_id: str, errors: Sequence[InputError], policy_ids: Sequence[str] | None = None
+) -> InvalidApplication:
+    """An application validation refused (`facts.validate`), as the round sees it."""
+    problems = tuple(InputProblem(e.path, e.code, e.message) for e in errors)
+    return InvalidApplication(
+        applicant_id, problems, None if policy_ids is None else tuple(policy_ids)
+    )
+
+
 def pool_specs(policy: ir.Policy) -> Iterator[PoolSpec]:
     for programme in policy.programmes:
         amount = programme.amount
@@ -105,6 +116,7 @@ def applicant_limits(policy: ir.Policy) -> Iterator[ApplicantLimit]:
                 limit.unless_values,
                 limit.label,
                 limit.citation,
+                limit.among_field,
             )
 
 
@@ -133,8 +145,16 @@ def _claim(
     by_programme: Mapping[tuple[str, str], ir.Programme],
 ) -> ProgrammeClaim:
     key = (result.policy_id, result.programme)
+    programme = by_programme.get(key)
+    amount = programme.amount if programme else None
+    fixed_by = () if amount is None else ((amount.caps or amount.steps)[-1].citation,)
+    pool_citation = amount.pool.citation if amount and amount.pool else None
     amount_citations = (
-        tuple(line.citation for line in result.amount_proof.lines if line.citation)
+        tuple(
+            line.citation
+            for line in result.amount_proof.lines
+            if line.citation and line.citation != pool_citation
+        )
         if result.amount_proof
         else ()
     )
@@ -145,7 +165,7 @@ def _claim(
         result.outcome,
         entitlement_of(result),
         pooled.get(key),
-        tuple(dict.fromkeys(amount_citations)),
+        tuple(dict.fromkeys(fixed_by + amount_citations)),
         tuple(
             membership(limit, facts)
             for limit in limits
@@ -165,14 +185,19 @@ def membership(limit: ApplicantLimit, facts: ApplicantFacts) -> LimitMembership:
         group = values.get(limit.per_field)
         if group is None:
             missing.append(limit.per_field)
-    counted: bool | None = True
+    verdicts: list[bool | None] = []
     if limit.unless_field is not None:
         exempting = values.get(limit.unless_field)
-        if exempting is None:
-            counted = None
-            missing.append(limit.unless_field)
-        else:
-            counted = exempting not in limit.unless_values
+        verdicts.append(None if exempting is None else exempting not in limit.unless_values)
+    if limit.among_field is not None:
+        put_forward = values.get(limit.among_field)
+        verdicts.append(None if put_forward is None else put_forward == "True")
+    missing += [
+        field
+        for field in (limit.unless_field, limit.among_field)
+        if field is not None and field not in values
+    ]
+    counted = False if False in verdicts else (None if None in verdicts else True)
     return LimitMembership(limit.limit_id, group, counted, tuple(missing))
 
 

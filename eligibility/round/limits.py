@@ -44,10 +44,11 @@ def limit_issues(
     return issues
 
 
-def _certain(claim: ProgrammeClaim, membership: LimitMembership) -> bool:
-    return (
-        claim.outcome == "qualifies" and membership.counted is True and membership.group is not None
-    )
+def _certain(limit: ApplicantLimit, claim: ProgrammeClaim, membership: LimitMembership) -> bool:
+    """Counted for certain: it qualifies, or, for a limit on applicants put forward
+    (`among`), the fact holds and it does not fail the programme (already filtered)."""
+    put_forward = limit.among_field is not None or claim.outcome == "qualifies"
+    return put_forward and membership.counted is True and membership.group is not None
 
 
 def _check_group(
@@ -56,8 +57,10 @@ def _check_group(
     inside: Sequence[tuple[str, ProgrammeClaim, LimitMembership]],
     unplaced: Sequence[tuple[str, ProgrammeClaim, LimitMembership]],
 ) -> list[RoundIssue]:
-    certain = sorted(a for a, c, m in inside if _certain(c, m))
-    possible = sorted({a for a, c, m in inside if not _certain(c, m)} | {a for a, _, _ in unplaced})
+    certain = sorted(a for a, c, m in inside if _certain(limit, c, m))
+    possible = sorted(
+        {a for a, c, m in inside if not _certain(limit, c, m)} | {a for a, _, _ in unplaced}
+    )
     where = f" with {limit.per_field} = {group}" if limit.per_field else ""
     words = f"{'不超过' if limit.hard else ''}{limit.maximum}{'' if limit.hard else '左右'}"
     head = f"{limit.programme_id}{where}:"

@@ -78,7 +78,10 @@ class ApplicantLimit:
     checker never chooses); not hard: "N家左右" (A-27: guidance, an excess only warns).
     `per_field`: the applicant fact the count is kept per (NAT: `province_code`), None for one
     count over the round. `unless_field`/`unless_values`: applicants whose fact is one of those
-    values are outside the count (NAT: 计划单列市不占所在省名额)."""
+    values are outside the count (NAT: 计划单列市不占所在省名额). `among_field`: the limit is on
+    applicants put forward (NAT: recommended_by_province): one counts for certain when that
+    fact is true and it does not fail the programme, decided or not; without it, when it
+    qualifies."""
 
     limit_id: str  # "<policy_id>.<programme_id>.<n>"
     policy_id: str
@@ -90,13 +93,15 @@ class ApplicantLimit:
     unless_values: tuple[str, ...]
     label: str
     citation: str
+    among_field: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class LimitMembership:
     """Where one applicant stands under one `ApplicantLimit`: the group it is counted in (the
     value of `per_field`, "" without one; None when that fact is missing) and whether it counts
-    (False: exempt by `unless`; None: the exempting fact is missing). `missing` names facts."""
+    (False: exempt by `unless`, or its `among_field` is false; None: one of those facts is
+    missing). `missing` names facts."""
 
     limit_id: str
     group: str | None
@@ -130,7 +135,8 @@ class ProgrammeClaim:
     outcome: Outcome
     entitlement: Entitlement | None  # None: does not qualify, or the programme has no amount
     pool_id: str | None
-    citations: tuple[str, ...] = ()  # the articles the decision's amount rests on
+    citations: tuple[str, ...] = ()  # the articles the amount rests on: first the last cap's
+    # (or the award's, without caps), the one that fixed the entitlement
     limits: tuple[LimitMembership, ...] = ()
     records: tuple[RecordClaim, ...] = ()
     missing: tuple[str, ...] = ()  # the facts the decision names as missing

@@ -393,6 +393,7 @@ class ApplicantLimit:
     label: str | None
     citation: Citation | None
     span: Span
+    among: Path | None = None  # `among FIELD`: counts the applicants whose FIELD is true
 
 
 @dataclass(frozen=True, slots=True)

@@ -352,11 +352,12 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
         number, *rest = c
         per = next((x[1] for x in rest if isinstance(x, tuple) and x[0] == "per"), None)
         unless = next((x for x in rest if isinstance(x, tuple) and x[0] == "unless"), None)
+        among = next((x[1] for x in rest if isinstance(x, tuple) and x[0] == "among"), None)
         label = next((_unquote(x) for x in rest if isinstance(x, Token)), None)
         citation = next((x for x in rest if isinstance(x, ast.Citation)), None)
         return ast.ApplicantLimit(
             str(number), hard, per, unless[1] if unless else None, unless[2] if unless else None,
-            label, citation, self._s(meta),
+            label, citation, self._s(meta), among,
         )  # fmt: skip
 
     def limit_per(self, meta: Any, c: list[Any]) -> tuple[str, ast.Path]:
@@ -364,6 +365,9 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
 
     def limit_unless(self, meta: Any, c: list[Any]) -> tuple[str, ast.Path, Any]:
         return ("unless", c[0], c[1])
+
+    def limit_among(self, meta: Any, c: list[Any]) -> tuple[str, ast.Path]:
+        return ("among", c[0])
 
     def requires(self, meta: Any, c: list[Any]) -> ast.Clause:
         return ast.Clause("requires", c[0], self._s(meta))

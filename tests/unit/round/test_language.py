@@ -27,6 +27,15 @@ def test_a_quota_per_province_with_an_exemption_compiles_to_the_ir() -> None:
     assert limit.label == "每个省可推荐1个城市"
 
 
+def test_among_names_a_bool_fact_of_the_applicant() -> None:
+    text = _programme("  at most 1 applicant per province_code among recommended_by_province\n")
+    (limit,) = compile_text(text, "t.policy").policy.programmes[0].applicant_limits
+    assert limit.among_field == "recommended_by_province"
+    with pytest.raises(DiagnosticError) as caught:
+        compile_text(_programme("  at most 1 applicant among province_code\n"), "t.policy")
+    assert [d.code for d in caught.value.diagnostics] == ["E0202"]
+
+
 def test_about_is_guidance_and_inherits_the_programmes_article() -> None:
     (limit,) = (
         compile_text(_programme("  about 8 applicants\n"), "t.policy")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from eligibility.round.allocate import allocate_round
 from eligibility.round.from_decisions import membership
@@ -69,6 +73,47 @@ def test_an_undetermined_city_may_exceed_the_quota_and_says_which_fact() -> None
     assert (issue.severity, issue.code) == ("warning", "R-QUOTA-UNDETERMINED")
     assert issue.applicants == ("wuhan", "yichang")
     assert "recommended_by_province" in issue.message
+
+
+def test_a_quota_on_cities_put_forward_counts_them_before_the_review() -> None:
+    put_forward = replace(NAT, among_field="recommended_by_province")
+    pending = [_city(c, "420000", outcome="undetermined") for c in ("wuhan", "yichang")]
+    (issue,) = _issues(*pending, limits=(put_forward,))
+    assert (issue.severity, issue.code, issue.applicants) == (
+        "error",
+        "R-QUOTA",
+        ("wuhan", "yichang"),
+    )
+    # one whose recommendation is not stated only may count
+    unsure = _city("yichang", "420000", counted=None, outcome="undetermined")
+    (issue,) = _issues(pending[0], unsure, limits=(put_forward,))
+    assert issue.code == "R-QUOTA-UNDETERMINED"
+
+
+def test_membership_reads_the_recommendation() -> None:
+    import datetime
+
+    from eligibility.facts.model import ApplicantFacts, EvaluationContext, Fact
+
+    put_forward = replace(NAT, among_field="recommended_by_province")
+
+    def facts(**values: object) -> ApplicantFacts:
+        return ApplicantFacts(
+            "c",
+            tuple(Fact(k, v, f"$.applicant.{k}") for k, v in values.items()),
+            frozenset(),  # type: ignore[arg-type]
+            (),
+            EvaluationContext(datetime.date(2019, 5, 1), 2019),
+            "sha",
+        )
+
+    city = {"province_code": "420000", "city_kind": "prefecture_level_city"}
+    assert membership(put_forward, facts(**city, recommended_by_province=True)).counted is True
+    assert membership(put_forward, facts(**city, recommended_by_province=False)).counted is False
+    unstated = membership(put_forward, facts(**city))
+    assert (unstated.counted, unstated.missing) == (None, ("recommended_by_province",))
+    planned = {"province_code": "330000", "city_kind": "separately_planned_city"}
+    assert membership(put_forward, facts(**planned)).counted is False
 
 
 def test_about_n_only_warns() -> None:
@@ -147,3 +192,33 @@ def test_membership_reads_the_key_and_the_exemption_from_the_facts() -> None:
     assert membership(NAT, facts(city_kind="prefecture_level_city")) == LimitMembership(
         NAT.limit_id, None, True, ("province_code",)
     )
+
+
+_CITY = st.tuples(
+    st.sampled_from(["qualifies", "undetermined", "does_not_qualify"]),
+    st.sampled_from(["420000", "510000", None]),
+    st.sampled_from([True, False, None]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_CITY, max_size=8))
+def test_a_quota_error_names_exactly_the_groups_over_it(
+    cities: list[tuple[str, str | None, bool | None]],
+) -> None:
+    applicants = [
+        _city(f"c{n}", province, counted, outcome)
+        for n, (outcome, province, counted) in enumerate(cities)
+    ]
+    issues = _issues(*applicants)
+    certain: dict[str, list[str]] = {}
+    for n, (outcome, province, counted) in enumerate(cities):
+        if outcome == "qualifies" and counted is True and province is not None:
+            certain.setdefault(province, []).append(f"c{n}")
+    over = {p for p, ids in certain.items() if len(ids) > 1}
+    errors = [i for i in issues if i.severity == "error"]
+    assert len(errors) == len(over)
+    for issue in errors:
+        (province,) = [p for p in over if f"province_code = {p}" in issue.message]
+        assert set(certain[province]) <= set(issue.applicants)
+    assert all(i.code in ("R-QUOTA", "R-QUOTA-UNDETERMINED") for i in issues)

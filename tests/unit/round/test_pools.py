@@ -179,3 +179,58 @@ def test_a_programme_not_qualified_claims_nothing() -> None:
         "a": "definite",
         "b": "not_claimed",
     }
+
+
+def test_money_available_for_no_pool_is_an_error() -> None:
+    round_input = RoundInput(
+        (applicant("a", "100"),), (pool("300"),), available=(("cq_2024.typo", Decimal("1")),)
+    )
+    outcome = allocate_round(round_input)
+    (issue,) = outcome.issues
+    assert (issue.code, issue.pool_ids) == ("R-POOL-UNKNOWN", ("cq_2024.typo",))
+    assert outcome.pools[0].available == Decimal("300")
+
+
+def test_unusable_money_available_blocks_the_pool_instead_of_guessing() -> None:
+    for money in ("-1", "0.001"):
+        round_input = RoundInput(
+            (applicant("a", "100"),), (pool("300"),), available=((POOL_ID, Decimal(money)),)
+        )
+        outcome = allocate_round(round_input)
+        assert [i.code for i in outcome.issues] == ["R-POOL-AVAILABLE"]
+        assert outcome.pools[0].status == "blocked"
+        assert outcome.allocations[0].status == "blocked" and outcome.allocations[0].share is None
+
+
+def test_an_invalid_application_that_cannot_change_the_answer_is_still_named() -> None:
+    round_input = RoundInput(
+        (applicant("a", "4000000"),),
+        (pool(),),
+        invalid=(InvalidApplication("bad", (InputProblem("$.name", "V-ENUM", "x"),)),),
+    )
+    (issue,) = allocate_round(round_input).issues
+    assert (issue.severity, issue.code, issue.applicants) == ("warning", "V-BATCH", ("bad",))
+    assert "500,000.00" in issue.message
+
+
+def test_a_zero_pool_gives_nothing_to_anyone() -> None:
+    outcome = allocate_round(RoundInput((applicant("a", "10"), applicant("b", "0")), (pool("0"),)))
+    assert outcome.pools[0].status == "prorated"
+    assert {a.share for a in outcome.allocations} == {Decimal("0.00")}
+
+
+def test_a_pool_nobody_claims_allocates_nothing() -> None:
+    outcome = allocate_round(RoundInput((applicant("a", None),), (pool(),)))
+    (result,) = outcome.pools
+    assert (result.status, result.requested, result.allocated) == (
+        "not_exceeded",
+        Decimal("0.00"),
+        Decimal("0.00"),
+    )
+
+
+def test_one_applicant_id_twice_blocks_its_pool() -> None:
+    round_input = RoundInput((applicant("a", "100"), applicant("a", "50")), (pool("1000"),))
+    outcome = allocate_round(round_input)
+    assert outcome.pools[0].status == "blocked"
+    assert {i.code for i in outcome.issues} == {"V-DUP", "V-BATCH"}

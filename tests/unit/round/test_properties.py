@@ -7,13 +7,25 @@ from __future__ import annotations
 
 import random
 from decimal import Decimal
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eligibility.round.allocate import allocate_round
-from eligibility.round.model import Entitlement, RoundInput, RoundOutcome
-from tests.unit.round.support import applicant, pool
+from eligibility.round.model import (
+    ApplicantInput,
+    ApplicantLimit,
+    Entitlement,
+    InputProblem,
+    InvalidApplication,
+    LimitMembership,
+    ProgrammeClaim,
+    RecordClaim,
+    RoundInput,
+    RoundOutcome,
+)
+from tests.unit.round.support import POLICY, POOL_ID, PROGRAMME, applicant, pool
 
 _fen = st.integers(min_value=0, max_value=80_000_000)  # up to 80万元, in fen
 _entitlements = st.dictionaries(
@@ -136,3 +148,79 @@ def test_undetermined_entitlements_never_give_a_confident_wrong_share(
             assert allocation.share_low <= actual
         if allocation.share_high is not None:
             assert actual <= allocation.share_high
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(_fen, _fen, st.booleans(), st.sampled_from(["420000", "510000", None])),
+        min_size=1,
+        max_size=10,
+    ),
+    _pool_fen,
+    st.integers(min_value=0, max_value=3),
+    st.integers(min_value=1, max_value=10**6),
+)
+def test_a_whole_round_does_not_depend_on_the_order_of_anything(
+    rows: list[tuple[int, int, bool, str | None]], pool_fen: int, invalid: int, seed: int
+) -> None:
+    """Pools, quotas, claims and invalid applications together, shuffled."""
+    quota = ApplicantLimit(
+        "cq_2024.p.1", POLICY, PROGRAMME, 1, True, "province_code", None, (), "每省1个", "一"
+    )
+    applicants = []
+    for n, (a, b, known, province) in enumerate(rows):
+        low, high = Decimal(min(a, b)) / 100, Decimal(max(a, b)) / 100
+        entitlement = Entitlement.exactly(low) if known else Entitlement(low, high, (f"f{n}",))
+        record = RecordClaim(
+            f"contract {n % 3}", "transferee_or_licensee", "T1", "$.ip_contracts[0]"
+        )
+        claim = ProgrammeClaim(
+            POLICY,
+            PROGRAMME,
+            "x",
+            "qualifies" if known else "undetermined",
+            entitlement,
+            POOL_ID,
+            ("一",),
+            (LimitMembership(quota.limit_id, province, True),),
+            (record,),
+        )
+        applicants.append(ApplicantInput(f"a{n}", "", (claim,)))
+    bad = [
+        InvalidApplication(f"bad{n}", (InputProblem("$.x", "V-ENUM", "x"),)) for n in range(invalid)
+    ]
+    pools = [pool(str(Decimal(pool_fen) / 100)), pool("100", programme="other", cap=None)]
+
+    def shuffled(items: list[Any], rnd: random.Random) -> tuple[Any, ...]:
+        items = list(items)
+        rnd.shuffle(items)
+        return tuple(items)
+
+    def run(rnd: random.Random) -> RoundOutcome:
+        return allocate_round(
+            RoundInput(
+                shuffled(applicants, rnd), shuffled(pools, rnd), (quota,), shuffled(bad, rnd)
+            )
+        )
+
+    assert run(random.Random(0)) == run(random.Random(seed))
+
+
+@settings(max_examples=150, deadline=None)
+@given(_entitlements, _pool_fen, _fen, st.integers(min_value=0, max_value=10**9))
+def test_a_pool_decided_despite_an_invalid_application_does_not_depend_on_it(
+    entitlements: dict[str, int], pool_fen: int, cap_fen: int, pick: int
+) -> None:
+    """V-BATCH: whatever the invalid application would have been entitled to (0 up to the
+    programme's cap), a pool the round decides gives everyone else the same share."""
+    cap, available = str(Decimal(cap_fen) / 100), str(Decimal(pool_fen) / 100)
+    applicants = tuple(applicant(k, str(Decimal(v) / 100)) for k, v in entitlements.items())
+    bad = InvalidApplication("~bad", (InputProblem("$.x", "V-ENUM", "x"),))
+    decided = allocate_round(RoundInput(applicants, (pool(available, cap=cap),), invalid=(bad,)))
+    if decided.pools[0].status == "blocked":
+        return
+    resolved = applicant("~bad", str(Decimal(pick % (cap_fen + 1)) / 100))
+    truth = allocate_round(RoundInput((*applicants, resolved), (pool(available, cap=cap),)))
+    shares = {a.applicant_id: a.share for a in truth.allocations}
+    assert all(a.share == shares[a.applicant_id] for a in decided.allocations)
