@@ -19,7 +19,7 @@ from eligibility.round.outputs import allocation_article, round_json, titles
 from eligibility.round.run import DecidedRound
 
 _STYLE = """
-body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:2em;color:#111}
+body{overflow-wrap:anywhere;font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:2em;color:#111}
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.5em;border-bottom:1px solid #999}
 table{border-collapse:collapse;width:100%;font-size:.9em}
 th,td{border:1px solid #bbb;padding:3px 6px;text-align:left;vertical-align:top}
@@ -112,7 +112,9 @@ def _issues(out: TextIO, summary: dict[str, Any]) -> None:
     out.write("<h2>错误与警告 Errors and warnings</h2>\n<ul>\n")
     for level, issue in listed:
         label = "错误 error" if level == "error" else "警告 warning"
-        who = "、".join(issue["applicants"])
+        # the applicants involved, unless the message already names every one of them
+        unnamed = [a for a in issue["applicants"] if a not in issue["message"]]
+        who = "、".join(issue["applicants"]) if unnamed else ""
         out.write(
             f'<li class="{level}"><b>{label} {_e(issue["code"])}</b>: {_e(issue["message"])} '
             f"<span class=cite>{_e(issue['article'])}</span>{f'（{_e(who)}）' if who else ''}</li>\n"
