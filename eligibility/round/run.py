@@ -30,7 +30,7 @@ from eligibility.render.json import SCHEMA as DECISION_SCHEMA
 from eligibility.render.json import decision_json
 from eligibility.render.progress import Advance
 from eligibility.round.applications import Application, RefusedApplication, read_applications
-from eligibility.round.model import ApplicantInput, InvalidApplication, RoundOutcome
+from eligibility.round.model import ApplicantInput, RoundOutcome
 from eligibility.round.roundfile import RoundFile
 
 CHUNK = 400  # applications decided together: DuckDB's plan is shared, memory stays bounded
@@ -76,7 +76,7 @@ def decide_round(
 ) -> DecidedRound:
     """Decide every application of the round, writing each decision to `decisions_file`, then
     allocate. Never raises for a bad application: it is refused (V-BATCH) and the core told."""
-    from eligibility.round.from_decisions import round_input_from_decisions
+    from eligibility.round.from_decisions import invalid_application, round_input_from_decisions
 
     views = tuple(source.full().policy for source in policies)
     switches = dict(round_file.interpretations)
@@ -121,7 +121,7 @@ def decide_round(
     round_input = round_input_from_decisions(
         views,
         (),
-        invalid=[_invalid(r) for r in refused],
+        invalid=[invalid_application(r.applicant_id, r.errors) for r in refused],
         available=dict(round_file.pools),
         switches={n: v for n, v in switches.items() if not _declared(n, views)},
     )
@@ -174,13 +174,6 @@ def _admissible(
     if problems:
         return RefusedApplication(item.source, facts.applicant_id, problems)
     return Application(item.source, facts)
-
-
-def _invalid(refused: RefusedApplication) -> InvalidApplication:
-    from eligibility.round.model import InputProblem
-
-    problems = tuple(InputProblem(e.path, e.code, e.message) for e in refused.errors)
-    return InvalidApplication(refused.applicant_id, problems, None)
 
 
 def _error_document(refused: RefusedApplication) -> dict[str, Any]:
