@@ -6,9 +6,11 @@ applicant file, 3 invalid policy text (or no such policy file), 4 internal error
 report it with the input), 5 the output could not be written (a full disk, a closed standard
 output), 64 a usage error on the command line, 141 the reader of the output went away
 (`check … | head`). `test` and `coverage` (docs/policy-tests.md): 0 all pass, 1 a case fails or
-an article is untested, 2 a test file is missing or invalid, 3 invalid policy text. `round`
-(docs/round-format.md): 0 decided, 1 decided with round-level errors (a quota exceeded, a pool
-blocked), 2 invalid round file, 3 invalid policy text.
+an article is untested, 2 a test file is missing or invalid, 3 invalid policy text.
+`check --record` (docs/audit-log.md): 6 the decision could not be recorded (nothing printed);
+`audit`: 0 ok, 1 verify or replay found a problem, 2 no such log, not a log, bad key or id.
+`round` (docs/round-format.md): 0 decided, 1 decided with round-level errors (a quota
+exceeded, a pool blocked), 2 invalid round file, 3 invalid policy text.
 """
 
 from __future__ import annotations
@@ -98,6 +100,17 @@ def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="assessment year (本年度); default: context, else the year of --as-of",
     )
+    parser.add_argument(
+        "--record",
+        type=Path,
+        metavar="LOG",
+        default=None,
+        help="append the decision, its inputs and proof to this audit log (docs/audit-log.md); "
+        "nothing is printed unless it was recorded",
+    )
+    parser.add_argument(
+        "--by", default=None, help="who records it (with --record); default: the OS user"
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -174,6 +187,9 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="list the rules and cases of every article, not only of the flagged ones",
     )
+    from eligibility.audit.cli import add_audit_parser
+
+    add_audit_parser(commands)
     return parser
 
 
@@ -207,6 +223,7 @@ def check_main(argv: list[str] | None = None) -> int:
 
 
 def _guarded(args: argparse.Namespace) -> int:
+    from eligibility.audit.errors import AuditError
     from eligibility.diagnostics import DiagnosticError, PolicyFileError, render_all
 
     try:
@@ -223,6 +240,9 @@ def _guarded(args: argparse.Namespace) -> int:
             return EXIT_INPUT
         print(streams.describe(error), file=sys.stderr)
         return EXIT_OUTPUT
+    except AuditError as error:  # `check --record` and `audit`: their own codes (audit/errors.py)
+        print(error, file=sys.stderr)
+        return error.exit_code
     except DiagnosticError as error:
         print(render_all(error), file=sys.stderr)
         return EXIT_POLICY
@@ -264,15 +284,21 @@ def _round(args: argparse.Namespace) -> int:
     return round_command(args.round_file, args.out, args.engine)
 
 
-def _policies(paths: list[Path] | None) -> tuple[PolicySource, ...]:
-    from eligibility.compiler import load_policy_lazily, policy_files
+def _policy_paths(paths: list[Path] | None) -> tuple[Path, ...]:
+    from eligibility.compiler import policy_files
     from eligibility.diagnostics import PolicyFileError
 
     chosen = tuple(paths) if paths else policy_files()
     for path in chosen:
         if not path.is_file():
             raise PolicyFileError(f"error: no policy file {path}")
-    return tuple(load_policy_lazily(path) for path in chosen)
+    return chosen
+
+
+def _policies(paths: list[Path] | None) -> tuple[PolicySource, ...]:
+    from eligibility.compiler import load_policy_lazily
+
+    return tuple(load_policy_lazily(path) for path in _policy_paths(paths))
 
 
 def _refuse(errors: tuple[InputError, ...], args: argparse.Namespace) -> int:
@@ -316,6 +342,10 @@ def _check(args: argparse.Namespace) -> int:
         else:
             print(f"error: {args.applicant}: {error}", file=sys.stderr)
         return EXIT_INPUT
+    if args.record is not None:  # recorded before anything is printed (docs/audit-log.md)
+        from eligibility.audit.cli import record_from_check
+
+        record_from_check(args, decision, engine, _policy_paths(args.policy))
     if args.format == "json":
         from eligibility.render.json import decision_json, dumps
 
@@ -324,6 +354,12 @@ def _check(args: argparse.Namespace) -> int:
         lines = text.explain_lines(decision) if args.explain else text.summary_lines(decision)
         _emit(lines, sys.stdout)
     return EXIT_OK
+
+
+def _audit(args: argparse.Namespace) -> int:
+    """`eligibility audit <verb>`: each verb's handler is set by `audit.cli.add_audit_parser`."""
+    code: int = args.audit_command(args)
+    return code
 
 
 def _emit(lines: list, stream) -> None:  # type: ignore[no-untyped-def,type-arg]
@@ -366,5 +402,6 @@ _COMMANDS = {
     "test": _test,
     "coverage": _coverage,
     "mutate": _mutate,
+    "audit": _audit,
     "round": _round,
 }

@@ -145,9 +145,11 @@ def _read_policy(path: Path) -> _PolicyText:
         data = path.read_bytes()
     except OSError as error:
         raise PolicyFileError(f"error: cannot read policy file {path}: {error.strerror}") from None
-    identity = policy_identity(path)
-    text = decode_policy(data, identity)
-    return _PolicyText(identity, text, hashlib.sha256(data).hexdigest())
+    return _policy_text(data, policy_identity(path))
+
+
+def _policy_text(data: bytes, identity: str) -> _PolicyText:
+    return _PolicyText(identity, decode_policy(data, identity), hashlib.sha256(data).hexdigest())
 
 
 @cache
@@ -219,7 +221,16 @@ def _compile_and_cache(source: _PolicyText) -> CompiledPolicy:
 
 def load_policy(path: Path) -> CompiledPolicy:
     """The compiled policy of a file, from the cache when an entry made from it is there."""
-    source = _read_policy(path)
+    return _cached_or_compiled(_read_policy(path))
+
+
+def load_policy_bytes(data: bytes, identity: str) -> CompiledPolicy:
+    """The compiled policy of a text held in memory under the name `identity` (an audit log's
+    stored copy, replayed), through the cache like `load_policy`."""
+    return _cached_or_compiled(_policy_text(data, identity))
+
+
+def _cached_or_compiled(source: _PolicyText) -> CompiledPolicy:
     cached: CompiledPolicy | None = read_entry(source.key("full"), _decode_full)
     return cached or _compile_and_cache(source)
 
