@@ -9,6 +9,8 @@ output), 64 a usage error on the command line, 141 the reader of the output went
 an article is untested, 2 a test file is missing or invalid, 3 invalid policy text.
 `check --record` (docs/audit-log.md): 6 the decision could not be recorded (nothing printed);
 `audit`: 0 ok, 1 verify or replay found a problem, 2 no such log, not a log, bad key or id.
+`round` (docs/round-format.md): 0 decided, 1 decided with round-level errors (a quota
+exceeded, a pool blocked), 2 invalid round file, 3 invalid policy text.
 """
 
 from __future__ import annotations
@@ -159,6 +161,21 @@ def _parser() -> argparse.ArgumentParser:
     mutate_parser.add_argument(
         "--verbose", action="store_true", help="list every mutant, not only the survivors"
     )
+    round_parser = commands.add_parser(
+        "round",
+        help="decide a funding round: every application, then pools, quotas and selections "
+        "(docs/round-format.md)",
+    )
+    round_parser.add_argument("round_file", type=Path, metavar="ROUND.yaml")
+    round_parser.add_argument(
+        "--out", type=Path, default=None, help="output folder; default: round-<batch_id>/"
+    )
+    round_parser.add_argument(
+        "--engine",
+        choices=("pydatalog", "duckdb", "auto"),
+        default="auto",
+        help="auto (default): DuckDB, which decides many applicants at once",
+    )
     coverage_parser.add_argument(
         "--strict",
         action="store_true",
@@ -272,6 +289,12 @@ def _mutate(args: argparse.Namespace) -> int:
     from eligibility.policytests.commands import mutate_command
 
     return mutate_command(args.policies, args.format, args.jobs, args.line, args.verbose)
+
+
+def _round(args: argparse.Namespace) -> int:
+    from eligibility.round.command import round_command
+
+    return round_command(args.round_file, args.out, args.engine)
 
 
 def _policy_paths(paths: list[Path] | None) -> tuple[Path, ...]:
@@ -404,4 +427,5 @@ _COMMANDS = {
     "coverage": _coverage,
     "mutate": _mutate,
     "audit": _audit,
+    "round": _round,
 }

@@ -129,6 +129,9 @@ def _evaluate_chunk(
 
     connection = duckdb.connect(":memory:")
     try:
+        # DuckDB draws its own bar on stderr for a long query, terminal or not: a round's
+        # log or pipe must stay clean (its own bar is shown only on a terminal)
+        connection.execute("SET enable_progress_bar = false")
         for statement in compiled.ddl:
             connection.execute(statement)
         _load_facts(connection, FACT_RELATIONS, facts)

@@ -60,9 +60,15 @@ def amount_proof(programme: ir.Programme, model: Model) -> AmountProof:
                 pool.citation,
                 f"a total of {format_money(pool.limit)} for all applicants "
                 "together: not computed for one applicant; when the year's "
-                "entitlements exceed it, each is pro-rated (R4)",
-                "pool",
-                (pool.label, format_money(pool.limit)),
+                "entitlements exceed it, each is pro-rated (R4"
+                + (
+                    f", as {pool.prorata} orders)"
+                    if pool.prorata  # the text gives the rule; else A-23 fills its silence
+                    else "; the text gives no rule: the default of A-23, unless a funding "
+                    "round sets pool_overflow_rule = review)"
+                ),
+                "pool_prorata" if pool.prorata else "pool_default",
+                (pool.label, format_money(pool.limit), pool.prorata),
             )
         )
     if running is None:

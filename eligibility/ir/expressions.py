@@ -391,7 +391,10 @@ class ExpressionResolver:
         if isinstance(result, str) or result[1] is not ir.Dim.MONEY:
             self._error("E0207", "a pool must be an amount of money", pool.span, "not money")
             return ir.Pool(Decimal(0), text, "", citation)
-        return ir.Pool(Decimal(result[0]), text, pool.label or f"总额不超过{text}", citation)
+        prorata = self.cite(pool.pro_rata, citation, pool.span, "a pool") if pool.pro_rata else ""
+        return ir.Pool(
+            Decimal(result[0]), text, pool.label or f"总额不超过{text}", citation, prorata
+        )
 
 
 def _dim_of(expr: ir.Expr) -> ir.Dim:

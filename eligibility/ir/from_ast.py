@@ -227,9 +227,43 @@ class _Resolver(ExpressionResolver):
                 "second amount block",
             )
         amount = self._amount(definition.amount, scope, citation) if definition.amount else None
+        limits = tuple(self._applicant_limit(limit, scope, citation) for limit in definition.limits)
         return ir.Programme(
-            pid, definition.title, citation, root, amount, definition.span, tuple(gates)
+            pid, definition.title, citation, root, amount, definition.span, tuple(gates), limits
         )
+
+    def _applicant_limit(
+        self, limit: ast.ApplicantLimit, scope: Scope, inherited: str
+    ) -> ir.ApplicantLimit:
+        """A quota or selection: its fields are one-valued applicant facts, read by the round."""
+        citation = self.cite(limit.citation, inherited, limit.span, "a quota or selection")
+        if not limit.maximum.isdigit() or int(limit.maximum) < 1:
+            self._error(
+                "E0207", "a number of applicants is a whole number of at least 1", limit.span,
+                "not a count of applicants",
+            )  # fmt: skip
+        keyed = ("string", "region", "enum", "bool", "int")
+        per = self._field(limit.per, scope, set(keyed)) if limit.per else None
+        unless = (
+            self._field(limit.unless, scope, {"enum", "bool", "string"}) if limit.unless else None
+        )
+        among = self._field(limit.among, scope, {"bool"}) if limit.among else None
+        for fref, path in ((per, limit.per), (unless, limit.unless), (among, limit.among)):
+            if fref is not None and path is not None and fref.many:
+                self._error(
+                    "E0205", f"`{fref.path}` is a list: a quota is kept per one value", path.span,
+                    "a list of values",
+                )  # fmt: skip
+        values: tuple[str, ...] = ()
+        if unless is not None and limit.unless_values is not None:
+            values, _ = self._value_set(limit.unless_values, unless, None)
+        words = "不超过" if limit.hard else "约"
+        return ir.ApplicantLimit(
+            int(limit.maximum) if limit.maximum.isdigit() else 0, limit.hard,
+            per.path if per else None, unless.path if unless else None, values,
+            limit.label or f"{words}{limit.maximum}个申请人", citation, limit.span,
+            among.path if among else None,
+        )  # fmt: skip
 
     def _header_citation(self, key: str, citation: ast.Citation | None, what: str) -> str:
         """Header gates repeat in every programme; their citation is checked once."""

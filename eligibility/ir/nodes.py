@@ -384,6 +384,7 @@ class Pool:
     text: str
     label: str
     citation: str
+    prorata: str = ""  # the article ordering pro-rata shares when exceeded; "" when silent (A-23)
 
 
 @frozen_record
@@ -411,6 +412,26 @@ class Interpretation:
 
 
 @frozen_record
+class ApplicantLimit:
+    """How many applicants a programme admits across a round: `at most N applicants` (hard:
+    不超过N家/所, a quota) or `about N applicants` (N家左右, guidance, A-27), counted per value of
+    an applicant fact (`per province_code`) and leaving out applicants whose `unless_field` is
+    one of `unless_values` (计划单列市不占所在省名额). `among_field`: a quota on applicants put
+    forward (NAT: recommended_by_province) counts those whose bool fact is true, decided or
+    not; without it, the applicants the programme admits. Not applied to one applicant."""
+
+    maximum: int
+    hard: bool
+    per_field: str | None
+    unless_field: str | None
+    unless_values: tuple[str, ...]
+    label: str
+    citation: str
+    span: Span
+    among_field: str | None = None
+
+
+@frozen_record
 class Programme:
     """`condition` is all-of: the document's gates first (validity, applicant kind,
     jurisdiction; their node ids in `gates`), then the programme's own requirements and
@@ -423,6 +444,7 @@ class Programme:
     amount: Amount | None
     span: Span
     gates: tuple[tuple[str, str], ...] = ()  # (node id, "in_force" | "applicant" | "jurisdiction")
+    applicant_limits: tuple[ApplicantLimit, ...] = ()  # quotas and selections, for rounds
 
 
 @frozen_record

@@ -83,10 +83,16 @@ WORDS: dict[str, str] = {
     "amount.capped.text": "capped at {1}: {2}",
     "amount.within_cap.label": "{0}",
     "amount.within_cap.text": "within the cap of {1}: {2}",
-    "amount.pool.label": "{0}",
-    "amount.pool.text": (
+    "amount.pool_prorata.label": "{0}",
+    "amount.pool_prorata.text": (
         "a total of {1} for all applicants together: not computed for one applicant; when the "
-        "year's entitlements exceed it, each is pro-rated (R4)"
+        "year's entitlements exceed it, each is pro-rated (R4), as this article orders"
+    ),
+    "amount.pool_default.label": "{0}",
+    "amount.pool_default.text": (
+        "a total of {1} for all applicants together: not computed for one applicant; the text "
+        "gives no sharing rule: pro-rated (R4) by the default of A-23, unless a funding round "
+        "sets pool_overflow_rule = review"
     ),
     "amount.at_least.label": "records undecided",
     "amount.at_least.text": "at least {0}; no upper bound known",

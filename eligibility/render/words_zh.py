@@ -84,9 +84,15 @@ WORDS: dict[str, str] = {
     "amount.capped.text": "以上限 {1} 封顶：{2}",
     "amount.within_cap.label": "{0}",
     "amount.within_cap.text": "未超过上限 {1}：{2}",
-    "amount.pool.label": "{0}",
-    "amount.pool.text": (
-        "全部申请人合计不超过 {1} 元：总额控制未在单个申请中计算；当年度申请总额超出时按比例分配（R4）"
+    "amount.pool_prorata.label": "{0}",
+    "amount.pool_prorata.text": (
+        "全部申请人合计不超过 {1} 元：总额控制未在单个申请中计算；当年度申请总额超出时"
+        "按比例分配（R4，本条明文规定）"
+    ),
+    "amount.pool_default.label": "{0}",
+    "amount.pool_default.text": (
+        "全部申请人合计不超过 {1} 元：总额控制未在单个申请中计算；分配规则未明文规定，"
+        "超出时按比例为默认口径（A-23；评审轮次可设 pool_overflow_rule = review）"
     ),
     "amount.at_least.label": "待定记录",
     "amount.at_least.text": "至少 {0}；上限未知",

@@ -362,6 +362,7 @@ class Pool:
     label: str | None
     citation: Citation | None
     span: Span
+    pro_rata: Citation | None = None  # `pro rata [article]`: the text orders pro-rating
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,6 +382,21 @@ class Clause:
 
 
 @dataclass(frozen=True, slots=True)
+class ApplicantLimit:
+    """`at most N applicants [per FIELD] [unless FIELD in {…}]` (hard) or `about N applicants`."""
+
+    maximum: str  # the number as written
+    hard: bool
+    per: Path | None
+    unless: Path | None
+    unless_values: ValueSet | NamedSet | None
+    label: str | None
+    citation: Citation | None
+    span: Span
+    among: Path | None = None  # `among FIELD`: counts the applicants whose FIELD is true
+
+
+@dataclass(frozen=True, slots=True)
 class Programme:
     programme_id: str
     title: str
@@ -388,6 +404,7 @@ class Programme:
     clauses: tuple[Clause, ...]
     amounts: tuple[Amount, ...]
     span: Span
+    limits: tuple[ApplicantLimit, ...] = ()
 
     @property
     def amount(self) -> Amount | None:

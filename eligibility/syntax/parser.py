@@ -337,7 +337,37 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
         citation = rest[0] if rest and isinstance(rest[0], ast.Citation) else None
         clauses = tuple(x for x in rest if isinstance(x, ast.Clause))
         amounts = tuple(x for x in rest if isinstance(x, ast.Amount))
-        return ast.Programme(str(name), _unquote(title), citation, clauses, amounts, self._s(meta))
+        limits = tuple(x for x in rest if isinstance(x, ast.ApplicantLimit))
+        return ast.Programme(
+            str(name), _unquote(title), citation, clauses, amounts, self._s(meta), limits
+        )
+
+    def at_most_applicants(self, meta: Any, c: list[Any]) -> ast.ApplicantLimit:
+        return self._applicant_limit(True, c, meta)
+
+    def about_applicants(self, meta: Any, c: list[Any]) -> ast.ApplicantLimit:
+        return self._applicant_limit(False, c, meta)
+
+    def _applicant_limit(self, hard: bool, c: list[Any], meta: Any) -> ast.ApplicantLimit:
+        number, *rest = c
+        per = next((x[1] for x in rest if isinstance(x, tuple) and x[0] == "per"), None)
+        unless = next((x for x in rest if isinstance(x, tuple) and x[0] == "unless"), None)
+        among = next((x[1] for x in rest if isinstance(x, tuple) and x[0] == "among"), None)
+        label = next((_unquote(x) for x in rest if isinstance(x, Token)), None)
+        citation = next((x for x in rest if isinstance(x, ast.Citation)), None)
+        return ast.ApplicantLimit(
+            str(number), hard, per, unless[1] if unless else None, unless[2] if unless else None,
+            label, citation, self._s(meta), among,
+        )  # fmt: skip
+
+    def limit_per(self, meta: Any, c: list[Any]) -> tuple[str, ast.Path]:
+        return ("per", c[0])
+
+    def limit_unless(self, meta: Any, c: list[Any]) -> tuple[str, ast.Path, Any]:
+        return ("unless", c[0], c[1])
+
+    def limit_among(self, meta: Any, c: list[Any]) -> tuple[str, ast.Path]:
+        return ("among", c[0])
 
     def requires(self, meta: Any, c: list[Any]) -> ast.Clause:
         return ast.Clause("requires", c[0], self._s(meta))
@@ -427,7 +457,11 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
     def pool(self, meta: Any, c: list[Any]) -> ast.Pool:
         limit, *rest = c
         label = _unquote(rest.pop(0)) if rest and isinstance(rest[0], Token) else None
-        return ast.Pool(limit, label, rest[0] if rest else None, self._s(meta))
+        pro_rata = rest.pop()[0] if rest and isinstance(rest[-1], tuple) else None
+        return ast.Pool(limit, label, rest[0] if rest else None, self._s(meta), pro_rata)
+
+    def pro_rata(self, meta: Any, c: list[Any]) -> tuple[ast.Citation]:
+        return (c[0],)
 
     def let_step(self, meta: Any, c: list[Any]) -> ast.Step:
         return self._step("let", str(c[0]), c[1:], meta)
