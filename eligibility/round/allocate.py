@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
@@ -53,7 +53,10 @@ format_money = lru_cache(maxsize=4096)(_format_money)
 def allocate_round(round_input: RoundInput) -> RoundOutcome:
     issues: list[RoundIssue] = []
     switches = _switches_in_force(round_input.switches, issues)
-    applicants = tuple(sorted(round_input.applicants, key=lambda a: a.applicant_id))
+    submitted = tuple(sorted(round_input.applicants, key=lambda a: a.applicant_id))
+    over_limit = limit_issues(submitted, round_input.limits)
+    held = _held_back(over_limit)
+    applicants = tuple(_hold(applicant, held) for applicant in submitted)
     invalid = tuple(sorted(round_input.invalid, key=lambda a: a.applicant_id))
     duplicated = _duplicate_ids(applicants, invalid, issues)
     shared: dict[tuple[str, str], Allocation] = {}
@@ -90,20 +93,69 @@ def allocate_round(round_input: RoundInput) -> RoundOutcome:
         shared.update(pooled)
         if blockers and _usable(money):
             issues.append(_batch_issue(pool, blockers, outcome.status == "blocked"))
-    allocations: list[Allocation] = [
-        shared.get((applicant.applicant_id, _claim_key(claim)))
-        or _unpooled(applicant.applicant_id, claim)
-        for applicant in applicants
-        for claim in sorted(applicant.programmes, key=_claim_key)
-    ]
-    issues += limit_issues(applicants, round_input.limits)
-    issues += claim_issues(applicants)
+    allocations: list[Allocation] = []
+    for applicant in submitted:
+        for claim in sorted(applicant.programmes, key=_claim_key):
+            key = (applicant.applicant_id, _claim_key(claim))
+            found = shared.get(key) or _unpooled(applicant.applicant_id, claim)
+            allocations.append(_over_limit(found, claim, held[key]) if key in held else found)
+    issues += over_limit
+    issues += claim_issues(submitted)
     issues.sort(key=lambda i: (i.severity != "error", i.code, i.applicants, i.message))
     return RoundOutcome(tuple(allocations), tuple(pools), tuple(issues), switches)
 
 
 def _claim_key(claim: ProgrammeClaim) -> str:
     return f"{claim.policy_id}.{claim.programme_id}"
+
+
+def _held_back(issues: Sequence[RoundIssue]) -> dict[tuple[str, str], RoundIssue]:
+    """(applicant, programme) → the R-QUOTA error naming it: a hard limit (不超过N家) exceeded
+    by applicants that qualify. The checker never chooses among them (rule inventory A-27)."""
+    return {
+        (applicant_id, programme): issue
+        for issue in issues
+        if issue.severity == "error" and issue.code == "R-QUOTA"
+        for programme in issue.programmes
+        for applicant_id in issue.applicants
+    }
+
+
+def _hold(applicant: ApplicantInput, held: dict[tuple[str, str], RoundIssue]) -> ApplicantInput:
+    """A claim held back by a hard limit may come to nothing (the bureau may not select it) or
+    to its whole entitlement: its entitlement becomes that range, so a pool it draws on is
+    shared only where the answer does not depend on the bureau's choice."""
+    claims = tuple(
+        replace(
+            claim,
+            entitlement=Entitlement(
+                Decimal("0.00"),
+                claim.entitlement.high,
+                (*claim.entitlement.missing, "主管部门遴选 the bureau's selection (R-QUOTA)"),
+            ),
+        )
+        if (applicant.applicant_id, _claim_key(claim)) in held and claim.entitlement is not None
+        else claim
+        for claim in applicant.programmes
+    )
+    return replace(applicant, programmes=claims)
+
+
+def _over_limit(found: Allocation, claim: ProgrammeClaim, issue: RoundIssue) -> Allocation:
+    """The allocation of a claim held back by `issue`: never a definite share."""
+    step = AllocationStep(
+        "超过“不超过N家”：由主管部门遴选，本系统不作选择 over a hard limit: the bureau chooses",
+        issue.citation,
+        issue.message,
+    )
+    return replace(
+        found,
+        entitlement=claim.entitlement,
+        status="over_limit",
+        share=None,
+        share_low=Decimal("0.00") if claim.entitlement is not None else None,
+        steps=(*found.steps, step),
+    )
 
 
 def _switches_in_force(

@@ -75,6 +75,7 @@ def _check_group(
                     f"{words} ({limit.label}); the checker does not choose among them",
                     limit.citation,
                     tuple(certain + possible),
+                    programmes=(f"{limit.policy_id}.{limit.programme_id}",),
                 )
             ]
         return [

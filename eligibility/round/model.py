@@ -192,6 +192,8 @@ ShareStatus = Literal[
     "blocked",  # the pool is blocked by an invalid application (V-BATCH)
     "review",  # the pool is exceeded and A-23's switch is `review`: the bureau decides
     "not_pooled",  # the programme has no pool: the entitlement is the amount
+    "over_limit",  # a hard limit (不超过N家) is exceeded by applicants that qualify: the bureau
+    # chooses among the applicants named (R-QUOTA), so the share is between 0 and the entitlement
     "not_claimed",  # the applicant does not qualify: nothing to allocate
 ]
 
@@ -269,6 +271,7 @@ class RoundIssue:
     citation: str
     applicants: tuple[str, ...]
     pool_ids: tuple[str, ...] = ()
+    programmes: tuple[str, ...] = ()  # "<policy_id>.<programme_id>" an R-QUOTA error holds back
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,7 @@ _STATUS = {  # ShareStatus and PoolStatus (round.model)
     "blocked": "暂停 blocked (V-BATCH)",
     "review": "提交审定 for the bureau's review",
     "not_pooled": "无总额限制 no pool",
+    "over_limit": "超出家数限制，待遴选 over a hard limit: the bureau chooses",
     "not_claimed": "不予资助 nothing to allocate",
     "not_exceeded": "未超总额 within the pool",
     "prorated": "按比例 pro-rated",

@@ -222,3 +222,47 @@ def test_a_quota_error_names_exactly_the_groups_over_it(
         (province,) = [p for p in over if f"province_code = {p}" in issue.message]
         assert set(certain[province]) <= set(issue.applicants)
     assert all(i.code in ("R-QUOTA", "R-QUOTA-UNDETERMINED") for i in issues)
+
+
+def _shares(*applicants: ApplicantInput, pools: tuple = (), limits=(NAT,)):  # type: ignore[no-untyped-def]
+    outcome = allocate_round(RoundInput(applicants, pools, limits))
+    return {a.applicant_id: a for a in outcome.allocations}, outcome.pools
+
+
+def test_cities_over_a_hard_quota_get_no_definite_share() -> None:
+    """Two cities of one province qualify for one place: neither is told it is funded."""
+    found, _ = _shares(_city("wuhan", "420000"), _city("yichang", "420000"), _city("x", "510000"))
+    for held in ("wuhan", "yichang"):
+        assert (found[held].status, found[held].share) == ("over_limit", None)
+        assert found[held].share_low == Decimal("0.00")
+        assert found[held].share_high == Decimal("150000000")
+        assert found[held].entitlement == Entitlement.exactly(Decimal("150000000"))
+        assert "财办建〔2019〕70号 四（一）1" in [s.citation for s in found[held].steps]
+    assert (found["x"].status, found["x"].share) == ("not_pooled", Decimal("150000000"))
+
+
+def _pooled(applicant_id: str, amount: str) -> ApplicantInput:
+    claim = ProgrammeClaim(
+        "yb", "item", "项目", "qualifies", Entitlement.exactly(Decimal(amount)), "yb.item",
+        limits=(LimitMembership("yb.item.1", "", True),),
+    )  # fmt: skip
+    return ApplicantInput(applicant_id, applicant_id, (claim,))
+
+
+def test_a_pool_shared_with_applicants_over_a_hard_limit_is_definite_only_when_it_fits() -> None:
+    from eligibility.round.model import PoolSpec
+
+    limit = ApplicantLimit(
+        "yb.item.1", "yb", "item", 1, True, None, None, (), "择优遴选不超过1家", "四（二）"
+    )
+    pool = PoolSpec("yb.item", "yb", "item", "项目", "总额不超过10万元", Decimal("100000"),
+                    "四（三）", "text", "四（三）")  # fmt: skip
+    a, b = _pooled("a", "60000"), _pooled("b", "60000")
+    found, (pool_outcome,) = _shares(a, b, pools=(pool,), limits=(limit,))
+    assert {found["a"].status, found["b"].status} == {"over_limit"}
+    assert found["a"].share is None and found["b"].share is None
+    assert pool_outcome.status == "undetermined"  # 0–120,000 requested: exceeded only if both
+    roomy = replace(pool, declared=Decimal("200000"))
+    found, (pool_outcome,) = _shares(a, b, pools=(roomy,), limits=(limit,))
+    assert pool_outcome.status == "not_exceeded"
+    assert found["a"].status == "over_limit" and found["a"].share_high == Decimal("60000")
