@@ -7,7 +7,8 @@ report it with the input), 5 the output could not be written (a full disk, a clo
 output), 64 a usage error on the command line, 141 the reader of the output went away
 (`check … | head`). `test` and `coverage` (docs/policy-tests.md): 0 all pass, 1 a case fails or
 an article is untested, 2 a test file is missing or invalid, 3 invalid policy text.
-`check --record` (docs/audit-log.md): 6 the decision could not be recorded (nothing printed);
+`check --record` and `round --record` (docs/audit-log.md): 6 the decision could not be recorded
+(nothing printed; for a round, no output file written);
 `audit`: 0 ok, 1 verify or replay found a problem, 2 no such log, not a log, bad key or id.
 `round` (docs/round-format.md): 0 decided, 1 decided with round-level errors (a quota
 exceeded, a pool blocked), 2 invalid round file, 3 invalid policy text.
@@ -176,6 +177,17 @@ def _parser() -> argparse.ArgumentParser:
         default="auto",
         help="auto (default): DuckDB, which decides many applicants at once",
     )
+    round_parser.add_argument(
+        "--record",
+        type=Path,
+        metavar="LOG",
+        default=None,
+        help="append the whole round (applications, decisions, allocation) to this audit log "
+        "as one entry, before any output file is written (docs/audit-log.md)",
+    )
+    round_parser.add_argument(
+        "--by", default=None, help="who records it (with --record); default: the OS user"
+    )
     coverage_parser.add_argument(
         "--strict",
         action="store_true",
@@ -294,7 +306,7 @@ def _mutate(args: argparse.Namespace) -> int:
 def _round(args: argparse.Namespace) -> int:
     from eligibility.round.command import round_command
 
-    return round_command(args.round_file, args.out, args.engine)
+    return round_command(args.round_file, args.out, args.engine, args.record, args.by)
 
 
 def _policy_paths(paths: list[Path] | None) -> tuple[Path, ...]:

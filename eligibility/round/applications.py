@@ -43,14 +43,14 @@ def read_applications(
     """Each application at `where` in order; sources are shown relative to `shown_from`."""
     if kind == "folder":
         for path in sorted(where.glob("*.json")):
-            shown = _relative(path, shown_from)
+            shown = source_name(path, shown_from)
             result = load_applicant(path, as_of=as_of, assessment_year=assessment_year)
             if isinstance(result, ApplicantFacts):
                 yield Application(shown, result)
             else:
                 yield RefusedApplication(shown, _readable_id(path.read_bytes(), shown), result)
         return
-    shown_file = _relative(where, shown_from)
+    shown_file = source_name(where, shown_from)
     with open(where, "rb") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
@@ -90,7 +90,8 @@ def _id_of(doc: object, fallback: str) -> str:
     return fallback
 
 
-def _relative(path: Path, base: Path) -> str:
+def source_name(path: Path, base: Path) -> str:
+    """How a round names an application's file: relative to the round file's folder."""
     try:
         return path.resolve().relative_to(base.resolve()).as_posix()
     except ValueError:

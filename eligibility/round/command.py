@@ -5,7 +5,8 @@ DIR (docs/round-format.md). It only wires the round's stages together.
 Exit codes: 0 the round was decided without errors; 1 it was decided, with round-level errors
 (a quota exceeded, a pool blocked by an invalid application, an application refused): the files
 are written and say which; 2 the round file is invalid (nothing decided); 3 a policy's text is
-invalid; 5 an output file cannot be written.
+invalid; 5 an output file cannot be written; 6 (`--record`) the round could not be recorded in
+the audit log: no output file is written.
 """
 
 from __future__ import annotations
@@ -29,7 +30,11 @@ SCRATCH = ".decisions.partial.jsonl"
 
 
 def round_command(
-    round_path: Path, out: Path | None, engine: Literal["pydatalog", "duckdb", "auto"]
+    round_path: Path,
+    out: Path | None,
+    engine: Literal["pydatalog", "duckdb", "auto"],
+    record: Path | None = None,
+    by: str | None = None,
 ) -> int:
     from eligibility.compiler import load_policy_lazily
     from eligibility.render.progress import progress_bar
@@ -53,6 +58,10 @@ def round_command(
     try:
         with progress_bar("决定申请 deciding", count_applications(round_file)) as advance:
             decided = decide_round(round_file, policies, chosen, scratch, advance)
+        if record is not None:  # recorded before any output file: files written were recorded
+            from eligibility.round.record import record_decided_round
+
+            record_decided_round(record, decided, engine, by)
         _write(decided, folder)
     except OSError as error:
         print(f"error: cannot write to {folder}: {error.strerror or error}", file=sys.stderr)
