@@ -2,15 +2,18 @@
 applicant with many records, and where the time goes (issue #8 item 6).
 
 Usage: python bench/round.py [--engine pydatalog|duckdb|both] [--count N] [--sample N]
-                             [--records N] [--seed S] [--out DIR]
+                             [--records N] [--seed S] [--out DIR] [--workers N]
 
 One population (`bench/population.py`, the five documents in equal shares) is checked against
 all five policies, as `check` does, and every decision is written with its proofs as JSON
-(`render/json.py`) to a temporary folder, cleared after each chunk of 1,000 (a decision with
-its proofs is 100–400 KB: 10,000 take about 1.7 GB), or kept in `--out`. DuckDB takes the whole population
-(`--count`, default 10,000); pyDatalog, at 0.1–0.4 s an applicant, takes its first `--sample`
-applicants (default 200). With `--engine both` each engine runs in a process of its own, so
-each peak RSS is its own.
+(`render/json.py`) as soon as it is made (`evaluate.decide_stream`), to a temporary folder
+cleared after each chunk of 2,500 (a decision with its proofs is 100–400 KB: 10,000 take about
+1.7 GB), or kept in `--out`. DuckDB takes the whole population (`--count`, default 10,000);
+pyDatalog, at 0.1–0.4 s an applicant, takes its first `--sample` applicants (default 200).
+A population of more than one chunk runs over `--workers` processes (default 2, one per core;
+chunk i to worker i mod n); their stage times are summed and the wall time of the whole is
+printed too. With `--engine both` each engine runs in a process of its own, so each peak RSS
+is its own.
 
 Stages timed (wall and CPU), per applicant:
 - load: the applicant file's bytes parsed and validated (what `check` does after reading it);
@@ -58,8 +61,10 @@ from eligibility.render.json import decision_json, dumps  # noqa: E402
 ENGINES = ("pydatalog", "duckdb")
 STAGES = ("load", "evaluate", "proofs", "write")
 UNCOUNTED = ("generate",)  # making the population and clearing written decisions away
-Decide = Callable[[tuple[PolicySource, ...], list[ApplicantFacts]], list[Decision]]
-CHUNK = 1000  # applicants loaded, decided and written together: memory stays flat
+Decide = Callable[[tuple[PolicySource, ...], list[ApplicantFacts]], Iterable[Decision]]
+# applicants loaded and evaluated together (their decisions are built and written one at a
+# time): DuckDB pays each program's statements once per chunk, memory holds one chunk
+CHUNK = 2500
 TARGET_10K_S = 60.0
 TARGET_100K_S = 600.0
 TARGET_RSS_MB = 3 * 1024
@@ -74,6 +79,7 @@ class Clock:
     wall: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES + UNCOUNTED, 0.0))
     cpu: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES + UNCOUNTED, 0.0))
     applicants: int = 0
+    rss_mb: float = 0.0  # a worker's peak, when it reports
 
     def add(self, stage: str, wall: float, cpu: float) -> None:
         self.wall[stage] += wall
@@ -125,6 +131,11 @@ class _ProofTimer:
 
 def decider(engine: str) -> Decide | None:
     """How to decide a batch on `engine`, or None when this tree does not have that engine."""
+    decide_stream = getattr(evaluate_module, "decide_stream", None)
+    if decide_stream is not None:  # one batch, its decisions yielded one at a time
+        return lambda policies, applicants: decide_stream(
+            policies, applicants, engine, chunk=max(1, len(applicants))
+        )
     decide_many = getattr(evaluate_module, "decide_many", None)
     if decide_many is not None:
         return lambda policies, applicants: list(decide_many(policies, applicants, engine))
@@ -148,22 +159,32 @@ def _load_all(raws: Sequence[bytes]) -> list[ApplicantFacts]:
     return [_load(raw) for raw in raws]
 
 
-def _decide_timed(
+def _decide_and_write(
     decide: Decide,
     policies: tuple[PolicySource, ...],
     applicants: list[ApplicantFacts],
     clock: Clock,
     proofs: _ProofTimer,
-) -> list[Decision]:
+    out: Path,
+) -> list[str]:
+    """Each decision written as soon as it is made (a streaming `decide` yields them one at a
+    time): the time inside the decider is evaluation, less what the proof builders took."""
     wall, cpu = time.perf_counter(), time.process_time()
     proof_wall, proof_cpu = proofs.wall, proofs.cpu
-    decisions = decide(policies, applicants)
-    spent_wall = time.perf_counter() - wall
-    spent_cpu = time.process_time() - cpu
-    built_wall, built_cpu = proofs.wall - proof_wall, proofs.cpu - proof_cpu
-    clock.add("proofs", built_wall, built_cpu)
-    clock.add("evaluate", spent_wall - built_wall, spent_cpu - built_cpu)
-    return decisions
+    decisions = iter(decide(policies, applicants))
+    written: list[str] = []
+    while True:
+        decision = next(decisions, None)
+        spent_wall, spent_cpu = time.perf_counter() - wall, time.process_time() - cpu
+        built_wall, built_cpu = proofs.wall - proof_wall, proofs.cpu - proof_cpu
+        clock.add("proofs", built_wall, built_cpu)
+        clock.add("evaluate", spent_wall - built_wall, spent_cpu - built_cpu)
+        if decision is None:
+            return written
+        clock.timed("write", partial(_write, (decision,), out))
+        written.append(decision.applicant_id)
+        wall, cpu = time.perf_counter(), time.process_time()
+        proof_wall, proof_cpu = proofs.wall, proofs.cpu
 
 
 def _write(decisions: Iterable[Decision], out: Path) -> None:
@@ -179,10 +200,12 @@ def run_round(
     policies: tuple[PolicySource, ...],
     out: Path,
     keep: bool,
+    share: tuple[int, int] = (0, 1),
 ) -> Clock | None:
     """Load, decide and write the applicant files `files()` yields a chunk at a time, so that
     memory (and, unless `keep`, the folder of decisions) holds one chunk; None when the engine
-    is missing. Making the files and removing the decisions are timed apart, not counted."""
+    is missing. Making the files and removing the decisions are timed apart, not counted.
+    `share` (k, n): this process takes chunks k, k + n, k + 2n, … (a worker of n)."""
     decide = decider(engine)
     if decide is None:
         return None
@@ -190,13 +213,17 @@ def run_round(
     population = files()
     with proofs.installed():
         _warm_up(engine, decide, policies, list(itertools.islice(files(), len(DOCUMENTS))))
-        while chunk := clock.timed("generate", partial(_next, population, CHUNK)):
+        for number in itertools.count():
+            chunk = clock.timed("generate", partial(_next, population, CHUNK))
+            if not chunk:
+                break
+            if number % share[1] != share[0]:
+                continue
             applicants: list[ApplicantFacts] = clock.timed("load", partial(_load_all, chunk))
             clock.applicants += len(applicants)
-            decisions = _decide_timed(decide, policies, applicants, clock, proofs)
-            clock.timed("write", partial(_write, decisions, out))
+            written = _decide_and_write(decide, policies, applicants, clock, proofs, out)
             if not keep:
-                clock.timed("generate", partial(_remove, decisions, out))
+                clock.timed("generate", partial(_remove, written, out))
     return clock
 
 
@@ -217,9 +244,9 @@ def _next(files: Iterator[bytes], limit: int) -> list[bytes]:
     return list(itertools.islice(files, limit))
 
 
-def _remove(decisions: Iterable[Decision], out: Path) -> None:
-    for decision in decisions:
-        (out / f"{decision.applicant_id}.json").unlink()
+def _remove(applicant_ids: Iterable[str], out: Path) -> None:
+    for applicant_id in applicant_ids:
+        (out / f"{applicant_id}.json").unlink()
 
 
 def _warm_up(
@@ -228,7 +255,8 @@ def _warm_up(
     # Loading the compiled programs (and the engine's own start) is paid once per process, not
     # per applicant: one applicant of each document first, timed apart.
     wall, cpu = time.perf_counter(), time.process_time()
-    decide(policies, [_load(raw) for raw in raws[: len(DOCUMENTS)]])
+    for _ in decide(policies, [_load(raw) for raw in raws[: len(DOCUMENTS)]]):
+        pass
     print(
         f"{engine}: warm-up (programs loaded, one applicant per document) "
         f"{time.perf_counter() - wall:.2f} s wall, {time.process_time() - cpu:.2f} s CPU"
@@ -284,8 +312,7 @@ def run_large(engine: str, records: int, policies: tuple[PolicySource, ...], out
         for error in errors[:3]:
             print(f"    {error.code} at {error.path}: {error.message}")
         return
-    decisions = decide(policies, [facts])
-    _write(decisions, out)
+    _write(decide(policies, [facts]), out)
     spent_wall, spent_cpu = time.perf_counter() - wall, time.process_time() - cpu
     print(
         f"  one applicant with {records:,} pledge records: {spent_wall:.2f} s wall,"
@@ -313,10 +340,26 @@ def run_one_engine(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix=f"round-{engine}-") as scratch:
         out = args.out / engine if args.out else Path(scratch)
         out.mkdir(parents=True, exist_ok=True)
-        files = population_files(count, args.seed, args.population)
-        clock = run_round(engine, files, policies, out, keep=args.out is not None)
-        assert clock is not None
-        _report_round(engine, clock.applicants, clock)
+        if args.share is not None:  # a worker of a parallel round: its chunks, its clock
+            files = population_files(count, args.seed, args.population)
+            clock = run_round(engine, files, policies, out, args.out is not None, args.share)
+            assert clock is not None
+            clock.rss_mb = _peak_rss_mb()
+            Path(args.clock_out).write_text(json.dumps(vars(clock)), encoding="utf-8")
+            return 0
+        if args.workers > 1 and count > CHUNK:
+            clock, wall = _run_workers(args, engine, count, Path(scratch))
+            _report_round(engine, clock.applicants, clock)
+            print(
+                f"  {args.workers} worker processes, end to end (their start, programs loaded,"
+                f" warm-up included): {wall:.2f} s wall · {clock.applicants / wall:.1f}"
+                f" applicants/s · peak RSS per worker {clock.rss_mb:,.0f} MB"
+            )
+        else:
+            files = population_files(count, args.seed, args.population)
+            clock = run_round(engine, files, policies, out, keep=args.out is not None)
+            assert clock is not None
+            _report_round(engine, clock.applicants, clock)
         records = (
             min(args.records, args.pydatalog_records) if engine == "pydatalog" else args.records
         )
@@ -325,6 +368,47 @@ def run_one_engine(args: argparse.Namespace) -> int:
     verdict = "within" if rss <= TARGET_RSS_MB else "above"
     print(f"  peak RSS {rss:,.0f} MB ({verdict} the 3 GB target)")
     return 0
+
+
+def _run_workers(
+    args: argparse.Namespace, engine: str, count: int, scratch: Path
+) -> tuple[Clock, float]:
+    """The round split over `args.workers` processes (chunk i to worker i mod n), one per
+    core: the population written once as JSONL first (not counted), each worker's stage times
+    summed, and the wall time of the whole, from the workers' start to the last one's end."""
+    population = args.population
+    if population is None:
+        population = scratch / "population.jsonl"
+        with population.open("wb") as lines:
+            for raw in population_files(count, args.seed, None)():
+                lines.write(raw + b"\n")
+    started = time.perf_counter()
+    workers = []
+    for k in range(args.workers):
+        clock_out = scratch / f"clock-{k}.json"
+        command = [
+            sys.executable, __file__, f"--engine={engine}", f"--count={count}",
+            f"--population={population}", f"--share={k}/{args.workers}",
+            f"--clock-out={clock_out}", *([f"--out={args.out}"] if args.out else []),
+        ]  # fmt: skip
+        workers.append((subprocess.Popen(command), clock_out))
+    total = Clock()
+    for worker, clock_out in workers:
+        if worker.wait():
+            raise SystemExit(f"a worker failed with exit {worker.returncode}")
+        found = json.loads(clock_out.read_text(encoding="utf-8"))
+        total.applicants += found["applicants"]
+        for stage in STAGES + UNCOUNTED:
+            total.add(stage, found["wall"][stage], found["cpu"][stage])
+        total.rss_mb = max(total.rss_mb, found["rss_mb"])
+    wall = time.perf_counter() - started
+    # the stages ran side by side: their wall figures are each worker's, summed
+    return total, wall
+
+
+def _share(text: str) -> tuple[int, int]:
+    k, n = (int(part) for part in text.split("/"))
+    return k, n
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -350,6 +434,11 @@ def main(argv: list[str] | None = None) -> int:
         help="read the applicants from this JSONL file (bench/population.py --out x.jsonl)",
     )
     parser.add_argument("--out", type=Path, help="keep the decisions here (default: a temp folder)")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="processes for a round of several chunks (2)"
+    )
+    parser.add_argument("--share", type=_share, help=argparse.SUPPRESS)  # k/n: a worker
+    parser.add_argument("--clock-out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.engine != "both":
         return run_one_engine(args)

@@ -161,19 +161,19 @@ def test_the_round_benchmark_runs_on_a_tiny_round(
 def test_the_round_benchmark_uses_decide_many_when_the_tree_has_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """bench/round.py hands `evaluate.decide_many(policies, applicants, engine)` each chunk and
-    the engine's name (here a stand-in that records the call and decides on pyDatalog)."""
+    """bench/round.py hands `evaluate.decide_stream(policies, applicants, engine)` each chunk
+    and the engine's name (here a stand-in that records the call and decides on pyDatalog)."""
     import eligibility.evaluate as evaluate_module
     from bench.round import main as round_main
 
     calls: list[tuple[str, int]] = []
-    real = evaluate_module.decide_many
+    real = evaluate_module.decide_stream
 
-    def decide_many(policies, applicants, engine, **options):  # type: ignore[no-untyped-def]
+    def decide_stream(policies, applicants, engine, **options):  # type: ignore[no-untyped-def]
         calls.append((engine, len(applicants)))
         return real(policies, applicants, "pydatalog", **options)
 
-    monkeypatch.setattr(evaluate_module, "decide_many", decide_many, raising=False)
+    monkeypatch.setattr(evaluate_module, "decide_stream", decide_stream, raising=False)
     population = tmp_path / "population.jsonl"
     assert main(["--count=3", "--seed=8", f"--out={population}"]) == 0
     small = [f"--population={population}", "--count=10", "--records=4", "--engine=duckdb"]

@@ -28,6 +28,10 @@ from eligibility.datalog.sql import EDB_SLOTS, Relation, plan, render, scale_che
 from eligibility.datalog.sql_values import ANY, SCALE, T_BOOL, T_INT, TEXT, decimal_scale
 
 CHUNK = 10_000
+# One thread: a round runs a process per core (`evaluate.decide_stream`), and most statements
+# touch a few hundred rows, where DuckDB's threads cost more than they give. Row order is
+# never relied on (the read-back sorts).
+SETTINGS: dict[str, Any] = {"threads": 1, "preserve_insertion_order": False}
 FACT_RELATIONS = tuple(Relation(name, slots) for name, slots in EDB_SLOTS.items())
 
 
@@ -127,7 +131,7 @@ def _evaluate_chunk(
 ) -> dict[str, Model]:
     import duckdb
 
-    connection = duckdb.connect(":memory:")
+    connection = duckdb.connect(":memory:", config=SETTINGS)
     try:
         # DuckDB draws its own bar on stderr for a long query, terminal or not: a round's
         # log or pipe must stay clean (its own bar is shown only on a terminal)
@@ -135,12 +139,15 @@ def _evaluate_chunk(
         for statement in compiled.ddl:
             connection.execute(statement)
         _load_facts(connection, FACT_RELATIONS, facts)
+        connection.execute("BEGIN")  # one transaction: a commit per statement cost 10 %
         for statement in compiled.derived:
             connection.execute(statement)
+        connection.execute("COMMIT")
         _check_scales(connection, compiled.scale_query)
         result = compiled.result
         names = ", ".join(name for name, _ in result.physical())
-        rows = connection.execute(f"SELECT {names} FROM {result.table}").fetchall()
+        # DISTINCT: a relation of many rules is built by several statements (`sql.UNION_GROUP`)
+        rows = connection.execute(f"SELECT DISTINCT {names} FROM {result.table}").fetchall()
     except duckdb.Error as error:
         raise EngineError(f"DuckDB failed: {type(error).__name__}: {error}") from error
     finally:

@@ -65,3 +65,31 @@ def test_every_example_decides_alike() -> None:
         applicants.append(applicant)
     policies = tuple(load_policy_lazily(path) for path in policy_files())
     _assert_agree(policies, applicants, [str(p.relative_to(ROOT)) for p in files])
+
+
+def test_gates_decided_in_duckdb_give_the_plain_python_models() -> None:
+    """A large DuckDB batch decides the gates in one plan (`evaluate.GATES_IN_DUCKDB`): the
+    models must be those of `datalog.naive` (which pyDatalog's are tested against), here on
+    every example and a generated population of all five documents."""
+    from bench.population import generate
+    from eligibility.datalog.duckdb_engine import evaluate_many
+    from eligibility.datalog.facts import ground_facts
+    from eligibility.datalog.naive import evaluate as naive_evaluate
+    from eligibility.facts.validate import validate_document
+
+    applicants: list[ApplicantFacts] = []
+    for path in sorted(p for p in (ROOT / "examples").rglob("*.json") if "invalid" not in p.parts):
+        applicant = load_applicant(path, as_of=None, assessment_year=None)
+        assert not isinstance(applicant, tuple), path
+        applicants.append(applicant)
+    for document in generate(60, 3):
+        applicant = validate_document(document, "0" * 64)
+        assert isinstance(applicant, ApplicantFacts)
+        applicants.append(applicant)
+    for path in policy_files():
+        gates = load_policy_lazily(path).gates()
+        grounds = {str(i): ground_facts(a, gates.region_fields) for i, a in enumerate(applicants)}
+        batched = evaluate_many(gates.program, grounds)
+        for i, applicant in enumerate(applicants):
+            expected = naive_evaluate(gates.program, grounds[str(i)], applicant.applicant_id)
+            assert batched[str(i)] == expected, (path.stem, applicant.applicant_id)

@@ -11,6 +11,7 @@ import pytest
 import sqlglot
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlglot import exp
 
 from eligibility.compiler import load_policy, policy_files
 from eligibility.datalog.duckdb_engine import evaluate_many
@@ -171,4 +172,6 @@ def test_every_shipped_program_renders_as_spark_sql(policy_file: object) -> None
         statements = render(plan(program), "spark")
         parsed = sqlglot.parse(";\n".join(statements), read="spark")
         assert len(parsed) == len(statements)
-        assert all(p is not None and p.key == "create" for p in parsed)
+        assert all(p is not None and p.key in ("create", "insert") for p in parsed)
+        created = [p.find(exp.Table).name for p in parsed if p is not None and p.key == "create"]
+        assert len(created) == len(set(created))  # each table created once, then inserted into
