@@ -19,7 +19,7 @@ Stages timed (wall and CPU), per applicant:
 - load: the applicant file's bytes parsed and validated (what `check` does after reading it);
 - evaluate: the engine, with grounding and the gates (decide minus the next stage);
 - proofs: building each programme's decision and proof tree from the model;
-- write: `decision_json`, `dumps` and writing the file.
+- write: `decision_bytes` (the bytes `check --format json` prints) and writing the file.
 
 The engines come from `eligibility.evaluate.decide_many(policies, applicants, engine)` when
 that exists (the set-at-a-time work of issue #8); without it, pyDatalog is a loop over
@@ -56,7 +56,7 @@ from eligibility.compiler import PolicySource, load_policy_lazily, policy_files 
 from eligibility.decision.proof import Decision  # noqa: E402
 from eligibility.facts.model import ApplicantFacts  # noqa: E402
 from eligibility.facts.validate import parse_json, validate_document  # noqa: E402
-from eligibility.render.json import decision_json, dumps  # noqa: E402
+from eligibility.render.json import decision_bytes  # noqa: E402
 
 ENGINES = ("pydatalog", "duckdb")
 STAGES = ("load", "evaluate", "proofs", "write")
@@ -189,9 +189,7 @@ def _decide_and_write(
 
 def _write(decisions: Iterable[Decision], out: Path) -> None:
     for decision in decisions:
-        (out / f"{decision.applicant_id}.json").write_text(
-            dumps(decision_json(decision)) + "\n", encoding="utf-8"
-        )
+        (out / f"{decision.applicant_id}.json").write_bytes(decision_bytes(decision))
 
 
 def run_round(
