@@ -392,19 +392,11 @@ def _share_pool(
         allocated = None  # the undetermined entitlements are paid in full, but not yet known
     if status in ("prorated", "not_exceeded") and not entitlements:
         allocated = Decimal("0.00")
-    outcome = PoolOutcome(
-        pool.pool_id,
-        pool.policy_id,
-        pool.programme_id,
-        pool.label,
-        pool.citation,
-        pool.rule,
-        pool.rule_citation,
-        _rule_note(pool, switches),
-        pool.declared,
+    outcome = _pool_outcome(
+        pool,
+        switches,
         money,
-        from_fen(totals.low),
-        None if totals.high is None else from_fen(totals.high),
+        (from_fen(totals.low), None if totals.high is None else from_fen(totals.high)),
         allocated,
         status,
         prorated,
@@ -422,6 +414,42 @@ def _share_pool(
     return outcome, allocations
 
 
+def _pool_outcome(
+    pool: PoolSpec,
+    switches: tuple[tuple[str, str], ...],
+    available: Decimal,
+    requested: tuple[Decimal, Decimal | None],
+    allocated: Decimal | None,
+    status: PoolStatus,
+    prorated: bool | None,
+    factor: Decimal | None,
+    applicants: tuple[str, ...],
+    reason: str,
+    missing: tuple[str, ...] = (),
+) -> PoolOutcome:
+    """A pool's outcome: what the policy declares of it, and what the round found."""
+    return PoolOutcome(
+        pool.pool_id,
+        pool.policy_id,
+        pool.programme_id,
+        pool.label,
+        pool.citation,
+        pool.rule,
+        pool.rule_citation,
+        _rule_note(pool, switches),
+        pool.declared,
+        available,
+        *requested,
+        allocated,
+        status,
+        prorated,
+        factor,
+        applicants,
+        reason,
+        missing,
+    )
+
+
 def _refused(
     pool: PoolSpec,
     money: Decimal,
@@ -434,19 +462,11 @@ def _refused(
     low = sum((e.low for e in entitlements), Decimal("0.00"))
     highs = [e.high for e in entitlements]
     high = None if None in highs else sum((h for h in highs if h is not None), Decimal("0.00"))
-    outcome = PoolOutcome(
-        pool.pool_id,
-        pool.policy_id,
-        pool.programme_id,
-        pool.label,
-        pool.citation,
-        pool.rule,
-        pool.rule_citation,
-        _rule_note(pool, switches),
-        pool.declared,
+    outcome = _pool_outcome(
+        pool,
+        switches,
         money,
-        low,
-        high,
+        (low, high),
         None,
         "blocked",
         None,
