@@ -176,8 +176,10 @@ def chart_svg(pools: tuple[PoolOutcome, ...], names: dict[tuple[str, str], str])
         requested = pool.requested_high if pool.requested_high is not None else pool.requested
         top = max(pool.available, requested, Decimal("0.01"))
 
-        def width(value: Decimal | None, top: Decimal = top) -> float:
-            return 0.0 if value is None else float(value / top) * bar_width
+        def width(value: Decimal | None, top: Decimal = top) -> Decimal:
+            """Pixels, in Decimal as every figure here (money never passes through float)."""
+            shown = Decimal(0) if value is None else value / top * bar_width
+            return shown.quantize(Decimal("0.1"))
 
         title = names.get((pool.policy_id, pool.programme_id), pool.pool_id)
         line = label_width + width(pool.available)
