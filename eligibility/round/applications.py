@@ -42,7 +42,7 @@ def read_applications(
 ) -> Iterator[Application | RefusedApplication]:
     """Each application at `where` in order; sources are shown relative to `shown_from`."""
     if kind == "folder":
-        for path in sorted(where.glob("*.json")):
+        for path in application_files(where):
             shown = source_name(path, shown_from)
             result = load_applicant(path, as_of=as_of, assessment_year=assessment_year)
             if isinstance(result, ApplicantFacts):
@@ -50,12 +50,22 @@ def read_applications(
             else:
                 yield RefusedApplication(shown, _readable_id(path.read_bytes(), shown), result)
         return
+    for source, line in jsonl_lines(where, shown_from):
+        yield _from_line(line, source, as_of, assessment_year)
+
+
+def application_files(where: Path) -> list[Path]:
+    """A folder's applications, in the order a round decides them."""
+    return sorted(where.glob("*.json"))
+
+
+def jsonl_lines(where: Path, shown_from: Path) -> Iterator[tuple[str, bytes]]:
+    """Each non-blank line of a JSONL file, as read, with its source (`file.jsonl:N`)."""
     shown_file = source_name(where, shown_from)
     with open(where, "rb") as handle:
         for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            yield _from_line(line, f"{shown_file}:{number}", as_of, assessment_year)
+            if line.strip():
+                yield f"{shown_file}:{number}", line
 
 
 def _from_line(

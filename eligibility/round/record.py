@@ -60,16 +60,13 @@ def record_decided_round(
 
 def _application_bytes(decided: DecidedRound) -> Iterator[tuple[str, bytes]]:
     """(source as the decisions name it, the bytes its provenance hashes) of each application."""
-    from eligibility.round.applications import source_name
+    from eligibility.round.applications import application_files, jsonl_lines, source_name
 
     round_file = decided.round_file
     shown_from = round_file.source.parent
     if round_file.applications_kind == "folder":
-        for path in sorted(round_file.applications.glob("*.json")):
+        for path in application_files(round_file.applications):
             yield source_name(path, shown_from), path.read_bytes()
         return
-    shown_file = source_name(round_file.applications, shown_from)
-    with open(round_file.applications, "rb") as handle:
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                yield f"{shown_file}:{number}", line.rstrip(b"\r\n")
+    for source, line in jsonl_lines(round_file.applications, shown_from):
+        yield source, line.rstrip(b"\r\n")

@@ -29,7 +29,13 @@ from eligibility.ir import nodes as ir
 from eligibility.render.json import SCHEMA as DECISION_SCHEMA
 from eligibility.render.json import decision_json
 from eligibility.render.progress import Advance
-from eligibility.round.applications import Application, RefusedApplication, read_applications
+from eligibility.round.applications import (
+    Application,
+    RefusedApplication,
+    application_files,
+    jsonl_lines,
+    read_applications,
+)
 from eligibility.round.model import ApplicantInput, RoundOutcome
 from eligibility.round.roundfile import RoundFile
 
@@ -61,10 +67,10 @@ def decided_lines(decided: DecidedRound) -> Iterator[dict[str, Any]]:
 
 def count_applications(round_file: RoundFile) -> int:
     """How many applications the round has (for the progress bar): files, or non-empty lines."""
+    where = round_file.applications
     if round_file.applications_kind == "folder":
-        return sum(1 for _ in round_file.applications.glob("*.json"))
-    with open(round_file.applications, "rb") as handle:
-        return sum(1 for line in handle if line.strip())
+        return len(application_files(where))
+    return sum(1 for _ in jsonl_lines(where, where.parent))
 
 
 def decide_round(
