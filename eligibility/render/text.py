@@ -249,7 +249,7 @@ def plain(lines: list[Line]) -> str:
 
 def plain_blocks(blocks: list[Block], width: int = WIDTH) -> str:
     """Blocks as plain text at `width` columns: long lines wrap, trees under their node."""
-    from eligibility.render.tree import draw_plain
+    from eligibility.render.plain_tree import draw_plain
 
     return draw_plain(blocks, width)
 

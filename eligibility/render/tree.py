@@ -1,10 +1,9 @@
-"""Blocks of text and trees → rich renderables, drawn at a width: the terminal's, or a fixed
-one for files, pipes and golden tests (no colour). A long line wraps under its own node, the
-tree's guides kept, instead of running past the edge and breaking the tree apart."""
+"""Blocks of text and trees → rich renderables, drawn on a terminal at its width, in colour. A
+long line wraps under its own node, the tree's guides kept, instead of running past the edge
+and breaking the tree apart. Files, pipes and goldens get the same lines, without colour, from
+`render/plain_tree.py`, which does not build rich's objects (a test holds the two equal)."""
 
 from __future__ import annotations
-
-import io
 
 from rich.console import Console, RenderableType
 from rich.table import Table
@@ -62,13 +61,3 @@ def renderable(block: Block) -> RenderableType:
 def print_blocks(blocks: list[Block], console: Console) -> None:
     for block in blocks:
         console.print(renderable(block))
-
-
-def draw_plain(blocks: list[Block], width: int) -> str:
-    """The blocks as plain text, `width` columns wide, without colour or trailing spaces."""
-    out = io.StringIO()
-    console = Console(
-        file=out, width=width, color_system=None, force_terminal=False, highlight=False
-    )
-    print_blocks(blocks, console)
-    return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())
