@@ -14,7 +14,7 @@ from itertools import pairwise
 
 from rich._wrap import divide_line
 
-from eligibility.render.text import Block, Line, TreeNode
+from eligibility.render.text import Block, Line, TreeNode, has_mark
 
 FORK, END, CONTINUE, SPACE = "├── ", "└── ", "│   ", "    "
 
@@ -42,7 +42,7 @@ def _tree(node: TreeNode, width: int, indent: str, first: str, rest: str, out: l
 
 
 def _label(line: Line, notes: tuple[Line, ...], width: int) -> list[str]:
-    if not line or len(line[0][0]) != 2 or not line[0][0].endswith(" "):
+    if not has_mark(line):
         return _wrap(_texts(line, notes), width)
     mark = line[0][0]
     wrapped = _wrap(_texts(line[1:], notes), width - len(mark))

@@ -42,6 +42,14 @@ Block = Line | TreeNode
 MARKS = {"holds": ("✓", "holds"), "fails": ("✗", "fails"), "undetermined": ("?", "undetermined")}
 NOT_IN_FORCE = ("–", "dim")  # a branch written for a reading that is not the one in force
 OUTCOME_MARKS = {"qualifies": "holds", "does_not_qualify": "fails", "undetermined": "undetermined"}
+MARK_SEGMENTS = frozenset(m + " " for m, _ in (*MARKS.values(), NOT_IN_FORCE))
+
+
+def has_mark(line: Line) -> bool:
+    """Whether the line opens with a mark ("✓ ", "✗ ", "? ", "– "), drawn in a column of its
+    own so that the text wraps beside it. Only these: any other text, "； " included, is text."""
+    return bool(line) and line[0][0] in MARK_SEGMENTS
+
 
 _RANK = {"qualifies": 0, "undetermined": 1, "does_not_qualify": 2}
 
@@ -78,7 +86,7 @@ def _not_applicable_lines(decision: Decision, w: Wording) -> tuple[list[Line], s
             skipped.add(policy.policy_id)
             reason = w.gate_reason(results[0])
             text = w("summary.not_applicable", policy.document, reason, len(results))
-            lines.append((("– ", "dim"), (text, "dim")))
+            lines.append(((NOT_IN_FORCE[0] + " ", "dim"), (text, "dim")))
     return lines, skipped
 
 

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from eligibility.render.text import Block, Line, TreeNode
+from eligibility.render.text import Block, Line, TreeNode, has_mark
 
 STYLES = {
     "holds": "green",
@@ -36,7 +36,7 @@ def _text(line: Line, notes: tuple[Line, ...] = ()) -> Text:
 def _label(line: Line, notes: tuple[Line, ...] = ()) -> RenderableType:
     """A line: its mark (a first segment such as "✓ ") in a column of its own, so the text
     wraps beside it, hanging under the text's first character."""
-    if not line or len(line[0][0]) != 2 or not line[0][0].endswith(" "):
+    if not has_mark(line):
         return _text(line, notes)
     grid = Table.grid()
     grid.add_column(no_wrap=True, width=2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
@@ -15,7 +15,7 @@ from eligibility.render.tree import print_blocks
 
 WORDS = st.sampled_from(
     ["促成知识产权交易3笔以上", "第九条（二）", "4 笔 ≥ 3 笔", "500,000.00 元", "applicant_kind", " ",
-     "  ", "；", "a" * 30, "知" * 45, "T1、T2、T3", "［第十条］", "–", "x"]
+     "  ", "；", "； ", "✓ ", "a" * 30, "知" * 45, "T1、T2、T3", "［第十条］", "–", "x"]
 )  # fmt: skip
 TEXT = st.lists(WORDS, max_size=12).map("".join)
 LINE: st.SearchStrategy[Line] = st.one_of(
@@ -48,6 +48,7 @@ def _rich(blocks: list[Block], width: int) -> str:
     return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())
 
 
+@example([(("； ", ""),)], 24)  # a two-character text ending in a space is not a mark
 @settings(max_examples=300, deadline=None)
 @given(BLOCKS, st.integers(min_value=24, max_value=140))
 def test_the_plain_drawer_draws_what_rich_draws(blocks: list[Block], width: int) -> None:
