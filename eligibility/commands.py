@@ -12,6 +12,7 @@ an article is untested, 2 a test file is missing or invalid, 3 invalid policy te
 `audit`: 0 ok, 1 verify or replay found a problem, 2 no such log, not a log, bad key or id.
 `round` (docs/round-format.md): 0 decided, 1 decided with round-level errors (a quota
 exceeded, a pool blocked), 2 invalid round file, 3 invalid policy text.
+`lsp` (docs/editor.md): 0 the client said exit, 69 pygls is not installed (EX_UNAVAILABLE).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from eligibility import streams
 EXIT_OK, EXIT_INPUT, EXIT_POLICY, EXIT_INTERNAL = 0, 2, 3, 4
 EXIT_OUTPUT, EXIT_BROKEN_PIPE = streams.EXIT_OUTPUT, streams.EXIT_BROKEN_PIPE
 EXIT_USAGE = 64  # EX_USAGE of sysexits.h: argparse's own 2 would read as "invalid applicant file"
+EXIT_UNAVAILABLE = 69  # EX_UNAVAILABLE: `lsp` without its optional dependency, pygls
 
 
 class _Parser(argparse.ArgumentParser):
@@ -206,6 +208,15 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="list the rules and cases of every article, not only of the flagged ones",
     )
+    lsp_parser = commands.add_parser(
+        "lsp", help="run the language server for policy files on stdin/stdout (docs/editor.md)"
+    )
+    lsp_parser.add_argument(
+        "--stdio",
+        action="store_true",
+        help="accepted for editors that pass it (stdio is the default)",
+    )
+    lsp_parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="hover language")
     from eligibility.audit.cli import add_audit_parser
 
     add_audit_parser(commands)
@@ -307,6 +318,21 @@ def _round(args: argparse.Namespace) -> int:
     from eligibility.round.command import round_command
 
     return round_command(args.round_file, args.out, args.engine, args.record, args.by)
+
+
+def _lsp(args: argparse.Namespace) -> int:
+    try:
+        import pygls  # noqa: F401 (an optional dependency: the `lsp` extra)
+    except ImportError:
+        print(
+            "error: `eligibility lsp` needs pygls, which is not installed; install it with\n"
+            "  pip install 'eligibility[lsp]'",
+            file=sys.stderr,
+        )
+        return EXIT_UNAVAILABLE
+    from eligibility.editor.server import serve
+
+    return serve(args.lang)
 
 
 def _policy_paths(paths: list[Path] | None) -> tuple[Path, ...]:
@@ -440,4 +466,5 @@ _COMMANDS = {
     "mutate": _mutate,
     "audit": _audit,
     "round": _round,
+    "lsp": _lsp,
 }

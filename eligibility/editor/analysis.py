@@ -53,6 +53,7 @@ class Completion:
     insert: str  # what replaces the word being typed: `registered_region` after `transferor.`
     detail: str
     kind: str  # "field", "keyword", or a definition kind
+    typed: int = 0  # how many characters before the cursor `insert` replaces
 
 
 def normalise(text: str) -> str:
@@ -267,7 +268,8 @@ def completions(text: str, line: int, column: int, lang: Lang = "zh") -> tuple[C
         if completion.label.startswith(dotted + partial) and completion.label not in out:
             out[completion.label] = completion
     return tuple(
-        Completion(c.label, c.label[len(dotted) :], c.detail, c.kind) for c in out.values()
+        Completion(c.label, c.label[len(dotted) :], c.detail, c.kind, len(partial))
+        for c in out.values()
     )
 
 

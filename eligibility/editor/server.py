@@ -1,0 +1,163 @@
+"""The language server (`eligibility lsp`, JSON-RPC over stdio, on pygls): a thin layer that
+turns LSP requests into calls of `editor.analysis` and its answers into LSP types, converting
+positions between characters and the client's code units (UTF-16 unless the client and server
+agree on UTF-8 or UTF-32; `editor.positions`).
+
+Diagnostics are published on open, on change and on save; hover, definition and completion are
+answered from the document's current text. Only this module imports pygls and lsprotocol.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import cast
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.workspace import TextDocument
+
+from eligibility import __version__
+from eligibility.editor import analysis
+from eligibility.editor.positions import Encoding, from_units, lines_of, to_units
+from eligibility.editor.words import Lang
+
+_KINDS = {
+    "field": types.CompletionItemKind.Field,
+    "keyword": types.CompletionItemKind.Keyword,
+    "values": types.CompletionItemKind.Enum,
+    "conditions": types.CompletionItemKind.Function,
+    "records": types.CompletionItemKind.Class,
+    "programme": types.CompletionItemKind.Module,
+    "interpretation": types.CompletionItemKind.Variable,
+}
+
+
+class PolicyServer(LanguageServer):
+    def __init__(self, lang: Lang) -> None:
+        super().__init__("eligibility-lsp", __version__)
+        self.lang = lang
+
+    @property
+    def encoding(self) -> Encoding:
+        chosen = str(self.workspace.position_encoding or "utf-16")
+        return cast("Encoding", chosen if chosen in ("utf-8", "utf-32") else "utf-16")
+
+    def document(self, uri: str) -> TextDocument:
+        return self.workspace.get_text_document(uri)
+
+    def to_client(self, text: str, r: analysis.Range) -> types.Range:
+        lines = lines_of(text)
+
+        def position(line: int, column: int) -> types.Position:
+            content = lines[line] if line < len(lines) else ""
+            return types.Position(line, to_units(content, column, self.encoding))
+
+        return types.Range(position(r.line, r.column), position(r.end_line, r.end_column))
+
+    def from_client(self, text: str, position: types.Position) -> tuple[int, int]:
+        lines = lines_of(text)
+        content = lines[position.line] if position.line < len(lines) else ""
+        return position.line, from_units(content, position.character, self.encoding)
+
+    def publish(self, uri: str) -> None:
+        text = self.document(uri).source
+        problems = analysis.diagnostics(text, _file_name(uri), self.lang)
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri, [self._diagnostic(text, p) for p in problems])
+        )
+
+    def _diagnostic(self, text: str, problem: analysis.Problem) -> types.Diagnostic:
+        severity = (
+            types.DiagnosticSeverity.Error if problem.is_error else types.DiagnosticSeverity.Warning
+        )
+        return types.Diagnostic(
+            self.to_client(text, problem.range),
+            problem.message,
+            severity=severity,
+            code=problem.code,
+            source="eligibility",
+        )
+
+
+def _file_name(uri: str) -> str:
+    """How diagnostics name the file: its path for a file: URI, else the URI."""
+    parsed = urlparse(uri)
+    return unquote(parsed.path) if parsed.scheme == "file" else uri
+
+
+def make_server(lang: Lang = "zh") -> PolicyServer:
+    server = PolicyServer(lang)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: PolicyServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.publish(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: PolicyServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.publish(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: PolicyServer, params: types.DidSaveTextDocumentParams) -> None:
+        ls.publish(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: PolicyServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(params.text_document.uri, [])
+        )
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(ls: PolicyServer, params: types.HoverParams) -> types.Hover | None:
+        text = ls.document(params.text_document.uri).source
+        found = analysis.hover(text, *ls.from_client(text, params.position), ls.lang)
+        if found is None:
+            return None
+        content = types.MarkupContent(types.MarkupKind.Markdown, found.markdown)
+        return types.Hover(content, ls.to_client(text, found.range))
+
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    def definition(ls: PolicyServer, params: types.DefinitionParams) -> types.Location | None:
+        text = ls.document(params.text_document.uri).source
+        found = analysis.definition(text, *ls.from_client(text, params.position))
+        if found is None:
+            return None
+        return types.Location(params.text_document.uri, ls.to_client(text, found))
+
+    @server.feature(
+        types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[".", "@"])
+    )
+    def completion(ls: PolicyServer, params: types.CompletionParams) -> types.CompletionList:
+        text = ls.document(params.text_document.uri).source
+        line, column = ls.from_client(text, params.position)
+        items = []
+        for found in analysis.completions(text, line, column, ls.lang):
+            typed = analysis.Range(line, column - found.typed, line, column)
+            items.append(
+                types.CompletionItem(
+                    found.label,
+                    kind=_KINDS.get(found.kind, types.CompletionItemKind.Text),
+                    detail=found.detail,
+                    filter_text=found.insert,
+                    text_edit=types.TextEdit(ls.to_client(text, typed), found.insert),
+                )
+            )
+        return types.CompletionList(is_incomplete=False, items=items)
+
+    return server
+
+
+def serve(lang: Lang = "zh") -> int:
+    """Speak LSP on stdin/stdout until the client says exit.
+
+    The protocol gets its own handle on file descriptor 1, which pygls closes at exit (leaving
+    sys.stdout to be flushed as every command's is); while it runs, sys.stdout is stderr, so that
+    nothing printed by accident can corrupt the protocol's framing."""
+    protocol_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    stdout, sys.stdout = sys.stdout, sys.stderr
+    try:
+        make_server(lang).start_io(sys.stdin.buffer, protocol_out)
+    finally:
+        sys.stdout = stdout
+    return 0
