@@ -322,16 +322,14 @@ def _round(args: argparse.Namespace) -> int:
 
 def _lsp(args: argparse.Namespace) -> int:
     try:
-        import pygls  # noqa: F401 (an optional dependency: the `lsp` extra)
-    except ImportError:
+        from eligibility.editor.server import serve
+    except ImportError as error:  # pygls and lsprotocol: the optional extra `lsp`
         print(
-            "error: `eligibility lsp` needs pygls, which is not installed; install it with\n"
-            "  pip install 'eligibility[lsp]'",
+            f"error: `eligibility lsp` needs pygls, which cannot be imported ({error});\n"
+            "install it with: pip install 'eligibility[lsp]'",
             file=sys.stderr,
         )
         return EXIT_UNAVAILABLE
-    from eligibility.editor.server import serve
-
     return serve(args.lang)
 
 

@@ -173,7 +173,8 @@ def test_every_module_the_page_names_exists() -> None:
 
 
 @pytest.mark.parametrize(
-    "library", ["lark", "pyDatalog", "rich", "jsonschema", "yaml", "duckdb", "sqlglot"]
+    "library",
+    ["lark", "pyDatalog", "rich", "jsonschema", "yaml", "duckdb", "sqlglot", "pygments", "pygls"],
 )
 def test_every_module_importing_a_library_is_named_in_the_fences(library: str) -> None:
     (cell,) = [row[1] for row in table("Library", "Imported by", "When") if row[0] == library]
