@@ -41,8 +41,9 @@ class PolicyServer(LanguageServer):
 
     @property
     def encoding(self) -> Encoding:
-        chosen = str(self.workspace.position_encoding or "utf-16")
-        return cast("Encoding", chosen if chosen in ("utf-8", "utf-32") else "utf-16")
+        chosen = self.workspace.position_encoding or "utf-16"
+        value = chosen.value if isinstance(chosen, types.PositionEncodingKind) else chosen
+        return cast("Encoding", value if value in ("utf-8", "utf-32") else "utf-16")
 
     def document(self, uri: str) -> TextDocument:
         return self.workspace.get_text_document(uri)

@@ -73,9 +73,9 @@ class Client:
         return result
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
-    env = {**os.environ, "ELIGIBILITY_CACHE_DIR": str(tmp_path_factory.mktemp("cache"))}
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[Client]:
+    env = {**os.environ, "ELIGIBILITY_CACHE_DIR": str(tmp_path)}
     process = subprocess.Popen(
         [sys.executable, "-m", "eligibility", "lsp"],
         stdin=subprocess.PIPE,
@@ -165,6 +165,42 @@ def test_a_whole_session(client: Client) -> None:
     )
     assert client.diagnostics() == []
 
+    assert client.request("shutdown", None) is None
+    client.notify("exit", {})
+    assert client.process.wait(timeout=TIMEOUT) == 0
+
+
+def test_columns_in_utf8_when_the_client_asks_for_them(client: Client) -> None:
+    init = client.request(
+        "initialize",
+        {
+            "processId": None,
+            "rootUri": None,
+            "capabilities": {"general": {"positionEncodings": ["utf-8"]}},
+        },
+    )
+    assert init["capabilities"]["positionEncoding"] == "utf-8"
+    client.notify("initialized", {})
+    client.notify(
+        "textDocument/didOpen",
+        {
+            "textDocument": {
+                "uri": URI,
+                "languageId": "eligibility-policy",
+                "version": 1,
+                "text": BROKEN,
+            }
+        },
+    )
+    [diagnostic] = client.diagnostics()
+    assert diagnostic["range"]["start"]["character"] == len('  requires "市场主体𠮷": '.encode())
+    hover = client.request("textDocument/hover", _doc(position=diagnostic["range"]["start"]))
+    assert hover is None  # legal_fom is no field; and no hover at a wrong column either
+    start = diagnostic["range"]["start"]
+    typed = {"line": start["line"], "character": start["character"] + len("legal_fo")}
+    items = client.request("textDocument/completion", _doc(position=typed))["items"]
+    assert "legal_form" in [i["label"] for i in items]
+    assert items[0]["textEdit"]["range"]["start"] == start
     assert client.request("shutdown", None) is None
     client.notify("exit", {})
     assert client.process.wait(timeout=TIMEOUT) == 0
