@@ -63,6 +63,12 @@ def test_hover_on_a_money_field_of_a_record_set_through_a_dotted_path() -> None:
     assert "单位：元" in hover and "类型：金额" in hover
 
 
+def test_hover_on_an_attested_criterion() -> None:
+    beijing = (POLICY_DIR / "beijing-2022.policy").read_text(encoding="utf-8")
+    text = _hover(beijing, "attested bj6_applicant_kind_accepted", inside=len("attested b"))
+    assert "评审认定事项 bj6_applicant_kind_accepted" in text and "是/否" in text
+
+
 def test_hover_on_a_citation_gives_the_article_text() -> None:
     text = _hover(POLICY, "第九条（二）")
     assert (
