@@ -12,7 +12,8 @@ an article is untested, 2 a test file is missing or invalid, 3 invalid policy te
 `audit`: 0 ok, 1 verify or replay found a problem, 2 no such log, not a log, bad key or id.
 `round` (docs/round-format.md): 0 decided, 1 decided with round-level errors (a quota
 exceeded, a pool blocked), 2 invalid round file, 3 invalid policy text.
-`lsp` (docs/editor.md): 0 the client said exit, 69 pygls is not installed (EX_UNAVAILABLE).
+`lsp` (docs/editor.md): 0 the client said shutdown and exit (or closed stdin), 1 exit without
+shutdown (as LSP asks), 69 pygls cannot be imported (EX_UNAVAILABLE).
 """
 
 from __future__ import annotations

@@ -38,6 +38,7 @@ class PolicyServer(LanguageServer):
     def __init__(self, lang: Lang) -> None:
         super().__init__("eligibility-lsp", __version__)
         self.lang = lang
+        self.shut_down = self.told_to_exit = False
 
     @property
     def encoding(self) -> Encoding:
@@ -90,6 +91,14 @@ def _file_name(uri: str) -> str:
 
 def make_server(lang: Lang = "zh") -> PolicyServer:
     server = PolicyServer(lang)
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls: PolicyServer, params: None) -> None:
+        ls.shut_down = True
+
+    @server.feature(types.EXIT)
+    def exit_(ls: PolicyServer, params: None) -> None:
+        ls.told_to_exit = True
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: PolicyServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -150,15 +159,18 @@ def make_server(lang: Lang = "zh") -> PolicyServer:
 
 
 def serve(lang: Lang = "zh") -> int:
-    """Speak LSP on stdin/stdout until the client says exit.
+    """Speak LSP on stdin/stdout until the client says exit (0 after `shutdown`, else 1) or
+    closes stdin (0).
 
     The protocol gets its own handle on file descriptor 1, which pygls closes at exit (leaving
     sys.stdout to be flushed as every command's is); while it runs, sys.stdout is stderr, so that
     nothing printed by accident can corrupt the protocol's framing."""
     protocol_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     stdout, sys.stdout = sys.stdout, sys.stderr
+    server = make_server(lang)
     try:
-        make_server(lang).start_io(sys.stdin.buffer, protocol_out)
+        server.start_io(sys.stdin.buffer, protocol_out)
     finally:
         sys.stdout = stdout
-    return 0
+    # LSP: `exit` without `shutdown` first ends with 1 (the end of stdin is a client gone: 0)
+    return 1 if server.told_to_exit and not server.shut_down else 0

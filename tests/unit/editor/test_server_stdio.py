@@ -206,6 +206,12 @@ def test_columns_in_utf8_when_the_client_asks_for_them(client: Client) -> None:
     assert client.process.wait(timeout=TIMEOUT) == 0
 
 
+def test_exit_without_shutdown_is_status_1(client: Client) -> None:
+    client.request("initialize", {"processId": None, "rootUri": None, "capabilities": {}})
+    client.notify("exit", {})
+    assert client.process.wait(timeout=TIMEOUT) == 1
+
+
 def test_lsp_without_pygls_says_so(tmp_path: Path) -> None:
     """A Python that cannot import pygls (a package of that name that refuses to load shadows
     the installed one): a clear message and exit 69, no traceback."""
