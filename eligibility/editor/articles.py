@@ -18,7 +18,7 @@ from eligibility.editor.seeds import ARTICLES_DIR, DOCUMENT_LINE, TITLE_LINE, po
 from eligibility.frozen import frozen_record
 
 _SEPARATORS = re.compile(r"[、;；,，]")
-_PART = re.compile(r"^(.*?)(?:（[^（）]*）\d*|\d+)$")
+_LAST_PART = re.compile(r"^(.*?)(?:\d+|（[^（）]*）)$")  # 四（一）1 → 四（一） → 四
 
 
 @frozen_record
@@ -64,7 +64,7 @@ def _lookup(document: Document, reference: str) -> Article | None:
     while reference:
         if reference in document.articles:
             return Article(reference, document.articles[reference])
-        shorter = _PART.match(reference)
+        shorter = _LAST_PART.match(reference)
         if shorter is None or shorter.group(1) == reference:
             return None
         reference = shorter.group(1)

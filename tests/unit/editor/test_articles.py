@@ -36,6 +36,9 @@ def test_a_citation_of_two_articles_and_an_unnumbered_item() -> None:
     assert "信用良好" in both[1].text
     assert [a.reference for a in cited_articles(document, "第九条（九）")] == ["第九条"]
     assert cited_articles(document, "第九十九条") == ()
+    national = document_of((POLICY_DIR / "national-2019.policy").read_text(encoding="utf-8"))
+    assert national is not None
+    assert [a.reference for a in cited_articles(national, "四（一）9")] == ["四（一）"]
 
 
 def test_sections_items_and_preamble() -> None:
