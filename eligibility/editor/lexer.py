@@ -43,7 +43,7 @@ class PolicyLexer(RegexLexer):
     """Policy files of the eligibility checker (grammar/policy.lark)."""
 
     name = "Eligibility policy"
-    aliases: ClassVar[list[str]] = ["eligibility-policy", "eligibility"]
+    aliases: ClassVar[list[str]] = ["eligibility-policy", "eligibility", "policy"]
     filenames: ClassVar[list[str]] = ["*.policy"]
     mimetypes: ClassVar[list[str]] = ["text/x-eligibility-policy"]
     url = "https://github.com/eligibility/eligibility"
@@ -69,6 +69,7 @@ class PolicyLexer(RegexLexer):
             (r"[a-z_][A-Za-z0-9_]*", Name),
             (words(_OPERATORS), Operator),
             (r"[{}(),.:@\]]", Punctuation),
+            (r"…", Comment.Special),  # the documentation's elision (```policy blocks): not text
             (r".", Error),
         ],
         "citation": [

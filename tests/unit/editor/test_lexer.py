@@ -13,6 +13,7 @@ from pygments.token import Comment, Error, Keyword, Name, Number, Operator, Stri
 from eligibility.editor.keywords import grammar_words
 from eligibility.editor.lexer import CITATION, UNIT, PolicyLexer
 from eligibility.resources import GRAMMAR_FILE, shipped_policy_files
+from tests.support import REPO
 
 
 def _tokens(text: str) -> list[tuple[object, str]]:
@@ -46,6 +47,20 @@ def test_every_shipped_policy_lexes_without_an_error_token(policy: object) -> No
     errors = [(i, v) for i, kind, v in PolicyLexer().get_tokens_unprocessed(text) if kind in Error]
     assert errors == []
     assert "".join(v for _, _, v in PolicyLexer().get_tokens_unprocessed(text)) == text
+
+
+def test_the_documentations_policy_blocks_lex_without_an_error_token() -> None:
+    pages = [*sorted((REPO / "docs").glob("*.md")), REPO / "README.md"]
+    blocks = [
+        b
+        for p in pages
+        for b in re.findall(r"```policy\n(.*?)```", p.read_text(encoding="utf-8"), re.S)
+    ]
+    assert len(blocks) > 20
+    errors = [
+        v for b in blocks for _, kind, v in PolicyLexer().get_tokens_unprocessed(b) if kind in Error
+    ]
+    assert errors == []
 
 
 def test_quantities_units_comparison_words_citations_and_comments() -> None:
@@ -83,4 +98,5 @@ def test_registered_for_pygments() -> None:
     [entry] = [e for e in entry_points(group="pygments.lexers") if e.name == "eligibility-policy"]
     assert entry.load() is PolicyLexer
     assert isinstance(get_lexer_by_name("eligibility-policy"), PolicyLexer)
+    assert isinstance(get_lexer_by_name("policy"), PolicyLexer)  # the docs' ```policy blocks
     assert isinstance(get_lexer_for_filename("chongqing-2024.policy"), PolicyLexer)
