@@ -252,6 +252,32 @@ def definition(text: str, line: int, column: int) -> Range | None:
     return _range(text, target.name_offset, target.name_offset + len(target.name))
 
 
+# ── document symbols ──────────────────────────────────────────────────────────────────────
+@frozen_record
+class Symbol:
+    kind: str  # a definition kind
+    name: str
+    label: str
+    range: Range  # the whole definition, up to its last token
+    name_range: Range
+
+
+def symbols(text: str) -> tuple[Symbol, ...]:
+    """The file's definitions in order (an editor's outline): values, conditions, record sets,
+    programmes and interpretations."""
+    text = normalise(text)
+    return tuple(
+        Symbol(
+            d.kind,
+            d.name,
+            d.label,
+            _range(text, d.start, d.start + len(text[d.start : d.end].rstrip())),
+            _range(text, d.name_offset, d.name_offset + len(d.name)),
+        )
+        for d in outline.definitions(text)
+    )
+
+
 # ── completion ────────────────────────────────────────────────────────────────────────────
 _TYPED = re.compile(r"(@?)((?:[A-Za-z_][A-Za-z0-9_]*\.)*)([A-Za-z_][A-Za-z0-9_]*)?$")
 

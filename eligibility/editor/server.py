@@ -23,6 +23,13 @@ from eligibility.editor import analysis
 from eligibility.editor.positions import Encoding, from_units, lines_of, to_units
 from eligibility.editor.words import Lang
 
+_SYMBOLS = {
+    "values": types.SymbolKind.Enum,
+    "conditions": types.SymbolKind.Function,
+    "records": types.SymbolKind.Class,
+    "programme": types.SymbolKind.Module,
+    "interpretation": types.SymbolKind.Variable,
+}
 _KINDS = {
     "field": types.CompletionItemKind.Field,
     "keyword": types.CompletionItemKind.Keyword,
@@ -134,6 +141,22 @@ def make_server(lang: Lang = "zh") -> PolicyServer:
         if found is None:
             return None
         return types.Location(params.text_document.uri, ls.to_client(text, found))
+
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    def document_symbol(
+        ls: PolicyServer, params: types.DocumentSymbolParams
+    ) -> list[types.DocumentSymbol]:
+        text = ls.document(params.text_document.uri).source
+        return [
+            types.DocumentSymbol(
+                s.name,
+                _SYMBOLS[s.kind],
+                ls.to_client(text, s.range),
+                ls.to_client(text, s.name_range),
+                detail=s.label,
+            )
+            for s in analysis.symbols(text)
+        ]
 
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[".", "@"])

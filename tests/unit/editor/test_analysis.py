@@ -116,6 +116,24 @@ def test_definitions_in_text_that_does_not_parse() -> None:
     assert found == Range(deals[0], deals[1], deals[0], deals[1] + 5)
 
 
+def test_document_symbols_are_the_definitions_in_order() -> None:
+    found = analysis.symbols(POLICY)
+    assert [(s.kind, s.name, s.label) for s in found] == [
+        ("values", "forms", "市场主体"),
+        ("conditions", "good", "信用良好"),  # the label of its condition
+        ("records", "deals", "促成交易"),
+        ("programme", "p", "运营绩效补贴"),
+    ]
+    deals = found[2]
+    assert deals.name_range == Range(
+        *position(POLICY, "deals", inside=0), *position(POLICY, "deals", inside=5)
+    )
+    assert (
+        deals.range.line == deals.name_range.line and deals.range.end_line == deals.range.line + 2
+    )
+    assert deals.range.end_column == 1  # after its closing brace, not over the blank line
+
+
 def _labels(text: str, line_text: str) -> list[str]:
     line = text.split("\n").index(line_text)
     return [c.label for c in analysis.completions(text, line, len(line_text))]

@@ -153,6 +153,14 @@ def test_a_whole_session(client: Client) -> None:
     assert where["uri"] == URI
     assert where["range"]["start"] == _at(BROKEN, "deals", inside=0)
 
+    outline = client.request("textDocument/documentSymbol", _doc())
+    assert [(s["name"], s["kind"]) for s in outline] == [
+        ("forms", 10),
+        ("good", 12),
+        ("deals", 5),
+        ("p", 2),
+    ]
+
     typed = BROKEN.split("\n").index("  requires @good")
     items = client.request(
         "textDocument/completion", _doc(position={"line": typed, "character": len("  requires @g")})
