@@ -14,9 +14,10 @@ expression, an `all`/`any` group of two or more nodes. The operators:
     all↔any       a group's kind
 
 Each mutant is plain data: where the edit is, what it replaces, with what. `apply` makes its text.
-A mutant inside a funding pool, or inside a `let` step no other step or cap reads, is marked
-`explanation_only`: the pool is not applied to one applicant and such a step is shown, not
-used, so no decision (and no test case) can tell the mutant from the policy.
+A mutant inside a `let` step no other step or cap reads is marked `explanation_only`: such a
+step is shown, not used, so no decision (and no test case) can tell the mutant from the
+policy. A mutant inside a funding pool is marked `in_pool`: no single decision reads a pool,
+only the test file's funding rounds can tell it.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ class Mutant:
     replacement: str
     span: Span
     explanation_only: bool = False
+    in_pool: bool = False
 
     @property
     def shown(self) -> str:
@@ -84,6 +86,7 @@ def mutants(text: str, file: str) -> tuple[Mutant, ...]:
     syntax = parse_policy(text, file)
     several = _groups_of_several(syntax)
     shown_only = _explanation_only(syntax)
+    pools = _pools(syntax)
     out: list[Mutant] = []
     for index, token in enumerate(tokens):
         if token.rule == "quantity" and token.kind == "NUMBER":
@@ -101,7 +104,9 @@ def mutants(text: str, file: str) -> tuple[Mutant, ...]:
             if other:
                 out.append(_replace("all↔any", token, other))
     return tuple(
-        dataclasses.replace(m, explanation_only=True) if _within(m.span, shown_only) else m
+        dataclasses.replace(
+            m, explanation_only=_within(m.span, shown_only), in_pool=_within(m.span, pools)
+        )
         for m in out
     )
 
@@ -188,12 +193,15 @@ def _nodes(root: object) -> list[object]:
     return found
 
 
+def _pools(policy: ast.PolicyFile) -> tuple[Span, ...]:
+    amounts = (n for n in _nodes(policy.definitions) if isinstance(n, ast.Amount))
+    return tuple(amount.pool.span for amount in amounts if amount.pool)
+
+
 def _explanation_only(policy: ast.PolicyFile) -> tuple[Span, ...]:
-    """The pools, and the `let` steps that no other step or cap of their amount reads."""
+    """The `let` steps that no other step or cap of their amount reads."""
     out: list[Span] = []
     for amount in (n for n in _nodes(policy.definitions) if isinstance(n, ast.Amount)):
-        if amount.pool:
-            out.append(amount.pool.span)
         for step in amount.steps:
             others = [s for s in amount.steps if s is not step] + list(amount.caps)
             read = {n.path.parts[0] for n in _nodes(tuple(others)) if isinstance(n, ast.Ref)}
