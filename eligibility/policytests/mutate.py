@@ -4,9 +4,9 @@ comparison word of the policy changes? (`eligibility mutate`, docs/policy-tests.
 Each mutant (policytests.mutants) is compiled once. A mutant that does not compile is
 `invalid`; one that compiles to the same programmes as the policy is `unchanged` (nothing
 to notice); one in a step nothing reads is `explanation` (see policytests.mutants: it is not
-run). A mutant of a pool is run against the test file's funding rounds that share that pool
-(their applicants decided once: no decision reads a pool), and is `explanation` when no round
-shares it. Otherwise only the programmes the edit changed are compiled to Datalog and only
+run). A mutant of a pool or of a number of applicants (`at most 10 applicants`) is run
+against the test file's funding rounds (their applicants decided once: no decision reads
+either), and is `explanation` when the file has no round. Otherwise only the programmes the edit changed are compiled to Datalog and only
 the cases expecting something of them are run, first the cases that killed earlier mutants;
 the first case that fails `kills` the mutant, and a mutant no case kills `survived`.
 Programmes are evaluated independently of each other (each has its own clauses; record sets
@@ -47,7 +47,7 @@ from eligibility.syntax.parser import parse_policy
 Status = Literal["killed", "survived", "invalid", "unchanged", "explanation"]
 STATUSES: tuple[Status, ...] = ("killed", "survived", "invalid", "unchanged", "explanation")
 _EXPLANATION_ONLY = "a step nothing reads: only the explanation shows it"
-_NO_ROUND = "a pool no funding round of the test file shares: only the explanation shows it"
+_NO_ROUND = "only a funding round reads it, and the test file has none"
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,8 +141,8 @@ def _classify(index: int) -> MutantResult:
         return MutantResult(mutant, "invalid", first.message if first else "does not compile")
     except Exception as error:  # noqa: BLE001 - a bug of the compiler, shown in the report
         return MutantResult(mutant, "invalid", f"internal error: {type(error).__name__}: {error}")
-    if mutant.in_pool:
-        return _pool_mutant(mutant, policy)
+    if mutant.round_only:
+        return _round_mutant(mutant, policy)
     affected = affected_programmes(_work.policy, policy)
     if not affected:
         return MutantResult(mutant, "unchanged", "compiles to the same programmes")
@@ -162,21 +162,14 @@ def _classify(index: int) -> MutantResult:
     return MutantResult(mutant, "survived", "")
 
 
-def _pool_mutant(mutant: Mutant, policy: ir.Policy) -> MutantResult:
-    """A pool's mutant against the funding rounds that share the pool it changes."""
+def _round_mutant(mutant: Mutant, policy: ir.Policy) -> MutantResult:
+    """A mutant of a pool or of a number of applicants, against the test file's rounds."""
     assert _work is not None, "mutate_policy sets the work before classifying"
-    before = {p.programme_id: p.amount.pool if p.amount else None for p in _work.policy.programmes}
-    changed = {
-        p.programme_id
-        for p in policy.programmes
-        if (p.amount.pool if p.amount else None) != before.get(p.programme_id)
-    }
-    if not changed:
-        return MutantResult(mutant, "unchanged", "compiles to the same pools")
-    sharing = [(case, decided) for case, decided in _work.rounds if case.programmes & changed]
-    if not sharing:
+    if _round_parts(policy) == _round_parts(_work.policy):
+        return MutantResult(mutant, "unchanged", "compiles to the same pools and limits")
+    if not _work.rounds:
         return MutantResult(mutant, "explanation", _NO_ROUND)
-    for case, decided in sharing:
+    for case, decided in _work.rounds:
         try:
             differences = compare_round(case, allocate(case, policy, decided))
         except Exception:  # noqa: BLE001 - the round cannot be shared out: the case would fail
@@ -184,6 +177,11 @@ def _pool_mutant(mutant: Mutant, policy: ir.Policy) -> MutantResult:
         if differences:
             return MutantResult(mutant, "killed", f"round {case.name}")
     return MutantResult(mutant, "survived", "")
+
+
+def _round_parts(policy: ir.Policy) -> list[object]:
+    """What a round reads of a policy that no single decision does."""
+    return [(p.amount.pool if p.amount else None, p.applicant_limits) for p in policy.programmes]
 
 
 def affected_programmes(before: ir.Policy, after: ir.Policy) -> frozenset[str]:

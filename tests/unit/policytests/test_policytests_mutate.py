@@ -173,7 +173,7 @@ def test_a_step_nothing_reads_and_a_pool_no_round_shares_change_only_the_explana
     ).replace('"上限" [第十条]\n', '"上限" [第十条]\n    pool 500万元 "总额" [第十条]\n')
     found = mutants(text, "t.policy")
     assert {m.original for m in found if m.explanation_only} == {"1.5万元"}
-    assert {m.original for m in found if m.in_pool} == {"500万元"}
+    assert {m.original for m in found if m.round_only} == {"500万元"}
     tiny.write_text(text, encoding="utf-8")
     [(suite, compiled)], _ = load_suites([str(tiny)])
     report = mutate_policy(suite, compiled, text, "t.policy", jobs=1, lines=frozenset({12, 16}))
@@ -182,7 +182,7 @@ def test_a_step_nothing_reads_and_a_pool_no_round_shares_change_only_the_explana
         "500万元": "explanation",
     }
     assert {r.note for r in report.results if r.mutant.original == "500万元"} == {
-        "a pool no funding round of the test file shares: only the explanation shows it"
+        "only a funding round reads it, and the test file has none"
     }
 
 
