@@ -284,7 +284,8 @@ _TYPED = re.compile(r"(@?)((?:[A-Za-z_][A-Za-z0-9_]*\.)*)([A-Za-z_][A-Za-z0-9_]*
 
 def completions(text: str, line: int, column: int, lang: Lang = "zh") -> tuple[Completion, ...]:
     """Field names (of the applicant, the context, the records being filtered, or the record set
-    before a dot), definitions and keywords that continue what is typed before the cursor."""
+    before a dot), definitions and keywords that continue what is typed before the cursor; inside
+    `field in {…}`, the field's values."""
     text = normalise(text)
     lines = lines_of(text)
     offset = offset_of(lines, line, column)
@@ -292,14 +293,31 @@ def completions(text: str, line: int, column: int, lang: Lang = "zh") -> tuple[C
     at, dotted, partial = (
         (typed.group(1), typed.group(2), typed.group(3) or "") if typed else ("", "", "")
     )
+    before = lines[min(line, len(lines) - 1)][:column]
+    in_set = _IN_SET.search(before)
+    found = in_set and not dotted and field_at(text, offset, in_set.group(1))
+    candidates = (
+        _enum_values(found[1])
+        if found and isinstance(found[1], FieldSpec) and found[1].enum_values
+        else _candidates(text, offset, at == "@", dotted, lang)
+    )
     out: dict[str, Completion] = {}
-    for completion in _candidates(text, offset, at == "@", dotted, lang):
+    for completion in candidates:
         if completion.label.startswith(dotted + partial) and completion.label not in out:
             out[completion.label] = completion
     return tuple(
         Completion(c.label, c.label[len(dotted) :], c.detail, c.kind, len(partial))
         for c in out.values()
     )
+
+
+# `legal_form in {company, par|`: the values of the field before `in {`
+_IN_SET = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\s+(?:not\s+)?in\s*\{[^{}]*$")
+
+
+def _enum_values(spec: FieldSpec) -> Iterator[Completion]:
+    for value in spec.enum_values:
+        yield Completion(value, "", ENUM_LABELS.get(value, ""), "value")
 
 
 def _candidates(

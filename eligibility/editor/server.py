@@ -39,6 +39,7 @@ _SYMBOLS = {
 }
 _KINDS = {
     "field": types.CompletionItemKind.Field,
+    "value": types.CompletionItemKind.EnumMember,
     "keyword": types.CompletionItemKind.Keyword,
     "values": types.CompletionItemKind.Enum,
     "conditions": types.CompletionItemKind.Function,

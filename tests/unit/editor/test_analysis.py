@@ -159,3 +159,18 @@ def test_completion_inside_a_record_filter_and_after_a_dot() -> None:
         and found.insert == "registered_contract_amount"
     )
     assert found.typed == len(typed) and found.detail
+
+
+def test_completion_of_a_fields_values_inside_a_set() -> None:
+    text = POLICY.replace("legal_form in forms", "legal_form in {company, par")
+    typed = "legal_form in {company, par"
+    [found] = analysis.completions(text, *position(text, typed, inside=len(typed)))
+    assert (found.label, found.insert, found.kind, found.detail) == (
+        "partnership",
+        "partnership",
+        "value",
+        "合伙企业",
+    )
+    everything = analysis.completions(text, *position(text, typed, inside=len("legal_form in {")))
+    assert {"company", "partnership", "sole_proprietorship"} <= {c.label for c in everything}
+    assert "credit_good" not in {c.label for c in everything}
