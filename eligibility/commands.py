@@ -10,6 +10,9 @@ an article is untested, 2 a test file is missing or invalid, 3 invalid policy te
 `check --record` and `round --record` (docs/audit-log.md): 6 the decision could not be recorded
 (nothing printed; for a round, no output file written);
 `audit`: 0 ok, 1 verify or replay found a problem, 2 no such log, not a log, bad key or id.
+`check --report FILE.pdf`: 7 no PDF engine (Chromium) is installed, or it failed to print
+(nothing printed or recorded; `--report FILE.html` needs none). A report that cannot be
+written is 5, like any output.
 `round` (docs/round-format.md): 0 decided, 1 decided with round-level errors (a quota
 exceeded, a pool blocked), 2 invalid round file, 3 invalid policy text.
 """
@@ -25,12 +28,15 @@ from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from eligibility.compiler import PolicySource
-    from eligibility.facts.model import InputError
+    from eligibility.decision.proof import Decision
+    from eligibility.facts.model import ApplicantFacts, InputError
+    from eligibility.render.wording import Lang
 
 from eligibility import streams
 
 EXIT_OK, EXIT_INPUT, EXIT_POLICY, EXIT_INTERNAL = 0, 2, 3, 4
 EXIT_OUTPUT, EXIT_BROKEN_PIPE = streams.EXIT_OUTPUT, streams.EXIT_BROKEN_PIPE
+EXIT_NO_PDF = 7  # `check --report FILE.pdf`: no PDF engine (Chromium), or it failed
 EXIT_USAGE = 64  # EX_USAGE of sysexits.h: argparse's own 2 would read as "invalid applicant file"
 
 
@@ -119,6 +125,21 @@ def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--by", default=None, help="who records it (with --record); default: the OS user"
     )
+    parser.add_argument(
+        "--report",
+        type=_report_path,
+        metavar="FILE",
+        default=None,
+        help="also write a decision report to print and file: FILE.html (a self-contained "
+        "page) or FILE.pdf (printed by Chromium, when installed); in the language of --lang",
+    )
+
+
+def _report_path(text: str) -> Path:
+    path = Path(text)
+    if path.suffix.lower() not in (".html", ".htm", ".pdf"):
+        raise argparse.ArgumentTypeError(f"{text}: a report is FILE.html or FILE.pdf")
+    return path
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -250,6 +271,7 @@ def check_main(argv: list[str] | None = None) -> int:
 def _guarded(args: argparse.Namespace) -> int:
     from eligibility.audit.errors import AuditError
     from eligibility.diagnostics import DiagnosticError, PolicyFileError, render_all
+    from eligibility.render.pdf import NoPdfEngine
 
     try:
         streams.prepare()
@@ -265,6 +287,9 @@ def _guarded(args: argparse.Namespace) -> int:
             return EXIT_INPUT
         print(streams.describe(error), file=sys.stderr)
         return EXIT_OUTPUT
+    except NoPdfEngine as error:
+        print(error, file=sys.stderr)
+        return EXIT_NO_PDF
     except AuditError as error:  # `check --record` and `audit`: their own codes (audit/errors.py)
         print(error, file=sys.stderr)
         return error.exit_code
@@ -374,6 +399,8 @@ def _check(args: argparse.Namespace) -> int:
         else:
             print(f"error: {args.applicant}: {error}", file=sys.stderr)
         return EXIT_INPUT
+    if args.report is not None:  # written before anything is printed or recorded
+        _write_report(args.report, decision, applicant, args.lang)
     if args.record is not None:  # recorded before anything is printed (docs/audit-log.md)
         from eligibility.audit.cli import record_from_check
 
@@ -387,6 +414,24 @@ def _check(args: argparse.Namespace) -> int:
     else:
         _emit(text.summary_lines(decision, args.lang), sys.stdout)
     return EXIT_OK
+
+
+def _write_report(target: Path, decision: Decision, applicant: ApplicantFacts, lang: Lang) -> None:
+    """The decision report (render/report.py) as a page, or as a PDF printed by Chromium."""
+    from eligibility.render.report import applicant_profile, decision_page
+
+    profile = applicant_profile(applicant, decision.applicant_name)
+    pdf = target.suffix.lower() == ".pdf"
+    page = decision_page(decision, profile, lang, opened=pdf)
+    try:
+        if pdf:
+            from eligibility.render.pdf import write_pdf
+
+            write_pdf(page, target)
+        else:
+            target.write_text(page, encoding="utf-8")
+    except OSError as error:
+        raise streams.OutputError(f"the report {target}: {error.strerror or error}") from None
 
 
 def _audit(args: argparse.Namespace) -> int:
