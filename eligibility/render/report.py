@@ -93,7 +93,7 @@ def decision_page(
     not_applicable, skipped = text.not_applicable_lines(decision, lang)
     shown = [r for r in text.ranked(decision.results) if r.policy_id not in skipped]
     parts = [
-        head(title, "zh-CN" if lang == "zh" else "en", _STYLE),
+        head(visible(title), "zh-CN" if lang == "zh" else "en", _STYLE),
         f"<h1>{e(visible(title))}</h1>\n",
         _applicant(decision, profile, w),
         _summary(shown, not_applicable, w),
