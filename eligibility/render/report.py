@@ -176,7 +176,7 @@ def _programmes(decision: Decision, shown: list[ProgrammeResult], lang: Lang, op
             f'<section class=programme id="p-{index}"><h3>{e(visible(r.programme))} · '
             f"{e(visible(r.title))}</h3>\n"
             f"<p>{e(w('report.document'))}{e(w('colon'))}{e(visible(r.document))}</p>\n"
-            f"<p>{e(w('explain.outcome'))}{_outcome(r, w)}{_amount_after(r, w)}</p>\n"
+            f"<p>{e(w('explain.outcome'))}{_outcome(r, w)}{e(w.amount(r))}</p>\n"
         )
         if r.missing:
             key = "explain.also_missing" if r.outcome == "does_not_qualify" else "explain.missing"
@@ -194,11 +194,6 @@ def _programmes(decision: Decision, shown: list[ProgrammeResult], lang: Lang, op
         worded = w("explain.citations", w("list.sep_long").join(articles))
         out.append(f"<p class=cite>{e(visible(worded))}</p></section>\n")
     return "".join(out)
-
-
-def _amount_after(r: ProgrammeResult, w: Wording) -> str:
-    amount = w.amount(r)
-    return f" {e(amount)}" if amount else ""
 
 
 def _steps(r: ProgrammeResult, w: Wording) -> str:
@@ -238,7 +233,7 @@ def _node(node: TreeNode) -> str:
         f"<li>{spacer}{_line(node.line)}"
         + (f"<div class=notes>{notes}</div>" if notes else "")
         + (f'<ul class="tree">{inner}</ul>' if inner else "")
-        + "</li>"
+        + "</li>\n"
     )
 
 
