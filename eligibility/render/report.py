@@ -153,7 +153,7 @@ def _summary(shown: list[ProgrammeResult], not_applicable: list[Line], w: Wordin
         f"<th>{e(w('report.remarks'))}</th></tr></thead><tbody>\n"
     ]
     for index, r in enumerate(shown, 1):
-        why = visible(text.summary_reason(r, w).removeprefix(" · "))
+        why = visible(_remarks(r, w))
         out.append(
             f'<tr><td class=what><a href="#p-{index}">{e(visible(r.title))}</a><br>'
             f"<span class=cite>{e(visible(r.programme))}</span></td>"
@@ -166,6 +166,14 @@ def _summary(shown: list[ProgrammeResult], not_applicable: list[Line], w: Wordin
         out += [f"<li class=dim>{_line(line[1:])}</li>" for line in not_applicable]
         out.append("</ul>\n")
     return "".join(out)
+
+
+def _remarks(r: ProgrammeResult, w: Wording) -> str:
+    """The failing conditions of a "does not qualify" (as the summary line names them), else
+    every fact missing."""
+    if r.outcome == "does_not_qualify":
+        return text.summary_reason(r, w).removeprefix(" · ")
+    return w("explain.missing", w.join(r.missing)) if r.missing else ""
 
 
 def _programmes(decision: Decision, shown: list[ProgrammeResult], lang: Lang, opened: bool) -> str:

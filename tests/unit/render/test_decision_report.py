@@ -8,6 +8,7 @@ and its absence is exit 7 with a message, never a traceback. `check` prints and 
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -175,6 +176,17 @@ def test_chromium_renders_the_page(tmp_path: Path, capsys: pytest.CaptureFixture
     data = screenshot(report, tmp_path).read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     assert len(data) > 50_000  # text in two scripts and tables, not a blank page
+    # opening the JSON view (as a click would) fills it from the embedded element
+    opened = tmp_path / "opened.html"
+    opened.write_text(
+        report.read_text(encoding="utf-8").replace(
+            "</body>", "<script>document.getElementById('json-view').open=true</script></body>"
+        ),
+        encoding="utf-8",
+    )
+    shown = re.search(r'<pre id="json-text">(.*?)</pre>', dump_dom(opened, tmp_path), re.S)
+    assert shown is not None
+    assert json.loads(html.unescape(shown[1])) == _embedded(report.read_text(encoding="utf-8"))
 
 
 @needs_chromium
