@@ -127,7 +127,7 @@ def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--report",
-        type=_report_path,
+        type=report_path,
         metavar="FILE",
         default=None,
         help="also write a decision report to print and file: FILE.html (a self-contained "
@@ -135,7 +135,8 @@ def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _report_path(text: str) -> Path:
+def report_path(text: str) -> Path:
+    """`--report`'s argument: a page (.html, .htm) or a PDF (.pdf)."""
     path = Path(text)
     if path.suffix.lower() not in (".html", ".htm", ".pdf"):
         raise argparse.ArgumentTypeError(f"{text}: a report is FILE.html or FILE.pdf")
@@ -400,7 +401,7 @@ def _check(args: argparse.Namespace) -> int:
             print(f"error: {args.applicant}: {error}", file=sys.stderr)
         return EXIT_INPUT
     if args.report is not None:  # written before anything is printed or recorded
-        _write_report(args.report, decision, applicant, args.lang)
+        write_report(args.report, decision, applicant, args.lang)
     if args.record is not None:  # recorded before anything is printed (docs/audit-log.md)
         from eligibility.audit.cli import record_from_check
 
@@ -416,7 +417,7 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _write_report(target: Path, decision: Decision, applicant: ApplicantFacts, lang: Lang) -> None:
+def write_report(target: Path, decision: Decision, applicant: ApplicantFacts, lang: Lang) -> None:
     """The decision report (render/report.py) as a page, or as a PDF printed by Chromium."""
     from eligibility.render.report import applicant_profile, decision_page
 
