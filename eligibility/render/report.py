@@ -34,6 +34,7 @@ _STYLE = """
 h3{font-size:1.1em;margin:1em 0 .4em}
 table.facts{width:auto;min-width:50%}table.facts th{width:12em;font-weight:normal;color:#444}
 table.summary a{color:inherit}td.nowrap{white-space:nowrap}td.doc{min-width:7em}td.what{min-width:9em}
+td.money{text-align:right;min-width:7em}td.why{min-width:12em}
 section.programme{margin-top:1.2em;padding-top:.4em;border-top:1px solid #ccc}
 section.programme h3{margin-top:0}section.programme p{margin:.3em 0}
 ul.tree{list-style:none;margin:.2em 0;padding-left:1.1em}
@@ -158,7 +159,7 @@ def _summary(shown: list[ProgrammeResult], not_applicable: list[Line], w: Wordin
             f'<tr><td class=what><a href="#p-{index}">{e(visible(r.title))}</a><br>'
             f"<span class=cite>{e(visible(r.programme))}</span></td>"
             f"<td class=doc>{e(visible(r.document))}</td><td class=nowrap>{_outcome(r, w)}</td>"
-            f"<td class=n>{_amount(r, w)}</td><td>{e(why)}</td></tr>\n"
+            f"<td class=money>{_amount(r, w)}</td><td class=why>{e(why)}</td></tr>\n"
         )
     out.append("</tbody></table>\n")
     if not_applicable:
