@@ -35,6 +35,7 @@ h3{font-size:1.1em;margin:1em 0 .4em}
 table.facts{width:auto;min-width:50%}table.facts th{width:12em;font-weight:normal;color:#444}
 table.summary a{color:inherit}td.nowrap{white-space:nowrap}td.doc{min-width:7em}td.what{min-width:9em}
 td.money{text-align:right;min-width:7em}td.why{min-width:12em}
+table.steps th:last-child,table.steps td.cite{white-space:nowrap}
 section.programme{margin-top:1.2em;padding-top:.4em;border-top:1px solid #ccc}
 section.programme h3{margin-top:0}section.programme p{margin:.3em 0}
 ul.tree{list-style:none;margin:.2em 0;padding-left:1.1em}
@@ -47,7 +48,7 @@ code{font-size:.85em;word-break:break-all}
 pre{white-space:pre-wrap;font-size:.8em;background:#f6f6f6;padding:.5em}
 tr.document td{background:#f3f3f3;font-weight:bold}td.switch code{white-space:nowrap;word-break:normal}
 @page{size:A4;margin:15mm}
-@media print{body{margin:0}tr{break-inside:avoid}h2,h3{break-after:avoid}
+@media print{body{margin:0}tr,ul.na li{break-inside:avoid}h2,h3{break-after:avoid}
 h2.programmes{break-before:page}section.programme+section.programme{break-before:page}
 section.programme{border-top:none}
 [data-screen-only]{display:none}a{text-decoration:none}}
@@ -163,7 +164,7 @@ def _summary(shown: list[ProgrammeResult], not_applicable: list[Line], w: Wordin
         )
     out.append("</tbody></table>\n")
     if not_applicable:
-        out.append(f"<h3>{e(w('report.not_applicable'))}</h3>\n<ul>")
+        out.append(f"<h3>{e(w('report.not_applicable'))}</h3>\n<ul class=na>")
         out += [f"<li class=dim>{_line(line[1:])}</li>" for line in not_applicable]
         out.append("</ul>\n")
     return "".join(out)
