@@ -272,7 +272,6 @@ def check_main(argv: list[str] | None = None) -> int:
 def _guarded(args: argparse.Namespace) -> int:
     from eligibility.audit.errors import AuditError
     from eligibility.diagnostics import DiagnosticError, PolicyFileError, render_all
-    from eligibility.render.pdf import NoPdfEngine
 
     try:
         streams.prepare()
@@ -288,9 +287,6 @@ def _guarded(args: argparse.Namespace) -> int:
             return EXIT_INPUT
         print(streams.describe(error), file=sys.stderr)
         return EXIT_OUTPUT
-    except NoPdfEngine as error:
-        print(error, file=sys.stderr)
-        return EXIT_NO_PDF
     except AuditError as error:  # `check --record` and `audit`: their own codes (audit/errors.py)
         print(error, file=sys.stderr)
         return error.exit_code
@@ -401,7 +397,9 @@ def _check(args: argparse.Namespace) -> int:
             print(f"error: {args.applicant}: {error}", file=sys.stderr)
         return EXIT_INPUT
     if args.report is not None:  # written before anything is printed or recorded
-        write_report(args.report, decision, applicant, args.lang)
+        failed = write_report(args.report, decision, applicant, args.lang)
+        if failed:
+            return failed
     if args.record is not None:  # recorded before anything is printed (docs/audit-log.md)
         from eligibility.audit.cli import record_from_check
 
@@ -417,20 +415,26 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def write_report(target: Path, decision: Decision, applicant: ApplicantFacts, lang: Lang) -> None:
-    """The decision report (render/report.py) as a page, or as a PDF printed by Chromium."""
+def write_report(target: Path, decision: Decision, applicant: ApplicantFacts, lang: Lang) -> int:
+    """The decision report (render/report.py) as a page, or as a PDF printed by Chromium:
+    0, or EXIT_NO_PDF with the reason on stderr; a file that cannot be written is OutputError."""
     from eligibility.render.report import applicant_profile, decision_page
 
     profile = applicant_profile(applicant, decision.applicant_name)
     pdf = target.suffix.lower() == ".pdf"
     page = decision_page(decision, profile, lang, opened=pdf)
     try:
-        if pdf:
-            from eligibility.render.pdf import write_pdf
-
-            write_pdf(page, target)
-        else:
+        if not pdf:
             target.write_text(page, encoding="utf-8")
+            return EXIT_OK
+        from eligibility.render.pdf import NoPdfEngine, write_pdf
+
+        try:
+            write_pdf(page, target)
+        except NoPdfEngine as error:
+            print(error, file=sys.stderr)
+            return EXIT_NO_PDF
+        return EXIT_OK
     except OSError as error:
         raise streams.OutputError(f"the report {target}: {error.strerror or error}") from None
 

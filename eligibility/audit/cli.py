@@ -186,7 +186,9 @@ def _show(args: argparse.Namespace) -> int:
             from eligibility.commands import write_report
 
             decision, applicant, lang = recorded_decision(connection, args.id)
-            write_report(args.report, decision, applicant, lang)
+            failed = write_report(args.report, decision, applicant, lang)
+            if failed:
+                return failed
     sys.stdout.write(text)
     return 0
 
