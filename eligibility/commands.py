@@ -10,6 +10,9 @@ an article is untested, 2 a test file is missing or invalid, 3 invalid policy te
 `check --record` and `round --record` (docs/audit-log.md): 6 the decision could not be recorded
 (nothing printed; for a round, no output file written);
 `audit`: 0 ok, 1 verify or replay found a problem, 2 no such log, not a log, bad key or id.
+`check --report FILE.pdf`: 7 no PDF engine (Chromium) is installed, or it failed to print
+(nothing printed or recorded; `--report FILE.html` needs none). A report that cannot be
+written is 5, like any output.
 `round` (docs/round-format.md): 0 decided, 1 decided with round-level errors (a quota
 exceeded, a pool blocked), 2 invalid round file, 3 invalid policy text.
 `lsp` (docs/editor.md): 0 the client said shutdown and exit (or closed stdin), 1 exit without
@@ -27,12 +30,15 @@ from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from eligibility.compiler import PolicySource
-    from eligibility.facts.model import InputError
+    from eligibility.decision.proof import Decision
+    from eligibility.facts.model import ApplicantFacts, InputError
+    from eligibility.render.wording import Lang
 
 from eligibility import streams
 
 EXIT_OK, EXIT_INPUT, EXIT_POLICY, EXIT_INTERNAL = 0, 2, 3, 4
 EXIT_OUTPUT, EXIT_BROKEN_PIPE = streams.EXIT_OUTPUT, streams.EXIT_BROKEN_PIPE
+EXIT_NO_PDF = 7  # `check --report FILE.pdf`: no PDF engine (Chromium), or it failed
 EXIT_USAGE = 64  # EX_USAGE of sysexits.h: argparse's own 2 would read as "invalid applicant file"
 EXIT_UNAVAILABLE = 69  # EX_UNAVAILABLE: `lsp` without its optional dependency, pygls
 
@@ -122,6 +128,22 @@ def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--by", default=None, help="who records it (with --record); default: the OS user"
     )
+    parser.add_argument(
+        "--report",
+        type=report_path,
+        metavar="FILE",
+        default=None,
+        help="also write a decision report to print and file: FILE.html (a self-contained "
+        "page) or FILE.pdf (printed by Chromium, when installed); in the language of --lang",
+    )
+
+
+def report_path(text: str) -> Path:
+    """`--report`'s argument: a page (.html, .htm) or a PDF (.pdf)."""
+    path = Path(text)
+    if path.suffix.lower() not in (".html", ".htm", ".pdf"):
+        raise argparse.ArgumentTypeError(f"{text}: a report is FILE.html or FILE.pdf")
+    return path
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -399,6 +421,10 @@ def _check(args: argparse.Namespace) -> int:
         else:
             print(f"error: {args.applicant}: {error}", file=sys.stderr)
         return EXIT_INPUT
+    if args.report is not None:  # written before anything is printed or recorded
+        failed = write_report(args.report, decision, applicant, args.lang)
+        if failed:
+            return failed
     if args.record is not None:  # recorded before anything is printed (docs/audit-log.md)
         from eligibility.audit.cli import record_from_check
 
@@ -412,6 +438,30 @@ def _check(args: argparse.Namespace) -> int:
     else:
         _emit(text.summary_lines(decision, args.lang), sys.stdout)
     return EXIT_OK
+
+
+def write_report(target: Path, decision: Decision, applicant: ApplicantFacts, lang: Lang) -> int:
+    """The decision report (render/report.py) as a page, or as a PDF printed by Chromium:
+    0, or EXIT_NO_PDF with the reason on stderr; a file that cannot be written is OutputError."""
+    from eligibility.render.report import applicant_profile, decision_page
+
+    profile = applicant_profile(applicant, decision.applicant_name)
+    pdf = target.suffix.lower() == ".pdf"
+    page = decision_page(decision, profile, lang, opened=pdf)
+    try:
+        if not pdf:
+            target.write_text(page, encoding="utf-8")
+            return EXIT_OK
+        from eligibility.render.pdf import NoPdfEngine, write_pdf
+
+        try:
+            write_pdf(page, target)
+        except NoPdfEngine as error:
+            print(error, file=sys.stderr)
+            return EXIT_NO_PDF
+        return EXIT_OK
+    except OSError as error:
+        raise streams.OutputError(f"the report {target}: {error.strerror or error}") from None
 
 
 def _audit(args: argparse.Namespace) -> int:

@@ -80,6 +80,16 @@ def add_audit_parser(commands: Any) -> None:
     show.add_argument("id", type=int, metavar="ID")
     show.add_argument("--explain", action="store_true")
     show.add_argument("--format", choices=("text", "json"), default="text")
+    from eligibility.commands import report_path
+
+    show.add_argument(
+        "--report",
+        type=report_path,
+        metavar="FILE",
+        default=None,
+        help="also write the decision report (FILE.html or FILE.pdf, docs/decision-report.md) "
+        "of a check entry, decided again from its stored inputs and identical to the record",
+    )
     show.set_defaults(audit_command=_show)
     listing = sub.add_parser("list", help="list entries, by applicant or programme")
     listing.add_argument("log", type=Path)
@@ -171,6 +181,14 @@ def _show(args: argparse.Namespace) -> int:
 
     with store.reading(args.log) as connection:
         text = shown(connection, args.id, args.explain, args.format)
+        if args.report is not None:  # written before anything is printed, as by `check`
+            from eligibility.audit.replay import recorded_decision
+            from eligibility.commands import write_report
+
+            decision, applicant, lang = recorded_decision(connection, args.id)
+            failed = write_report(args.report, decision, applicant, lang)
+            if failed:
+                return failed
     sys.stdout.write(text)
     return 0
 

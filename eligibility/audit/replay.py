@@ -24,6 +24,8 @@ from eligibility.audit.errors import LogInputError
 from eligibility.audit.shape import ShapeError, read_content
 
 if TYPE_CHECKING:
+    from eligibility.decision.proof import Decision
+    from eligibility.facts.model import ApplicantFacts
     from eligibility.render.wording import Lang
 
 
@@ -133,10 +135,19 @@ def _policies(
 def _decide(
     connection: sqlite3.Connection, content: dict[str, Any], policies: tuple[Any, ...], engine: str
 ) -> list[dict[str, Any]]:
-    from eligibility.evaluate import Engine, InterpretationError, decide_many
-    from eligibility.facts.model import ApplicantFacts, InputError
-    from eligibility.facts.validate import parse_json, validate_document
     from eligibility.render.json import decision_json
+
+    decisions, _, lang = _decide_again(connection, content, policies, engine)
+    return [decision_json(d, lang) for d in decisions]
+
+
+def _decide_again(
+    connection: sqlite3.Connection, content: dict[str, Any], policies: tuple[Any, ...], engine: str
+) -> tuple[list[Decision], list[ApplicantFacts], Lang]:
+    """The entry's applicants decided again, with the language its output was recorded in."""
+    from eligibility.evaluate import Engine, InterpretationError, decide_many
+    from eligibility.facts.model import InputError
+    from eligibility.facts.validate import parse_json, validate_document
 
     context = content["context"]
     if engine not in ("pydatalog", "duckdb"):
@@ -168,7 +179,49 @@ def _decide(
     except InterpretationError as error:  # a --policy replacement without the file's switch
         raise _NotReplayable(f"the applicant file does not fit the policy texts: {error}") from None
     lang = cast("Lang", context.get("lang", "zh"))  # entries before `--lang` were English
-    return [decision_json(d, lang) for d in decisions]
+    return list(decisions), applicants, lang
+
+
+def recorded_decision(
+    connection: sqlite3.Connection, seq: int
+) -> tuple[Decision, ApplicantFacts, Lang]:
+    """A `check` entry's decision as an object (for `audit show --report`): decided again from
+    the stored inputs, with the stored versions, and used only when its JSON is the stored
+    JSON, byte for byte in meaning; otherwise LogInputError (`audit replay` says why)."""
+    import dataclasses
+
+    from eligibility.diagnostics import DiagnosticError
+    from eligibility.render.json import decision_json
+
+    entry = store.entry_at(connection, seq)
+    if entry is None:
+        raise LogInputError(f"error: the log has no entry {seq}")
+    try:
+        content = read_content(entry.content)
+    except ShapeError as error:
+        raise LogInputError(f"error: entry {seq} cannot be read: {error} (run verify)") from None
+    if content["kind"] != "check":
+        raise LogInputError(f"error: entry {seq} is a {content['kind']}: a report is of a check")
+    try:
+        policies = _policies(connection, content, (), {})
+        decisions, applicants, lang = _decide_again(
+            connection, content, policies, content["context"]["engine"]
+        )
+    except (DiagnosticError, _NotReplayable) as error:
+        raise LogInputError(f"error: entry {seq} cannot be decided again: {error}") from None
+    stored = content["decisions"][0]
+    recorded = stored["provenance"]["versions"]  # the log keeps keys sorted: check's order
+    order = [name for name, _ in decisions[0].versions if name in recorded]
+    order += sorted(set(recorded) - set(order))
+    decision = dataclasses.replace(
+        decisions[0], versions=tuple((name, recorded[name]) for name in order)
+    )
+    if decision_json(decision, lang) != stored:
+        raise LogInputError(
+            f"error: entry {seq} is decided differently now (audit replay {seq} says how): "
+            "no report of a decision that is not the recorded one"
+        )
+    return decision, applicants[0], lang
 
 
 def _date(text: str | None) -> datetime.date | None:

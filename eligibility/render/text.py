@@ -108,14 +108,25 @@ def summary_lines(decision: Decision, lang: Lang = "zh") -> list[Line]:
     for r in ranked(decision.results):
         if r.policy_id in skipped:
             continue
-        if r.outcome == "does_not_qualify":
-            why = w("summary.fails", _shorter(_failing_leaves(r.proof, r.document, w), w))
-        else:
-            why = w("summary.missing", _shorter(list(r.missing), w)) if r.missing else ""
+        why = summary_reason(r, w)
         mark, word = _outcome(r, w)
         title = f"{r.programme} {r.title}{w('colon')}"
         lines.append((mark, (title, ""), word, (w.amount(r) + why, "")))
     return _shown(lines + not_applicable)
+
+
+def summary_reason(r: ProgrammeResult, w: Wording) -> str:
+    """What a summary line says after the amount: the failing conditions (at most
+    SUMMARY_ITEMS) of a "does not qualify", else the facts missing, if any."""
+    if r.outcome == "does_not_qualify":
+        return w("summary.fails", _shorter(_failing_leaves(r.proof, r.document, w), w))
+    return w("summary.missing", _shorter(list(r.missing), w)) if r.missing else ""
+
+
+def not_applicable_lines(decision: Decision, lang: Lang = "zh") -> tuple[list[Line], set[str]]:
+    """One line per document that does not apply at all, and those documents' policy ids."""
+    lines, skipped = _not_applicable_lines(decision, wording(lang))
+    return _shown(lines), skipped
 
 
 def _failing_leaves(node: ProofNode, document: str, w: Wording) -> list[str]:
@@ -149,7 +160,7 @@ def programme_blocks(decision: Decision, r: ProgrammeResult, lang: Lang = "zh") 
     if r.missing:
         key = "explain.also_missing" if r.outcome == "does_not_qualify" else "explain.missing"
         blocks.append(((w(key, w.facts(r.missing)), "undetermined"),))
-    for name, value, label in _default_readings(decision, r):  # rule inventory §7
+    for name, value, label in default_readings(decision, r):  # rule inventory §7
         blocks.append(((w("explain.default_reading", name, value, label), "dim"),))
     blocks.append(_tree(r.proof, r.document, w))
     if r.amount_proof and (r.amount is not None or r.max_amount is not None):
@@ -164,7 +175,12 @@ def programme_blocks(decision: Decision, r: ProgrammeResult, lang: Lang = "zh") 
     return [_visible(b) if isinstance(b, tuple) else _visible_tree(b) for b in blocks]
 
 
-def _default_readings(decision: Decision, r: ProgrammeResult) -> list[tuple[str, str, str]]:
+def proof_tree(r: ProgrammeResult, lang: Lang = "zh") -> TreeNode:
+    """One programme's proof tree as `--explain` draws it (the decision report's tree)."""
+    return _visible_tree(_tree(r.proof, r.document, wording(lang)))
+
+
+def default_readings(decision: Decision, r: ProgrammeResult) -> list[tuple[str, str, str]]:
     """(name, value, label) of the switches this result read in their default reading."""
     read = {d.split(" = ", 1)[0] for d in r.defaults}
     return [

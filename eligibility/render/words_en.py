@@ -110,4 +110,47 @@ WORDS: dict[str, str] = {
     "amount.record_undecided.text": "missing: {2}",
     "amount.record_not_counted.label": "{0}: not counted",
     "amount.record_not_counted.text": "not met: {1}: {2}",
+    # the decision report (check --report, render/report.py)
+    "report.title": "Eligibility decision report",
+    "report.applicant": "Applicant",
+    "report.applicant_id": "applicant id",
+    "report.name": "name",
+    "report.as_of": "as of",
+    "report.assessment_year": "assessment year",
+    "report.engine": "engine",
+    "report.summary": "Outcomes",
+    "report.programme": "programme",
+    "report.document": "document",
+    "report.outcome": "outcome",
+    "report.amount": "amount (元)",
+    "report.remarks": "remarks",
+    "report.not_applicable": "Documents that do not apply",
+    "report.programmes": "Each programme",
+    "report.proof": "proof tree (each condition, the actual values and the article)",
+    "report.step": "step",
+    "report.computation": "computation",
+    "report.article": "article",
+    "report.none": "none",
+    "report.interpretations": "Readings in force (interpretation switches)",
+    "report.switch": "switch",
+    "report.value": "value",
+    "report.source": "source",
+    "report.default": "default reading",
+    "report.chosen": "set in the applicant file",
+    "report.meaning": "meaning",
+    "report.provenance": "Provenance",
+    "report.applicant_file": "applicant file SHA-256",
+    "report.policy_file": "file",
+    "report.decision_sha256": "decision JSON SHA-256",
+    "report.version": "version: {0}",
+    "report.json": "Decision JSON",
+    "report.json_note": (
+        "The whole decision, as check --format json prints it, is embedded in this page "
+        '(<script id="decision-json">); the SHA-256 above is that of its UTF-8 text.'
+    ),
+    "report.json_show": "show the decision JSON",
+    "report.footer": (
+        "Made by eligibility check; every amount and outcome can be checked against the "
+        "decision JSON and the proof trees."
+    ),
 }

@@ -107,3 +107,35 @@ def test_replay_on_the_other_engine_is_identical_and_names_it(
 def test_an_unknown_id_is_bad_input(recorded: tuple[Path, tuple[str, ...]], command: str) -> None:
     code, out, err = run(["audit", command, str(recorded[0]), "99"])
     assert (code, out, err) == (2, "", "error: the log has no entry 99\n")
+
+
+def test_show_report_is_the_page_check_wrote(
+    recorded: tuple[Path, tuple[str, ...]], tmp_path: Path
+) -> None:
+    """`audit show --report`: the entry decided again from its stored inputs, with its stored
+    versions, drawn as the same page `check --report` writes; `show` prints as usual."""
+    log, printed = recorded
+    shown = tmp_path / "shown.html"
+    arguments = ["audit", "show", str(log), "2", "--explain", "--report", str(shown)]
+    assert run(arguments)[:2] == (0, printed[1])
+    checked = tmp_path / "checked.html"
+    arguments = ["check", str(EXAMPLES / "all-branches-fail.json"), "--policy", str(CHONGQING)]
+    assert run([*arguments, "--report", str(checked)])[0] == 0
+    assert shown.read_text(encoding="utf-8") == checked.read_text(encoding="utf-8")
+
+
+def test_show_report_refuses_a_decision_that_is_not_the_recorded_one(log: Path) -> None:
+    """The stored decision edited (as tampering would): no report of what was not decided."""
+    import sqlite3
+
+    with sqlite3.connect(log) as db:
+        db.execute(
+            "UPDATE entries SET content = replace(content, '500000.00', '600000.00') WHERE seq = 1"
+        )
+    db.close()
+    code, out, err = run(
+        ["audit", "show", str(log), "1", "--report", str(log.with_suffix(".html"))]
+    )
+    assert (code, out) == (2, "")
+    assert "entry 1 is decided differently now" in err
+    assert not log.with_suffix(".html").exists()

@@ -6,24 +6,15 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from eligibility.commands import main
+from tests.browser import EXTERNAL, dump_dom, needs_chromium, screenshot
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "examples" / "rounds" / "invalid-blocks-one-pool" / "round.yaml"
-CHROMIUM = next(
-    (found for name in ("chromium", "chromium-browser") if (found := shutil.which(name))), None
-)
-# Anything that would make the browser fetch: a src or href (other than an in-page #anchor),
-# a stylesheet url(), an @import, a <link>, a base or a meta refresh.
-EXTERNAL = re.compile(
-    r"""\bsrc\s*=|\bhref\s*=\s*["']?(?!#)|url\(|@import|<link\b|<base\b|http-equiv""", re.I
-)
 
 
 @pytest.fixture(scope="module")
@@ -55,30 +46,11 @@ def test_the_page_shows_the_round_s_figures(report: Path) -> None:
     assert "暂停 blocked (V-BATCH)" in page
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian: chromium)")
+@needs_chromium
 def test_chromium_renders_the_page(report: Path, tmp_path: Path) -> None:
-    assert CHROMIUM is not None
-    page = (report / "report.html").resolve().as_uri()
-    common = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
-    # every host resolves nowhere: a page that needed the network would show it
-    offline = ["--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={tmp_path / 'profile'}"]
-    dom = subprocess.run(
-        [*common, *offline, "--dump-dom", page],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert dom.returncode == 0, dom.stderr[-2000:]
-    assert "评审结果报告 Round report" in dom.stdout
-    assert dom.stdout.count("<details") == 3
-    shot = tmp_path / "report.png"
-    subprocess.run(
-        [*common, *offline, "--window-size=1200,1600", f"--screenshot={shot}", page],
-        capture_output=True,
-        timeout=120,
-        check=True,
-    )
-    data = shot.read_bytes()
+    dom = dump_dom(report / "report.html", tmp_path)
+    assert "评审结果报告 Round report" in dom
+    assert dom.count("<details") == 3
+    data = screenshot(report / "report.html", tmp_path).read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     assert len(data) > 20_000  # a rendered page with text and a chart, not a blank image
