@@ -28,7 +28,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import takewhile
 from typing import Any
+from unicodedata import east_asian_width
 
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput
@@ -46,6 +48,7 @@ _HEADER_ITEMS = frozenset(
 )
 _COMMENT = re.compile(r"#[^\n]*")
 INDENT = 2
+WIDTH = 100  # a labelled condition longer than this breaks after its label's `:`
 
 
 @dataclass(slots=True)
@@ -60,6 +63,7 @@ class _Token:
     block_open: bool = False  # the `{` of a block (not of a value set)
     block_close: bool = False
     owner: int = 0  # for a block's `{`: where the block's rule starts (`records`, `all` …)
+    leaf_end: int = 0  # for the `:` after a leaf's label: where the leaf ends
 
 
 @lru_cache(maxsize=1)
@@ -90,16 +94,30 @@ def _first_token(node: Tree[Any]) -> Token | None:
     return None
 
 
+def _last_token(node: Tree[Any]) -> Token | None:
+    stack: list[Any] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Token):
+            return item
+        stack.extend(item.children)
+    return None
+
+
 def _tokens(tree: Tree[Any], text: str) -> list[_Token]:
     """Every token of the text in order, comments included, with its role in the layout."""
     roles: dict[int, str] = {}
     opens: dict[int, int] = {}
+    leaves: dict[int, int] = {}  # the `:` of a labelled leaf → the end of the leaf
     closes: set[int] = set()
     stack: list[Tree[Any]] = [tree]
     while stack:  # an explicit stack: nesting is bounded by the parser's limits only later
         node = stack.pop()
         rule = str(node.data)
         inside = rule in ("start", "header")
+        if rule == "leaf" and len(node.children) > 2 and isinstance(node.children[1], Token):
+            last = _last_token(node)
+            leaves[node.children[1].start_pos or 0] = (last.end_pos or 0) if last else 0
         for child in node.children:
             if isinstance(child, Token):
                 if rule in _BLOCKS and child.type == "LBRACE":
@@ -128,6 +146,7 @@ def _tokens(tree: Tree[Any], text: str) -> list[_Token]:
                 str(token), start, token.end_pos or 0, token.line or 0, token.end_line or 0,
                 token.type,
                 roles.get(start, ""), start in opens, start in closes, opens.get(start, 0),
+                leaves.get(start, 0),
             )
         )  # fmt: skip
         position = token.end_pos or 0
@@ -152,6 +171,20 @@ def _spelling(token: _Token) -> str:
     if token.kind == "_YEAR_CALL":
         return "year("
     return token.text
+
+
+def _joined(before: _Token, tokens: list[_Token]) -> str:
+    """The tokens on one line, as they would follow `before`."""
+    out = []
+    for token in tokens:
+        out += [_space(before, token), _spelling(token)]
+        before = token
+    return "".join(out)
+
+
+def _cells(text: str) -> int:
+    """Display width: a CJK (wide or full-width) character takes two cells."""
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _space(before: _Token, after: _Token) -> str:
@@ -183,6 +216,17 @@ class _Printer:
         self.tokens, self.text = tokens, text
         self.lines: list[str] = []
         self.inline_blocks = self._inline_blocks()
+        # per open bracket: (is a block, the indent of the line it opened on, written inline)
+        self.brackets: list[tuple[bool, int, bool]] = []
+        self.statement_indent = 0  # the new indent of the current statement's first line
+        self.statement_original = 0  # its indent in the original text
+        self.head_open = False  # a block statement whose `{` has not come yet
+        self.line: list[str] = []
+        self.line_indent = 0
+        self.previous: _Token | None = None
+        self.indents: dict[int, int] = {}  # the indent of the line each token was printed on
+        self.joined_until = 0  # a labelled condition that fits: no break before this offset
+        self.break_next = False  # one that does not: a break after its label's `:`
 
     def _inline_blocks(self) -> set[int]:
         """The `{` of blocks written on one line, with one statement and no comment."""
@@ -203,58 +247,64 @@ class _Printer:
         return kept
 
     def print(self) -> str:
-        # per open bracket: (is a block, the indent of the line it opened on, inline)
-        brackets: list[tuple[bool, int, bool]] = []
-        statement_indent = 0  # the new indent of the current statement's first line
-        statement_original = 0  # its indent in the original text
-        statement_rule = ""
-        head_open = False  # a block statement whose `{` has not come yet
-        line: list[str] = []
-        line_indent = 0
-        previous: _Token | None = None
-        indents: dict[int, int] = {}  # the indent of the line each token was printed on
         for index, token in enumerate(self.tokens):
-            inline = bool(brackets) and brackets[-1][2]
-            forced = (
-                previous is not None
-                and not inline
-                and (
-                    token.statement != ""
-                    or token.block_close
-                    or (previous.block_open and index - 1 not in self.inline_blocks)
-                )
-            )
-            broken = previous is not None and (
-                token.line != previous.end_line or previous.kind == "COMMENT"
-            )
-            if previous is None or forced or broken:
-                if previous is not None:
-                    self._end(line, line_indent, token, previous)
-                line = []
-                line_indent = self._indent(
-                    token, index, brackets, (statement_indent, statement_original, head_open)
-                )
+            if self.previous is None or self._starts_line(index, token):
+                if self.previous is not None:
+                    self._end(self.line, self.line_indent, token, self.previous)
+                self.line = []
+                self.line_indent = self._indent(
+                    token, index, self.brackets, (self.statement_indent, self.statement_original,
+                                                  self.head_open),
+                )  # fmt: skip
                 if token.statement:
-                    statement_indent = line_indent
-                    statement_original = self._original_indent(token)
-                    statement_rule = token.statement
-                    head_open = statement_rule in _BLOCKS
-            elif previous is not None:
-                line.append(_space(previous, token))
-            line.append(_spelling(token))
-            indents[token.start] = line_indent
-            if token.block_open:  # its body two deeper than the line where its rule starts
-                head_open = False
-                brackets.append((True, indents[token.owner], index in self.inline_blocks))
-            elif token.kind in ("LPAR", "LBRACE") or token.kind == "_YEAR_CALL":
-                brackets.append((False, line_indent, False))
-            elif token.kind in ("RPAR", "RBRACE") and brackets:
-                brackets.pop()
-            previous = token
-        self._end(line, line_indent, None, previous)
+                    self.statement_indent = self.line_indent
+                    self.statement_original = self._original_indent(token)
+                    self.head_open = token.statement in _BLOCKS
+            else:
+                self.line.append(_space(self.previous, token))
+            self.line.append(_spelling(token))
+            self._after(index, token)
+        self._end(self.line, self.line_indent, None, self.previous)
         while self.lines and not self.lines[-1]:
             self.lines.pop()
         return "\n".join(self.lines) + "\n"
+
+    def _starts_line(self, index: int, token: _Token) -> bool:
+        previous = self.previous
+        assert previous is not None
+        break_next, self.break_next = self.break_next, False
+        if break_next and token.kind != "COMMENT":  # a comment after a label's `:` stays there
+            return True
+        inline = bool(self.brackets) and self.brackets[-1][2]
+        if not inline and (
+            token.statement != ""
+            or token.block_close
+            or (previous.block_open and index - 1 not in self.inline_blocks)
+        ):
+            return True
+        return (
+            token.line != previous.end_line or previous.kind == "COMMENT"
+        ) and token.start >= self.joined_until
+
+    def _after(self, index: int, token: _Token) -> None:
+        """What a token opens or closes: a block, brackets, a labelled condition."""
+        inline = bool(self.brackets) and self.brackets[-1][2]
+        self.indents[token.start] = self.line_indent
+        if token.leaf_end and not inline:  # one line if it fits, else a break after the `:`
+            rest = list(takewhile(lambda t: t.start < token.leaf_end, self.tokens[index + 1 :]))
+            width = self.line_indent + _cells("".join(self.line)) + _cells(_joined(token, rest))
+            if width <= WIDTH and not any(t.kind == "COMMENT" for t in rest):
+                self.joined_until = token.leaf_end
+            else:
+                self.break_next = True
+        if token.block_open:  # its body two deeper than the line where its rule starts
+            self.head_open = False
+            self.brackets.append((True, self.indents[token.owner], index in self.inline_blocks))
+        elif token.kind in ("LPAR", "LBRACE", "_YEAR_CALL"):
+            self.brackets.append((False, self.line_indent, False))
+        elif token.kind in ("RPAR", "RBRACE") and self.brackets:
+            self.brackets.pop()
+        self.previous = token
 
     def _original_indent(self, token: _Token) -> int:
         start = self.text.rfind("\n", 0, token.start) + 1
