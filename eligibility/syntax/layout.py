@@ -64,6 +64,8 @@ class _Token:
     block_close: bool = False
     owner: int = 0  # for a block's `{`: where the block's rule starts (`records`, `all` …)
     leaf_end: int = 0  # for the `:` after a leaf's label: where the leaf ends
+    group: bool = False  # for a block's `{`: the block is a group (`all`, `any`, `none`)
+    blank_before: bool = False  # a blank line goes before this token (between definitions)
 
 
 @lru_cache(maxsize=1)
@@ -107,6 +109,8 @@ def _last_token(node: Tree[Any]) -> Token | None:
 def _tokens(tree: Tree[Any], text: str) -> list[_Token]:
     """Every token of the text in order, comments included, with its role in the layout."""
     roles: dict[int, str] = {}
+    tops: set[int] = set()  # where the header and each definition start
+    groups: set[int] = set()
     opens: dict[int, int] = {}
     leaves: dict[int, int] = {}  # the `:` of a labelled leaf → the end of the leaf
     closes: set[int] = set()
@@ -123,6 +127,8 @@ def _tokens(tree: Tree[Any], text: str) -> list[_Token]:
                 if rule in _BLOCKS and child.type == "LBRACE":
                     owner = _first_token(node)
                     opens[child.start_pos or 0] = (owner.start_pos or 0) if owner else 0
+                    if rule == "group":
+                        groups.add(child.start_pos or 0)
                     inside = True
                 elif rule in _BLOCKS and child.type == "RBRACE":
                     closes.add(child.start_pos or 0)
@@ -132,6 +138,8 @@ def _tokens(tree: Tree[Any], text: str) -> list[_Token]:
             first = _first_token(child)
             if inside and first is not None:
                 roles[first.start_pos or 0] = str(child.data)
+                if rule == "start":
+                    tops.add(first.start_pos or 0)
     lexed = sorted(
         (t for t in tree.scan_values(lambda v: isinstance(v, Token))),
         key=lambda t: t.start_pos or 0,
@@ -146,12 +154,32 @@ def _tokens(tree: Tree[Any], text: str) -> list[_Token]:
                 str(token), start, token.end_pos or 0, token.line or 0, token.end_line or 0,
                 token.type,
                 roles.get(start, ""), start in opens, start in closes, opens.get(start, 0),
-                leaves.get(start, 0),
+                leaves.get(start, 0), start in groups,
             )
         )  # fmt: skip
         position = token.end_pos or 0
     out += _comments(text, position, len(text))
+    _separate_definitions(out, tops)
     return out
+
+
+def _separate_definitions(tokens: list[_Token], tops: set[int]) -> None:
+    """A blank line between two definitions (and after the header), except between two
+    `values` lines; it goes above the comments that stand on their own lines over a definition."""
+    previous = ""
+    for index, token in enumerate(tokens):
+        if token.start not in tops or token.kind == "COMMENT":
+            continue
+        if previous and not (previous == token.statement == "values_def"):
+            lead = index
+            while (
+                lead > 1
+                and tokens[lead - 1].kind == "COMMENT"
+                and tokens[lead - 1].line > tokens[lead - 2].end_line
+            ):
+                lead -= 1
+            tokens[lead].blank_before = True
+        previous = token.statement
 
 
 def _comments(text: str, start: int, end: int) -> list[_Token]:
@@ -239,7 +267,8 @@ class _Printer:
                 first = open_at.pop()
                 inner = self.tokens[first + 1 : index]
                 if (
-                    self.tokens[first].line == token.line
+                    self.tokens[first].group
+                    and self.tokens[first].line == token.line
                     and sum(1 for t in inner if t.statement) == 1
                     and not any(t.kind == "COMMENT" or t.block_open for t in inner)
                 ):
@@ -348,5 +377,7 @@ class _Printer:
         if following is None or last is None:
             return
         gap = self.text[last.end : following.start]
-        if gap.count("\n") >= 2 and not last.block_open and not following.block_close:
+        if following.blank_before or (
+            gap.count("\n") >= 2 and not last.block_open and not following.block_close
+        ):
             self.lines.append("")
