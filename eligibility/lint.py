@@ -37,7 +37,7 @@ def lint_command(paths: list[Path]) -> int:
     from eligibility.syntax.source import decode_policy
 
     files = expand_policy_paths(paths) if paths else list(policy_files())
-    warned = failed = 0
+    warned = failed = total = 0
     for path in files:
         if not path.is_file():
             print(f"error: no policy file {path}", file=sys.stderr)
@@ -54,8 +54,11 @@ def lint_command(paths: list[Path]) -> int:
         for diagnostic in found:
             print(render_diagnostic(diagnostic, text), end="\n\n")
         warned += bool(found)
-    count = "no files" if not files else f"{len(files)} file(s)"
-    print(f"{count} linted: {warned} with warnings, {failed} with errors")
+        total += len(found)
+    print(
+        f"{len(files)} file(s) linted: {total} warning(s) in {warned} file(s), "
+        f"{failed} file(s) with errors"
+    )
     return EXIT_POLICY if failed else EXIT_WARNINGS if warned else EXIT_CLEAN
 
 
