@@ -96,6 +96,20 @@ def _first_token(node: Tree[Any]) -> Token | None:
     return None
 
 
+def _all_tokens(tree: Tree[Any]) -> list[Token]:
+    """Every token of the tree, found with an explicit stack (lark's `scan_values` recurses,
+    and groups may nest thousands deep before the compiler refuses them)."""
+    out: list[Token] = []
+    stack: list[Any] = [tree]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Token):
+            out.append(item)
+        else:
+            stack.extend(item.children)
+    return out
+
+
 def _last_token(node: Tree[Any]) -> Token | None:
     stack: list[Any] = [node]
     while stack:
@@ -140,10 +154,7 @@ def _tokens(tree: Tree[Any], text: str) -> list[_Token]:
                 roles[first.start_pos or 0] = str(child.data)
                 if rule == "start":
                     tops.add(first.start_pos or 0)
-    lexed = sorted(
-        (t for t in tree.scan_values(lambda v: isinstance(v, Token))),
-        key=lambda t: t.start_pos or 0,
-    )
+    lexed = sorted(_all_tokens(tree), key=lambda t: t.start_pos or 0)
     out: list[_Token] = []
     position = 0
     for token in lexed:
@@ -194,8 +205,8 @@ def _comments(text: str, start: int, end: int) -> list[_Token]:
 
 
 def _spelling(token: _Token) -> str:
-    if token.kind == "ARTICLE":
-        return token.text.strip() or token.text
+    if token.kind == "ARTICLE":  # `[ 第九条 ]`: the compiler strips the spaces too
+        return token.text.strip(" \t") or token.text
     if token.kind == "_YEAR_CALL":
         return "year("
     return token.text
@@ -301,8 +312,11 @@ class _Printer:
     def _starts_line(self, index: int, token: _Token) -> bool:
         previous = self.previous
         assert previous is not None
+        if token.kind == "COMMENT":  # a comment stays where it was: after code, or on its own
+            self.break_next = self.break_next and token.line == previous.end_line
+            return token.line != previous.end_line or previous.kind == "COMMENT"
         break_next, self.break_next = self.break_next, False
-        if break_next and token.kind != "COMMENT":  # a comment after a label's `:` stays there
+        if break_next:
             return True
         inline = bool(self.brackets) and self.brackets[-1][2]
         if not inline and (
