@@ -39,12 +39,29 @@ from eligibility.diagnostics import DiagnosticError
 from eligibility.resources import GRAMMAR_FILE
 from eligibility.syntax.parser import _syntax_diagnostic
 
-_BLOCKS = frozenset({"records_def", "programme", "amount", "group"})
+# Rules whose `{ … }` holds statements, one a line. The facts blocks are those of branch `vocab`
+# (`facts { … }`, `applicant { … }`, `collection … { … }`): named here so that its merge lays
+# them out as blocks; a rule missing here is laid out as a bracket, its line breaks kept.
+_BLOCKS = frozenset(
+    {
+        "records_def", "programme", "amount", "group",
+        "facts_block", "applicant_facts", "context_facts", "collection_decl",
+    }
+)  # fmt: skip
 _CALLS = frozenset({"COUNT", "DISTINCT", "SUM", "MIN", "MAX", "AWARD"})
 _UNITS = frozenset({"亿元", "万元", "元", "%", "笔", "次", "件", "人", "家", "项", "年"})
 _POSTFIX = frozenset({"以上", "以下", "以内"})
 _HEADER_ITEMS = frozenset(
-    {"document_number", "issuer", "dated", "in_force", "applicant_kind", "jurisdiction", "cite_as"}
+    {
+        "document_number",
+        "issuer",
+        "dated",
+        "in_force",
+        "applicant_kind",
+        "jurisdiction",
+        "cite_as",
+        "uses",
+    }
 )
 _COMMENT = re.compile(r"#[^\n]*")
 INDENT = 2
