@@ -71,6 +71,13 @@ def render_all(error: DiagnosticError) -> str:
     return "\n\n".join(parts)
 
 
+def render_warnings(warnings: tuple[Diagnostic, ...], source: str) -> str:
+    """Warnings of a policy that compiled: each as a diagnostic, then their count."""
+    parts = [render_diagnostic(d, source) for d in warnings]
+    parts.append(f"{len(warnings)} warning(s) in policy text")
+    return "\n\n".join(parts) + "\n"
+
+
 class PolicyFileError(Exception):
     """A policy file that does not exist or cannot be read: the user's to fix (exit 3), reported in
     one line without a traceback."""

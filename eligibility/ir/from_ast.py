@@ -181,10 +181,14 @@ class _Resolver(ExpressionResolver):
                 help=self._suggest(definition.source, known),
             )
         scope = Scope(owner=definition.name, collection=collection, record_filter=True)
+        before = len(self.diagnostics)
         filters = tuple(
             self._node(node, scope, f"{definition.name}.{k}", citation, top=True)
             for k, node in enumerate(definition.filters, 1)
         )
+        if parent is None and vocab.collection(definition.source) is None:
+            # every field of an unknown collection is unknown: one error says it, not one each
+            self.diagnostics[before:] = [d for d in self.diagnostics[before:] if d.code != "E0204"]
         return ir.RecordSet(
             definition.name,
             definition.label,
