@@ -141,7 +141,8 @@ def _if_branches(expr: ir.IfThen, collection: str | None) -> Iterator[Diagnostic
         if both and shape_of_expr(expr.then) != shape_of_expr(inner.then):
             yield Diagnostic(
                 "W0406",
-                f"{', '.join(sorted(both))} meet both branches, which give different amounts",
+                f"{_listed(both)} {'meets' if len(both) == 1 else 'meet'} both branches, "
+                "which give different amounts",
                 inner.condition.meta.span,
                 "overlaps the branch before",
                 (f"the earlier branch is on line {expr.condition.meta.span.line}; "
@@ -173,3 +174,7 @@ def shape_of_expr(expr: ir.Expr) -> Any:
         )
         parts.append((type(node).__name__, values))
     return tuple(parts)
+
+
+def _listed(values: frozenset[str]) -> str:
+    return ", ".join(f"`{v}`" for v in sorted(values))

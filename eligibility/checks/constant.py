@@ -56,7 +56,7 @@ def _diagnostic(cond: ir.Cond, sense: str, why: str, placed: Placed) -> Diagnost
         "E0311",
         f"{what} {sense}: {effect}",
         cond.meta.span,
-        sense.replace("can ", "").replace("is ", ""),
+        "never true" if sense == "can never be true" else "always true",
         (why,),
         "check the values and the comparison word against the document's text",
     )

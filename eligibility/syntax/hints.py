@@ -65,10 +65,12 @@ def _full_width(text: str, line: int, column: int, found: str) -> Hint | None:
         return None
     wanted = FULL_WIDTH[char]
     if char in _QUOTES:
+        quoted = re.match(r"[“”„「」‘’＂]([^“”„「」‘’＂\n]*)[“”„「」‘’＂]", text[index:])
+        label = f'"{quoted.group(1)}"' if quoted else '"企业"'
         return Hint(
             "E0104", f"typographic quote `{char}`: labels are in straight quotes", line,
-            index + 1, 1, "not a straight quote",
-            'write the label in ASCII double quotes: "企业" (“ and ” → ")',
+            index + 1, len(quoted.group(0)) if quoted else 1, "not straight quotes",
+            f"write the label in ASCII double quotes: {label}",
         )  # fmt: skip
     if char == "；":
         return Hint(
@@ -159,20 +161,15 @@ def _unclosed_brace(lines: list[str], line: int, at_end: bool, found: str) -> Hi
     opener = _unmatched_opener(lines, len(lines) if at_end else line - 1)
     if opener is None:
         return None
-    open_line, open_column = opener
-    where = "the end of the file" if at_end else f"line {line}"
-    return Hint(
-        "E0106",
-        "this `{` is never closed",
-        open_line,
-        open_column,
-        1,
-        "opened here",
-        f"add `}}` to close it before {where}",
-    )
+    open_line, open_column, closer = opener
+    if closer is not None:
+        fix = f"add `}}` where its block ends (the `}}` on line {closer} is indented as the end of an outer block)"
+    else:
+        fix = f"add `}}` to close it before {'the end of the file' if at_end else f'line {line}'}"
+    return Hint("E0106", "this `{` is never closed", open_line, open_column, 1, "opened here", fix)
 
 
-def _unmatched_opener(lines: list[str], last_line: int) -> tuple[int, int] | None:
+def _unmatched_opener(lines: list[str], last_line: int) -> tuple[int, int, int | None] | None:
     """The `{` left open at the end of `last_line`. A `}` that stands first on its line and is
     indented less than its opener's line closes the block of an earlier, shallower line: the
     opener it would pair with is the one left open (a closing brace forgotten inside)."""
@@ -186,8 +183,8 @@ def _unmatched_opener(lines: list[str], last_line: int) -> tuple[int, int] | Non
                 opened = stack.pop()
                 first = text[:index].strip() == ""
                 if first and indent < opened[2]:
-                    return opened[0], opened[1]
-    return (stack[-1][0], stack[-1][1]) if stack else None
+                    return opened[0], opened[1], number
+    return (stack[-1][0], stack[-1][1], None) if stack else None
 
 
 def _code_of(text: str) -> str:

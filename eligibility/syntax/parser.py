@@ -104,12 +104,27 @@ def parse_policy(text: str, file: str) -> ast.PolicyFile:
         diagnostic = Diagnostic(
             "E0102",
             f"the header says `{repeated.lines}` twice",
-            repeated.span,
+            _second_header_line(text, repeated),
             "repeated header line",
             help="keep one line for each of document, issuer, dated, …",
         )
         raise DiagnosticError((diagnostic,), {file: text}) from None
     return ast.PolicyFile(file, text, header, tuple(definitions))
+
+
+def _second_header_line(text: str, repeated: _HeaderRepeated) -> ast.Span:
+    """The line that repeats a header line (the second `issuer …`), or the header's span."""
+    span, first_word = repeated.span, repeated.lines.split(",")[0].replace("_", " ")
+    keyword = {"in force": "in", "cite as": "cite"}.get(first_word, first_word)
+    seen = 0
+    for number, line in enumerate(_lines(text)[span.line - 1 : span.end_line], start=span.line):
+        stripped = line.lstrip(" ")
+        if re.match(rf"{re.escape(keyword)}\b", stripped):
+            seen += 1
+            if seen == 2:
+                column = len(line) - len(stripped) + 1
+                return ast.Span(span.file, number, column, number, len(line.rstrip()) + 1)
+    return span
 
 
 _EXPRESSION_RULES = frozenset({"add", "sub", "mul", "min", "max", "if_expr"})
