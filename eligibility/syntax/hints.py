@@ -50,6 +50,7 @@ def hint(
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     return (
         _unclosed_brace(lines, line, at_end, found)
+        or _unclosed_paren(text, line, column, expected)
         or _unclosed_label(text, line, column)
         or _full_width(text, line, column, found)
         or _wan_without_unit(text, line, column, found)
@@ -167,6 +168,24 @@ def _unclosed_brace(lines: list[str], line: int, at_end: bool, found: str) -> Hi
     else:
         fix = f"add `}}` to close it before {'the end of the file' if at_end else f'line {line}'}"
     return Hint("E0106", "this `{` is never closed", open_line, open_column, 1, "opened here", fix)
+
+
+def _unclosed_paren(text: str, line: int, column: int, expected: frozenset[str]) -> Hint | None:
+    """`year(year = …`: a `(` on this line left open where only `)` may follow."""
+    if expected != {")"} and expected != {"RPAR"}:
+        return None
+    opened: list[int] = []
+    for index, char in enumerate(_code_of(text)[: column - 1]):
+        if char == "(":
+            opened.append(index)
+        elif char == ")" and opened:
+            opened.pop()
+    if not opened:
+        return None
+    return Hint(
+        "E0106", "this `(` is never closed", line, opened[-1] + 1, 1, "opened here",
+        "close it with `)` where the part in parentheses ends, or delete it",
+    )  # fmt: skip
 
 
 def _unmatched_opener(lines: list[str], last_line: int) -> tuple[int, int, int | None] | None:
