@@ -206,6 +206,20 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="list the rules and cases of every article, not only of the flagged ones",
     )
+    fmt_parser = commands.add_parser(
+        "fmt", help="lay policy files out in the canonical layout (docs/tools.md)"
+    )
+    fmt_parser.add_argument("policies", type=Path, nargs="*", metavar="FILE")
+    fmt_parser.add_argument(
+        "--check", action="store_true", help="change nothing; exit 1 naming the files that would"
+    )
+    fmt_parser.add_argument(
+        "--diff", action="store_true", help="change nothing; print the changes as a diff"
+    )
+    lint_parser = commands.add_parser(
+        "lint", help="print the warnings (W04xx) of policy files (docs/tools.md)"
+    )
+    lint_parser.add_argument("policies", type=Path, nargs="*", metavar="FILE")
     from eligibility.audit.cli import add_audit_parser
 
     add_audit_parser(commands)
@@ -301,6 +315,18 @@ def _mutate(args: argparse.Namespace) -> int:
     from eligibility.policytests.commands import mutate_command
 
     return mutate_command(args.policies, args.format, args.jobs, args.line, args.verbose)
+
+
+def _fmt(args: argparse.Namespace) -> int:
+    from eligibility.fmt import fmt_command
+
+    return fmt_command(args.policies, args.check, args.diff)
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from eligibility.lint import lint_command
+
+    return lint_command(args.policies)
 
 
 def _round(args: argparse.Namespace) -> int:
@@ -443,4 +469,6 @@ _COMMANDS = {
     "mutate": _mutate,
     "audit": _audit,
     "round": _round,
+    "fmt": _fmt,
+    "lint": _lint,
 }

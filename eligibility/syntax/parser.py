@@ -1,4 +1,5 @@
-"""Policy text → syntax tree (`syntax.ast`). The only module that imports lark.
+"""Policy text → syntax tree (`syntax.ast`). With `syntax/layout.py` (fmt), the only module that
+imports lark.
 
 Syntax errors become E01xx diagnostics with file:line:column; the parse is LALR, so the
 first error stops it (there is no sensible recovery inside a legal clause).

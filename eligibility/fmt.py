@@ -1,0 +1,73 @@
+"""`eligibility fmt FILE… [--check] [--diff]`: policy files in the canonical layout.
+
+The layout is `syntax/layout.py`'s. Without options each file that is not in the layout is
+rewritten in place (UTF-8, `\\n` line endings, no byte-order mark) and named; `--check` rewrites
+nothing and names the files that would change; `--diff` rewrites nothing and prints what would
+change as a unified diff. A directory stands for its `*.policy` files, recursively.
+
+Exit codes (those of `ruff format`, with the project's code for policy errors): 0 every file is
+in the layout (or was rewritten), 1 with `--check` or `--diff` when some file would change,
+3 when a file does not exist or is not a policy the grammar accepts (its diagnostic is printed as
+`compile` prints it; the other files are still formatted).
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from pathlib import Path
+
+from eligibility.diagnostics import DiagnosticError, render_all
+from eligibility.lint import expand_policy_paths
+
+EXIT_OK, EXIT_CHANGED, EXIT_POLICY = 0, 1, 3
+
+
+def fmt_command(paths: list[Path], check: bool = False, diff: bool = False) -> int:
+    from eligibility.compiler import policy_files
+    from eligibility.resources import policy_display_name
+    from eligibility.syntax.layout import format_policy
+    from eligibility.syntax.source import decode_policy
+
+    files = expand_policy_paths(paths) if paths else list(policy_files())
+    changed: list[str] = []
+    failed = 0
+    for path in files:
+        if not path.is_file():
+            print(f"error: no policy file {path}", file=sys.stderr)
+            failed += 1
+            continue
+        shown = policy_display_name(path)
+        data = path.read_bytes()
+        try:
+            text = decode_policy(data, shown)
+            formatted = format_policy(text, shown)
+        except DiagnosticError as error:
+            print(
+                render_all(error).replace("nothing was evaluated", "not formatted"), file=sys.stderr
+            )
+            failed += 1
+            continue
+        if formatted.encode("utf-8") == data:
+            continue
+        changed.append(shown)
+        if diff:
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    text.splitlines(keepends=True),
+                    formatted.splitlines(keepends=True),
+                    f"{shown}\t(original)",
+                    f"{shown}\t(formatted)",
+                )
+            )
+        elif check:
+            print(f"Would reformat: {shown}")
+        else:
+            path.write_bytes(formatted.encode("utf-8"))
+            print(f"Reformatted: {shown}")
+    unchanged = len(files) - len(changed) - failed
+    verb = "would be reformatted" if check or diff else "reformatted"
+    print(f"{len(changed)} file(s) {verb}, {unchanged} file(s) already formatted", file=sys.stderr)
+    if failed:
+        return EXIT_POLICY
+    return EXIT_CHANGED if changed and (check or diff) else EXIT_OK
