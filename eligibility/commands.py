@@ -436,8 +436,8 @@ def _emit(lines: list, stream, wrap: bool = False) -> None:  # type: ignore[no-u
 
 
 def _compile(paths: list[Path], print_program: bool = False) -> int:
-    from eligibility.compiler import compile_text, policy_files
-    from eligibility.diagnostics import PolicyFileError
+    from eligibility.compiler import compile_text_with_warnings, policy_files
+    from eligibility.diagnostics import PolicyFileError, render_warnings
     from eligibility.resources import policy_display_name
     from eligibility.syntax.source import decode_policy
 
@@ -445,7 +445,10 @@ def _compile(paths: list[Path], print_program: bool = False) -> int:
         if not path.is_file():
             raise PolicyFileError(f"error: no policy file {path}")
         shown = policy_display_name(path)
-        compiled = compile_text(decode_policy(path.read_bytes(), shown), shown)
+        text = decode_policy(path.read_bytes(), shown)
+        compiled, warnings = compile_text_with_warnings(text, shown)
+        if warnings:
+            print(render_warnings(warnings, text), file=sys.stderr)
         policy = compiled.policy
         print(
             f"{shown}: {policy.document_number} · {len(policy.programmes)} programme(s), "

@@ -32,8 +32,21 @@ class LintInput:
 
 Check = Callable[[LintInput], Iterable[Diagnostic]]
 
+
+def compiler_checks(given: LintInput) -> list[Diagnostic]:
+    """The checks of `eligibility.checks` (W0401-W0406). Their errors (E0311) stop `compile`,
+    so they stop `lint` too: raised as DiagnosticError, printed as `compile` prints them."""
+    from eligibility.checks import policy_checks
+    from eligibility.diagnostics import DiagnosticError
+
+    found = policy_checks(given.tree, given.policy)
+    if any(d.is_error for d in found):
+        raise DiagnosticError(found, {given.tree.path: given.tree.text})
+    return list(found)
+
+
 # Every lint check, in the order their warnings are reported for one place in the text.
-CHECKS: tuple[Check, ...] = ()
+CHECKS: tuple[Check, ...] = (compiler_checks,)
 
 
 def warnings(
