@@ -3,7 +3,8 @@
 The layout is `syntax/layout.py`'s. Without options each file that is not in the layout is
 rewritten in place (UTF-8, `\\n` line endings, no byte-order mark) and named; `--check` rewrites
 nothing and names the files that would change; `--diff` rewrites nothing and prints what would
-change as a unified diff. A directory stands for its `*.policy` files, recursively.
+change as a unified diff. A directory stands for its `*.policy` files, recursively; files must
+be named (no default: it would rewrite the policies of an installed package).
 
 Exit codes (those of `ruff format`, with the project's code for policy errors): 0 every file is
 in the layout (or was rewritten), 1 with `--check` or `--diff` when some file would change,
@@ -24,12 +25,11 @@ EXIT_OK, EXIT_CHANGED, EXIT_POLICY = 0, 1, 3
 
 
 def fmt_command(paths: list[Path], check: bool = False, diff: bool = False) -> int:
-    from eligibility.compiler import policy_files
     from eligibility.resources import policy_display_name
     from eligibility.syntax.layout import format_policy
     from eligibility.syntax.source import decode_policy
 
-    files = expand_policy_paths(paths) if paths else list(policy_files())
+    files = expand_policy_paths(paths)
     changed: list[str] = []
     failed = 0
     for path in files:

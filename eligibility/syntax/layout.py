@@ -1,26 +1,32 @@
-"""Policy text → the same text in the canonical layout (`eligibility fmt`).
+"""Policy text → the same text in the canonical layout (`eligibility fmt`, docs/tools.md).
 
-The layout is the one the shipped policies were written in; only whitespace between tokens
-changes, so a formatted policy compiles to the same program, and comments and Chinese text
-(labels, citations, units) are copied as they are. The rules:
+The layout is the one the shipped policies were written in. Only whitespace between tokens
+changes (and ASCII spaces just inside a citation's brackets, which the compiler strips), so a
+formatted policy compiles to the same program, and comments and Chinese text (labels,
+citations, units) are copied as they are. The text is parsed by a parser of its own that keeps
+every token (the syntax tree drops punctuation); comments, which the grammar ignores, are read
+from the stretches between tokens, which hold only whitespace and comments. The rules:
 
 - one statement per line: each header line, definition, condition node, clause, amount step,
-  cap and pool starts a line, and a block's `{` ends its line and its `}` stands on its own
-  line (a block the author wrote on one line with a single statement and no comment, such as
+  cap and pool starts a line; a block's `{` ends its line and its `}` stands on its own line
+  (a group the author wrote on one line with one condition and no comment, such as
   `none { exists x }`, stays on one line);
-- indentation by two spaces: a block's statements two deeper than the line that opens the
-  block, its `}` level with that line, header lines two deep;
-- the author's other line breaks are kept (labels are long and cannot be broken, so where a
-  long line breaks is the author's choice, typically after a label's `:`); a continuation line is
-  indented two deeper than its statement, four in a block's head (`records … "…"` then
-  `from … {`, so the head does not read as the block's first statement); inside parentheses
+- indentation by two spaces: a block's statements two deeper than the line where the block's
+  rule starts, its `}` level with that line, header lines two deep;
+- a labelled condition (`"label": condition [article]`) is one line when it fits in 100 display
+  cells, else it breaks after the label's `:`;
+- the author's other line breaks are kept (labels are long and cannot be broken); a
+  continuation line is two deeper than its statement, four in a block's head (`records … "…"`
+  then `from … {`, so the head does not read as the block's first statement); inside parentheses
   or a value set the author's alignment relative to the statement is kept (at least two deep);
 - one space between tokens, except none inside `( )`, `{a, b}` and `[第九条]`, before `,`,
   `:` and `)`, around `.`, after `@`, between a function's name and `(` (`count(`, `year(`) and
   within a quantity (`50万元以上`, `40%`);
-- comments on their own line take the indentation of the code that follows them; a comment
-  after code keeps its place, two spaces after it; at most one blank line in a row, none at
-  the start or end of a block or of the file; trailing spaces go; the file ends with one newline.
+- a blank line between definitions (not between two `values` lines), above the comments that
+  stand over a definition; elsewhere at most one blank line in a row, none just inside a
+  block's braces or at the start or end of the file;
+- a comment on its own line takes the indentation of the code that follows it; a comment after
+  code stays on that line, two spaces after it; trailing spaces go; the file ends with one newline.
 """
 
 from __future__ import annotations

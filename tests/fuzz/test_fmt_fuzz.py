@@ -8,12 +8,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from eligibility.compiler import compile_text
 from eligibility.diagnostics import DiagnosticError
 from eligibility.syntax.layout import format_policy
+from eligibility.syntax.parser import parse_policy
 from eligibility.syntax.source import decode_policy
 from tests.fuzz.test_policy_fuzz import FILE, FUZZ, MUTATIONS, POLICIES, source
 
@@ -40,9 +42,15 @@ def test_mutants_format_to_a_fixed_point_with_the_same_meaning(
     raw = mutant if isinstance(mutant, bytes) else mutant.encode("utf-8", "surrogatepass")
     try:
         text = decode_policy(raw, FILE)
-        formatted = format_policy(text, FILE)
     except DiagnosticError:
-        return  # not UTF-8 or not the grammar's: fmt refuses it as compile does (exit 3)
+        return  # not UTF-8: fmt refuses it as compile does (exit 3)
+    try:
+        formatted = format_policy(text, FILE)
+    except DiagnosticError as refused:  # not the grammar's: the very diagnostic compile gives
+        with pytest.raises(DiagnosticError) as compiled:
+            parse_policy(text, FILE)
+        assert compiled.value.diagnostics == refused.diagnostics  # noqa: PT017 - an oracle
+        return
     assert format_policy(formatted, FILE) == formatted
     assert _LARK_WHITESPACE.sub("", formatted) == _LARK_WHITESPACE.sub("", text)
     assert _outcome(formatted) == _outcome(text)

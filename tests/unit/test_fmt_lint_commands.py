@@ -82,9 +82,10 @@ def test_fmt_of_a_syntax_error_is_the_usual_diagnostic(
     assert tidy.read_text(encoding="utf-8") == TIDY  # the other files are still formatted
 
 
-def test_fmt_usage_error() -> None:
-    with pytest.raises(SystemExit) as raised:
-        main(["fmt", "--bogus"])
+@pytest.mark.parametrize("argv", [["fmt", "--bogus", "x.policy"], ["fmt"], ["fmt", "--check"]])
+def test_fmt_usage_error(argv: list[str]) -> None:
+    with pytest.raises(SystemExit) as raised:  # no file named: nothing to rewrite by default
+        main(argv)
     assert raised.value.code == 64
 
 
