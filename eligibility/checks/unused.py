@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from functools import cache
 from typing import Any
 
 from eligibility.diagnostics import Diagnostic
@@ -14,11 +13,19 @@ from eligibility.ir import nodes as ir
 from eligibility.syntax import ast
 
 
-@cache
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _field_names(kind: type) -> tuple[str, ...]:
-    if not dataclasses.is_dataclass(kind):
-        return ()
-    return tuple(f.name for f in dataclasses.fields(kind) if f.name != "span")
+    """The fields of a syntax node type other than its span; () for anything else."""
+    names = _FIELDS.get(kind)
+    if names is None:
+        is_node = dataclasses.is_dataclass(kind)
+        names = (
+            tuple(f.name for f in dataclasses.fields(kind) if f.name != "span") if is_node else ()
+        )
+        _FIELDS[kind] = names
+    return names
 
 
 def _nodes(value: Any) -> Iterator[Any]:
