@@ -12,7 +12,6 @@ from eligibility.diagnostics import Diagnostic
 from eligibility.ir import nodes as ir
 from eligibility.syntax import ast
 
-
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
