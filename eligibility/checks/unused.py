@@ -12,6 +12,20 @@ from eligibility.diagnostics import Diagnostic
 from eligibility.ir import nodes as ir
 from eligibility.syntax import ast
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    """The fields of a syntax node type other than its span; () for anything else."""
+    names = _FIELDS.get(kind)
+    if names is None:
+        is_node = dataclasses.is_dataclass(kind)
+        names = (
+            tuple(f.name for f in dataclasses.fields(kind) if f.name != "span") if is_node else ()
+        )
+        _FIELDS[kind] = names
+    return names
+
 
 def _nodes(value: Any) -> Iterator[Any]:
     """Every syntax node under `value` (the AST is frozen dataclasses and tuples)."""
@@ -20,9 +34,9 @@ def _nodes(value: Any) -> Iterator[Any]:
         node = stack.pop()
         if isinstance(node, tuple):
             stack.extend(node)
-        elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+        elif names := _field_names(type(node)):
             yield node
-            stack.extend(getattr(node, f.name) for f in dataclasses.fields(node))
+            stack.extend(getattr(node, name) for name in names)
 
 
 def _names_used(definition: ast.Definition | ast.Header) -> set[str]:
@@ -52,13 +66,10 @@ def check(tree: ast.PolicyFile, policy: ir.Policy) -> list[Diagnostic]:
                 declared.append(("record set", definition.name, definition.span))
             case ast.ConditionsDef():
                 declared.append(("shared condition", definition.name, definition.span))
+    uses = [(getattr(d, "name", None), _names_used(d)) for d in (tree.header, *tree.definitions)]
     found: list[Diagnostic] = []
     for kind, name, span in declared:
-        used = any(
-            name in _names_used(d)
-            for d in (tree.header, *tree.definitions)
-            if getattr(d, "name", None) != name
-        )
+        used = any(name in names for owner, names in uses if owner != name)
         if not used:
             found.append(
                 Diagnostic(

@@ -700,9 +700,19 @@ class _Resolver(ExpressionResolver):
                 f"unknown record set `{name}`",
                 span,
                 "not defined above",
-                help=self._suggest(name, list(self.sets)),
+                help=self._defined_below(name, span) or self._suggest(name, list(self.sets)),
             )
         return record_set
+
+    def _defined_below(self, name: str, used: ast.Span) -> str:
+        """The fix when `name` is a record set defined further down: sets are defined first."""
+        later = next(
+            (d for d in self.tree.definitions if isinstance(d, ast.RecordsDef) and d.name == name),
+            None,
+        )
+        if later is None or later.span.line < used.line:
+            return ""
+        return f"`{name}` is defined on line {later.span.line}: move its definition above this use"
 
     # ── comparisons and expressions ───────────────────────────────────────────────────────
 

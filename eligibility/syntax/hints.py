@@ -54,6 +54,7 @@ def hint(
         or _unclosed_label(text, line, column)
         or _full_width(text, line, column, found)
         or _wan_without_unit(text, line, column, found)
+        or _slashed_date(line, column, found)
         or _misplaced_word(line, column, found, expected)
     )
 
@@ -97,6 +98,19 @@ def _wan_without_unit(text: str, line: int, column: int, found: str) -> Hint | N
         "E0105", f"`{number}{word}` needs a unit", line, before.start(1) + 1,
         len(number) + (column - 1 - before.end(1)) + 1, "no unit",
         f"{number}{word} needs a unit: {number}{word}元 (money is written 元, 万元 or 亿元)",
+    )  # fmt: skip
+
+
+def _slashed_date(line: int, column: int, found: str) -> Hint | None:
+    """`2025/01/02` or `2025.1.2` where a date goes."""
+    match = re.match(r"([0-9]{4})[/.年]([0-9]{1,2})[/.月]([0-9]{1,2})日?", found)
+    if match is None:
+        return None
+    year, month, day = match.groups()
+    return Hint(
+        "E0101", f"unexpected `{match.group(0)}`: dates are written YYYY-MM-DD", line, column,
+        len(match.group(0)), "not an ISO date",
+        f"write {year}-{int(month):02d}-{int(day):02d}",
     )  # fmt: skip
 
 
