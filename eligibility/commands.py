@@ -240,6 +240,25 @@ def _parser() -> argparse.ArgumentParser:
         help="accepted for editors that pass it (stdio is the default)",
     )
     lsp_parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="hover language")
+    fmt_parser = commands.add_parser(
+        "fmt", help="lay policy files out in the canonical layout (docs/tools.md)"
+    )
+    fmt_parser.add_argument(  # no default: it would rewrite an installed package's policies
+        "policies", type=Path, nargs="+", metavar="FILE", help="policy file or folder"
+    )
+    fmt_parser.add_argument(
+        "--check", action="store_true", help="change nothing; exit 1 naming the files that would"
+    )
+    fmt_parser.add_argument(
+        "--diff", action="store_true", help="change nothing; print the changes as a diff"
+    )
+    lint_parser = commands.add_parser(
+        "lint", help="print the warnings (W04xx) of policy files (docs/tools.md)"
+    )
+    lint_parser.add_argument(
+        "policies", type=Path, nargs="*", metavar="FILE",
+        help="policy file or folder; default: the shipped policies",
+    )  # fmt: skip
     from eligibility.audit.cli import add_audit_parser
 
     add_audit_parser(commands)
@@ -335,6 +354,18 @@ def _mutate(args: argparse.Namespace) -> int:
     from eligibility.policytests.commands import mutate_command
 
     return mutate_command(args.policies, args.format, args.jobs, args.line, args.verbose)
+
+
+def _fmt(args: argparse.Namespace) -> int:
+    from eligibility.fmt import fmt_command
+
+    return fmt_command(args.policies, args.check, args.diff)
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from eligibility.lint import lint_command
+
+    return lint_command(args.policies)
 
 
 def _round(args: argparse.Namespace) -> int:
@@ -485,8 +516,8 @@ def _emit(lines: list, stream, wrap: bool = False) -> None:  # type: ignore[no-u
 
 
 def _compile(paths: list[Path], print_program: bool = False) -> int:
-    from eligibility.compiler import compile_text, policy_files
-    from eligibility.diagnostics import PolicyFileError
+    from eligibility.compiler import compile_text_with_warnings, policy_files
+    from eligibility.diagnostics import PolicyFileError, render_warnings
     from eligibility.resources import policy_display_name
     from eligibility.syntax.source import decode_policy
 
@@ -494,7 +525,10 @@ def _compile(paths: list[Path], print_program: bool = False) -> int:
         if not path.is_file():
             raise PolicyFileError(f"error: no policy file {path}")
         shown = policy_display_name(path)
-        compiled = compile_text(decode_policy(path.read_bytes(), shown), shown)
+        text = decode_policy(path.read_bytes(), shown)
+        compiled, warnings = compile_text_with_warnings(text, shown)
+        if warnings:
+            print(render_warnings(warnings, text), file=sys.stderr)
         policy = compiled.policy
         print(
             f"{shown}: {policy.document_number} · {len(policy.programmes)} programme(s), "
@@ -516,4 +550,6 @@ _COMMANDS = {
     "audit": _audit,
     "round": _round,
     "lsp": _lsp,
+    "fmt": _fmt,
+    "lint": _lint,
 }

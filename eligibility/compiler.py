@@ -17,7 +17,7 @@ from typing import Any
 from eligibility import __version__
 from eligibility.compile_cache import EntryKey, read_entry, write_entry
 from eligibility.datalog.program import Program
-from eligibility.diagnostics import PolicyFileError
+from eligibility.diagnostics import Diagnostic, DiagnosticError, PolicyFileError
 from eligibility.frozen import frozen_record
 from eligibility.ir import nodes as ir
 from eligibility.ir.walk import walk_conditions
@@ -25,7 +25,7 @@ from eligibility.resources import GRAMMAR_FILE, PACKAGE_DIR, POLICY_DIR, policy_
 from eligibility.syntax.source import decode_policy
 
 # What shapes a compiled policy: every module of these stages, and these top-level modules.
-_COMPILER_PACKAGES = ("syntax", "ir", "datalog", "facts")
+_COMPILER_PACKAGES = ("syntax", "ir", "datalog", "facts", "checks")
 _COMPILER_MODULES = (
     "span.py", "diagnostics.py", "compiler.py", "plaindata.py", "frozen.py", "resources.py",
 )  # fmt: skip
@@ -100,10 +100,24 @@ def grammar_sha256() -> str:
 
 def compile_text(text: str, file: str) -> CompiledPolicy:
     """Parse, resolve and compile; raises DiagnosticError with every problem found."""
+    return compile_text_with_warnings(text, file)[0]
+
+
+def compile_text_with_warnings(
+    text: str, file: str
+) -> tuple[CompiledPolicy, tuple[Diagnostic, ...]]:
+    """`compile_text`, and the warnings of the checks (`eligibility.checks`): the errors among
+    the checks' diagnostics are raised as DiagnosticError like any other."""
+    from eligibility.checks import policy_checks
     from eligibility.ir.from_ast import policy_from_ast
     from eligibility.syntax.parser import parse_policy
 
-    return compile_ir(policy_from_ast(parse_policy(text, file)))
+    tree = parse_policy(text, file)
+    policy = policy_from_ast(tree)
+    found = policy_checks(tree, policy)
+    if any(d.is_error for d in found):
+        raise DiagnosticError(found, {file: text})
+    return compile_ir(policy), found
 
 
 def compile_ir(policy: ir.Policy) -> CompiledPolicy:

@@ -67,8 +67,16 @@ def render_diagnostic(diagnostic: Diagnostic, source: str) -> str:
 def render_all(error: DiagnosticError) -> str:
     parts = [render_diagnostic(d, error.sources.get(d.span.file, "")) for d in error.diagnostics]
     errors = sum(1 for d in error.diagnostics if d.is_error)
-    parts.append(f"{errors} error(s) in policy text; nothing was evaluated")
+    if errors:
+        parts.append(f"{errors} error(s) in policy text; nothing was evaluated")
+    else:
+        parts.append(f"{len(error.diagnostics)} warning(s) in policy text")
     return "\n\n".join(parts)
+
+
+def render_warnings(warnings: tuple[Diagnostic, ...], source: str) -> str:
+    """Warnings of a policy that compiled: each as a diagnostic, then their count."""
+    return render_all(DiagnosticError(warnings, {d.span.file: source for d in warnings})) + "\n"
 
 
 class PolicyFileError(Exception):

@@ -124,8 +124,13 @@ class ExpressionResolver:
                 "too complex for a record filter",
             )
         if not _compatible(left.dim, right.dim):
+            bare = right if left.dim is not ir.Dim.NUMBER else left
             self._error(
-                "E0207", f"cannot compare {left.dim} with {right.dim}", cond.span, "different units"
+                "E0207",
+                f"cannot compare {left.dim} with {right.dim}",
+                cond.span,
+                "different units",
+                help=_unit_help(bare, other=left if bare is right else right),
             )
         op = COMPARISON_WORDS[cond.word]
         return ir.Compare(meta, left, op, right, cond.word)
@@ -354,7 +359,11 @@ class ExpressionResolver:
             expr = self._expr(step.expr, scope)
             if expr.dim is not ir.Dim.MONEY:
                 self._error(
-                    "E0207", f"an amount step must be money, not {expr.dim}", step.span, "not money"
+                    "E0207",
+                    f"an amount step must be money, not {expr.dim}",
+                    step.expr.span,
+                    "not money",
+                    help=_unit_help(expr) or "an award is in 元, 万元 or 亿元",
                 )
             built = ir.AmountStep(
                 f"{scope.owner}.amount.{k}",
@@ -435,3 +444,18 @@ def _record_operand_ok(expr: ir.Expr) -> bool:
             and isinstance(expr.right, ir.Const)
         )
     return isinstance(expr, simple)
+
+
+def _unit_help(expr: ir.Expr, other: ir.Expr | None = None) -> str:
+    """The fix for a bare number where money (or the other side's unit) is wanted: `50000` →
+    `50000元`; "" when `expr` is not a bare number."""
+    if not isinstance(expr, ir.Const) or expr.dim is not ir.Dim.NUMBER:
+        return ""
+    wanted = other.dim if other is not None else ir.Dim.MONEY
+    if wanted is ir.Dim.MONEY:
+        return f"write the unit: `{expr.text}元` (money is written 元, 万元 or 亿元)"
+    if wanted is ir.Dim.COUNT:
+        return f"write the unit: `{expr.text}笔`, `{expr.text}件` … as the count is kept"
+    if wanted is ir.Dim.RATE:
+        return f"write the unit: `{expr.text}%`"
+    return ""

@@ -91,6 +91,18 @@ class _Resolver(ExpressionResolver):
             )
         return inherited
 
+    def _header_span(self, fragment: str | None) -> ast.Span:
+        """Where `fragment` (a date as written) first stands in the header, so that a bad
+        header value is pointed at on its own line; the header's span when it is not found."""
+        header = self.tree.header.span
+        lines = self.tree.text.split("\n")
+        for number in range(header.line, min(header.end_line, len(lines)) + 1):
+            column = lines[number - 1].find(fragment) if fragment else -1
+            if column >= 0:
+                assert fragment is not None
+                return ast.Span(header.file, number, column + 1, number, column + 1 + len(fragment))
+        return header
+
     def _date(self, text: str | None, span: ast.Span) -> datetime.date | None:
         if text is None:
             return None
@@ -106,9 +118,9 @@ class _Resolver(ExpressionResolver):
         programmes: list[ir.Programme] = []
         seen: dict[str, ast.Span] = {}
         dates = (
-            self._date(header.dated, header.span),
-            self._date(header.in_force_from, header.span),
-            self._date(header.in_force_until, header.span),
+            self._date(header.dated, self._header_span(header.dated)),
+            self._date(header.in_force_from, self._header_span(header.in_force_from)),
+            self._date(header.in_force_until, self._header_span(header.in_force_until)),
         )
         self._report_shared_cycles()
         for definition in self.tree.definitions:
@@ -181,10 +193,14 @@ class _Resolver(ExpressionResolver):
                 help=self._suggest(definition.source, known),
             )
         scope = Scope(owner=definition.name, collection=collection, record_filter=True)
+        before = len(self.diagnostics)
         filters = tuple(
             self._node(node, scope, f"{definition.name}.{k}", citation, top=True)
             for k, node in enumerate(definition.filters, 1)
         )
+        if parent is None and vocab.collection(definition.source) is None:
+            # every field of an unknown collection is unknown: one error says it, not one each
+            self.diagnostics[before:] = [d for d in self.diagnostics[before:] if d.code != "E0204"]
         return ir.RecordSet(
             definition.name,
             definition.label,
@@ -309,13 +325,13 @@ class _Resolver(ExpressionResolver):
 
     def _in_force_gate(self, pid: str, count: int = 0) -> ir.Cond | None:
         header = self.tree.header
-        start = self._date(header.in_force_from, header.span)
+        start = self._date(header.in_force_from, self._header_span(header.in_force_from))
         if start is None:
             return None
         citation = self._header_citation(
             "in_force", header.in_force_citation, "the validity period"
         )
-        until = self._date(header.in_force_until, header.span)
+        until = self._date(header.in_force_until, self._header_span(header.in_force_until))
         as_of = ir.ContextValue(self._expr_id(), "as_of", ir.Dim.DATE)
         tests: list[ir.Cond] = [ir.Compare(
             ir.Meta(f"{pid}.1.1", f"申报日期不早于施行日期 {start}", citation, header.span),
@@ -684,9 +700,19 @@ class _Resolver(ExpressionResolver):
                 f"unknown record set `{name}`",
                 span,
                 "not defined above",
-                help=self._suggest(name, list(self.sets)),
+                help=self._defined_below(name, span) or self._suggest(name, list(self.sets)),
             )
         return record_set
+
+    def _defined_below(self, name: str, used: ast.Span) -> str:
+        """The fix when `name` is a record set defined further down: sets are defined first."""
+        later = next(
+            (d for d in self.tree.definitions if isinstance(d, ast.RecordsDef) and d.name == name),
+            None,
+        )
+        if later is None or later.span.line < used.line:
+            return ""
+        return f"`{name}` is defined on line {later.span.line}: move its definition above this use"
 
     # ── comparisons and expressions ───────────────────────────────────────────────────────
 

@@ -1,4 +1,5 @@
-"""Policy text → syntax tree (`syntax.ast`). The only module that imports lark.
+"""Policy text → syntax tree (`syntax.ast`). With `syntax/layout.py` (fmt), the only module that
+imports lark.
 
 Syntax errors become E01xx diagnostics with file:line:column; the parse is LALR, so the
 first error stops it (there is no sensible recovery inside a legal clause).
@@ -26,6 +27,7 @@ from eligibility.diagnostics import Diagnostic, DiagnosticError
 from eligibility.ir.quantities import MONEY_UNITS
 from eligibility.resources import GRAMMAR_FILE
 from eligibility.syntax import ast
+from eligibility.syntax.hints import hint
 from eligibility.syntax.limits import (
     MAX_EXPRESSION_DEPTH,
     MAX_FRACTION_DIGITS,
@@ -103,12 +105,27 @@ def parse_policy(text: str, file: str) -> ast.PolicyFile:
         diagnostic = Diagnostic(
             "E0102",
             f"the header says `{repeated.lines}` twice",
-            repeated.span,
+            _second_header_line(text, repeated),
             "repeated header line",
             help="keep one line for each of document, issuer, dated, …",
         )
         raise DiagnosticError((diagnostic,), {file: text}) from None
     return ast.PolicyFile(file, text, header, tuple(definitions))
+
+
+def _second_header_line(text: str, repeated: _HeaderRepeated) -> ast.Span:
+    """The line that repeats a header line (the second `issuer …`), or the header's span."""
+    span, first_word = repeated.span, repeated.lines.split(",")[0].replace("_", " ")
+    keyword = {"in force": "in", "cite as": "cite"}.get(first_word, first_word)
+    seen = 0
+    for number, line in enumerate(_lines(text)[span.line - 1 : span.end_line], start=span.line):
+        stripped = line.lstrip(" ")
+        if re.match(rf"{re.escape(keyword)}\b", stripped):
+            seen += 1
+            if seen == 2:
+                column = len(line) - len(stripped) + 1
+                return ast.Span(span.file, number, column, number, len(line.rstrip()) + 1)
+    return span
 
 
 _EXPRESSION_RULES = frozenset({"add", "sub", "mul", "min", "max", "if_expr"})
@@ -195,6 +212,18 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnost
         (_TOKEN_NAMES.get(name, _literal(name)) for name in expected),
         key=lambda w: (not any(ch.isalpha() for ch in w), w),
     )
+    lines = _lines(text)
+    at_end = found == "end of file"
+    offending = "" if at_end else _offending_text(error, text, lines, line, column, width)
+    known = hint(lines, line, column, offending, frozenset(_words(expected)), at_end)
+    if known is not None:
+        return Diagnostic(
+            known.code,
+            known.message,
+            ast.Span(file, known.line, known.column, known.line, known.column + known.width),
+            known.label,
+            help=known.help,
+        )
     span = ast.Span(file, line, column, line, column + width)
     return Diagnostic(
         "E0101",
@@ -205,6 +234,26 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, file: str) -> Diagnost
         if wanted
         else "",
     )
+
+
+def _offending_text(
+    error: UnexpectedInput, text: str, lines: list[str], line: int, column: int, width: int
+) -> str:
+    """What stands where the parse stopped: the token, or the rest of the line for a
+    character the lexer refused."""
+    if isinstance(error, UnexpectedToken):
+        return str(error.token) if error.token.type != "ARTICLE" else lines[line - 1][column - 1 :]
+    return lines[line - 1][column - 1 :] if 0 < line <= len(lines) else ""
+
+
+def _words(expected: set[str]) -> set[str]:
+    """The literal words among the expected terminals (`excluded`, `requires` …), and the
+    terminal names of the others (NAME, NUMBER …)."""
+    out: set[str] = set()
+    for name in expected:
+        literal = _literal(name)
+        out.add(literal[1:-1] if literal.startswith("'") else name)
+    return out
 
 
 def _lines(text: str) -> list[str]:

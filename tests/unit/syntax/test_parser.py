@@ -204,19 +204,23 @@ def test_unknown_comparison_word_points_at_it() -> None:
     assert (diagnostic.span.line, diagnostic.span.column) == (6, 46)
 
 
-def test_unclosed_programme_is_reported_as_end_of_file() -> None:
+def test_unclosed_programme_is_reported_at_its_opening_brace() -> None:
     text = HEADER + 'programme p "测试" [第九条] {\n  requires "x": credit_good is true [第九条]\n'
-    diagnostic = syntax_error(text)
-    assert diagnostic.message == "unexpected end of file"
-    assert diagnostic.span.line == 6
-    assert "'}'" in diagnostic.help
+    with pytest.raises(DiagnosticError) as caught:
+        parse_policy(text, "s.policy")
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.code == "E0106"
+    assert diagnostic.message == "this `{` is never closed"
+    assert (diagnostic.span.line, diagnostic.span.column) == (5, 24)
+    assert "add `}`" in diagnostic.help
 
 
 def test_end_of_file_caret_stands_after_the_last_character() -> None:
-    text = HEADER + 'programme p "测试" [第九条] {\n  requires "x": credit_good is true [第九条]\n'
+    text = HEADER + 'values v "x" ='
     diagnostic = syntax_error(text)
+    assert diagnostic.message == "unexpected end of file"
     last = text.splitlines()[-1]
-    assert (diagnostic.span.line, diagnostic.span.column) == (6, len(last) + 1)  # today 6:41
+    assert (diagnostic.span.line, diagnostic.span.column) == (5, len(last) + 1)
 
 
 def test_error_on_first_line() -> None:
