@@ -17,6 +17,8 @@ written is 5, like any output.
 exceeded, a pool blocked), 2 invalid round file, 3 invalid policy text.
 `lsp` (docs/editor.md): 0 the client said shutdown and exit (or closed stdin), 1 exit without
 shutdown (as LSP asks), 69 pygls cannot be imported (EX_UNAVAILABLE).
+`fmt` and `lint` (docs/tools.md): 0 laid out / no warning, 1 a file would be reformatted
+(`--check`, `--diff`) / some warning, 3 a file does not parse or compile.
 """
 
 from __future__ import annotations

@@ -67,17 +67,18 @@ def _range(text: str, start: int, end: int) -> Range:
 
 # ── diagnostics ───────────────────────────────────────────────────────────────────────────
 def diagnostics(text: str, file: str, lang: Lang = "zh") -> tuple[Problem, ...]:
-    """Every problem the compiler reports in the text, with its span as a range."""
-    from eligibility.compiler import compile_text
+    """Every problem the compiler reports in the text, errors and warnings (W04xx, as `eligibility
+    compile` and `lint` print them), with its span as a range."""
+    from eligibility.compiler import compile_text_with_warnings
 
     try:
-        compile_text(normalise(text), file)
+        _, warnings = compile_text_with_warnings(normalise(text), file)
     except DiagnosticError as error:
         return tuple(_problem(d) for d in error.diagnostics)
     except Exception as error:  # noqa: BLE001 (a compiler bug must not end the editor's server)
         message = word(lang, "internal_error", f"{type(error).__name__}: {error}")
         return (Problem(Range(0, 0, 0, 1), "internal", message, True),)
-    return ()
+    return tuple(_problem(d) for d in warnings)
 
 
 def _problem(diagnostic: Diagnostic) -> Problem:

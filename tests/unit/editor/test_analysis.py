@@ -6,6 +6,7 @@ from __future__ import annotations
 from eligibility.editor import analysis
 from eligibility.editor.analysis import Range
 from eligibility.resources import POLICY_DIR
+from tests.support import REPO
 from tests.unit.editor.policy_text import POLICY, position
 
 CHONGQING = (POLICY_DIR / "chongqing-2024.policy").read_text(encoding="utf-8")
@@ -174,3 +175,10 @@ def test_completion_of_a_fields_values_inside_a_set() -> None:
     everything = analysis.completions(text, *position(text, typed, inside=len("legal_form in {")))
     assert {"company", "partnership", "sole_proprietorship"} <= {c.label for c in everything}
     assert "credit_good" not in {c.label for c in everything}
+
+
+def test_warnings_are_diagnostics_too_and_not_errors() -> None:
+    """The checks `compile` and `lint` print (W04xx) reach the editor as warnings."""
+    text = (REPO / "tests/golden/diagnostics/label_number.policy").read_text(encoding="utf-8")
+    problems = analysis.diagnostics(text, "label_number.policy")
+    assert [(p.code, p.is_error) for p in problems] == [("W0401", False)]
