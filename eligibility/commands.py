@@ -10,6 +10,7 @@ an article is untested, 2 a test file is missing or invalid, 3 invalid policy te
 `check --record` and `round --record` (docs/audit-log.md): 6 the decision could not be recorded
 (nothing printed; for a round, no output file written);
 `audit`: 0 ok, 1 verify or replay found a problem, 2 no such log, not a log, bad key or id.
+`fields` (docs/fields.md): 0 listed, 3 invalid policy text, 64 an unknown programme.
 `round` (docs/round-format.md): 0 decided, 1 decided with round-level errors (a quota
 exceeded, a pool blocked), 2 invalid round file, 3 invalid policy text.
 """
@@ -206,6 +207,27 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="list the rules and cases of every article, not only of the flagged ones",
     )
+    fields_parser = commands.add_parser(
+        "fields",
+        help="list every fact a programme reads: type, articles, who supplies it (docs/fields.md)",
+    )
+    fields_parser.add_argument(
+        "--programme", action="append", default=[], metavar="ID", help="repeatable; default: all"
+    )
+    fields_parser.add_argument(
+        "--policy",
+        type=Path,
+        action="append",
+        default=None,
+        help="policy file (repeatable); default: every file in policies/",
+    )
+    fields_parser.add_argument("--lang", choices=("zh", "en"), default="zh")
+    fields_parser.add_argument("--format", choices=("text", "json"), default="text")
+    fields_parser.add_argument(
+        "--template",
+        action="store_true",
+        help="print an applicant file to fill in (JSON) with every fact the programmes read",
+    )
     from eligibility.audit.cli import add_audit_parser
 
     add_audit_parser(commands)
@@ -303,6 +325,13 @@ def _mutate(args: argparse.Namespace) -> int:
     return mutate_command(args.policies, args.format, args.jobs, args.line, args.verbose)
 
 
+def _fields(args: argparse.Namespace) -> int:
+    from eligibility.fields_cli import fields_command
+
+    paths = _policy_paths(args.policy)
+    return fields_command(paths, args.programme, args.lang, args.format, args.template)
+
+
 def _round(args: argparse.Namespace) -> int:
     from eligibility.round.command import round_command
 
@@ -382,10 +411,16 @@ def _check(args: argparse.Namespace) -> int:
         from eligibility.render.json import decision_json, dumps
 
         print(dumps(decision_json(decision, args.lang)))
-    elif args.explain:
-        _emit(text.explain_blocks(decision, args.lang), sys.stdout, wrap=True)
     else:
-        _emit(text.summary_lines(decision, args.lang), sys.stdout)
+        from eligibility.render.checklist import missing_blocks
+
+        checklist = missing_blocks(decision, args.lang)  # what is missing, last
+        if args.explain:
+            _emit(text.explain_blocks(decision, args.lang) + checklist, sys.stdout, wrap=True)
+        else:
+            _emit(text.summary_lines(decision, args.lang), sys.stdout)
+            if checklist:
+                _emit(checklist, sys.stdout, wrap=True)
     return EXIT_OK
 
 
@@ -440,4 +475,5 @@ _COMMANDS = {
     "mutate": _mutate,
     "audit": _audit,
     "round": _round,
+    "fields": _fields,
 }

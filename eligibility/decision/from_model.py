@@ -29,6 +29,7 @@ from eligibility.decision.proof import (
 from eligibility.decision.static import PolicyStatics, statics
 from eligibility.facts.model import ApplicantFacts, Record
 from eligibility.ir import nodes as ir
+from eligibility.ir.checklist import rows_for_missing
 from eligibility.ir.walk import child_conditions, facts_read, walk_conditions
 
 # What a leaf of the proof shows: its detail, the facts it misses, its records' notes.
@@ -106,6 +107,7 @@ def programme_result(
         policy.policy_id, policy.document_number, programme.programme_id, programme.title,
         outcome, amount, max_amount, tuple(missing), tuple(dict.fromkeys(citations)),
         proof, money, _not_applicable(programme, proof), defaults,
+        rows_for_missing(explainer.statics.checklist(programme), missing) if missing else (),
     )  # fmt: skip
 
 

@@ -21,6 +21,7 @@ import orjson
 
 from eligibility.decision.proof import AmountProof, Decision, ProofNode, RecordNote, Shown
 from eligibility.facts.model import InputError
+from eligibility.render.checklist import missing_facts_json
 from eligibility.render.wording import Lang, Wording, wording
 
 SCHEMA = "eligibility.decision/1"
@@ -144,6 +145,8 @@ def decision_json(decision: Decision, lang: Lang = "zh") -> dict[str, Any]:
                 "amount": _money(r.amount),
                 "max_amount": _money(r.max_amount),
                 "missing": list(r.missing),
+                "missing_label": w.missing_facts(r) if r.missing else None,
+                "missing_facts": missing_facts_json(r.missing_facts, w),
                 "defaults": list(r.defaults),
                 "citations": list(r.citations),
                 "proof": proof_json(r.proof, lang, w),

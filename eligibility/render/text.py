@@ -111,7 +111,7 @@ def summary_lines(decision: Decision, lang: Lang = "zh") -> list[Line]:
         if r.outcome == "does_not_qualify":
             why = w("summary.fails", _shorter(_failing_leaves(r.proof, r.document, w), w))
         else:
-            why = w("summary.missing", _shorter(list(r.missing), w)) if r.missing else ""
+            why = w("summary.missing", _shorter(w.missing_labels(r), w)) if r.missing else ""
         mark, word = _outcome(r, w)
         title = f"{r.programme} {r.title}{w('colon')}"
         lines.append((mark, (title, ""), word, (w.amount(r) + why, "")))
@@ -148,7 +148,7 @@ def programme_blocks(decision: Decision, r: ProgrammeResult, lang: Lang = "zh") 
     blocks.append(((w("explain.outcome"), ""), _outcome(r, w)[1], (w.amount(r), "")))
     if r.missing:
         key = "explain.also_missing" if r.outcome == "does_not_qualify" else "explain.missing"
-        blocks.append(((w(key, w.facts(r.missing)), "undetermined"),))
+        blocks.append(((w(key, w.missing_facts(r)), "undetermined"),))
     for name, value, label in _default_readings(decision, r):  # rule inventory §7
         blocks.append(((w("explain.default_reading", name, value, label), "dim"),))
     blocks.append(_tree(r.proof, r.document, w))

@@ -25,6 +25,7 @@ from eligibility.decision.proof import (
 )
 from eligibility.facts import vocabulary
 from eligibility.facts.enum_labels import ENUM_LABELS
+from eligibility.facts.region_names import region_name
 from eligibility.facts.vocabulary import FieldKind, FieldSpec
 from eligibility.ir.quantities import format_money
 from eligibility.render import words_en, words_zh
@@ -60,7 +61,14 @@ class Wording:
                 return value.isoformat()
             case str() if self.lang == "zh" and spec is not None and spec.kind is FieldKind.ENUM:
                 return ENUM_LABELS.get(value, value)
+            case str() if spec is not None and spec.kind is FieldKind.REGION:
+                return self.region(value)
         return str(value)
+
+    def region(self, code: str) -> str:
+        """A region code with its name before it in zh: `重庆市渝北区（500112）`."""
+        name = region_name(code) if self.lang == "zh" else None
+        return f"{name}（{code}）" if name else code
 
     def values(self, values: tuple[Any, ...], spec: FieldSpec | None, many: bool) -> str:
         if not values:
@@ -76,6 +84,23 @@ class Wording:
         """Missing facts by their paths (what the applicant file must give), in zh with the
         label of an applicant field before it: `信用良好/信用记录良好（credit_good）`."""
         return self.join(self._fact(path) for path in paths)
+
+    def missing_labels(self, result: ProgrammeResult) -> list[str]:
+        """What a result lacks, each fact once by its label (zh) or path (en): the summary's
+        words. The labels are the checklist's (`ir.checklist`), so a reviewer's finding is
+        named by the condition it decides, not by its key."""
+        if self.lang != "zh" or not result.missing_facts:
+            return list(result.missing)
+        return [row.label for row, _ in result.missing_facts]
+
+    def missing_facts(self, result: ProgrammeResult) -> str:
+        """What a result lacks, each path with its label before it in zh:
+        `信用良好/信用记录良好（credit_good）`."""
+        if self.lang != "zh" or not result.missing_facts:
+            return self.facts(result.missing)
+        return self.join(
+            f"{row.label}（{path}）" for row, paths in result.missing_facts for path in paths
+        )
 
     def _fact(self, path: str) -> str:
         spec = vocabulary.applicant_field(path) or vocabulary.context_field(path)
@@ -227,7 +252,9 @@ class Wording:
                 return quantifier + self("req.is", self.value(req.values[0]))
             case "compare":
                 return quantifier + self("req.compare", *req.values)
-            case "within" | "among" | "not_among":
+            case "within":
+                return quantifier + self("req.within", self.region(str(req.values[0])))
+            case "among" | "not_among":
                 return quantifier + self(f"req.{req.relation}", req.values[0])
         return quantifier + str(req.values)
 
