@@ -124,11 +124,15 @@ def not_applicable_result(
         [explainer.node(c) for c in programme.condition.children if c.meta.node_id in gate_ids]
     )
     proof = ProofNode(meta.node_id, "all", meta.label, meta.citation, "fails", "", (), (), children)
+    missing = tuple(_missing(proof))
     return ProgrammeResult(
         policy.policy_id, policy.document_number, programme.programme_id, programme.title,
-        "does_not_qualify", None, None, tuple(_missing(proof)),
+        "does_not_qualify", None, None, missing,
         tuple(dict.fromkeys(explainer.cited)), proof,
         None, _not_applicable(programme, proof),
+        missing_facts=(
+            rows_for_missing(explainer.statics.checklist(programme), missing) if missing else ()
+        ),
     )  # fmt: skip
 
 

@@ -77,7 +77,11 @@ class _Rows:
         for node in walk_conditions(cond):
             cite = node.meta.citation
             match node:
-                case ir.Test() | ir.Stated():
+                case ir.Test():
+                    self.field(node.field, collection, cite)
+                    if isinstance(node.test, ir.InCollection):  # `x not in prior_awards.ids`
+                        self.in_collection(node.test, cite)
+                case ir.Stated():
                     self.field(node.field, collection, cite)
                 case ir.Compare():
                     for expr in (node.left, node.right):
@@ -102,6 +106,12 @@ class _Rows:
             self.add(f"{collection}[].{name}", spec, cite, label)
         if node.scope != "record" or collection is None:
             self.add(name, vocabulary.applicant_field(name), cite, label)
+
+    def in_collection(self, test: ir.InCollection, citation: str) -> None:
+        """The values of another collection's field that a test looks a value up among."""
+        self.add_collection(test.collection, citation)
+        spec = vocabulary.record_field(test.collection, test.field)
+        self.add(f"{test.collection}[].{test.field}", spec, citation)
 
     def field(self, ref: ir.FieldRef, collection: str | None, citation: str) -> None:
         if ref.scope == "record" and collection is not None:

@@ -21,10 +21,26 @@ from eligibility.render.wording import Lang, Wording, wording
 
 FIELDS_SCHEMA = "eligibility.fields/1"
 _RECORD_ID = re.compile(r"\[([^\]]*)\]")
+SUPPLIER_KEYS: dict[str, str] = {
+    "applicant": "supplier.applicant",
+    "reviewer": "supplier.reviewer",
+    "intake": "supplier.intake",
+}
+KIND_KEYS: dict[str, str] = {
+    "bool": "kind.bool",
+    "int": "kind.int",
+    "money": "kind.money",
+    "date": "kind.date",
+    "region": "kind.region",
+    "enum": "kind.enum",
+    "string": "kind.string",
+    "year": "kind.year",
+    "collection": "kind.collection",
+}
 
 
 def kind_label(row: FactRow, w: Wording) -> str:
-    kind = w(f"kind.{row.kind}") + (f" {row.unit}" if row.unit and row.kind != "money" else "")
+    kind = w(KIND_KEYS[row.kind]) + (f" {row.unit}" if row.unit and row.kind != "money" else "")
     return w("kind.many", kind) if row.many and row.kind != "collection" else kind
 
 
@@ -37,7 +53,7 @@ def row_text(row: FactRow, document: str, w: Wording, paths: tuple[str, ...] = (
         row.path,
         kind_label(row, w),
         articles,
-        w(f"supplier.{row.supplier}"),
+        w(SUPPLIER_KEYS[row.supplier]),
     )
     records = [m.group(1) for path in paths if (m := _RECORD_ID.search(path))]
     shown = text + (w("fields.records", w.join(dict.fromkeys(records))) if records else "")
@@ -94,10 +110,10 @@ def row_json(row: FactRow, w: Wording, paths: tuple[str, ...] | None = None) -> 
         "unit": row.unit,
         "many": row.many,
         "supplier": row.supplier,
-        "supplier_label": w(f"supplier.{row.supplier}"),
+        "supplier_label": w(SUPPLIER_KEYS[row.supplier]),
         "citations": list(row.citations),
     }
-    if row.enum_values:
+    if row.enum_values and paths is None:  # `fields` only: a decision stays small
         out["enum_values"] = [
             {"code": code, "label": ENUM_LABELS.get(code, code) if w.lang == "zh" else code}
             for code in row.enum_values

@@ -52,6 +52,7 @@ def _record(note: RecordNote, w: Wording) -> dict[str, Any]:
                 "citation": r.citation,
                 "actual": r.actual,
                 "actual_label": w.record_values(note, r.values) if r.values else r.actual,
+                "values": [{"field": f, "values": [_raw(v) for v in vs]} for f, vs in r.values],
             }
             for r in note.reasons
         ],

@@ -103,11 +103,16 @@ class Wording:
         )
 
     def _fact(self, path: str) -> str:
+        """One fact by its path; in zh with the label of an applicant field or a collection
+        before it (`知识产权质押融资（pledge_financings）`), a reviewer's finding or a selection
+        by its path alone (the condition it decides names it)."""
         spec = vocabulary.applicant_field(path) or vocabulary.context_field(path)
+        listed = vocabulary.collection(path)
+        label = spec.label if spec is not None else listed.label if listed is not None else None
         generic = path.startswith((vocabulary.ATTESTATIONS, vocabulary.SELECTION))
-        if self.lang != "zh" or spec is None or generic:
+        if self.lang != "zh" or label is None or generic:
             return path
-        return f"{spec.label}（{path}）"
+        return f"{label}（{path}）"
 
     # ---- outcomes and amounts ----------------------------------------------------------------
     def outcome(self, outcome: Outcome) -> str:
@@ -158,7 +163,7 @@ class Wording:
             return line.label, line.computation
         args = line.args
         if line.key == "record_undecided":
-            args = (*args[:2], self.join(line.records[0].undecided))
+            args = (*args[:2], self.record_facts(line.records[0]))
         elif line.key == "record_not_counted" and line.records:
             args = (*args[:2], self._refused(line.records, args[1], line.citation))
         return (
@@ -208,7 +213,7 @@ class Wording:
                     return self(key, shown.subject)
                 return self.value(shown.values[0])
             case "stated":
-                return self("detail.not_stated", shown.subject) if not shown.stated else ""
+                return "" if shown.stated else self("detail.not_stated", self._fact(shown.subject))
             case "interpretationis":
                 source = self("detail.reading_default" if shown.default else "detail.reading_set")
                 key = (
@@ -287,8 +292,27 @@ class Wording:
 
     def _undecided(self, note: RecordNote) -> str:
         if note.undecided:
-            return self("records.undecided", note.record_id, self.join(note.undecided))
+            return self("records.undecided", note.record_id, self.record_facts(note))
         return self("records.undecided_bare", note.record_id)
+
+    def record_facts(self, note: RecordNote) -> str:
+        """The facts an undecided record lacks. In zh each by its label and its place in the
+        record, `转让方/许可方·主体类别（transferor.entity_kinds）`, a reviewer's finding as
+        `评审认定（reviewer_attestations.…）`; in en by its path."""
+        if self.lang != "zh":
+            return self.join(note.undecided)
+        collection = note.path.rsplit(".", 1)[-1].split("[", 1)[0]
+        prefix = f"{collection}[{note.record_id}]."
+        shown = []
+        for path in note.undecided:
+            inner = path.removeprefix(prefix)
+            if inner.startswith(vocabulary.ATTESTATIONS):
+                shown.append(self("fact.finding", inner))
+                continue
+            spec = vocabulary.record_field(collection, inner) if inner != path else None
+            spec = spec or vocabulary.applicant_field(path)
+            shown.append(f"{spec.label}（{inner}）" if spec is not None else path)
+        return self.join(shown)
 
     def _ids(self, items: list[str]) -> str:
         shown = self.join(items[:RECORDS_SHOWN])

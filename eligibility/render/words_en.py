@@ -70,6 +70,7 @@ WORDS: dict[str, str] = {
     "records.not_counted": "not counted: {0}: not met: {1}{2}",
     "records.undecided": "undecided: {0}, missing: {1}",
     "records.undecided_bare": "undecided: {0}",
+    "fact.finding": "the finding {0}",
     "records.more": " … ({0} in all)",
     "records.values": "{0} ({1})",
     # the amount's steps (keys the decision's AmountLine.key names)

@@ -71,6 +71,7 @@ WORDS: dict[str, str] = {
     "records.not_counted": "未计入：{0}：不满足“{1}”{2}",
     "records.undecided": "待定：{0}，缺少：{1}",
     "records.undecided_bare": "待定：{0}",
+    "fact.finding": "评审认定（{0}）",
     "records.more": " 等，共 {0} 条",
     "records.values": "{0}（{1}）",
     # the amount's steps (keys the decision's AmountLine.key names)
