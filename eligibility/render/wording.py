@@ -232,9 +232,7 @@ class Wording:
         spec = vocabulary.applicant_field(shown.subject) or vocabulary.context_field(shown.subject)
         name = self.field(shown.subject, spec)
         if not shown.stated:
-            return self(
-                "detail.not_stated", name if self.lang == "en" else f"{name}（{shown.subject}）"
-            )
+            return self("detail.not_stated", self._fact(shown.subject))
         many = spec.many if spec is not None else len(shown.values) > 1
         values = self.values(shown.values, spec, many)
         if self.lang == "zh" and node.verdict == "holds":  # the label says what was required
