@@ -107,7 +107,9 @@ def programme_result(
         policy.policy_id, policy.document_number, programme.programme_id, programme.title,
         outcome, amount, max_amount, tuple(missing), tuple(dict.fromkeys(citations)),
         proof, money, _not_applicable(programme, proof), defaults,
-        rows_for_missing(explainer.statics.checklist(programme), missing) if missing else (),
+        missing_facts=(
+            rows_for_missing(explainer.statics.checklist(programme), missing) if missing else ()
+        ),
     )  # fmt: skip
 
 
