@@ -128,6 +128,6 @@ WORDS: dict[str, str] = {
     "kind.enum": "enum code",
     "kind.string": "text",
     "kind.year": "year",
-    "kind.collection": "list of records",
+    "kind.collection": "list of records ([] if there are none)",
     "kind.many": "{0}, many",
 }

@@ -128,6 +128,6 @@ WORDS: dict[str, str] = {
     "kind.enum": "枚举代码",
     "kind.string": "文本",
     "kind.year": "年份",
-    "kind.collection": "记录列表",
+    "kind.collection": "记录列表（没有记录时写 []）",
     "kind.many": "{0}，多值",
 }
