@@ -1,6 +1,6 @@
 PY ?= python3
 
-.PHONY: test bench goldens fuzz lint type
+.PHONY: test bench goldens fuzz explore lint type
 test:
 	$(PY) -m pytest
 # cold start, then a round: every engine on 10,000 applicants (pyDatalog on a sample of them)
@@ -14,6 +14,9 @@ goldens:
 fuzz:
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-2000} ELIGIBILITY_FUZZ_EXAMPLES=$${ELIGIBILITY_FUZZ_EXAMPLES:-2000} \
 		$(PY) -m pytest -p no:cacheprovider tests/fuzz
+# the property tests with new random draws (the normal run draws the same examples every time)
+explore:
+	HYPOTHESIS_PROFILE=explore $(PY) -m pytest -p no:cacheprovider tests/unit/render tests/unit/round tests/unit/facts tests/unit/datalog tests/engines/test_sql.py
 lint:
 	$(PY) -m ruff check eligibility tests bench cli.py
 	$(PY) -m ruff format --check eligibility tests bench cli.py

@@ -22,6 +22,7 @@ from eligibility.policytests import report
 from eligibility.policytests.coverage import coverage
 from eligibility.policytests.load import load_suite
 from eligibility.policytests.model import CaseRun, Suite
+from eligibility.policytests.rounds import run_round_case
 from eligibility.policytests.run import run_case
 from eligibility.policytests.source import Location, Problem
 from eligibility.resources import POLICY_DIR, policy_display_name
@@ -93,14 +94,22 @@ def test_command(targets: Sequence[str], output: str) -> int:
     suites, problems = load_suites(targets)
     if problems:
         return _invalid(problems, output)
-    results = [
-        (suite, [run_case(case, compiled) for case in suite.cases]) for suite, compiled in suites
+    results: report.Results = [
+        (
+            suite,
+            [run_case(case, compiled) for case in suite.cases],
+            [run_round_case(one, compiled, suite.cases) for one in suite.rounds],
+        )
+        for suite, compiled in suites
     ]
     if output == "json":
         print(json.dumps(report.test_json(results), ensure_ascii=False, indent=2))
     else:
         print("\n".join(report.test_lines(results)))
-    return EXIT_PASS if all(run.passed for _, runs in results for run in runs) else EXIT_FAIL
+    passed = all(run.passed for _, runs, _ in results for run in runs) and all(
+        run.passed for _, _, rounds in results for run in rounds
+    )
+    return EXIT_PASS if passed else EXIT_FAIL
 
 
 def coverage_command(

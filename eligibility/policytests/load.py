@@ -24,7 +24,7 @@ from eligibility.facts.validate import validate_document
 from eligibility.facts.vocabulary import FORMAT_VERSION
 from eligibility.ir import nodes as ir
 from eligibility.ir.quantities import citation_prefix
-from eligibility.policytests.model import OUTCOMES, Expectation, PolicyCase, Suite
+from eligibility.policytests.model import OUTCOMES, Expectation, PolicyCase, RoundCase, Suite
 from eligibility.policytests.source import (
     Location,
     Mapping,
@@ -36,10 +36,16 @@ from eligibility.policytests.source import (
     plain,
 )  # fmt: skip
 
-TOP_KEYS = ("defaults", "templates", "binding_articles", "cases")
+TOP_KEYS = ("defaults", "templates", "binding_articles", "cases", "rounds")
 DEFAULT_KEYS = ("context", "applicant")
 CASE_KEYS = ("name", "description", "context", "applicant", "unknown", "expect")
 EXPECT_KEYS = ("outcome", "amount", "max_amount", "missing", "citations", "because")
+ROUND_KEYS = ("name", "description", "applicants", "available", "switches", "expect")
+MEMBER_KEYS = ("case", "copies")
+ROUND_EXPECT_KEYS = ("pools", "awards", "issues")
+POOL_EXPECT_KEYS = ("status", "requested", "allocated")
+POOL_STATUSES = ("not_exceeded", "prorated", "undetermined", "blocked", "review")
+MAX_COPIES = 200
 _MONEY = re.compile(r"[0-9]+(\.[0-9]{1,2})?")
 
 
@@ -83,6 +89,7 @@ def load_suite(tests_file: Path, policy_file: Path, policy: ir.Policy, display: 
         cases,
         reader.binding,
         tuple(reader.problems),
+        reader.rounds,
     )
 
 
@@ -95,6 +102,8 @@ class _Reader:
         self.reported = {p.where for p in problems}  # a refused float is not reported twice
         self.binding: tuple[str, ...] = ()
         self.programmes = [p.programme_id for p in policy.programmes]
+        self.documents: dict[str, dict[str, Any]] = {}  # each valid case's applicant file
+        self.rounds: tuple[RoundCase, ...] = ()
 
     def problem(self, where: Location, message: str) -> None:
         self.problems.append(Problem(where, message))
@@ -155,6 +164,11 @@ class _Reader:
             loaded = self.case(case, at, index, defaults, names)
             if loaded:
                 out.append(loaded)
+        if "rounds" in top:
+            from eligibility.policytests.load_rounds import RoundReader
+
+            reader = RoundReader(self, {case.name: case for case in out}, names)
+            self.rounds = reader.rounds(top["rounds"], top.at["rounds"])
         return tuple(out)
 
     # ── one case ───────────────────────────────────────────────────────────────────────────
@@ -178,7 +192,7 @@ class _Reader:
         if not isinstance(description, str):
             self.problem(block.at["description"], f"{what}: `description` must be a text")
         expectations = self.expectations(block, what)
-        applicant = self.applicant(block, defaults, index, what)
+        applicant = self.applicant(block, defaults, index, what, name)
         if applicant is None or expectations is None:
             return None
         return PolicyCase(
@@ -186,7 +200,7 @@ class _Reader:
         )
 
     def applicant(
-        self, block: Mapping, defaults: Mapping, index: int, what: str
+        self, block: Mapping, defaults: Mapping, index: int, what: str, name: str
     ) -> ApplicantFacts | None:
         doc = Mapping(block.where)
         doc.put("schema", FORMAT_VERSION, block.where)
@@ -205,7 +219,10 @@ class _Reader:
                     f"{what}: `unknown: {field}` names no field "
                     f"given by `defaults:` or by the case",
                 )
-        return self.validate(doc, what)
+        facts = self.validate(doc, what)
+        if facts is not None:
+            self.documents[name] = plain(doc)
+        return facts
 
     def layer(self, block: Mapping, part: str) -> Mapping | None:
         value = block.get(part)
@@ -216,8 +233,7 @@ class _Reader:
 
     def validate(self, doc: Mapping, what: str) -> ApplicantFacts | None:
         data = plain(doc)
-        sha = hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode())
-        result = validate_document(data, sha.hexdigest())
+        result = validate_document(data, document_sha(data))
         if isinstance(result, ApplicantFacts):
             return self.readings_ok(result, doc, what)
         for error in result:
@@ -307,6 +323,11 @@ class _Reader:
             f'yuan in quotes with at most two decimals, e.g. "8000.00"',
         )
         return None
+
+
+def document_sha(data: dict[str, Any]) -> str:
+    """The hash a case's applicant is known by (a test case has no file whose bytes to hash)."""
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
 def _outcome(value: str) -> Outcome:

@@ -56,6 +56,7 @@ class Suite:
     cases: tuple[PolicyCase, ...]
     binding_articles: tuple[str, ...]  # full citations the authors expect rules for (optional)
     problems: tuple[Problem, ...]
+    rounds: tuple[RoundCase, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,3 +85,64 @@ class CaseRun:
     @property
     def passed(self) -> bool:
         return not any(check.differences for check in self.checks)
+
+
+# ── funding rounds ───────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True, slots=True)
+class PoolExpectation:
+    """What a round case expects of one programme's pool. None means "not checked"."""
+
+    programme: str
+    status: str | None  # not_exceeded | prorated | undetermined | blocked | review
+    requested: Decimal | None
+    allocated: Decimal | None
+    where: Location
+
+
+@dataclass(frozen=True, slots=True)
+class AwardExpectation:
+    """The share one applicant is allotted by one programme's round."""
+
+    applicant_id: str
+    programme: str
+    share: Decimal
+    where: Location
+
+
+@dataclass(frozen=True, slots=True)
+class RoundCase:
+    """A funding round over some of the suite's cases: their applicants decided one by one, then
+    shared out together (pools, quotas, claims) as `eligibility round` does.
+
+    `copies_of` names, for each applicant made by `copies:`, the case whose facts it repeats
+    (the copy must be decided as that case is); `available` is money still available per
+    programme's pool (absent: the total the policy declares)."""
+
+    suite: str
+    name: str
+    description: str
+    applicants: tuple[ApplicantFacts, ...]
+    copies_of: tuple[tuple[str, str], ...]  # (the copy's applicant id, the case's name)
+    available: tuple[tuple[str, Decimal], ...]
+    switches: tuple[tuple[str, str], ...]
+    pools: tuple[PoolExpectation, ...]
+    awards: tuple[AwardExpectation, ...]
+    issues: tuple[str, ...] | None  # the codes of the round's errors and warnings, as a set
+    where: Location
+
+    @property
+    def programmes(self) -> frozenset[str]:
+        """The programmes whose round this case checks."""
+        return frozenset(p.programme for p in self.pools) | {a.programme for a in self.awards}
+
+
+@dataclass(frozen=True, slots=True)
+class RoundRun:
+    case: RoundCase
+    differences: tuple[Difference, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.differences

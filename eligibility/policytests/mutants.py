@@ -4,8 +4,8 @@ Sites come from the parser's tokens (`syntax.parser.lexemes`), never from a rege
 text: a number with its unit, a comparison word, a date of the validity period or of an
 expression, an `all`/`any` group of two or more nodes. The operators:
 
-    ×10, ÷10      every number (amounts, caps, rates, counts, thresholds); ÷10 of a count only
-                  when the result is a whole number
+    ×10, ÷10      every number (amounts, caps, rates, counts, thresholds, numbers of applicants
+                  a round admits); ÷10 of a count only when the result is a whole number
     +1, −1        money ±0.01元 (a fen); any other number ±1 in its last written place
                   (3笔 → 4笔, 2% → 3%, 0.5 → 0.6)
     ≥→>, ≤→<      the boundary moves out: 以上 → 超过, 不少于 → 超过, 以下 → 低于, 不超过 → 低于
@@ -14,9 +14,11 @@ expression, an `all`/`any` group of two or more nodes. The operators:
     all↔any       a group's kind
 
 Each mutant is plain data: where the edit is, what it replaces, with what. `apply` makes its text.
-A mutant inside a funding pool, or inside a `let` step no other step or cap reads, is marked
-`explanation_only`: the pool is not applied to one applicant and such a step is shown, not
-used, so no decision (and no test case) can tell the mutant from the policy.
+A mutant inside a `let` step no other step or cap reads is marked `explanation_only`: such a
+step is shown, not used, so no decision (and no test case) can tell the mutant from the
+policy. A mutant of a funding pool, or of the number of applicants a round admits (`at most
+10 applicants`, `about 8 applicants`), is marked `round_only`: no single decision reads it,
+only the test file's funding rounds can tell it.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ _INFIX_SWAP = {
 # `3笔以上` has no strict postfix word: the mutant moves the word before the quantity.
 _POSTFIX_SWAP = {"以上": ("超过", "≥→>"), "以下": ("低于", "≤→<"), "以内": ("低于", "≤→<")}
 _WHOLE_UNITS = {"笔", "次", "件", "人", "家", "项", "年"}
+_APPLICANT_COUNT_RULES = {"at_most_applicants", "about_applicants"}  # checked by rounds
 _DATE_RULES = {"in_force", "until", "date_literal"}  # `dated` is the document's date: no rule
 
 
@@ -66,6 +69,7 @@ class Mutant:
     replacement: str
     span: Span
     explanation_only: bool = False
+    round_only: bool = False
 
     @property
     def shown(self) -> str:
@@ -84,6 +88,7 @@ def mutants(text: str, file: str) -> tuple[Mutant, ...]:
     syntax = parse_policy(text, file)
     several = _groups_of_several(syntax)
     shown_only = _explanation_only(syntax)
+    pools = _pools(syntax)
     out: list[Mutant] = []
     for index, token in enumerate(tokens):
         if token.rule == "quantity" and token.kind == "NUMBER":
@@ -94,6 +99,8 @@ def mutants(text: str, file: str) -> tuple[Mutant, ...]:
             out.append(_replace(operator, token, word))
         elif token.rule == "postfix_word" and token.text in _POSTFIX_SWAP:
             out.append(_postfix_mutant(tokens, index))
+        elif token.kind == "NUMBER" and token.rule in _APPLICANT_COUNT_RULES:
+            out += _count_mutants(token)
         elif token.kind == "DATE" and token.rule in _DATE_RULES:
             out += _date_mutants(token)
         elif token.rule == "group_kind" and (token.span.line, token.span.column) in several:
@@ -101,7 +108,11 @@ def mutants(text: str, file: str) -> tuple[Mutant, ...]:
             if other:
                 out.append(_replace("all↔any", token, other))
     return tuple(
-        dataclasses.replace(m, explanation_only=True) if _within(m.span, shown_only) else m
+        dataclasses.replace(
+            m,
+            explanation_only=_within(m.span, shown_only),
+            round_only=m.round_only or _within(m.span, pools),
+        )
         for m in out
     )
 
@@ -134,6 +145,18 @@ def _number_mutants(number: Lexeme, unit: Lexeme | None) -> list[Mutant]:
         Mutant(operator, number.start, last.end, written, replacement, number.span)
         for operator, replacement in candidates
         if replacement != written and not replacement.startswith("-")
+    ]
+
+
+def _count_mutants(number: Lexeme) -> list[Mutant]:
+    """`at most 10 applicants` → 100, 1, 11, 9: a number of applicants stays whole."""
+    value = int(number.text)
+    found = [("×10", value * 10), ("÷10", value // 10 if value % 10 == 0 else None)]
+    found += [("+1", value + 1), ("−1", value - 1)]
+    return [
+        dataclasses.replace(_replace(operator, number, str(count)), round_only=True)
+        for operator, count in found
+        if count is not None and count > 0
     ]
 
 
@@ -188,12 +211,15 @@ def _nodes(root: object) -> list[object]:
     return found
 
 
+def _pools(policy: ast.PolicyFile) -> tuple[Span, ...]:
+    amounts = (n for n in _nodes(policy.definitions) if isinstance(n, ast.Amount))
+    return tuple(amount.pool.span for amount in amounts if amount.pool)
+
+
 def _explanation_only(policy: ast.PolicyFile) -> tuple[Span, ...]:
-    """The pools, and the `let` steps that no other step or cap of their amount reads."""
+    """The `let` steps that no other step or cap of their amount reads."""
     out: list[Span] = []
     for amount in (n for n in _nodes(policy.definitions) if isinstance(n, ast.Amount)):
-        if amount.pool:
-            out.append(amount.pool.span)
         for step in amount.steps:
             others = [s for s in amount.steps if s is not step] + list(amount.caps)
             read = {n.path.parts[0] for n in _nodes(tuple(others)) if isinstance(n, ast.Ref)}

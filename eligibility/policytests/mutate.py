@@ -3,8 +3,10 @@ comparison word of the policy changes? (`eligibility mutate`, docs/policy-tests.
 
 Each mutant (policytests.mutants) is compiled once. A mutant that does not compile is
 `invalid`; one that compiles to the same programmes as the policy is `unchanged` (nothing
-to notice); one in a pool or in a step nothing reads is `explanation` (see policytests.mutants:
-it is not run). Otherwise only the programmes the edit changed are compiled to Datalog and only
+to notice); one in a step nothing reads is `explanation` (see policytests.mutants: it is not
+run). A mutant of a pool or of a number of applicants (`at most 10 applicants`) is run
+against the test file's funding rounds (their applicants decided once: no decision reads
+either), and is `explanation` when the file has no round. Otherwise only the programmes the edit changed are compiled to Datalog and only
 the cases expecting something of them are run, first the cases that killed earlier mutants;
 the first case that fails `kills` the mutant, and a mutant no case kills `survived`.
 Programmes are evaluated independently of each other (each has its own clauses; record sets
@@ -30,14 +32,22 @@ from eligibility.evaluate import decide
 from eligibility.ir import nodes as ir
 from eligibility.ir.from_ast import policy_from_ast
 from eligibility.ir.walk import condition_exprs, walk_conditions, walk_expr
-from eligibility.policytests.model import PolicyCase, Suite
+from eligibility.policytests.model import PolicyCase, RoundCase, Suite
 from eligibility.policytests.mutants import Mutant, apply, mutants
+from eligibility.policytests.rounds import (
+    Decided,
+    allocate,
+    compare_round,
+    decide_round,
+    run_round_case,
+)
 from eligibility.policytests.run import compare, run_case
 from eligibility.syntax.parser import parse_policy
 
 Status = Literal["killed", "survived", "invalid", "unchanged", "explanation"]
 STATUSES: tuple[Status, ...] = ("killed", "survived", "invalid", "unchanged", "explanation")
-_EXPLANATION_ONLY = "a pool or a step nothing reads: only the explanation shows it"
+_EXPLANATION_ONLY = "a step nothing reads: only the explanation shows it"
+_NO_ROUND = "only a funding round reads it, and the test file has none"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +85,7 @@ class _Work:
     policy: ir.Policy
     cases: tuple[PolicyCase, ...]
     mutants: tuple[Mutant, ...]
+    rounds: tuple[tuple[RoundCase, Decided], ...] = ()
 
 
 _work: _Work | None = None
@@ -97,7 +108,10 @@ def mutate_policy(
     runs = [run_case(case, compiled) for case in suite.cases]
     passing = tuple(run.case for run in runs if run.passed)
     failing = tuple(run.case.name for run in runs if not run.passed)
-    _work = _Work(text, file, compiled.policy, passing, found)
+    round_runs = [run_round_case(one, compiled, suite.cases) for one in suite.rounds]
+    failing += tuple(f"round {run.case.name}" for run in round_runs if not run.passed)
+    rounds = tuple((r.case, decide_round(r.case, compiled)) for r in round_runs if r.passed)
+    _work = _Work(text, file, compiled.policy, passing, found, rounds)
     _order = list(range(len(passing)))
     if jobs > 1 and len(found) > 1:
         with multiprocessing.get_context("fork").Pool(min(jobs, len(found))) as pool:
@@ -127,6 +141,8 @@ def _classify(index: int) -> MutantResult:
         return MutantResult(mutant, "invalid", first.message if first else "does not compile")
     except Exception as error:  # noqa: BLE001 - a bug of the compiler, shown in the report
         return MutantResult(mutant, "invalid", f"internal error: {type(error).__name__}: {error}")
+    if mutant.round_only:
+        return _round_mutant(mutant, policy)
     affected = affected_programmes(_work.policy, policy)
     if not affected:
         return MutantResult(mutant, "unchanged", "compiles to the same programmes")
@@ -144,6 +160,28 @@ def _classify(index: int) -> MutantResult:
             _order.insert(0, _order.pop(position))  # likely to kill the next mutant too
             return MutantResult(mutant, "killed", case.name)
     return MutantResult(mutant, "survived", "")
+
+
+def _round_mutant(mutant: Mutant, policy: ir.Policy) -> MutantResult:
+    """A mutant of a pool or of a number of applicants, against the test file's rounds."""
+    assert _work is not None, "mutate_policy sets the work before classifying"
+    if _round_parts(policy) == _round_parts(_work.policy):
+        return MutantResult(mutant, "unchanged", "compiles to the same pools and limits")
+    if not _work.rounds:
+        return MutantResult(mutant, "explanation", _NO_ROUND)
+    for case, decided in _work.rounds:
+        try:
+            differences = compare_round(case, allocate(case, policy, decided))
+        except Exception:  # noqa: BLE001 - the round cannot be shared out: the case would fail
+            return MutantResult(mutant, "killed", f"round {case.name}")
+        if differences:
+            return MutantResult(mutant, "killed", f"round {case.name}")
+    return MutantResult(mutant, "survived", "")
+
+
+def _round_parts(policy: ir.Policy) -> list[object]:
+    """What a round reads of a policy that no single decision does."""
+    return [(p.amount.pool if p.amount else None, p.applicant_limits) for p in policy.programmes]
 
 
 def affected_programmes(before: ir.Policy, after: ir.Policy) -> frozenset[str]:

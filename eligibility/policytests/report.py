@@ -12,16 +12,18 @@ from typing import Any
 
 from eligibility.ir.quantities import citation_prefix
 from eligibility.policytests.coverage import Article, Coverage
-from eligibility.policytests.model import CaseRun, Difference, Suite
+from eligibility.policytests.model import CaseRun, Difference, RoundRun, Suite
 from eligibility.policytests.source import Problem
 
 TESTS_SCHEMA = "eligibility.policy-tests/1"
 COVERAGE_SCHEMA = "eligibility.policy-coverage/1"
 
 
-def summary(runs: list[CaseRun]) -> str:
-    passed = sum(run.passed for run in runs)
-    return f"{passed} passed, {len(runs) - passed} failed"
+def summary(runs: list[CaseRun], rounds: list[RoundRun]) -> str:
+    passed = sum(run.passed for run in runs) + sum(run.passed for run in rounds)
+    failed = len(runs) + len(rounds) - passed
+    of_rounds = f" ({len(rounds)} of them funding rounds)" if rounds else ""
+    return f"{passed} passed, {failed} failed{of_rounds}"
 
 
 def problem_lines(problems: list[Problem]) -> list[str]:
@@ -31,17 +33,32 @@ def problem_lines(problems: list[Problem]) -> list[str]:
 # ── eligibility test ─────────────────────────────────────────────────────────────────────────
 
 
-def test_lines(suites: list[tuple[Suite, list[CaseRun]]]) -> list[str]:
+Results = list[tuple[Suite, list[CaseRun], list[RoundRun]]]
+
+
+def test_lines(suites: Results) -> list[str]:
     lines: list[str] = []
     all_runs: list[CaseRun] = []
-    for suite, runs in suites:
+    all_rounds: list[RoundRun] = []
+    for suite, runs, rounds in suites:
         lines.append(f"{suite.file} · {suite.policy_file} ({suite.document})")
         for run in runs:
             lines += case_lines(run, suite.document)
+        for one in rounds:
+            lines += round_lines(one)
         lines.append("")
         all_runs += runs
-    lines.append(summary(all_runs))
+        all_rounds += rounds
+    lines.append(summary(all_runs, all_rounds))
     return lines
+
+
+def round_lines(run: RoundRun) -> list[str]:
+    """PASS or FAIL and the round's name; for a failure, what differs."""
+    if run.passed:
+        return [f"PASS  round {run.case.name}"]
+    lines = [f"FAIL  round {run.case.name}  ({run.case.where})"]
+    return lines + [f"        {_difference(d, '')}" for d in run.differences]
 
 
 def case_lines(run: CaseRun, document: str = "") -> list[str]:
@@ -76,10 +93,33 @@ def _short(text: str, document: str) -> str:
     return text.replace(citation_prefix(document), "") if document else text
 
 
-def test_json(suites: list[tuple[Suite, list[CaseRun]]]) -> dict[str, Any]:
-    cases = [_case_json(suite, run) for suite, runs in suites for run in runs]
-    passed = sum(case["passed"] for case in cases)
-    return {"schema": TESTS_SCHEMA, "cases": cases, "passed": passed, "failed": len(cases) - passed}
+def test_json(suites: Results) -> dict[str, Any]:
+    cases = [_case_json(suite, run) for suite, runs, _ in suites for run in runs]
+    rounds = [_round_json(suite, run) for suite, _, runs in suites for run in runs]
+    passed = sum(case["passed"] for case in cases + rounds)
+    return {
+        "schema": TESTS_SCHEMA,
+        "cases": cases,
+        "rounds": rounds,
+        "passed": passed,
+        "failed": len(cases) + len(rounds) - passed,
+    }
+
+
+def _round_json(suite: Suite, run: RoundRun) -> dict[str, Any]:
+    return {
+        "id": f"{suite.name}::{run.case.name}",
+        "name": run.case.name,
+        "file": suite.file,
+        "line": run.case.where.line,
+        "policy": str(suite.policy_file),
+        "passed": run.passed,
+        "applicants": [a.applicant_id for a in run.case.applicants],
+        "differences": [
+            {"aspect": d.aspect, "expected": d.expected, "actual": d.actual, "note": d.note}
+            for d in run.differences
+        ],
+    }
 
 
 def _case_json(suite: Suite, run: CaseRun) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """Every case of every `policies/*.tests.yaml`, one pytest test each (id `<policy>::<case>`),
-checked by the same comparison as `eligibility test` (`policytests.run.compare`).
+checked by the same comparison as `eligibility test` (`policytests.run.compare`); every
+funding round too (`<policy>::round <name>`).
 
 A test file that cannot be read, or a policy that does not compile, is one failing test
 (`<policy>::<invalid test file>`) whose message lists every problem, rather than an error
@@ -16,8 +17,9 @@ import pytest
 from eligibility.compiler import CompiledPolicy, load_policy
 from eligibility.diagnostics import DiagnosticError, render_all
 from eligibility.policytests.load import load_suite, suite_name
-from eligibility.policytests.model import PolicyCase
-from eligibility.policytests.report import case_lines
+from eligibility.policytests.model import PolicyCase, RoundCase
+from eligibility.policytests.report import case_lines, round_lines
+from eligibility.policytests.rounds import run_round_case
 from eligibility.policytests.run import run_case
 from eligibility.resources import POLICY_DIR
 
@@ -78,3 +80,27 @@ def test_datalog_agrees_with_the_reference_evaluator(
     assert engine.record_values == reference.record_values
     gates = evaluate(compiled.gate_program, ground, case.applicant.applicant_id)
     assert gates.verdicts.items() <= engine.verdicts.items()
+
+
+def _round_params() -> Iterator[object]:
+    for tests in sorted(POLICY_DIR.glob("*.tests.yaml")):
+        name = suite_name(tests)
+        policy_file = tests.with_name(f"{name}.policy")
+        try:
+            compiled = load_policy(policy_file)
+        except DiagnosticError:
+            continue  # reported by test_policy_case
+        shown = str(tests.relative_to(ROOT))
+        suite = load_suite(tests, policy_file.relative_to(ROOT), compiled.policy, shown)
+        for one in suite.rounds:
+            yield pytest.param(one, compiled, suite.cases, id=f"{name}::round {one.name}")
+
+
+@pytest.mark.parametrize(("round_case", "compiled", "cases"), list(_round_params()))
+def test_policy_round(
+    round_case: RoundCase, compiled: CompiledPolicy, cases: tuple[PolicyCase, ...]
+) -> None:
+    """Every funding round of every test file, shared out as `eligibility round` does."""
+    run = run_round_case(round_case, compiled, cases)
+    if not run.passed:
+        pytest.fail("\n".join(round_lines(run)), pytrace=False)

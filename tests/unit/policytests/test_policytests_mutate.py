@@ -164,13 +164,16 @@ def test_every_mutant_is_one_edit_and_compiles() -> None:
         compile_text(text, "t.policy")  # raises DiagnosticError if it does not
 
 
-def test_a_pool_and_a_step_nothing_reads_change_only_the_explanation(tiny: Path) -> None:
+def test_a_step_nothing_reads_and_a_pool_no_round_shares_change_only_the_explanation(
+    tiny: Path,
+) -> None:
     text = POLICY.replace(
         '    award "补贴" = 2万元 [第十条]\n',
         '    let shown "仅展示" = 1.5万元\n    let used = 2万元\n    award "补贴" = used [第十条]\n',
     ).replace('"上限" [第十条]\n', '"上限" [第十条]\n    pool 500万元 "总额" [第十条]\n')
-    marked = {m.original for m in mutants(text, "t.policy") if m.explanation_only}
-    assert marked == {"1.5万元", "500万元"}
+    found = mutants(text, "t.policy")
+    assert {m.original for m in found if m.explanation_only} == {"1.5万元"}
+    assert {m.original for m in found if m.round_only} == {"500万元"}
     tiny.write_text(text, encoding="utf-8")
     [(suite, compiled)], _ = load_suites([str(tiny)])
     report = mutate_policy(suite, compiled, text, "t.policy", jobs=1, lines=frozenset({12, 16}))
@@ -178,6 +181,43 @@ def test_a_pool_and_a_step_nothing_reads_change_only_the_explanation(tiny: Path)
         "1.5万元": "explanation",
         "500万元": "explanation",
     }
+    assert {r.note for r in report.results if r.mutant.original == "500万元"} == {
+        "only a funding round reads it, and the test file has none"
+    }
+
+
+ROUNDS = """rounds:
+  - name: five fill the pool
+    applicants: [{case: 15 staff qualify, copies: 5}]
+    expect:
+      pools: {p: {status: not_exceeded, allocated: "100000.00"}}
+  - name: six exceed it
+    applicants: [{case: 15 staff qualify, copies: 6}]
+    expect:
+      pools: {p: {status: prorated, requested: "120000.00", allocated: "100000.00"}}
+      awards: {case-1-1: {p: "16666.67"}, case-1-5: {p: "16666.66"}}
+"""
+
+
+def test_funding_rounds_that_fill_and_exceed_a_pool_kill_its_mutants(tiny: Path) -> None:
+    """Five awards of 2万元 fill a pool of 10万元; six exceed it, pro rata (the four fen
+    left over go to the smallest ids). Every mutant of the pool changes one of the rounds."""
+    text = POLICY.replace('"上限" [第十条]\n', '"上限" [第十条]\n    pool 10万元 "总额" [第十条]\n')
+    tiny.write_text(text, encoding="utf-8")
+    (tiny.parent / "t.tests.yaml").write_text(CASES + ROUNDS, encoding="utf-8")
+    [(suite, compiled)], problems = load_suites([str(tiny)])
+    assert problems == []
+    assert [a.applicant_id for a in suite.rounds[1].applicants] == [
+        f"case-1-{k}" for k in range(1, 7)
+    ]
+    report = mutate_policy(suite, compiled, text, "t.policy", jobs=1, lines=frozenset({14}))
+    assert {r.mutant.shown: (r.status, r.note) for r in report.results} == {
+        "10万元 → 100万元": ("killed", "round six exceed it"),
+        "10万元 → 1万元": ("killed", "round five fill the pool"),
+        "10万元 → 100000.01元": ("killed", "round six exceed it"),
+        "10万元 → 99999.99元": ("killed", "round five fill the pool"),
+    }
+    assert report.failing_cases == ()
 
 
 def test_a_policy_that_does_not_parse_has_no_mutants() -> None:
