@@ -13,6 +13,7 @@ an article is untested, 2 a test file is missing or invalid, 3 invalid policy te
 `check --report FILE.pdf`: 7 no PDF engine (Chromium) is installed, or it failed to print
 (nothing printed or recorded; `--report FILE.html` needs none). A report that cannot be
 written is 5, like any output.
+`fields` (docs/fields.md): 0 listed, 3 invalid policy text, 64 an unknown programme.
 `round` (docs/round-format.md): 0 decided, 1 decided with round-level errors (a quota
 exceeded, a pool blocked), 2 invalid round file, 3 invalid policy text.
 `lsp` (docs/editor.md): 0 the client said shutdown and exit (or closed stdin), 1 exit without
@@ -261,6 +262,27 @@ def _parser() -> argparse.ArgumentParser:
         "policies", type=Path, nargs="*", metavar="FILE",
         help="policy file or folder; default: the shipped policies",
     )  # fmt: skip
+    fields_parser = commands.add_parser(
+        "fields",
+        help="list every fact a programme reads: type, articles, who supplies it (docs/fields.md)",
+    )
+    fields_parser.add_argument(
+        "--programme", action="append", default=[], metavar="ID", help="repeatable; default: all"
+    )
+    fields_parser.add_argument(
+        "--policy",
+        type=Path,
+        action="append",
+        default=None,
+        help="policy file (repeatable); default: every file in policies/",
+    )
+    fields_parser.add_argument("--lang", choices=("zh", "en"), default="zh")
+    fields_parser.add_argument("--format", choices=("text", "json"), default="text")
+    fields_parser.add_argument(
+        "--template",
+        action="store_true",
+        help="print an applicant file to fill in (JSON) with every fact the programmes read",
+    )
     from eligibility.audit.cli import add_audit_parser
 
     add_audit_parser(commands)
@@ -370,6 +392,13 @@ def _lint(args: argparse.Namespace) -> int:
     return lint_command(args.policies)
 
 
+def _fields(args: argparse.Namespace) -> int:
+    from eligibility.fields_cli import fields_command
+
+    paths = _policy_paths(args.policy)
+    return fields_command(paths, args.programme, args.lang, args.format, args.template)
+
+
 def _round(args: argparse.Namespace) -> int:
     from eligibility.round.command import round_command
 
@@ -466,10 +495,16 @@ def _check(args: argparse.Namespace) -> int:
         from eligibility.render.json import decision_json, dumps
 
         print(dumps(decision_json(decision, args.lang)))
-    elif args.explain:
-        _emit(text.explain_blocks(decision, args.lang), sys.stdout, wrap=True)
     else:
-        _emit(text.summary_lines(decision, args.lang), sys.stdout)
+        from eligibility.render.checklist import missing_blocks
+
+        checklist = missing_blocks(decision, args.lang)  # what is missing, last
+        if args.explain:
+            _emit(text.explain_blocks(decision, args.lang) + checklist, sys.stdout, wrap=True)
+        else:
+            _emit(text.summary_lines(decision, args.lang), sys.stdout)
+            if checklist:
+                _emit(checklist, sys.stdout, wrap=True)
     return EXIT_OK
 
 
@@ -554,4 +589,5 @@ _COMMANDS = {
     "lsp": _lsp,
     "fmt": _fmt,
     "lint": _lint,
+    "fields": _fields,
 }

@@ -29,6 +29,7 @@ from eligibility.decision.proof import (
 from eligibility.decision.static import PolicyStatics, statics
 from eligibility.facts.model import ApplicantFacts, Record
 from eligibility.ir import nodes as ir
+from eligibility.ir.checklist import rows_for_missing
 from eligibility.ir.walk import child_conditions, facts_read, walk_conditions
 
 # What a leaf of the proof shows: its detail, the facts it misses, its records' notes.
@@ -106,6 +107,9 @@ def programme_result(
         policy.policy_id, policy.document_number, programme.programme_id, programme.title,
         outcome, amount, max_amount, tuple(missing), tuple(dict.fromkeys(citations)),
         proof, money, _not_applicable(programme, proof), defaults,
+        missing_facts=(
+            rows_for_missing(explainer.statics.checklist(programme), missing) if missing else ()
+        ),
     )  # fmt: skip
 
 
@@ -122,11 +126,15 @@ def not_applicable_result(
         [explainer.node(c) for c in programme.condition.children if c.meta.node_id in gate_ids]
     )
     proof = ProofNode(meta.node_id, "all", meta.label, meta.citation, "fails", "", (), (), children)
+    missing = tuple(_missing(proof))
     return ProgrammeResult(
         policy.policy_id, policy.document_number, programme.programme_id, programme.title,
-        "does_not_qualify", None, None, tuple(_missing(proof)),
+        "does_not_qualify", None, None, missing,
         tuple(dict.fromkeys(explainer.cited)), proof,
         None, _not_applicable(programme, proof),
+        missing_facts=(
+            rows_for_missing(explainer.statics.checklist(programme), missing) if missing else ()
+        ),
     )  # fmt: skip
 
 

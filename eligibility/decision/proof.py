@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
+from eligibility.ir.checklist import FactRow
+
+MissingFact = tuple[FactRow, tuple[str, ...]]
 Verdict = Literal["holds", "fails", "undetermined"]
 Outcome = Literal["qualifies", "does_not_qualify", "undetermined"]
 
@@ -107,6 +110,8 @@ class ProgrammeResult:
     amount_proof: AmountProof | None
     not_applicable: str | None = None  # the failing applicant-kind or jurisdiction gate
     defaults: tuple[str, ...] = ()  # the switches this result read in their default reading
+    # the checklist's rows for `missing` (ir.checklist), each with the missing paths it covers
+    missing_facts: tuple[MissingFact, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from typing import NamedTuple, assert_never
 
 from eligibility.decision.display import SYMBOLS, show_const, show_value
 from eligibility.ir import nodes as ir
+from eligibility.ir.checklist import Checklist, programme_checklist
 from eligibility.ir.quantities import NEGATED
 from eligibility.ir.walk import amount_sets, facts_read, set_lineage, walk_conditions, walk_expr
 
@@ -99,6 +100,7 @@ class PolicyStatics:
         self._fields: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._exprs: dict[str, ExprPlan] = {}
         self._tests: dict[str, tuple[str, bool, str]] = {}
+        self._checklists: dict[str, Checklist] = {}
 
     def record_set(self, name: str) -> ir.RecordSet:
         return self.record_sets[name]
@@ -116,6 +118,15 @@ class PolicyStatics:
                 switches_read(self.policy, programme),
                 amount_sets(programme),
                 frozenset(node_id for node_id, _ in programme.gates),
+            )
+        return found
+
+    def checklist(self, programme: ir.Programme) -> Checklist:
+        """Every fact the programme reads (`ir.checklist`): the rows of what is missing."""
+        found = self._checklists.get(programme.programme_id)
+        if found is None:
+            found = self._checklists[programme.programme_id] = programme_checklist(
+                self.policy, programme
             )
         return found
 

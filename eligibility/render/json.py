@@ -21,6 +21,7 @@ import orjson
 
 from eligibility.decision.proof import AmountProof, Decision, ProofNode, RecordNote, Shown
 from eligibility.facts.model import InputError
+from eligibility.render.checklist import missing_facts_json
 from eligibility.render.wording import Lang, Wording, wording
 
 SCHEMA = "eligibility.decision/1"
@@ -51,6 +52,7 @@ def _record(note: RecordNote, w: Wording) -> dict[str, Any]:
                 "citation": r.citation,
                 "actual": r.actual,
                 "actual_label": w.record_values(note, r.values) if r.values else r.actual,
+                "values": [{"field": f, "values": [_raw(v) for v in vs]} for f, vs in r.values],
             }
             for r in note.reasons
         ],
@@ -144,6 +146,8 @@ def decision_json(decision: Decision, lang: Lang = "zh") -> dict[str, Any]:
                 "amount": _money(r.amount),
                 "max_amount": _money(r.max_amount),
                 "missing": list(r.missing),
+                "missing_label": w.missing_facts(r) if r.missing else None,
+                "missing_facts": missing_facts_json(r.missing_facts, w),
                 "defaults": list(r.defaults),
                 "citations": list(r.citations),
                 "proof": proof_json(r.proof, lang, w),

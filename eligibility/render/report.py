@@ -175,7 +175,7 @@ def _remarks(r: ProgrammeResult, w: Wording) -> str:
     every fact missing."""
     if r.outcome == "does_not_qualify":
         return text.summary_reason(r, w).removeprefix(" · ")
-    return w("explain.missing", w.join(r.missing)) if r.missing else ""
+    return w("explain.missing", w.missing_facts(r)) if r.missing else ""
 
 
 def _programmes(decision: Decision, shown: list[ProgrammeResult], lang: Lang, opened: bool) -> str:
@@ -190,7 +190,7 @@ def _programmes(decision: Decision, shown: list[ProgrammeResult], lang: Lang, op
         )
         if r.missing:
             key = "explain.also_missing" if r.outcome == "does_not_qualify" else "explain.missing"
-            out.append(f"<p class=undetermined>{e(visible(w(key, w.facts(r.missing))))}</p>\n")
+            out.append(f"<p class=undetermined>{e(visible(w(key, w.missing_facts(r))))}</p>\n")
         for name, value, label in text.default_readings(decision, r):
             worded = w("explain.default_reading", name, value, label)
             out.append(f"<p class=dim>{e(visible(worded))}</p>\n")

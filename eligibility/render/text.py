@@ -120,7 +120,7 @@ def summary_reason(r: ProgrammeResult, w: Wording) -> str:
     SUMMARY_ITEMS) of a "does not qualify", else the facts missing, if any."""
     if r.outcome == "does_not_qualify":
         return w("summary.fails", _shorter(_failing_leaves(r.proof, r.document, w), w))
-    return w("summary.missing", _shorter(list(r.missing), w)) if r.missing else ""
+    return w("summary.missing", _shorter(w.missing_labels(r), w)) if r.missing else ""
 
 
 def not_applicable_lines(decision: Decision, lang: Lang = "zh") -> tuple[list[Line], set[str]]:
@@ -159,7 +159,7 @@ def programme_blocks(decision: Decision, r: ProgrammeResult, lang: Lang = "zh") 
     blocks.append(((w("explain.outcome"), ""), _outcome(r, w)[1], (w.amount(r), "")))
     if r.missing:
         key = "explain.also_missing" if r.outcome == "does_not_qualify" else "explain.missing"
-        blocks.append(((w(key, w.facts(r.missing)), "undetermined"),))
+        blocks.append(((w(key, w.missing_facts(r)), "undetermined"),))
     for name, value, label in default_readings(decision, r):  # rule inventory §7
         blocks.append(((w("explain.default_reading", name, value, label), "dim"),))
     blocks.append(_tree(r.proof, r.document, w))

@@ -25,6 +25,7 @@ from eligibility.decision.proof import (
 )
 from eligibility.facts import vocabulary
 from eligibility.facts.enum_labels import ENUM_LABELS
+from eligibility.facts.region_names import region_name
 from eligibility.facts.vocabulary import FieldKind, FieldSpec
 from eligibility.ir.quantities import format_money
 from eligibility.render import words_en, words_zh
@@ -60,7 +61,14 @@ class Wording:
                 return value.isoformat()
             case str() if self.lang == "zh" and spec is not None and spec.kind is FieldKind.ENUM:
                 return ENUM_LABELS.get(value, value)
+            case str() if spec is not None and spec.kind is FieldKind.REGION:
+                return self.region(value)
         return str(value)
+
+    def region(self, code: str) -> str:
+        """A region code with its name before it in zh: `重庆市渝北区（500112）`."""
+        name = region_name(code) if self.lang == "zh" else None
+        return f"{name}（{code}）" if name else code
 
     def values(self, values: tuple[Any, ...], spec: FieldSpec | None, many: bool) -> str:
         if not values:
@@ -77,12 +85,34 @@ class Wording:
         label of an applicant field before it: `信用良好/信用记录良好（credit_good）`."""
         return self.join(self._fact(path) for path in paths)
 
+    def missing_labels(self, result: ProgrammeResult) -> list[str]:
+        """What a result lacks, each fact once by its label (zh) or path (en): the summary's
+        words. The labels are the checklist's (`ir.checklist`), so a reviewer's finding is
+        named by the condition it decides, not by its key."""
+        if self.lang != "zh" or not result.missing_facts:
+            return list(result.missing)
+        return [row.label for row, _ in result.missing_facts]
+
+    def missing_facts(self, result: ProgrammeResult) -> str:
+        """What a result lacks, each path with its label before it in zh:
+        `信用良好/信用记录良好（credit_good）`."""
+        if self.lang != "zh" or not result.missing_facts:
+            return self.facts(result.missing)
+        return self.join(
+            f"{row.label}（{path}）" for row, paths in result.missing_facts for path in paths
+        )
+
     def _fact(self, path: str) -> str:
+        """One fact by its path; in zh with the label of an applicant field or a collection
+        before it (`知识产权质押融资（pledge_financings）`), a reviewer's finding or a selection
+        by its path alone (the condition it decides names it)."""
         spec = vocabulary.applicant_field(path) or vocabulary.context_field(path)
+        listed = vocabulary.collection(path)
+        label = spec.label if spec is not None else listed.label if listed is not None else None
         generic = path.startswith((vocabulary.ATTESTATIONS, vocabulary.SELECTION))
-        if self.lang != "zh" or spec is None or generic:
+        if self.lang != "zh" or label is None or generic:
             return path
-        return f"{spec.label}（{path}）"
+        return f"{label}（{path}）"
 
     # ---- outcomes and amounts ----------------------------------------------------------------
     def outcome(self, outcome: Outcome) -> str:
@@ -133,7 +163,7 @@ class Wording:
             return line.label, line.computation
         args = line.args
         if line.key == "record_undecided":
-            args = (*args[:2], self.join(line.records[0].undecided))
+            args = (*args[:2], self.record_facts(line.records[0]))
         elif line.key == "record_not_counted" and line.records:
             args = (*args[:2], self._refused(line.records, args[1], line.citation))
         return (
@@ -183,7 +213,7 @@ class Wording:
                     return self(key, shown.subject)
                 return self.value(shown.values[0])
             case "stated":
-                return self("detail.not_stated", shown.subject) if not shown.stated else ""
+                return "" if shown.stated else self("detail.not_stated", self._fact(shown.subject))
             case "interpretationis":
                 source = self("detail.reading_default" if shown.default else "detail.reading_set")
                 key = (
@@ -202,9 +232,7 @@ class Wording:
         spec = vocabulary.applicant_field(shown.subject) or vocabulary.context_field(shown.subject)
         name = self.field(shown.subject, spec)
         if not shown.stated:
-            return self(
-                "detail.not_stated", name if self.lang == "en" else f"{name}（{shown.subject}）"
-            )
+            return self("detail.not_stated", self._fact(shown.subject))
         many = spec.many if spec is not None else len(shown.values) > 1
         values = self.values(shown.values, spec, many)
         if self.lang == "zh" and node.verdict == "holds":  # the label says what was required
@@ -227,7 +255,9 @@ class Wording:
                 return quantifier + self("req.is", self.value(req.values[0]))
             case "compare":
                 return quantifier + self("req.compare", *req.values)
-            case "within" | "among" | "not_among":
+            case "within":
+                return quantifier + self("req.within", self.region(str(req.values[0])))
+            case "among" | "not_among":
                 return quantifier + self(f"req.{req.relation}", req.values[0])
         return quantifier + str(req.values)
 
@@ -260,8 +290,27 @@ class Wording:
 
     def _undecided(self, note: RecordNote) -> str:
         if note.undecided:
-            return self("records.undecided", note.record_id, self.join(note.undecided))
+            return self("records.undecided", note.record_id, self.record_facts(note))
         return self("records.undecided_bare", note.record_id)
+
+    def record_facts(self, note: RecordNote) -> str:
+        """The facts an undecided record lacks. In zh each by its label and its place in the
+        record, `转让方/许可方·主体类别（transferor.entity_kinds）`, a reviewer's finding as
+        `评审认定（reviewer_attestations.…）`; in en by its path."""
+        if self.lang != "zh":
+            return self.join(note.undecided)
+        collection = note.path.rsplit(".", 1)[-1].split("[", 1)[0]
+        prefix = f"{collection}[{note.record_id}]."
+        shown = []
+        for path in note.undecided:
+            inner = path.removeprefix(prefix)
+            if inner.startswith(vocabulary.ATTESTATIONS):
+                shown.append(self("fact.finding", inner))
+                continue
+            spec = vocabulary.record_field(collection, inner) if inner != path else None
+            spec = spec or vocabulary.applicant_field(path)
+            shown.append(f"{spec.label}（{inner}）" if spec is not None else path)
+        return self.join(shown)
 
     def _ids(self, items: list[str]) -> str:
         shown = self.join(items[:RECORDS_SHOWN])

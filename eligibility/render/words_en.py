@@ -70,6 +70,7 @@ WORDS: dict[str, str] = {
     "records.not_counted": "not counted: {0}: not met: {1}{2}",
     "records.undecided": "undecided: {0}, missing: {1}",
     "records.undecided_bare": "undecided: {0}",
+    "fact.finding": "the finding {0}",
     "records.more": " … ({0} in all)",
     "records.values": "{0} ({1})",
     # the amount's steps (keys the decision's AmountLine.key names)
@@ -153,4 +154,23 @@ WORDS: dict[str, str] = {
         "Made by eligibility check; every amount and outcome can be checked against the "
         "decision JSON and the proof trees."
     ),
+    # the checklist of facts (`eligibility fields`, and an undetermined check's last lines)
+    "fields.heading": "{0} · {1} {2}: reads {3} facts ({4} supplied by a reviewer)",
+    "fields.row": "{1} ({0}): {2} · {3} · {4}",
+    "fields.records": " (records {0})",
+    "fields.missing_heading": "checklist of the missing facts:",
+    "fields.missing_programmes": "{0}: {1}",
+    "supplier.applicant": "supplied by the applicant",
+    "supplier.reviewer": "supplied by a reviewer",
+    "supplier.intake": "set at intake",
+    "kind.bool": "yes/no",
+    "kind.int": "integer",
+    "kind.money": "money (元)",
+    "kind.date": "date",
+    "kind.region": "region code",
+    "kind.enum": "enum code",
+    "kind.string": "text",
+    "kind.year": "year",
+    "kind.collection": "list of records ([] if there are none)",
+    "kind.many": "{0}, many",
 }

@@ -31,3 +31,17 @@ def test_the_readme_sample_is_an_excerpt_of_its_command(
             continue
         assert line in out[at:], line
         at = out.index(line, at) + 1
+
+
+def test_the_readme_checklist_sample_is_all_of_its_command(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The undetermined sample is the whole output of its command, checklist included."""
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("NO_COLOR", "1")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"All of `check (\S+)\s+--policy (\S+)`:.*?```\n(.*?)```", readme, re.S)
+    assert found is not None
+    applicant, policy, sample = found.groups()
+    assert main(["check", applicant, "--policy", policy]) == 0
+    assert capsys.readouterr().out == sample
