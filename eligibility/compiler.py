@@ -21,7 +21,13 @@ from eligibility.diagnostics import PolicyFileError
 from eligibility.frozen import frozen_record
 from eligibility.ir import nodes as ir
 from eligibility.ir.walk import walk_conditions
-from eligibility.resources import GRAMMAR_FILE, PACKAGE_DIR, POLICY_DIR, policy_identity
+from eligibility.resources import (
+    GRAMMAR_FILE,
+    PACKAGE_DIR,
+    POLICY_DIR,
+    policy_identity,
+    shipped_vocabulary_files,
+)
 from eligibility.syntax.source import decode_policy
 
 # What shapes a compiled policy: every module of these stages, and these top-level modules.
@@ -156,8 +162,10 @@ def _policy_text(data: bytes, identity: str) -> _PolicyText:
 
 @cache
 def compiler_fingerprint() -> str:
-    """The SHA-256 of the package version, the grammar and every compiler source file."""
-    files = [GRAMMAR_FILE] + [PACKAGE_DIR / name for name in _COMPILER_MODULES]
+    """The SHA-256 of the package version, the grammar, the shipped vocabulary and every
+    compiler source file."""
+    files = [GRAMMAR_FILE, *shipped_vocabulary_files()]
+    files += [PACKAGE_DIR / name for name in _COMPILER_MODULES]
     for package in _COMPILER_PACKAGES:
         files += sorted((PACKAGE_DIR / package).glob("*.py"))
     digest = hashlib.sha256(__version__.encode())
