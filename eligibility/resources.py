@@ -48,3 +48,12 @@ def policy_display_name(path: Path) -> str:
     if Path(os.path.realpath(path)).parent == Path(os.path.realpath(POLICY_DIR)):
         return policy_identity(path)
     return os.path.relpath(path) if path.is_absolute() else str(path)
+
+
+def policy_directory(identity: str) -> Path:
+    """The folder a policy named `identity` (as `policy_identity` or `policy_display_name`
+    give it) lies in: where the files it `uses` are found."""
+    shipped = POLICY_DIR / Path(identity).name
+    if identity == f"policies/{shipped.name}" and shipped.is_file():
+        return POLICY_DIR
+    return Path(identity).parent

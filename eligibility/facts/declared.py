@@ -179,9 +179,11 @@ class _Declarer:
                 help=_suggest(head, groups) or f'declare it: group {head} "…"',
             )
             return None
-        where = entity.name if entity.entity == "collection" else entity.entity
+        what = (
+            f"fact of {entity.name}" if entity.entity == "collection" else entity.entity + " fact"
+        )
         declared = self.known is not None and self.known_fact(entity, name)
-        if not self.declare(f"fact of {where}", name, decl.path.span, declared):
+        if not self.declare(what, name, decl.path.span, declared):
             return None
         return self.spec(name, decl)
 

@@ -126,6 +126,20 @@ class Declarations:
         return any(parts) or bool(self.enum_labels or self.criteria)
 
 
+def combined(parts: Iterable[Declarations]) -> Declarations:
+    """Several declarations as one (their names are distinct: the loader checked)."""
+    parts = tuple(parts)
+    return Declarations(
+        *(
+            tuple(item for part in parts for item in getattr(part, name))
+            for name in (
+                "applicant", "context", "collections", "groups", "enums", "enum_labels",
+                "criteria",
+            )
+        )
+    )  # fmt: skip
+
+
 class Vocabulary:
     """Declarations merged and indexed for lookup; the loader has refused any name declared
     twice, so merging only concatenates. Treated as immutable once built."""

@@ -41,6 +41,15 @@ def load_facts_file(
     return declarations
 
 
+def policy_vocabulary(path: Path) -> Vocabulary:
+    """The shipped vocabulary with the facts the policy at `path` declares (compiling it, or
+    from the compile cache): what an applicant file for that policy is read against."""
+    from eligibility.compiler import load_policy
+    from eligibility.facts.vocabulary import for_policies
+
+    return for_policies([load_policy(path).policy.vocabulary])
+
+
 def shipped_declarations() -> tuple[Declarations, ...]:
     """The declarations of every shipped `*.facts` file, in name order."""
     from eligibility.compile_cache import EntryKey, read_entry, write_entry

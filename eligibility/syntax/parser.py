@@ -6,6 +6,7 @@ first error stops it (there is no sensible recovery inside a legal clause).
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -126,6 +127,10 @@ def parse_facts(text: str, file: str) -> ast.FactsFile:
         raise
     return ast.FactsFile(file, text, tuple(items))
 
+
+# The scalar types of a declared fact (ast.FactKind without enum), and the units they carry.
+_SCALAR_TYPES = ("bool", "integer", "money", "date", "year", "text", "region")
+_SCALAR_UNITS = {"money": "元", "year": "年"}
 
 _EXPRESSION_RULES = frozenset({"add", "sub", "mul", "min", "max", "if_expr"})
 
@@ -629,26 +634,33 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
               values: tuple[ast.EnumValue, ...] = ()) -> ast.FactType:  # fmt: skip
         return ast.FactType(kind, False, unit, name, values, self._s(meta))
 
-    def bool_type(self, meta: Any, c: list[Any]) -> ast.FactType:
-        return self._type("bool", meta)
-
-    def integer_type(self, meta: Any, c: list[str]) -> ast.FactType:
-        return self._type("integer", meta, unit=c[0] if c else "")
-
-    def money_type(self, meta: Any, c: list[Any]) -> ast.FactType:
-        return self._type("money", meta, unit="元")
-
-    def date_type(self, meta: Any, c: list[Any]) -> ast.FactType:
-        return self._type("date", meta)
-
-    def year_type(self, meta: Any, c: list[Any]) -> ast.FactType:
-        return self._type("year", meta, unit="年")
-
-    def text_type(self, meta: Any, c: list[Any]) -> ast.FactType:
-        return self._type("text", meta)
-
-    def region_type(self, meta: Any, c: list[Any]) -> ast.FactType:
-        return self._type("region", meta)
+    def scalar_type(self, meta: Any, c: list[Any]) -> ast.FactType:
+        name, unit = str(c[0]), str(c[1]) if len(c) > 1 else ""
+        if name not in _SCALAR_TYPES:
+            close = difflib.get_close_matches(name, _SCALAR_TYPES, n=1)
+            raise _Refused(
+                Diagnostic(
+                    "E0218",
+                    f"`{name}` is not a type of fact",
+                    _token_span(self.file, c[0]),
+                    "unknown type",
+                    help=(f"did you mean `{close[0]}`? " if close else "")
+                    + "the types are "
+                    + ", ".join(_SCALAR_TYPES)
+                    + ", enum and list of …",
+                )
+            )
+        if unit and name != "integer":
+            raise _Refused(
+                Diagnostic(
+                    "E0212",
+                    f"a unit is for an integer, not a {name}",
+                    self._s(meta),
+                    "unit not allowed",
+                    help="money is in 元 and a year in 年 already",
+                )
+            )
+        return self._type(name, meta, unit=_SCALAR_UNITS.get(name, unit))  # type: ignore[arg-type]
 
     def named_enum_type(self, meta: Any, c: list[Token]) -> ast.FactType:
         return self._type("enum", meta, name=str(c[0]))
@@ -696,7 +708,7 @@ def lexemes(text: str, file: str) -> tuple[Lexeme, ...]:
     sites here: a number with its unit, a date, a comparison word, never a regex over the
     text); raises DiagnosticError (E01xx) on a syntax error, as parse_policy does."""
     try:
-        tree = _parser().parse(text)
+        tree = _parser().parse(text, start="start")
     except UnexpectedInput as error:
         raise DiagnosticError((_syntax_diagnostic(error, text, file),), {file: text}) from None
     out: list[Lexeme] = []
