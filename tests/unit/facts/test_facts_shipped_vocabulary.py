@@ -73,3 +73,23 @@ def test_lookups_read_the_active_vocabulary() -> None:
         assert spec is not None and spec.label == "贯标"
         assert v.applicant_field("credit_good") is not None
     assert v.applicant_field("guanbiao_certified") is None
+
+
+def test_a_warm_start_reads_the_vocabulary_without_lark(tmp_path: Path) -> None:
+    """The shipped vocabulary is parsed once, then read from the compile cache as plain data."""
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from eligibility.facts import vocabulary as v; "
+        "assert v.applicant_field('credit_good') is not None; print('lark' in sys.modules)"
+    )
+    env = {**os.environ, "ELIGIBILITY_CACHE_DIR": str(tmp_path)}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for _ in range(2)
+    ]
+    assert runs == ["True", "False"]
