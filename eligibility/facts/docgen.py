@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from eligibility.facts import vocabulary
 from eligibility.facts.enum_labels import ENUM_LABELS
 from eligibility.facts.layout import CollectionNode, Group, Leaf, MapNode, Node, applicant_layout
 from eligibility.facts.vocabulary import FieldKind, FieldSpec, applicant_field
@@ -90,6 +91,9 @@ def tables() -> str:
     """Markdown: organisation fields, city fields, then one table per collection."""
     root = applicant_layout()
     plain = tuple(n for n in root.children if isinstance(n, Leaf | Group))
+    shipped = set(vocabulary.shipped().applicant)
+    own = tuple(n for n in plain if n.key not in {f.partition(".")[0] for f in shipped})
+    plain = tuple(n for n in plain if n not in own)
     split = next(i for i, n in enumerate(plain) if n.key == _CITY_FIRST)
     out = [
         "### Organisation fields (rule-inventory §8.2)",
@@ -99,6 +103,8 @@ def tables() -> str:
         "",
         *_table(_rows(plain[split:])),
     ]
+    if own:  # `--policy`: the facts that policy declares itself
+        out += ["### The policy's own fields", "", *_table(_rows(own))]
     for node in root.children:
         if isinstance(node, CollectionNode):
             spec = node.spec
@@ -118,12 +124,20 @@ def _replace(text: str, generated: str) -> str:
 
 
 def main(argv: list[str]) -> int:
+    if len(argv) == 2 and argv[0] == "--policy":  # a policy's own facts too: print only
+        from pathlib import Path
+
+        from eligibility.facts.vocabulary import using
+        from eligibility.facts.vocabulary_files import policy_vocabulary
+
+        with using(policy_vocabulary(Path(argv[1]))):
+            return main([])
     if argv == []:
         sys.stdout.write(tables())
     elif argv == ["--write"]:
         DOC.write_text(_replace(DOC.read_text(encoding="utf-8"), tables()), encoding="utf-8")
     else:
-        sys.stderr.write("usage: python -m eligibility.facts.docgen [--write]\n")
+        sys.stderr.write("usage: python -m eligibility.facts.docgen [--write | --policy FILE]\n")
         return 2
     return 0
 
