@@ -373,6 +373,16 @@ def _check(args: argparse.Namespace) -> int:
         # decoded policies and the engine's contexts again and again (~10 % of a cold check)
         # to free memory the exit frees anyway; the records budget bounds what a check holds.
         gc.disable()
+    from eligibility.facts import vocabulary
+
+    policies = _policies(args.policy)
+    # the applicant file is read against the facts these policies declare, and so is the output
+    own = (source.gates().policy.vocabulary for source in policies)
+    with vocabulary.using(vocabulary.for_policies(own)):
+        return _check_with(args, policies)
+
+
+def _check_with(args: argparse.Namespace, policies: tuple[PolicySource, ...]) -> int:
     from eligibility.facts.validate import load_applicant
     from eligibility.render import text
 
@@ -389,7 +399,7 @@ def _check(args: argparse.Namespace) -> int:
     if too_big:
         return _refuse(too_big, args)
     try:
-        decision = decide(_policies(args.policy), applicant, engine)
+        decision = decide(policies, applicant, engine)
     except InterpretationError as error:
         if args.format == "json":
             from eligibility.facts.model import InputError

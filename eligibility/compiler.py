@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,14 @@ from eligibility.diagnostics import Diagnostic, DiagnosticError, PolicyFileError
 from eligibility.frozen import frozen_record
 from eligibility.ir import nodes as ir
 from eligibility.ir.walk import walk_conditions
-from eligibility.resources import GRAMMAR_FILE, PACKAGE_DIR, POLICY_DIR, policy_identity
+from eligibility.resources import (
+    GRAMMAR_FILE,
+    PACKAGE_DIR,
+    POLICY_DIR,
+    policy_directory,
+    policy_identity,
+    shipped_vocabulary_files,
+)
 from eligibility.syntax.source import decode_policy
 
 # What shapes a compiled policy: every module of these stages, and these top-level modules.
@@ -165,13 +173,34 @@ def _read_policy(path: Path) -> _PolicyText:
 
 
 def _policy_text(data: bytes, identity: str) -> _PolicyText:
-    return _PolicyText(identity, decode_policy(data, identity), hashlib.sha256(data).hexdigest())
+    text = decode_policy(data, identity)
+    return _PolicyText(identity, text, _source_sha256(data, text, identity))
+
+
+# A header's `uses "…"` line (grammar: header_item `uses`). Found without parsing, so that a
+# cached policy is keyed by the facts files it reads too: editing one recompiles the policy.
+_USES = re.compile(r'^[ \t]*uses[ \t]+"([^"\n]*)"', re.MULTILINE)
+
+
+def _source_sha256(data: bytes, text: str, identity: str) -> str:
+    """The SHA-256 of the policy's bytes, followed by those of each facts file it uses (so,
+    for a policy that uses none, the SHA-256 of its bytes)."""
+    digest = hashlib.sha256(data)
+    for name in _USES.findall(text):
+        digest.update(b"\0" + name.encode())
+        try:
+            digest.update(b"\0" + (policy_directory(identity) / name).read_bytes())
+        except OSError:
+            digest.update(b"\0(missing)")  # compiling reports it; the key only has to differ
+    return digest.hexdigest()
 
 
 @cache
 def compiler_fingerprint() -> str:
-    """The SHA-256 of the package version, the grammar and every compiler source file."""
-    files = [GRAMMAR_FILE] + [PACKAGE_DIR / name for name in _COMPILER_MODULES]
+    """The SHA-256 of the package version, the grammar, the shipped vocabulary and every
+    compiler source file."""
+    files = [GRAMMAR_FILE, *shipped_vocabulary_files()]
+    files += [PACKAGE_DIR / name for name in _COMPILER_MODULES]
     for package in _COMPILER_PACKAGES:
         files += sorted((PACKAGE_DIR / package).glob("*.py"))
     digest = hashlib.sha256(__version__.encode())
@@ -185,8 +214,9 @@ def compiler_fingerprint() -> str:
 def _codec() -> Any:
     from eligibility import plaindata, span
     from eligibility.datalog import program
+    from eligibility.facts import vocabulary
 
-    return plaindata.codec_for({"ir": ir, "dl": program, "span": span})
+    return plaindata.codec_for({"ir": ir, "dl": program, "span": span, "vocab": vocabulary})
 
 
 def _encode_full(compiled: CompiledPolicy) -> Any:

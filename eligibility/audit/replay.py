@@ -91,7 +91,11 @@ def _replay(
     used_engine = engine or content["context"]["engine"]
     try:
         policies = _policies(connection, content, replacements, compiled)
-        decided = _decide(connection, content, policies, used_engine)
+        from eligibility.facts import vocabulary
+
+        own = (p.policy.vocabulary for p in policies)  # applicants are read against their facts
+        with vocabulary.using(vocabulary.for_policies(own)):
+            decided = _decide(connection, content, policies, used_engine)
     except DiagnosticError as error:
         why = f"a policy text no longer compiles: {str(error).splitlines()[0]}"
         return Replayed(entry.seq, False, "", (*reasons, *_version_reasons(stored, None)), why)

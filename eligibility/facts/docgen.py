@@ -118,12 +118,20 @@ def _replace(text: str, generated: str) -> str:
 
 
 def main(argv: list[str]) -> int:
+    if len(argv) == 2 and argv[0] == "--policy":  # a policy's own facts too: print only
+        from pathlib import Path
+
+        from eligibility.facts.vocabulary import using
+        from eligibility.facts.vocabulary_files import policy_vocabulary
+
+        with using(policy_vocabulary(Path(argv[1]))):
+            return main([])
     if argv == []:
         sys.stdout.write(tables())
     elif argv == ["--write"]:
         DOC.write_text(_replace(DOC.read_text(encoding="utf-8"), tables()), encoding="utf-8")
     else:
-        sys.stderr.write("usage: python -m eligibility.facts.docgen [--write]\n")
+        sys.stderr.write("usage: python -m eligibility.facts.docgen [--write | --policy FILE]\n")
         return 2
     return 0
 

@@ -1,95 +1,25 @@
-"""中文 labels of the enum values of the vocabulary (rule-inventory §8), for documentation."""
+"""中文 labels of the enum values of the active vocabulary (rule-inventory §8).
 
-ENUM_LABELS: dict[str, str] = {
-    "public_institution": "事业单位",
-    "social_organisation": "社会组织",
-    "government_body": "机关",
-    "university": "高等学校",
-    "research_institute": "科研机构",
-    "hospital": "医院",
-    "new_rd_institution": "新型研发机构",
-    "ip_operation_service_institution": "知识产权运营服务机构",
-    "ip_service_institution": "知识产权服务机构",
-    "ip_trading_service_institution": "知识产权交易服务机构",
-    "ip_operation_service_platform": "知识产权运营服务平台",
-    "ip_asset_management_company": "知识产权资产管理公司",
-    "commercial_bank": "商业银行",
-    "insurance_institution": "保险机构",
-    "guarantee_institution": "担保机构",
-    "industry_association": "行业协会",
-    "industry_ip_alliance": "产业知识产权联盟",
-    "industrial_park_operator": "产业园区管理运营机构",
-    "ip_cluster_operator": "知识产权集聚区管理运营机构",
-    "university_ip_school": "高校知识产权学院",
-    "district_ip_authority": "区知识产权管理部门",
-    "state_owned": "国有",
-    "non_state": "非国有",
-    "comprehensive": "综合性",
-    "industry": "产业类",
-    "proposed_new": "拟新建",
-    "under_construction": "建设中",
-    "grace_period": "宽限期",
-    "accepted": "验收合格",
-    "disqualified": "取消资格",
-    "rehabilitation_aids": "康复辅助器具",
-    "time_honoured_brand": "老字号",
-    "military_to_civil": "军民融合（军转民）",
-    "transfer": "转让",
-    "licence": "许可",
-    "open_licence": "开放许可",
-    "capital_contribution": "作价入股",
-    "invention_patent": "发明专利",
-    "utility_model": "实用新型",
-    "design_patent": "外观设计",
-    "trademark": "商标",
-    "other_ip": "其他",
-    "transferor_or_licensor": "转让方/许可方",
-    "transferee_or_licensee": "受让方/被许可方",
-    "intermediary": "居间服务方",
-    "registered": "已登记/备案",
-    "pending": "办理中",
-    "not_filed": "未办理",
-    "rejected": "不予登记",
-    "cq_ip_operation_centre": "重庆知识产权运营中心",
-    "jiangbei_public_service_platform": "江北知识产权运营公共服务平台",
-    "national_patent_intensive_product_pilot_platform": "国家专利密集型产品备案认定试点平台",
-    "issuer": "发行",
-    "implementer": "实施",
-    "patent_navigation": "市级专利导航工程",
-    "hvp_cultivation": "高价值专利培育工程",
-    "prefecture_level_city": "地级市",
-    "sub_provincial_city": "副省级市",
-    "separately_planned_city": "计划单列市",
-    "municipality_district": "直辖市所属区",
-    "municipality_county": "直辖市所属县",
-    "county_level_city": "县级市",
-    "municipality_whole": "直辖市整体",
-    "organisation": "单位",
-    "city": "城市",
-    "company": "公司",
-    "partnership": "合伙企业",
-    "sole_proprietorship": "个人独资企业",
-    "individual_business": "个体工商户",
-    "farmer_cooperative": "农民专业合作社",
-    "other": "其他",
-    "large": "大型",
-    "medium": "中型",
-    "small": "小型",
-    "micro": "微型",
-    "none": "无",
-    "other_livelihood": "其他民生领域",
-    "transferor": "转让方/许可方",
-    "transferee": "受让方/被许可方",
-    "both": "双方",
-    "borrower": "借款人（出质人）",
-    "lender": "贷款银行（质权人）",
-    "filed": "已备案",
-    "pass": "合格",
-    "fail": "不合格",
-    "central": "中央",
-    "municipal": "市级",
-    "district": "区级",
-    "yb_batch_1": "渝北第一批",
-    "yb_batch_2": "渝北第二批",
-    "single": "单批次",
-}
+The labels are declared with the values, in the `*.facts` files (`enum … { company "公司", … }`);
+`ENUM_LABELS` reads them from whichever vocabulary is active (`facts.vocabulary.using`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from eligibility.facts.vocabulary import active
+
+
+class _ActiveLabels(Mapping[str, str]):
+    def __getitem__(self, value: str) -> str:
+        return active().enum_labels[value]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(active().enum_labels)
+
+    def __len__(self) -> int:
+        return len(active().enum_labels)
+
+
+ENUM_LABELS: Mapping[str, str] = _ActiveLabels()

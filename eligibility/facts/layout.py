@@ -147,8 +147,20 @@ def _node(head: str, specs: list[FieldSpec], required: frozenset[str]) -> Node:
     )
 
 
-@cache
 def record_layout(name: str) -> Group:
+    """The layout of a record of `name` in the active vocabulary."""
+    return _record_layout(vocab.active(), name)
+
+
+def applicant_layout() -> Group:
+    """The layout of the applicant object in the active vocabulary."""
+    return _applicant_layout(vocab.active())
+
+
+# Keyed by the active vocabulary (an object made once per set of declarations), which the
+# lookups inside read: a policy's own facts give its applicant another layout.
+@cache
+def _record_layout(_: vocab.Vocabulary, name: str) -> Group:
     spec = vocab.collection(name)
     assert spec is not None, name
     required = frozenset({spec.id_field} if spec.id_field else ())
@@ -157,7 +169,7 @@ def record_layout(name: str) -> Group:
 
 
 @cache
-def applicant_layout() -> Group:
+def _applicant_layout(_: vocab.Vocabulary) -> Group:
     fields = [s for n in vocab.applicant_field_names() if (s := vocab.applicant_field(n))]
     collections = tuple(
         CollectionNode(name, spec, record_layout(name))

@@ -209,6 +209,14 @@ def schema_text() -> str:
 
 
 def main(argv: list[str]) -> int:
+    if len(argv) == 2 and argv[0] == "--policy":  # a policy's own facts too: print only
+        from pathlib import Path
+
+        from eligibility.facts.vocabulary import using
+        from eligibility.facts.vocabulary_files import policy_vocabulary
+
+        with using(policy_vocabulary(Path(argv[1]))):
+            return main([])
     if argv == []:
         sys.stdout.write(schema_text())
     elif argv == ["--write"]:
@@ -217,7 +225,7 @@ def main(argv: list[str]) -> int:
         target = SCHEMA_FILE
         target.write_text(schema_text(), encoding="utf-8")
     else:
-        sys.stderr.write("usage: python -m eligibility.facts.schema [--write]\n")
+        sys.stderr.write("usage: python -m eligibility.facts.schema [--write | --policy FILE]\n")
         return 2
     return 0
 

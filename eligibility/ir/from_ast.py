@@ -9,6 +9,7 @@ import datetime
 import difflib
 import hashlib
 import re
+from pathlib import Path
 from typing import Literal
 
 from eligibility.diagnostics import Diagnostic, DiagnosticError
@@ -21,13 +22,19 @@ from eligibility.syntax.limits import MAX_GROUP_DEPTH
 
 
 def policy_from_ast(tree: ast.PolicyFile) -> ir.Policy:
-    return _Resolver(tree).policy()
+    """Resolve against the shipped vocabulary and the policy's own facts (its `facts` blocks,
+    the files it `uses`, found beside it)."""
+    resolver = _Resolver(tree)
+    own = resolver.own_vocabulary()
+    with vocab.using(vocab.for_policies([own])):
+        return resolver.policy(own)
 
 
 class _Resolver(ExpressionResolver):
     def __init__(self, tree: ast.PolicyFile) -> None:
         self.tree = tree
         self.diagnostics: list[Diagnostic] = []
+        self.sources = {tree.path: tree.text}  # and the facts files it uses, for diagnostics
         self.values: dict[str, ast.ValuesDef] = {}
         self.sets: dict[str, ir.RecordSet] = {}
         self.interpretations: dict[str, ir.Interpretation] = {}
@@ -112,8 +119,46 @@ class _Resolver(ExpressionResolver):
             self._error("E0206", f"{text} is not a calendar date", span, "not a date")
             return None
 
+    # ── the facts the policy declares ─────────────────────────────────────────────────────
+    def own_vocabulary(self) -> vocab.Declarations:
+        """The declarations of the files the policy `uses` and of its `facts` blocks, checked
+        against the shipped vocabulary and each other (E021x, collected)."""
+        from eligibility.facts.declared import declarations_from_ast
+        from eligibility.facts.vocabulary_files import load_facts_file
+        from eligibility.resources import policy_directory
+
+        known = vocab.shipped()
+        parts: list[vocab.Declarations] = []
+        directory = policy_directory(self.tree.path)
+        for uses in self.tree.header.uses:
+            path = directory / uses.file
+            shown = str(Path(self.tree.path).parent / uses.file)
+            if not path.is_file():
+                self._error(
+                    "E0217", f"no facts file {uses.file} beside the policy", uses.span,
+                    "no such file", help=f"the file is looked for in {directory}",
+                )  # fmt: skip
+                continue
+            try:
+                part = load_facts_file(path, shown, known)
+            except DiagnosticError as error:
+                self.diagnostics += error.diagnostics
+                self.sources.update(error.sources)
+                continue
+            parts.append(part)
+            known = known.extended(part)
+        items = [
+            item
+            for definition in self.tree.definitions
+            if isinstance(definition, ast.FactsBlock)
+            for item in definition.items
+        ]
+        own, diagnostics = declarations_from_ast(items, known)
+        self.diagnostics += diagnostics
+        return vocab.combined((*parts, own))
+
     # ── the whole policy ──────────────────────────────────────────────────────────────────
-    def policy(self) -> ir.Policy:
+    def policy(self, own: vocab.Declarations) -> ir.Policy:
         header = self.tree.header
         programmes: list[ir.Programme] = []
         seen: dict[str, ast.Span] = {}
@@ -124,6 +169,8 @@ class _Resolver(ExpressionResolver):
         )
         self._report_shared_cycles()
         for definition in self.tree.definitions:
+            if isinstance(definition, ast.FactsBlock):
+                continue  # read by own_vocabulary, before anything else
             name = str(getattr(definition, "name", None) or getattr(definition, "programme_id", ""))
             if "__" in name:  # ids become predicate names with "." written as "__"
                 self._error(
@@ -157,11 +204,12 @@ class _Resolver(ExpressionResolver):
             dict.fromkeys(self.diagnostics)
         )  # header gates repeat per programme
         if any(d.is_error for d in self.diagnostics):
-            raise DiagnosticError(tuple(self.diagnostics), {self.tree.path: self.tree.text})
+            raise DiagnosticError(tuple(self.diagnostics), self.sources)
         return ir.Policy(
             header.policy_id, header.title, self.prefix, header.issuer or "", *dates,
             self.tree.path, hashlib.sha256(self.tree.text.encode()).hexdigest(),
             tuple(self.sets.values()), tuple(programmes), tuple(self.interpretations.values()),
+            own,
         )  # fmt: skip
 
     def _interpretation(self, definition: ast.InterpretationDef) -> ir.Interpretation:
@@ -523,6 +571,16 @@ class _Resolver(ExpressionResolver):
                 )
             case ast.QuantifiedCompare():
                 return self._quantified_compare(cond, scope, meta)
+            case ast.Attested() if vocab.criterion(cond.criterion) is None:
+                self._error(
+                    "E0209",
+                    f"`{cond.criterion}` is not a declared reviewer criterion",
+                    cond.span,
+                    "undeclared criterion",
+                    help=self._suggest(cond.criterion, vocab.criterion_names())
+                    or f'declare it: facts {{ criterion {cond.criterion} "…" [第…条] }}',
+                )
+                return ir.Attested(meta, cond.criterion, "applicant")
             case ast.Attested() if cond.else_application:
                 if not scope.record_filter or scope.sub:
                     self._error(

@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
+from eligibility.facts.vocabulary import Declarations
 from eligibility.frozen import frozen_record
 from eligibility.span import Span
 
@@ -461,6 +462,9 @@ class Policy:
     record_sets: tuple[RecordSet, ...]
     programmes: tuple[Programme, ...]
     interpretations: tuple[Interpretation, ...] = ()
+    # the facts the policy declares itself (its `facts` blocks and the files it `uses`), beyond
+    # the shipped vocabulary: an applicant file is validated against both
+    vocabulary: Declarations = Declarations()
 
     def record_set(self, name: str) -> RecordSet:
         return next(s for s in self.record_sets if s.name == name)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from eligibility.decision.proof import Outcome
+from eligibility.facts import vocabulary
 from eligibility.facts.model import ApplicantFacts, InputError
 from eligibility.facts.validate import validate_document
 from eligibility.facts.vocabulary import FORMAT_VERSION
@@ -74,7 +75,9 @@ def load_suite(tests_file: Path, policy_file: Path, policy: ir.Policy, display: 
         )
     root, problems = parse(text, display)
     reader = _Reader(suite_name(tests_file), display, policy, problems)
-    cases = reader.suite(root)
+    # the cases' applicants are read against the facts the policy declares
+    with vocabulary.using(vocabulary.for_policies([policy.vocabulary])):
+        cases = reader.suite(root)
     return Suite(
         reader.suite_name,
         display,

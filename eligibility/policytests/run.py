@@ -21,6 +21,7 @@ from eligibility.compiler import CompiledPolicy
 from eligibility.datalog.engine import evaluate_reusing
 from eligibility.decision.proof import ProgrammeResult, ProofNode
 from eligibility.evaluate import decide
+from eligibility.facts import vocabulary
 from eligibility.policytests.model import (
     CaseRun,
     Difference,
@@ -36,7 +37,8 @@ _MAX_WHY = 8
 
 def run_case(case: PolicyCase, compiled: CompiledPolicy) -> CaseRun:
     # The policy's program is loaded into the engine once for all its cases (2-3× faster).
-    decision = decide((compiled,), case.applicant, evaluator=evaluate_reusing)
+    with vocabulary.using(vocabulary.for_policies([compiled.policy.vocabulary])):
+        decision = decide((compiled,), case.applicant, evaluator=evaluate_reusing)
     by_programme = {r.programme: r for r in decision.results}
     cited = policy_citations(compiled.policy)
     checks = []

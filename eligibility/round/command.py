@@ -37,6 +37,7 @@ def round_command(
     by: str | None = None,
 ) -> int:
     from eligibility.compiler import load_policy_lazily
+    from eligibility.facts import vocabulary
     from eligibility.render.progress import progress_bar
     from eligibility.round.run import count_applications, decide_round
 
@@ -56,7 +57,11 @@ def round_command(
         return streams.EXIT_OUTPUT
     scratch = folder / SCRATCH
     try:
-        with progress_bar("决定申请 deciding", count_applications(round_file)) as advance:
+        own = (p.gates().policy.vocabulary for p in policies)
+        with (
+            vocabulary.using(vocabulary.for_policies(own)),
+            progress_bar("决定申请 deciding", count_applications(round_file)) as advance,
+        ):
             decided = decide_round(round_file, policies, chosen, scratch, advance)
         if record is not None:  # recorded before any output file: files written were recorded
             from eligibility.round.record import record_decided_round

@@ -299,6 +299,15 @@ class Header:
     cite_as: str | None
     jurisdiction: Leaf | None
     span: Span
+    uses: tuple[Uses, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Uses:
+    """`uses "common.facts"`: a vocabulary file the policy reads, relative to the policy."""
+
+    file: str
+    span: Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,7 +420,113 @@ class Programme:
         return self.amounts[0] if self.amounts else None
 
 
-Definition = ValuesDef | RecordsDef | Programme | InterpretationDef | ConditionsDef
+# ── facts: the vocabulary (a `*.facts` file, or a `facts { … }` block of a policy) ──────
+
+
+@dataclass(frozen=True, slots=True)
+class EnumValue:
+    name: str
+    label: str | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class EnumDecl:
+    """`enum legal_forms { company "公司", … }`: values several facts share."""
+
+    name: str
+    values: tuple[EnumValue, ...]
+    span: Span
+
+
+FactKind = Literal["bool", "integer", "money", "date", "year", "text", "region", "enum"]
+
+
+@dataclass(frozen=True, slots=True)
+class FactType:
+    """The type written after `name:`. An enum names its values (`enum_values`, inline) or a
+    declared enum (`enum_name`); `unit` is an integer's unit (人, 项)."""
+
+    kind: FactKind
+    many: bool
+    unit: str
+    enum_name: str | None
+    enum_values: tuple[EnumValue, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class FactOption:
+    """`unique`, `length 5`, `min 0`, `max 2100` (number None for `unique`)."""
+
+    name: str
+    number: int | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class FactDecl:
+    path: Path
+    type: FactType
+    options: tuple[FactOption, ...]
+    label: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class GroupDecl:
+    """`group items "标的知识产权" list min 1 required ip_number, ip_type`."""
+
+    name: str
+    label: str
+    is_list: bool
+    min_items: int
+    required: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class EntityDecl:
+    """The facts of the applicant, of the context block, or of a collection of records."""
+
+    entity: Literal["applicant", "context", "collection"]
+    name: str  # the collection's name; "applicant" / "context" for the other two
+    label: str
+    id_field: str | None
+    name_field: str | None
+    facts: tuple[FactDecl, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionDecl:
+    """`criterion cq6_2_industry_fit "…" [第六条（二）]`: a finding a reviewer attests."""
+
+    name: str
+    label: str
+    citation: Citation | None
+    span: Span
+
+
+FactsItem = EnumDecl | GroupDecl | EntityDecl | CriterionDecl
+
+
+@dataclass(frozen=True, slots=True)
+class FactsBlock:
+    """`facts { … }` inside a policy: the policy's own declarations."""
+
+    items: tuple[FactsItem, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class FactsFile:
+    path: str
+    text: str
+    items: tuple[FactsItem, ...]
+
+
+Definition = ValuesDef | RecordsDef | Programme | InterpretationDef | ConditionsDef | FactsBlock
 
 
 @dataclass(frozen=True, slots=True)

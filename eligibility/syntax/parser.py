@@ -7,6 +7,7 @@ first error stops it (there is no sensible recovery inside a legal clause).
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -58,6 +59,7 @@ def _parser() -> Lark:
         parser="lalr",
         propagate_positions=True,
         strict=STRICT,
+        start=["start", "facts_file"],
     )
 
 
@@ -88,7 +90,7 @@ class _HeaderRepeated(Exception):
 def parse_policy(text: str, file: str) -> ast.PolicyFile:
     """Parse one policy file; raise DiagnosticError (E01xx) on a syntax error."""
     try:
-        tree = _parser().parse(text)
+        tree = _parser().parse(text, start="start")
     except UnexpectedInput as error:
         raise DiagnosticError((_syntax_diagnostic(error, text, file),), {file: text}) from None
     too_deep = _too_deep(tree, file)  # before the transformer recurses over the tree
@@ -127,6 +129,25 @@ def _second_header_line(text: str, repeated: _HeaderRepeated) -> ast.Span:
                 return ast.Span(span.file, number, column, number, len(line.rstrip()) + 1)
     return span
 
+
+def parse_facts(text: str, file: str) -> ast.FactsFile:
+    """Parse one vocabulary file (`*.facts`); raise DiagnosticError (E01xx) on a syntax error."""
+    try:
+        tree = _parser().parse(text, start="facts_file")
+    except UnexpectedInput as error:
+        raise DiagnosticError((_syntax_diagnostic(error, text, file),), {file: text}) from None
+    try:
+        items = _ToAst(file).transform(tree).children
+    except VisitError as error:
+        if isinstance(error.orig_exc, _Refused):
+            raise DiagnosticError((error.orig_exc.diagnostic,), {file: text}) from None
+        raise
+    return ast.FactsFile(file, text, tuple(items))
+
+
+# The scalar types of a declared fact (ast.FactKind without enum), and the units they carry.
+_SCALAR_TYPES = ("bool", "integer", "money", "date", "year", "text", "region")
+_SCALAR_UNITS = {"money": "元", "year": "年"}
 
 _EXPRESSION_RULES = frozenset({"add", "sub", "mul", "min", "max", "if_expr"})
 
@@ -299,6 +320,8 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
     # header
     def header(self, meta: Any, children: list[Any]) -> ast.Header:
         name, title, *items = children
+        uses = tuple(item for key, item in items if key == "uses")
+        items = [item for item in items if item[0] != "uses"]
         fields: dict[str, Any] = dict(items)
         if len(fields) < len(items):  # the same header line twice: the second is not dropped
             repeated = sorted({k for k, _ in items if [i[0] for i in items].count(k) > 1})
@@ -307,8 +330,11 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
             str(name), _unquote(title), fields.get("document"), fields.get("issuer"),
             fields.get("dated"), *fields.get("in_force", (None, None, None)),
             *fields.get("applicant", (None, None)), fields.get("cite_as"),
-            fields.get("jurisdiction"), self._s(meta),
+            fields.get("jurisdiction"), self._s(meta), uses,
         )  # type: ignore[call-arg]  # fmt: skip
+
+    def uses(self, meta: Any, c: list[Token]) -> tuple[str, ast.Uses]:
+        return "uses", ast.Uses(_unquote(c[0]), self._s(meta))
 
     def document_number(self, meta: Any, c: list[Token]) -> tuple[str, str]:
         return "document", _unquote(c[0])
@@ -595,6 +621,119 @@ class _ToAst(Transformer):  # type: ignore[type-arg]
     def start(self, meta: Any, c: list[Any]) -> Tree[Any]:
         return Tree("start", c)
 
+    # facts (the vocabulary)
+    def facts_file(self, meta: Any, c: list[Any]) -> Tree[Any]:
+        return Tree("facts_file", c)
+
+    def facts_block(self, meta: Any, c: list[Any]) -> ast.FactsBlock:
+        return ast.FactsBlock(tuple(c), self._s(meta))
+
+    def enum_decl(self, meta: Any, c: list[Any]) -> ast.EnumDecl:
+        return ast.EnumDecl(str(c[0]), tuple(c[1:]), self._s(meta))
+
+    def enum_value(self, meta: Any, c: list[Token]) -> ast.EnumValue:
+        return ast.EnumValue(str(c[0]), _unquote(c[1]) if len(c) > 1 else None, self._s(meta))
+
+    def group_decl(self, meta: Any, c: list[Any]) -> ast.GroupDecl:
+        options: dict[str, Any] = dict(c[2:])
+        return ast.GroupDecl(
+            str(c[0]), _unquote(c[1]), "list" in options, options.get("min", 0),
+            options.get("required", ()), self._s(meta),
+        )  # fmt: skip
+
+    def group_list(self, meta: Any, c: list[Token]) -> tuple[str, object]:
+        return "list", True
+
+    def group_min(self, meta: Any, c: list[Token]) -> tuple[str, int]:
+        return "min", int(str(c[0]).split(".")[0])
+
+    def group_required(self, meta: Any, c: list[Token]) -> tuple[str, tuple[str, ...]]:
+        return "required", tuple(str(t) for t in c)
+
+    def applicant_facts(self, meta: Any, c: list[Any]) -> ast.EntityDecl:
+        return ast.EntityDecl(
+            "applicant", "applicant", "申请主体", None, None, tuple(c), self._s(meta)
+        )
+
+    def context_facts(self, meta: Any, c: list[Any]) -> ast.EntityDecl:
+        return ast.EntityDecl("context", "context", "评估情境", None, None, tuple(c), self._s(meta))
+
+    def collection_decl(self, meta: Any, c: list[Any]) -> ast.EntityDecl:
+        keys = {str(k[0]): str(k[1]) for k in c[2:] if isinstance(k, list)}
+        facts = tuple(f for f in c[2:] if isinstance(f, ast.FactDecl))
+        return ast.EntityDecl(
+            "collection", str(c[0]), _unquote(c[1]), keys.get("id"), keys.get("named"), facts,
+            self._s(meta),
+        )  # fmt: skip
+
+    def collection_key(self, meta: Any, c: list[Token]) -> list[Token]:
+        return c
+
+    def fact_decl(self, meta: Any, c: list[Any]) -> ast.FactDecl:
+        many = isinstance(c[1], str) and c[1] == "list of"
+        kind: ast.FactType = c[2] if many else c[1]
+        kind = ast.FactType(kind.kind, many, kind.unit, kind.enum_name, kind.enum_values, kind.span)
+        options = tuple(o for o in c if isinstance(o, ast.FactOption))
+        return ast.FactDecl(c[0], kind, options, _unquote(c[-1]), self._s(meta))
+
+    def fact_list(self, meta: Any, c: list[Any]) -> str:
+        return "list of"
+
+    def _type(self, kind: ast.FactKind, meta: Any, unit: str = "", name: str | None = None,
+              values: tuple[ast.EnumValue, ...] = ()) -> ast.FactType:  # fmt: skip
+        return ast.FactType(kind, False, unit, name, values, self._s(meta))
+
+    def scalar_type(self, meta: Any, c: list[Any]) -> ast.FactType:
+        name, unit = str(c[0]), str(c[1]) if len(c) > 1 else ""
+        if name not in _SCALAR_TYPES:
+            close = difflib.get_close_matches(name, _SCALAR_TYPES, n=1)
+            raise _Refused(
+                Diagnostic(
+                    "E0218",
+                    f"`{name}` is not a type of fact",
+                    _token_span(self.file, c[0]),
+                    "unknown type",
+                    help=(f"did you mean `{close[0]}`? " if close else "")
+                    + "the types are "
+                    + ", ".join(_SCALAR_TYPES)
+                    + ", enum and list of …",
+                )
+            )
+        if unit and name != "integer":
+            raise _Refused(
+                Diagnostic(
+                    "E0212",
+                    f"a unit is for an integer, not a {name}",
+                    self._s(meta),
+                    "unit not allowed",
+                    help="money is in 元 and a year in 年 already",
+                )
+            )
+        return self._type(name, meta, unit=_SCALAR_UNITS.get(name, unit))  # type: ignore[arg-type]
+
+    def named_enum_type(self, meta: Any, c: list[Token]) -> ast.FactType:
+        return self._type("enum", meta, name=str(c[0]))
+
+    def enum_type(self, meta: Any, c: list[ast.EnumValue]) -> ast.FactType:
+        return self._type("enum", meta, values=tuple(c))
+
+    def fact_option(self, meta: Any, c: list[Token]) -> ast.FactOption:
+        number = int(str(c[1])) if len(c) > 1 and str(c[1]).isdigit() else None
+        if len(c) > 1 and number is None:
+            raise _Refused(
+                Diagnostic(
+                    "E0310",
+                    f"`{c[0]} {c[1]}` needs a whole number",
+                    self._s(meta),
+                    "not a whole number",
+                )
+            )
+        return ast.FactOption(str(c[0]), number, self._s(meta))
+
+    def criterion_decl(self, meta: Any, c: list[Any]) -> ast.CriterionDecl:
+        citation = c[2] if len(c) > 2 else None
+        return ast.CriterionDecl(str(c[0]), _unquote(c[1]), citation, self._s(meta))
+
 
 # ── the tokens of a policy text, for tools that edit it token by token ─────────────────────
 
@@ -618,7 +757,7 @@ def lexemes(text: str, file: str) -> tuple[Lexeme, ...]:
     sites here: a number with its unit, a date, a comparison word, never a regex over the
     text); raises DiagnosticError (E01xx) on a syntax error, as parse_policy does."""
     try:
-        tree = _parser().parse(text)
+        tree = _parser().parse(text, start="start")
     except UnexpectedInput as error:
         raise DiagnosticError((_syntax_diagnostic(error, text, file),), {file: text}) from None
     out: list[Lexeme] = []

@@ -25,7 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _params() -> Iterator[object]:
-    for tests in sorted(POLICY_DIR.glob("*.tests.yaml")):
+    # the shipped policies, and the example of docs/writing-a-policy.md with its own facts
+    authoring = sorted((ROOT / "examples" / "authoring").glob("*.tests.yaml"))
+    for tests in [*sorted(POLICY_DIR.glob("*.tests.yaml")), *authoring]:
         name = suite_name(tests)
         policy_file = tests.with_name(f"{name}.policy")
         try:

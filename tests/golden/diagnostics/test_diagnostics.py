@@ -22,6 +22,7 @@ CASES = sorted(p.stem for p in HERE.glob("*.policy"))
 # the code each case exists to show, so a golden cannot drift to a different error unnoticed
 EXPECTED_CODES = {
     "award_not_last": ["E0307"],
+    "collection_id_undeclared": ["E0215"],
     "count_not_whole": ["E0208"],
     "curly_quotes": ["E0104"],
     "double_underscore": ["E0304"],
@@ -45,6 +46,7 @@ EXPECTED_CODES = {
     "award_of_unknown_programme": ["E0201", "E0306"],
     "cjk_caret": ["E0204"],
     "expression_too_deep": ["E0309"],
+    "facts_declarations": ["E0214", "E0210", "E0211", "E0211", "E0212", "E0213", "E0216"],
     "list_needs_some": ["E0205"],
     "not_utf8": ["E0103"],
     "number_out_of_range": ["E0310"],
@@ -52,11 +54,14 @@ EXPECTED_CODES = {
     "several_errors": ["E0204", "E0302", "E0301"],
     "syntax_error": ["E0101"],
     "uncited_rule": ["E0301"],
+    "undeclared_criterion": ["E0209"],
     "unit_mismatch": ["E0207"],
     "unknown_enum_value": ["E0203"],
     "unknown_field": ["E0204"],
     "unknown_record_set": ["E0201"],
     "unlabelled_rule": ["E0302"],
+    "uses_bad_facts": ["E0218", "E0204"],
+    "uses_missing_file": ["E0217"],
 }
 
 
@@ -100,11 +105,10 @@ def test_caret_stands_under_the_span(name: str) -> None:
     """Independently of the goldens: every caret run starts at the display width of the source
     text before the span and is as wide as the spanned text (CJK characters take two cells)."""
     error = diagnose(name)
-    source_lines = error.sources[error.diagnostics[0].span.file].splitlines()
     blocks = render_all(error).split("\n\n")  # a block's notes may add blank lines after it
     for diagnostic, block in zip(error.diagnostics, blocks, strict=False):
         span = diagnostic.span
-        line = source_lines[span.line - 1]
+        line = error.sources[span.file].splitlines()[span.line - 1]  # a facts file it uses, too
         rendered = block.splitlines()
         gutter = len(str(span.line))
         assert rendered[3] == f"{span.line} | {line}"

@@ -24,6 +24,11 @@ POLICY = """policy t "测试"
   in force from 2024-03-01 until 2025-12-31 [一]
   applicant organisation [一]
 
+facts {
+  criterion purpose_conversion_implementation "以转化实施为目的" [二]
+  criterion c "评审认定事项 c" [二]
+}
+
 records found "以转化实施为目的的交易" from ip_contracts [二] {
   "以转化实施为目的（评审认定）": attested purpose_conversion_implementation else application [二]
 }
