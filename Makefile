@@ -17,5 +17,7 @@ fuzz:
 lint:
 	$(PY) -m ruff check eligibility tests bench cli.py
 	$(PY) -m ruff format --check eligibility tests bench cli.py
+	$(PY) -m eligibility fmt --check policies/ examples/
+	$(PY) -m eligibility lint policies/
 type:
 	$(PY) -m mypy

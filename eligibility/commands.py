@@ -209,7 +209,9 @@ def _parser() -> argparse.ArgumentParser:
     fmt_parser = commands.add_parser(
         "fmt", help="lay policy files out in the canonical layout (docs/tools.md)"
     )
-    fmt_parser.add_argument("policies", type=Path, nargs="*", metavar="FILE")
+    fmt_parser.add_argument(  # no default: it would rewrite an installed package's policies
+        "policies", type=Path, nargs="+", metavar="FILE", help="policy file or folder"
+    )
     fmt_parser.add_argument(
         "--check", action="store_true", help="change nothing; exit 1 naming the files that would"
     )
@@ -219,7 +221,10 @@ def _parser() -> argparse.ArgumentParser:
     lint_parser = commands.add_parser(
         "lint", help="print the warnings (W04xx) of policy files (docs/tools.md)"
     )
-    lint_parser.add_argument("policies", type=Path, nargs="*", metavar="FILE")
+    lint_parser.add_argument(
+        "policies", type=Path, nargs="*", metavar="FILE",
+        help="policy file or folder; default: the shipped policies",
+    )  # fmt: skip
     from eligibility.audit.cli import add_audit_parser
 
     add_audit_parser(commands)

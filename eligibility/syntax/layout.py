@@ -1,26 +1,32 @@
-"""Policy text → the same text in the canonical layout (`eligibility fmt`).
+"""Policy text → the same text in the canonical layout (`eligibility fmt`, docs/tools.md).
 
-The layout is the one the shipped policies were written in; only whitespace between tokens
-changes, so a formatted policy compiles to the same program, and comments and Chinese text
-(labels, citations, units) are copied as they are. The rules:
+The layout is the one the shipped policies were written in. Only whitespace between tokens
+changes (and ASCII spaces just inside a citation's brackets, which the compiler strips), so a
+formatted policy compiles to the same program, and comments and Chinese text (labels,
+citations, units) are copied as they are. The text is parsed by a parser of its own that keeps
+every token (the syntax tree drops punctuation); comments, which the grammar ignores, are read
+from the stretches between tokens, which hold only whitespace and comments. The rules:
 
 - one statement per line: each header line, definition, condition node, clause, amount step,
-  cap and pool starts a line, and a block's `{` ends its line and its `}` stands on its own
-  line (a block the author wrote on one line with a single statement and no comment, such as
+  cap and pool starts a line; a block's `{` ends its line and its `}` stands on its own line
+  (a group the author wrote on one line with one condition and no comment, such as
   `none { exists x }`, stays on one line);
-- indentation by two spaces: a block's statements two deeper than the line that opens the
-  block, its `}` level with that line, header lines two deep;
-- the author's other line breaks are kept (labels are long and cannot be broken, so where a
-  long line breaks is the author's choice, typically after a label's `:`); a continuation line is
-  indented two deeper than its statement, four in a block's head (`records … "…"` then
-  `from … {`, so the head does not read as the block's first statement); inside parentheses
+- indentation by two spaces: a block's statements two deeper than the line where the block's
+  rule starts, its `}` level with that line, header lines two deep;
+- a labelled condition (`"label": condition [article]`) is one line when it fits in 100 display
+  cells, else it breaks after the label's `:`;
+- the author's other line breaks are kept (labels are long and cannot be broken); a
+  continuation line is two deeper than its statement, four in a block's head (`records … "…"`
+  then `from … {`, so the head does not read as the block's first statement); inside parentheses
   or a value set the author's alignment relative to the statement is kept (at least two deep);
 - one space between tokens, except none inside `( )`, `{a, b}` and `[第九条]`, before `,`,
   `:` and `)`, around `.`, after `@`, between a function's name and `(` (`count(`, `year(`) and
   within a quantity (`50万元以上`, `40%`);
-- comments on their own line take the indentation of the code that follows them; a comment
-  after code keeps its place, two spaces after it; at most one blank line in a row, none at
-  the start or end of a block or of the file; trailing spaces go; the file ends with one newline.
+- a blank line between definitions (not between two `values` lines), above the comments that
+  stand over a definition; elsewhere at most one blank line in a row, none just inside a
+  block's braces or at the start or end of the file;
+- a comment on its own line takes the indentation of the code that follows it; a comment after
+  code stays on that line, two spaces after it; trailing spaces go; the file ends with one newline.
 """
 
 from __future__ import annotations
@@ -39,12 +45,29 @@ from eligibility.diagnostics import DiagnosticError
 from eligibility.resources import GRAMMAR_FILE
 from eligibility.syntax.parser import _syntax_diagnostic
 
-_BLOCKS = frozenset({"records_def", "programme", "amount", "group"})
+# Rules whose `{ … }` holds statements, one a line. The facts blocks are those of branch `vocab`
+# (`facts { … }`, `applicant { … }`, `collection … { … }`): named here so that its merge lays
+# them out as blocks; a rule missing here is laid out as a bracket, its line breaks kept.
+_BLOCKS = frozenset(
+    {
+        "records_def", "programme", "amount", "group",
+        "facts_block", "applicant_facts", "context_facts", "collection_decl",
+    }
+)  # fmt: skip
 _CALLS = frozenset({"COUNT", "DISTINCT", "SUM", "MIN", "MAX", "AWARD"})
 _UNITS = frozenset({"亿元", "万元", "元", "%", "笔", "次", "件", "人", "家", "项", "年"})
 _POSTFIX = frozenset({"以上", "以下", "以内"})
 _HEADER_ITEMS = frozenset(
-    {"document_number", "issuer", "dated", "in_force", "applicant_kind", "jurisdiction", "cite_as"}
+    {
+        "document_number",
+        "issuer",
+        "dated",
+        "in_force",
+        "applicant_kind",
+        "jurisdiction",
+        "cite_as",
+        "uses",
+    }
 )
 _COMMENT = re.compile(r"#[^\n]*")
 INDENT = 2
@@ -96,6 +119,20 @@ def _first_token(node: Tree[Any]) -> Token | None:
     return None
 
 
+def _all_tokens(tree: Tree[Any]) -> list[Token]:
+    """Every token of the tree, found with an explicit stack (lark's `scan_values` recurses,
+    and groups may nest thousands deep before the compiler refuses them)."""
+    out: list[Token] = []
+    stack: list[Any] = [tree]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Token):
+            out.append(item)
+        else:
+            stack.extend(item.children)
+    return out
+
+
 def _last_token(node: Tree[Any]) -> Token | None:
     stack: list[Any] = [node]
     while stack:
@@ -140,10 +177,7 @@ def _tokens(tree: Tree[Any], text: str) -> list[_Token]:
                 roles[first.start_pos or 0] = str(child.data)
                 if rule == "start":
                     tops.add(first.start_pos or 0)
-    lexed = sorted(
-        (t for t in tree.scan_values(lambda v: isinstance(v, Token))),
-        key=lambda t: t.start_pos or 0,
-    )
+    lexed = sorted(_all_tokens(tree), key=lambda t: t.start_pos or 0)
     out: list[_Token] = []
     position = 0
     for token in lexed:
@@ -194,8 +228,8 @@ def _comments(text: str, start: int, end: int) -> list[_Token]:
 
 
 def _spelling(token: _Token) -> str:
-    if token.kind == "ARTICLE":
-        return token.text.strip() or token.text
+    if token.kind == "ARTICLE":  # `[ 第九条 ]`: the compiler strips the spaces too
+        return token.text.strip(" \t") or token.text
     if token.kind == "_YEAR_CALL":
         return "year("
     return token.text
@@ -301,8 +335,11 @@ class _Printer:
     def _starts_line(self, index: int, token: _Token) -> bool:
         previous = self.previous
         assert previous is not None
+        if token.kind == "COMMENT":  # a comment stays where it was: after code, or on its own
+            self.break_next = self.break_next and token.line == previous.end_line
+            return token.line != previous.end_line or previous.kind == "COMMENT"
         break_next, self.break_next = self.break_next, False
-        if break_next and token.kind != "COMMENT":  # a comment after a label's `:` stays there
+        if break_next:
             return True
         inline = bool(self.brackets) and self.brackets[-1][2]
         if not inline and (

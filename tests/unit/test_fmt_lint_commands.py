@@ -3,6 +3,8 @@ files rewritten or left alone, and the lint seam (`lint_checks.CHECKS`) with a c
 
 from __future__ import annotations
 
+import io
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -82,9 +84,10 @@ def test_fmt_of_a_syntax_error_is_the_usual_diagnostic(
     assert tidy.read_text(encoding="utf-8") == TIDY  # the other files are still formatted
 
 
-def test_fmt_usage_error() -> None:
-    with pytest.raises(SystemExit) as raised:
-        main(["fmt", "--bogus"])
+@pytest.mark.parametrize("argv", [["fmt", "--bogus", "x.policy"], ["fmt"], ["fmt", "--check"]])
+def test_fmt_usage_error(argv: list[str]) -> None:
+    with pytest.raises(SystemExit) as raised:  # no file named: nothing to rewrite by default
+        main(argv)
     assert raised.value.code == 64
 
 
@@ -149,3 +152,21 @@ def test_a_check_reporting_an_error_code_is_a_bug_of_the_check() -> None:
     tree = parse_policy(TIDY, "t")
     with pytest.raises(AssertionError, match="a lint check reported an error"):
         warnings(tree, policy_from_ast(tree), (wrong,))
+
+
+def test_fmt_stdin_to_stdout(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    class _Stdin:
+        def __init__(self, data: bytes) -> None:
+            self.buffer = io.BytesIO(data)
+
+    monkeypatch.setattr(sys, "stdin", _Stdin(MESSY.encode("utf-8")))
+    assert main(["fmt", "-"]) == 0
+    assert capsys.readouterr().out == TIDY
+    monkeypatch.setattr(sys, "stdin", _Stdin(MESSY.encode("utf-8")))
+    assert main(["fmt", "--check", "-"]) == 1
+    assert capsys.readouterr().out == ""
+    monkeypatch.setattr(sys, "stdin", _Stdin(b"policy t {"))
+    assert main(["fmt", "-"]) == 3
+    assert "--> <stdin>:1:" in capsys.readouterr().err

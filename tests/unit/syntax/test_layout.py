@@ -231,3 +231,49 @@ def test_a_labelled_condition_fits_on_its_line_or_breaks_after_the_label() -> No
     assert format_policy(_records(at_the_limit), "t") == _records(at_the_limit)
     with_comment = '"信用良好":  # why\n    credit_good is true'
     assert format_policy(_records(with_comment), "t") == _records(with_comment)
+
+
+# ── comments anywhere between tokens ──────────────────────────────────────────────────────────
+
+
+def _commented(text: str, rng: random.Random) -> str:
+    """Comments added at random: after the code of some lines, and on lines of their own (a
+    line end is always between two tokens: labels and citations do not span lines)."""
+    out = []
+    for number, line in enumerate(text.split("\n")):
+        if rng.random() < 0.1:
+            out.append(" " * rng.randrange(8) + f"# 注释 {number} [第一条] {{")
+        out.append(line + (f"  #尾注 {number}" if line.strip() and rng.random() < 0.1 else ""))
+    return "\n".join(out)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(SMALL), st.integers(0, 2**32))
+def test_comments_anywhere_are_kept_and_mean_nothing(policy: tuple[str, str], seed: int) -> None:
+    name, text = policy
+    commented = _commented(text, random.Random(seed))
+    once = format_policy(commented, name)
+    assert format_policy(once, name) == once
+    assert _comments(once) == _comments(commented)
+    assert _ink(once) == _ink(commented)
+    try:
+        expected: object = compile_text(text, name).program
+    except DiagnosticError as error:
+        expected = [d.code for d in error.diagnostics]
+    try:
+        actual: object = compile_text(once, name).program
+    except DiagnosticError as error:
+        actual = [d.code for d in error.diagnostics]
+    assert actual == expected
+
+
+def test_comments_stay_where_they_were() -> None:
+    text = (
+        'policy t "t"  # after the title\n  document "d"\n\n'
+        'values v "v" = {  # the values\n  a,  # first\n  b\n}\n\n'
+        'programme p "p" [一] {  # opens\n'
+        '  requires "x":  # why\n    credit_good is true [一]\n'
+        "  amount {\n    award = min(1元,  # one\n      2元)\n"
+        "    # before the closing brace\n  }\n}  # closes\n# at the end\n"
+    )
+    assert format_policy(text, "t") == text
