@@ -386,7 +386,12 @@ class ExpressionResolver:
         limit = self._expr(cap.limit, scope)
         if limit.dim is not ir.Dim.MONEY:
             self._error(
-                "E0207", "a cap must be an amount of money (元, 万元, 亿元)", cap.span, "not money"
+                "E0207",
+                "a cap must be an amount of money (元, 万元, 亿元)",
+                cap.span,
+                "not money",
+                help="write the cap in 元, 万元 or 亿元, e.g. `at most 5万元`; how many applicants "
+                "a programme admits is `at most N applicants`",
             )
         text = limit.text if isinstance(limit, ir.Const) else self._source_text(cap.limit.span)
         return ir.Cap(

@@ -19,12 +19,12 @@ import pytest
 from eligibility.compiler import CompiledPolicy, load_policy, policy_files
 from eligibility.decision.proof import Decision
 from eligibility.evaluate import decide
+from eligibility.facts.vocabulary import for_policies, using
 from eligibility.ir.quantities import format_money
 from eligibility.render.checklist import missing_blocks, row_text
 from eligibility.render.json import decision_json
 from eligibility.render.text import plain_blocks, summary_lines
 from eligibility.render.wording import wording
-from eligibility.facts.vocabulary import for_policies, using
 from tests.support import load_example
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -125,6 +125,70 @@ COMPILER: dict[str, tuple[str, str, str, str]] = {
         "Counts (笔, 件, 次, 人, 家, 项) and years are whole.",
         "Write the whole number the document gives.",
     ),
+    "E0209": (
+        "an undeclared reviewer criterion",
+        "undeclared_criterion",
+        "`attested <criterion>` names a criterion no `criterion` declaration of the policy's "
+        "facts (or the shipped vocabulary) declares: a typo would leave the programme "
+        "undetermined for ever.",
+        "Write the criterion as declared (the help names the nearest), or declare it.",
+    ),
+    "E0210": (
+        "declared twice",
+        "facts_declarations",
+        "A fact, enum, group, collection, criterion or enum value declared twice, or already "
+        "in the shipped vocabulary.",
+        "Keep one declaration; use the shipped fact as it is.",
+    ),
+    "E0211": (
+        "not a declared enum",
+        "facts_declarations",
+        "`enum <name>` names no declared enum.",
+        "Declare the enum, or name one that exists (the help names the nearest).",
+    ),
+    "E0212": (
+        "an option that does not fit the type",
+        "facts_declarations",
+        "An option or unit the fact's type cannot have (`unique` on a single value, `min` "
+        "on money).",
+        "Drop the option, or change the type.",
+    ),
+    "E0213": (
+        "an undeclared or too deep group",
+        "facts_declarations",
+        "`group.fact` without a `group` declaration, or nested deeper than one group.",
+        'Declare the group (`group certificate "认证证书"`), or fix its spelling.',
+    ),
+    "E0214": (
+        "an enum value labelled two ways",
+        "facts_declarations",
+        "An enum value has one Chinese label wherever it appears.",
+        "Use the label it has elsewhere.",
+    ),
+    "E0215": (
+        "a collection's `id` or `named` fact is not among its facts",
+        "collection_id_undeclared",
+        "`collection … id <fact>` and `named <fact>` name a fact of the collection.",
+        "Declare the fact in the collection, or name one it has (the help names the nearest).",
+    ),
+    "E0216": (
+        "a policy declares context facts",
+        "facts_declarations",
+        "The context (application_date, assessment_year) is fixed; a policy cannot add to it.",
+        "Declare the fact for the applicant or a collection instead.",
+    ),
+    "E0217": (
+        "`uses` names no file",
+        "uses_missing_file",
+        '`uses "….facts"` is looked for beside the policy.',
+        "Put the facts file beside the policy, or correct its name.",
+    ),
+    "E0218": (
+        "a type the language does not have",
+        "uses_bad_facts",
+        "A fact's type is one of bool, integer, money, date, year, text, region, enum.",
+        "Use the type the help names (`boolean` → `bool`).",
+    ),
     "E0301": (
         "no citation",
         "uncited_rule",

@@ -22,6 +22,7 @@ CASES = sorted(p.stem for p in HERE.glob("*.policy"))
 # the code each case exists to show, so a golden cannot drift to a different error unnoticed
 EXPECTED_CODES = {
     "award_not_last": ["E0307"],
+    "collection_id_undeclared": ["E0215"],
     "count_not_whole": ["E0208"],
     "curly_quotes": ["E0104"],
     "double_underscore": ["E0304"],

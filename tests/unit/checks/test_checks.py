@@ -14,12 +14,15 @@ from hypothesis import strategies as st
 from eligibility.checks import lint
 from eligibility.checks.conditions import bound_verdict
 from eligibility.checks.label_numbers import label_quantities
-from eligibility.facts.vocabulary import LEGAL_FORMS
+from eligibility.facts import vocabulary
 from eligibility.ir import nodes as ir
 from eligibility.resources import shipped_policy_files
 
 HEADER = 'policy t "测试"\n  document "渝知发〔2024〕22号"\n  applicant organisation\n\n'
 SHIPPED = shipped_policy_files()
+_LEGAL_FORM = vocabulary.applicant_field("legal_form")
+assert _LEGAL_FORM is not None
+LEGAL_FORMS = _LEGAL_FORM.enum_values
 
 
 def codes(body: str) -> list[str]:

@@ -3,7 +3,8 @@ M1-M22 and the silent S5, S6, S9), each a one-line change to the reviewer's poli
 gets a diagnostic with its code and a help that says the fix (the review rated them 1-5; a
 generic "unexpected …" with a token list was a 3, silence a 1).
 
-The typo in an `attested` criterion id (S7) needs declared criteria (branch `vocab`)."""
+The reviewer criterion is declared (a `facts` block, as the policy must now), so that its typo
+(S7) is an error too."""
 
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ policy xh_2025 "徐汇区企业知识产权贯标奖励办法"
   in force from 2025-01-02 until 2027-12-31 [第八条]
   applicant organisation [第二条]
   jurisdiction "在徐汇区注册的企业": registered_region within 310104 [第二条]
+
+facts {
+  criterion xh3_guanbiao_certified "通过《企业知识产权管理规范》贯标认证" [第三条]
+}
 
 records awards_this_year "本年度已获本项奖励" from prior_awards [第五条] {
   "本项目": programme_id in {xh_guanbiao_award}
@@ -80,6 +85,13 @@ MISTAKES = [
     ("M22", "registered_region within", "operating_regions within", "E0205", "`some"),
     ("S5", "= 5万元", "= 50万元", "W0401", "correct the value or the label"),
     ("S6", "{xh_guanbiao_award}", "{xh_guanbiao_awrd}", "W0403", "`xh_guanbiao_award`"),
+    (
+        "S7",
+        "attested xh3_guanbiao_certified",
+        "attested xh3_guanbiao_certifed",
+        "E0209",
+        "`xh3_guanbiao_certified`",
+    ),
     ("S9", "credit_good is false", "credit_good is true", "W0404", "`credit_good is false`"),
 ]
 
