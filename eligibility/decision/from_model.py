@@ -30,6 +30,7 @@ from eligibility.decision.static import PolicyStatics, statics
 from eligibility.facts.model import ApplicantFacts, Record
 from eligibility.ir import nodes as ir
 from eligibility.ir.walk import child_conditions, facts_read, walk_conditions
+from eligibility.whatif.propose import would_change
 
 # What a leaf of the proof shows: its detail, the facts it misses, its records' notes.
 LeafParts = tuple[str, tuple[str, ...], tuple[RecordNote, ...]]
@@ -102,10 +103,15 @@ def programme_result(
         for r in readings
         if r.name == name and r.is_default
     )
+    proposals = (
+        would_change(policy, programme, model, facts.applicant, {r.name: r.value for r in readings})
+        if outcome != "qualifies"
+        else ()
+    )
     return ProgrammeResult(
         policy.policy_id, policy.document_number, programme.programme_id, programme.title,
         outcome, amount, max_amount, tuple(missing), tuple(dict.fromkeys(citations)),
-        proof, money, _not_applicable(programme, proof), defaults,
+        proof, money, _not_applicable(programme, proof), defaults, proposals,
     )  # fmt: skip
 
 
