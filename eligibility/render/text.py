@@ -19,6 +19,7 @@ from decimal import Decimal
 from eligibility.decision.proof import Decision, ProgrammeResult, ProofNode
 from eligibility.facts.model import InputError
 from eligibility.facts.paths import visible
+from eligibility.render.proposals import proposal_text
 from eligibility.render.wording import Lang, Wording, wording
 
 Segment = tuple[str, str]  # (text, style)
@@ -152,6 +153,8 @@ def programme_blocks(decision: Decision, r: ProgrammeResult, lang: Lang = "zh") 
     for name, value, label in _default_readings(decision, r):  # rule inventory §7
         blocks.append(((w("explain.default_reading", name, value, label), "dim"),))
     blocks.append(_tree(r.proof, r.document, w))
+    if r.outcome != "qualifies" and not r.not_applicable:
+        blocks.append(_would_change(r, w))
     if r.amount_proof and (r.amount is not None or r.max_amount is not None):
         steps = []
         for step in r.amount_proof.lines:
@@ -162,6 +165,17 @@ def programme_blocks(decision: Decision, r: ProgrammeResult, lang: Lang = "zh") 
     articles = dict.fromkeys(w.article(c, r.document) for c in r.citations)
     blocks.append(((w("explain.citations", w("list.sep_long").join(articles)), "dim"),))
     return [_visible(b) if isinstance(b, tuple) else _visible_tree(b) for b in blocks]
+
+
+def _would_change(r: ProgrammeResult, w: Wording) -> Block:
+    """What would make the programme qualify: one line per proposal, numbered."""
+    if not r.would_change:
+        return ((w("explain.would_change_none"), "dim"),)
+    lines = tuple(
+        TreeNode(((w("proposal.number", i) + proposal_text(p, w, r.document), ""),))
+        for i, p in enumerate(r.would_change, 1)
+    )
+    return TreeNode(((w("explain.would_change"), "heading"),), lines)
 
 
 def _default_readings(decision: Decision, r: ProgrammeResult) -> list[tuple[str, str, str]]:

@@ -178,7 +178,8 @@ class _Planner:
             case ir.FieldValue():
                 return self._number(cond, left, op, bound)
             case ir.Count() | ir.Sum() | ir.Arith():
-                return self._records(cond, left, op, bound)
+                unit = right.unit if isinstance(right, ir.Const) else ""
+                return self._records(cond, left, op, bound, unit)
         return None
 
     def _constant(self, expr: ir.Expr) -> Any | None:
@@ -206,7 +207,9 @@ class _Planner:
             change = _with(change, delta=target - actual, target=target)
         return [(change,)]
 
-    def _records(self, cond: ir.Compare, expr: ir.Expr, op: str, bound: Any) -> list[Alt] | None:
+    def _records(
+        self, cond: ir.Compare, expr: ir.Expr, op: str, bound: Any, unit: str
+    ) -> list[Alt] | None:
         """A count or sum (or a total of them) below its threshold: more records, or a larger
         sum, in one of the sets it reads whose records a new record can join."""
         if op not in (">=", ">") or not isinstance(bound, int | Decimal):
@@ -223,7 +226,7 @@ class _Planner:
         out: list[Alt] = []
         for term in terms:
             if isinstance(term, ir.Count) and not money:
-                alt = self._add(cond, term.record_set, int(need), term.unit)
+                alt = self._add(cond, term.record_set, int(need), term.unit or unit)
             elif isinstance(term, ir.Sum) and money:
                 alt = self._raise_sum(cond, term, Decimal(need), target)
             else:
