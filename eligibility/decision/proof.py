@@ -138,6 +138,7 @@ class ProgrammeResult:
     not_applicable: str | None = None  # the failing applicant-kind or jurisdiction gate
     defaults: tuple[str, ...] = ()  # the switches this result read in their default reading
     would_change: tuple[Proposal, ...] = ()  # does_not_qualify / undetermined: what would flip it
+    to_cap: tuple[Change, ...] = ()  # qualifies below its cap: each input that would reach it
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ import orjson
 
 from eligibility.decision.proof import (
     AmountProof,
+    Change,
     Decision,
     ProofNode,
     Proposal,
@@ -134,22 +135,23 @@ def _amount_json(proof: AmountProof, w: Wording) -> dict[str, Any]:
 def _proposal_json(proposal: Proposal, w: Wording, document: str) -> dict[str, Any]:
     """One proposal as data (docs/decision-format.md, "would_change"), worded beside it."""
     return {
-        "changes": [
-            {
-                "action": c.action,
-                "field": c.field,
-                "values": [_raw(v) for v in c.values],
-                "delta": None if c.delta is None else _raw(c.delta),
-                "target": None if c.target is None else _raw(c.target),
-                "record_set": c.record_set or None,
-                "supplies": c.supplies,
-                "node_id": c.node_id,
-                "citation": c.citation,
-                "label": change_text(c, w, document),
-            }
-            for c in proposal.changes
-        ],
+        "changes": [_change_json(c, w, document) for c in proposal.changes],
         "label": proposal_text(proposal, w, document),
+    }
+
+
+def _change_json(c: Change, w: Wording, document: str, to_cap: bool = False) -> dict[str, Any]:
+    return {
+        "action": c.action,
+        "field": c.field,
+        "values": [_raw(v) for v in c.values],
+        "delta": None if c.delta is None else _raw(c.delta),
+        "target": None if c.target is None else _raw(c.target),
+        "record_set": c.record_set or None,
+        "supplies": c.supplies,
+        "node_id": c.node_id,
+        "citation": c.citation,
+        "label": change_text(c, w, document, to_cap),
     }
 
 
@@ -178,6 +180,7 @@ def decision_json(decision: Decision, lang: Lang = "zh") -> dict[str, Any]:
                 "citations": list(r.citations),
                 "proof": proof_json(r.proof, lang, w),
                 "would_change": [_proposal_json(p, w, r.document) for p in r.would_change],
+                "to_cap": [_change_json(c, w, r.document, True) for c in r.to_cap],
                 "amount_computation": (
                     _amount_json(r.amount_proof, w)
                     if r.amount_proof and r.outcome != "does_not_qualify"

@@ -18,11 +18,12 @@ def proposal_text(proposal: Proposal, w: Wording, document: str) -> str:
     return w("list.sep_long").join(change_text(c, w, document) for c in proposal.changes)
 
 
-def change_text(change: Change, w: Wording, document: str) -> str:
-    return _words(change, w) + w("article", w.article(change.citation, document))
+def change_text(change: Change, w: Wording, document: str, to_cap: bool = False) -> str:
+    """One change with its article; `to_cap`: a raise that brings the award to its cap."""
+    return _words(change, w, to_cap) + w("article", w.article(change.citation, document))
 
 
-def _words(change: Change, w: Wording) -> str:
+def _words(change: Change, w: Wording, to_cap: bool) -> str:
     if change.action == "add":
         unit = change.unit if w.lang == "zh" and change.unit else w("change.records")
         return w("change.add", change.delta, unit, change.set_label)

@@ -19,7 +19,7 @@ from decimal import Decimal
 from eligibility.decision.proof import Decision, ProgrammeResult, ProofNode
 from eligibility.facts.model import InputError
 from eligibility.facts.paths import visible
-from eligibility.render.proposals import proposal_text
+from eligibility.render.proposals import change_text, proposal_text
 from eligibility.render.wording import Lang, Wording, wording
 
 Segment = tuple[str, str]  # (text, style)
@@ -161,6 +161,10 @@ def programme_blocks(decision: Decision, r: ProgrammeResult, lang: Lang = "zh") 
             label, computation = w.amount_step(step)
             cite = w("cite", w.article(step.citation, r.document)) if step.citation else ""
             steps.append(TreeNode(((label + w("colon") + computation, ""), (cite, "dim"))))
+        steps += [
+            TreeNode(((w("explain.to_cap", change_text(c, w, r.document, True)), "dim"),))
+            for c in r.to_cap
+        ]
         blocks.append(TreeNode(((w("explain.amount"), "heading"),), tuple(steps)))
     articles = dict.fromkeys(w.article(c, r.document) for c in r.citations)
     blocks.append(((w("explain.citations", w("list.sep_long").join(articles)), "dim"),))
