@@ -31,7 +31,7 @@ def _words(change: Change, w: Wording, to_cap: bool) -> str:
         spec = vocabulary.record_field(_collection(change), change.field)
         name = w.field(change.field, spec)
         return w(
-            "change.raise_sum",
+            "change.raise_to_cap" if to_cap else "change.raise_sum",
             change.set_label,
             name,
             _amount(change.delta, w),
