@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eligibility.compiler import CompiledPolicy, load_policy
+from eligibility.decision.proof import Proposal
 from eligibility.evaluate import decide, interpretations_in_force
 from eligibility.facts.model import ApplicantFacts
 from eligibility.facts.validate import load_applicant
@@ -73,18 +74,38 @@ def check(case: Case) -> tuple[list[Outcome], Counter[str]]:
     return out, none
 
 
+def check_to_cap(case: Case) -> list[Outcome]:
+    """Each `to_cap` raise, applied: the award must then be its cap."""
+    decision = decide((case.policy,), case.applicant)
+    policy = case.policy.policy
+    readings = {r.name: r.value for r in interpretations_in_force(policy, case.applicant)}
+    out = []
+    for result in decision.results:
+        for index, change in enumerate(result.to_cap):
+            changed = apply_proposal(case.applicant, Proposal((change,)), policy, readings)
+            again = decide((case.policy,), changed)
+            after = next(r for r in again.results if r.programme == result.programme)
+            reached = after.outcome == "qualifies" and after.amount == change.target
+            out.append(Outcome(case.name, result.programme, index, reached, str(after.amount)))
+    return out
+
+
 def main() -> None:
     outcomes: list[Outcome] = []
     none: Counter[str] = Counter()
     for case in cases():
+        print(case.name, flush=True)
         found, missing = check(case)
+        found += check_to_cap(case)
         outcomes += found
         none += missing
         for o in found:
             if not o.flipped:
                 print(f"NOT FLIPPED {o.case} {o.programme} #{o.proposal}: {o.got}")
     flipped = sum(o.flipped for o in outcomes)
-    print(f"proposals {len(outcomes)}, flipped {flipped}; programmes without proposal: {dict(none)}")
+    print(
+        f"proposals {len(outcomes)}, flipped {flipped}; programmes without proposal: {dict(none)}"
+    )
 
 
 if __name__ == "__main__":
