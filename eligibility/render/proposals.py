@@ -42,7 +42,8 @@ def _words(change: Change, w: Wording, to_cap: bool) -> str:
         key = "change.attest" if change.values[0] else "change.attest_not"
         return w(key, change.label, path)
     if path.startswith(vocabulary.SELECTION):
-        return w("change.select", change.label, path)
+        key = "change.approve" if path.endswith(".approved_amount") else "change.select"
+        return w(key, change.label, path)
     spec = vocabulary.applicant_field(path)
     name = w.facts((path,))
     if not change.values:

@@ -130,6 +130,7 @@ WORDS: dict[str, str] = {
     "change.one_of": "one of {0}",
     "change.or": " or ",
     "proposal.number": "{0}. ",
+    "change.approve": "an approved amount: {0} ({1})",
     "change.raise_to_cap": "raise the total {1} of “{0}” by {2}: the award then reaches its cap of {3}",
     "explain.to_cap": "to reach the cap: {0}",
 }

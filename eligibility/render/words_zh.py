@@ -130,6 +130,7 @@ WORDS: dict[str, str] = {
     "change.one_of": "{0}之一",
     "change.or": "或",
     "proposal.number": "{0}. ",
+    "change.approve": "取得核定金额：{0}（{1}）",
     "change.raise_to_cap": "“{0}”的{1}合计再增加 {2}，金额即达上限 {3}",
     "explain.to_cap": "达到上限：{0}",
 }

@@ -15,6 +15,7 @@ by the order of the conditions; at most `MAX_PROPOSALS` are kept.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Mapping
 from decimal import Decimal
@@ -22,9 +23,12 @@ from typing import Any, assert_never
 
 from eligibility.datalog.model import Model
 from eligibility.decision.proof import Change, Proposal
+from eligibility.decision.reference import reference_model
 from eligibility.facts import vocabulary
 from eligibility.facts.model import ApplicantFacts
 from eligibility.ir import nodes as ir
+from eligibility.ir.walk import facts_read
+from eligibility.whatif.apply import apply_proposal
 from eligibility.whatif.fixed import changeable
 from eligibility.whatif.witness import FLIP, NEGATE, Context, boundary, witness
 
@@ -40,12 +44,107 @@ def would_change(
     applicant: ApplicantFacts,
     readings: Mapping[str, str],
 ) -> tuple[Proposal, ...]:
-    """The proposals for a programme whose condition does not hold (none when it holds)."""
+    """The proposals for a programme that does not qualify (none when it qualifies), each
+    checked with the reference evaluator (`decision.reference`) and, where a change reaches
+    another condition (a new record that an exclusion also reads, an award that then needs
+    its approved amount), completed by the changes that condition asks for in turn."""
     planner = _Planner(policy, model, applicant, readings)
     alternatives = planner.fix(programme.condition)
-    if not alternatives:
+    if alternatives is None:
         return ()
-    return tuple(Proposal(alt) for alt in alternatives[:MAX_PROPOSALS] if alt)
+    out: list[Alt] = []
+    for alt in alternatives:
+        settled = _settle(policy, programme, applicant, readings, alt, ROUNDS)
+        if settled and settled not in out:
+            out.append(settled)
+        if len(out) == MAX_PROPOSALS:
+            break
+    return tuple(Proposal(alt) for alt in sorted(out, key=len))
+
+
+ROUNDS = 2  # how many times a proposal is completed after a check that it does not flip
+
+
+def _settle(
+    policy: ir.Policy,
+    programme: ir.Programme,
+    applicant: ApplicantFacts,
+    readings: Mapping[str, str],
+    alt: Alt,
+    rounds: int,
+) -> Alt | None:
+    """`alt`, completed until the programme qualifies on the changed facts; None if it
+    cannot be within `rounds`."""
+    changed = apply_proposal(applicant, Proposal(alt), policy, dict(readings))
+    model = reference_model(policy, changed)
+    root = programme.condition.meta.node_id
+    holds = model.verdicts.get(root) == "holds"
+    amount = programme.amount
+    if holds and (amount is None or model.values.get(amount.result_id) is not None):
+        return alt or None
+    if rounds == 0:
+        return None
+    if holds:
+        assert amount is not None
+        more = _amount_supplies(programme, amount, changed)
+    else:
+        found = _Planner(policy, model, changed, readings).fix(programme.condition)
+        more = found[0] if found else ()
+    if not more:
+        return None
+    return _settle(policy, programme, applicant, readings, _extend(alt, more), rounds - 1)
+
+
+def _amount_supplies(programme: ir.Programme, amount: ir.Amount, applicant: ApplicantFacts) -> Alt:
+    """The facts an award reads that the applicant does not state (an approved amount)."""
+    stated = {f.field for f in applicant.facts}
+    exprs = [*(s.expr for s in amount.steps), *(c.limit for c in amount.caps)]
+    out = []
+    for expr in exprs:
+        for name in facts_read(expr):
+            if name not in stated and vocabulary.applicant_field(name) is not None:
+                step = next((s for s in amount.steps if name in facts_read(s.expr)), None)
+                label = step.label if step is not None else programme.title
+                citation = step.citation if step is not None else amount.citation
+                out.append(
+                    Change(
+                        "set",
+                        name,
+                        (),
+                        None,
+                        None,
+                        "",
+                        "",
+                        "",
+                        True,
+                        label,
+                        citation,
+                        programme.condition.meta.node_id,
+                    )
+                )
+    return tuple(dict.fromkeys(out))
+
+
+def _extend(alt: Alt, more: Alt) -> Alt:
+    """`alt` and then `more`, found on the facts `alt` made: more records of a set already
+    added to are counted on top of them."""
+    out = list(alt)
+    for change in more:
+        same = next(
+            (
+                i
+                for i, c in enumerate(out)
+                if change.action in ("add", "raise")
+                and (c.action, c.field, c.record_set, c.node_id)
+                == (change.action, change.field, change.record_set, change.node_id)
+            ),
+            None,
+        )
+        if same is None:
+            out.append(change)
+        else:
+            out[same] = dataclasses.replace(out[same], delta=out[same].delta + change.delta)
+    return tuple(out)
 
 
 class _Planner:
@@ -304,8 +403,11 @@ def _merge(a: Alt, b: Alt) -> Alt | None:
     extra: list[Change] = []
     for change in (*a, *b):
         if change.action != "set":
-            if change not in extra:
+            twin = next((i for i, c in enumerate(extra) if _key(c) == _key(change)), None)
+            if twin is None:
                 extra.append(change)
+            elif change.delta > extra[twin].delta:  # the same records meet both conditions
+                extra[twin] = change
             continue
         key = _key(change)
         seen = merged.get(key)
