@@ -98,7 +98,8 @@ class Change:
     set   — give `field` (a fact path) one of `values`; `supplies`: the fact is missing now;
     add   — add `delta` records to the collection `field`, each passing `record_set`'s filters;
     raise — raise the number `field` (or, with `record_set`, the sum of `field` over that set)
-            by `delta`, so that it reaches `target`.
+            by `delta`, so that it reaches `target`;
+    empty — state that the collection `field`, not given, has no records (`[]`).
     `label` and `citation` are the condition's, `node_id` its id in the proof."""
 
     action: str

@@ -144,7 +144,7 @@ def _change_json(c: Change, w: Wording, document: str, to_cap: bool = False) -> 
     return {
         "action": c.action,
         "field": c.field,
-        "op": "+" if c.action != "set" else "in" if len(c.values) > 1 else "=",
+        "op": "+" if c.action in ("add", "raise") else "in" if len(c.values) > 1 else "=",
         "values": [_raw(v) for v in c.values],
         "delta": None if c.delta is None else _raw(c.delta),
         "target": None if c.target is None else _raw(c.target),

@@ -27,6 +27,10 @@ def _words(change: Change, w: Wording, to_cap: bool) -> str:
     if change.action == "add":
         unit = change.unit if w.lang == "zh" and change.unit else w("change.records")
         return w("change.add", change.delta, unit, change.set_label)
+    if change.action == "empty":
+        found = vocabulary.collection(change.field)
+        name = found.label if found is not None and w.lang == "zh" else change.field
+        return w("change.empty", name, change.field)
     if change.action == "raise":
         spec = vocabulary.record_field(_collection(change), change.field)
         name = w.field(change.field, spec)

@@ -129,6 +129,7 @@ WORDS: dict[str, str] = {
     "change.lower": "lower {0} to {1} ({2} less)",
     "change.one_of": "one of {0}",
     "change.or": " or ",
+    "change.empty": "state that there are no {0} ({1}: [])",
     "proposal.number": "{0}. ",
     "change.approve": "an approved amount: {0} ({1})",
     "change.raise_to_cap": "raise the total {1} of “{0}” by {2}: the award then reaches its cap of {3}",

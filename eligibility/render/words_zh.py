@@ -129,6 +129,7 @@ WORDS: dict[str, str] = {
     "change.lower": "将{0}降低到 {1}（减少 {2}）",
     "change.one_of": "{0}之一",
     "change.or": "或",
+    "change.empty": "说明没有{0}（{1}：[]）",
     "proposal.number": "（{0}）",
     "change.approve": "取得核定金额：{0}（{1}）",
     "change.raise_to_cap": "“{0}”的{1}合计再增加 {2}，金额即达上限 {3}",

@@ -36,6 +36,9 @@ def _apply(
     match change.action:
         case "set":
             return _set(applicant, change, context)
+        case "empty":  # the collection given as `[]`
+            present = applicant.fields_present | {change.field}
+            return dataclasses.replace(applicant, fields_present=present)
         case "add":
             found = witness(policy, change.record_set, context)
             assert found is not None, f"no record can join {change.record_set}"

@@ -215,8 +215,10 @@ class _Planner:
                 return self._test(cond, False)
             case ir.Attested() | ir.Selected():
                 return self._finding(cond, False)
-            case ir.Exists() | ir.Stated() | ir.InterpretationIs():
-                return None  # records are history; a stated fact cannot be unsaid
+            case ir.Exists():
+                return self._none_of(cond)
+            case ir.Stated() | ir.InterpretationIs():
+                return None  # a stated fact cannot be unsaid; a reading is not a fact
             case _:
                 assert_never(cond)
 
@@ -232,6 +234,22 @@ class _Planner:
         if path in self.values:
             return None
         return [(self._set(cond, path, (want,), supplies=True),)]
+
+    def _none_of(self, cond: ir.Exists) -> list[Alt] | None:
+        """An exclusion's set undecided because its collection is not given: saying that
+        there are none (`[]`). Records given are history: never removed."""
+        root = cond.record_set
+        while (parent := self.policy.record_set(root).parent) is not None:
+            root = parent
+        collection = self.policy.record_set(root).collection
+        if collection in self.applicant.fields_present:
+            return None
+        meta = cond.meta
+        change = Change(
+            "empty", collection, (), None, None, "", "", "", True,
+            meta.label, meta.citation, meta.node_id,
+        )  # fmt: skip
+        return [(change,)]
 
     def _test(self, cond: ir.Test, want: bool) -> list[Alt] | None:
         path, test = cond.field.path, cond.test
