@@ -420,7 +420,7 @@ def _merge(a: Alt, b: Alt) -> Alt | None:
     merged: dict[tuple[str, str, str], Change] = {}
     extra: list[Change] = []
     for change in (*a, *b):
-        if change.action != "set":
+        if change.action in ("add", "raise"):
             twin = next((i for i, c in enumerate(extra) if _key(c) == _key(change)), None)
             if twin is None:
                 extra.append(change)
