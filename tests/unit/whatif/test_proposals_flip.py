@@ -13,7 +13,7 @@ import pytest
 
 from tests.unit.whatif.flip import Case, cases, check, check_to_cap
 
-SAMPLE = 8  # cases in the normal run, spread over the five documents
+SAMPLE = 6  # cases in the normal run, spread over the five documents
 
 
 def _chosen() -> list[Case]:
