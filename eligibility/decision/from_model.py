@@ -31,6 +31,8 @@ from eligibility.facts.model import ApplicantFacts, Record
 from eligibility.ir import nodes as ir
 from eligibility.ir.checklist import rows_for_missing
 from eligibility.ir.walk import child_conditions, facts_read, walk_conditions
+from eligibility.whatif.propose import would_change
+from eligibility.whatif.to_cap import to_cap
 
 # What a leaf of the proof shows: its detail, the facts it misses, its records' notes.
 LeafParts = tuple[str, tuple[str, ...], tuple[RecordNote, ...]]
@@ -103,10 +105,21 @@ def programme_result(
         for r in readings
         if r.name == name and r.is_default
     )
+    in_force = {r.name: r.value for r in readings}
+    proposals = (
+        would_change(policy, programme, model, facts.applicant, in_force)
+        if outcome != "qualifies"
+        else ()
+    )
+    raises = (
+        to_cap(policy, programme, model, facts.applicant, in_force)
+        if outcome == "qualifies" and amount is not None
+        else ()
+    )
     return ProgrammeResult(
         policy.policy_id, policy.document_number, programme.programme_id, programme.title,
         outcome, amount, max_amount, tuple(missing), tuple(dict.fromkeys(citations)),
-        proof, money, _not_applicable(programme, proof), defaults,
+        proof, money, _not_applicable(programme, proof), defaults, proposals, raises,
         missing_facts=(
             rows_for_missing(explainer.statics.checklist(programme), missing) if missing else ()
         ),

@@ -96,6 +96,37 @@ class AmountProof:
 
 
 @dataclass(frozen=True, slots=True)
+class Change:
+    """One change to the applicant's facts (decision.would_change). `action`:
+    set   — give `field` (a fact path) one of `values`; `supplies`: the fact is missing now;
+    add   — add `delta` records to the collection `field`, each passing `record_set`'s filters;
+    raise — raise the number `field` (or, with `record_set`, the sum of `field` over that set)
+            by `delta`, so that it reaches `target`;
+    empty — state that the collection `field`, not given, has no records (`[]`).
+    `label` and `citation` are the condition's, `node_id` its id in the proof."""
+
+    action: str
+    field: str
+    values: tuple[Any, ...]
+    delta: Any
+    target: Any
+    record_set: str
+    set_label: str
+    unit: str
+    supplies: bool
+    label: str
+    citation: str
+    node_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A smallest set of changes that makes the programme qualify (applied together)."""
+
+    changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ProgrammeResult:
     policy_id: str
     document: str
@@ -110,6 +141,8 @@ class ProgrammeResult:
     amount_proof: AmountProof | None
     not_applicable: str | None = None  # the failing applicant-kind or jurisdiction gate
     defaults: tuple[str, ...] = ()  # the switches this result read in their default reading
+    would_change: tuple[Proposal, ...] = ()  # does_not_qualify / undetermined: what would flip it
+    to_cap: tuple[Change, ...] = ()  # qualifies below its cap: each input that would reach it
     # the checklist's rows for `missing` (ir.checklist), each with the missing paths it covers
     missing_facts: tuple[MissingFact, ...] = ()
 

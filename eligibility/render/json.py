@@ -19,9 +19,18 @@ from typing import IO, Any
 
 import orjson
 
-from eligibility.decision.proof import AmountProof, Decision, ProofNode, RecordNote, Shown
+from eligibility.decision.proof import (
+    AmountProof,
+    Change,
+    Decision,
+    ProofNode,
+    Proposal,
+    RecordNote,
+    Shown,
+)
 from eligibility.facts.model import InputError
 from eligibility.render.checklist import missing_facts_json
+from eligibility.render.proposals import change_text, proposal_text
 from eligibility.render.wording import Lang, Wording, wording
 
 SCHEMA = "eligibility.decision/1"
@@ -125,6 +134,30 @@ def _amount_json(proof: AmountProof, w: Wording) -> dict[str, Any]:
     }
 
 
+def _proposal_json(proposal: Proposal, w: Wording, document: str) -> dict[str, Any]:
+    """One proposal as data (docs/decision-format.md, "would_change"), worded beside it."""
+    return {
+        "changes": [_change_json(c, w, document) for c in proposal.changes],
+        "label": proposal_text(proposal, w, document),
+    }
+
+
+def _change_json(c: Change, w: Wording, document: str, to_cap: bool = False) -> dict[str, Any]:
+    return {
+        "action": c.action,
+        "field": c.field,
+        "op": "+" if c.action in ("add", "raise") else "in" if len(c.values) > 1 else "=",
+        "values": [_raw(v) for v in c.values],
+        "delta": None if c.delta is None else _raw(c.delta),
+        "target": None if c.target is None else _raw(c.target),
+        "record_set": c.record_set or None,
+        "supplies": c.supplies,
+        "node_id": c.node_id,
+        "citation": c.citation,
+        "label": change_text(c, w, document, to_cap),
+    }
+
+
 def decision_json(decision: Decision, lang: Lang = "zh") -> dict[str, Any]:
     w = wording(lang)
     return {
@@ -151,6 +184,8 @@ def decision_json(decision: Decision, lang: Lang = "zh") -> dict[str, Any]:
                 "defaults": list(r.defaults),
                 "citations": list(r.citations),
                 "proof": proof_json(r.proof, lang, w),
+                "would_change": [_proposal_json(p, w, r.document) for p in r.would_change],
+                "to_cap": [_change_json(c, w, r.document, True) for c in r.to_cap],
                 "amount_computation": (
                     _amount_json(r.amount_proof, w)
                     if r.amount_proof and r.outcome != "does_not_qualify"

@@ -19,6 +19,7 @@ from decimal import Decimal
 from eligibility.decision.proof import Decision, ProgrammeResult, ProofNode
 from eligibility.facts.model import InputError
 from eligibility.facts.paths import visible
+from eligibility.render.proposals import change_text, proposal_text
 from eligibility.render.wording import Lang, Wording, wording
 
 Segment = tuple[str, str]  # (text, style)
@@ -163,12 +164,18 @@ def programme_blocks(decision: Decision, r: ProgrammeResult, lang: Lang = "zh") 
     for name, value, label in default_readings(decision, r):  # rule inventory §7
         blocks.append(((w("explain.default_reading", name, value, label), "dim"),))
     blocks.append(_tree(r.proof, r.document, w))
+    if r.outcome != "qualifies" and not r.not_applicable:
+        blocks.append(_would_change(r, w))
     if r.amount_proof and (r.amount is not None or r.max_amount is not None):
         steps = []
         for step in r.amount_proof.lines:
             label, computation = w.amount_step(step)
             cite = w("cite", w.article(step.citation, r.document)) if step.citation else ""
             steps.append(TreeNode(((label + w("colon") + computation, ""), (cite, "dim"))))
+        steps += [
+            TreeNode(((w("explain.to_cap", change_text(c, w, r.document, True)), "dim"),))
+            for c in r.to_cap
+        ]
         blocks.append(TreeNode(((w("explain.amount"), "heading"),), tuple(steps)))
     articles = dict.fromkeys(w.article(c, r.document) for c in r.citations)
     blocks.append(((w("explain.citations", w("list.sep_long").join(articles)), "dim"),))
@@ -178,6 +185,17 @@ def programme_blocks(decision: Decision, r: ProgrammeResult, lang: Lang = "zh") 
 def proof_tree(r: ProgrammeResult, lang: Lang = "zh") -> TreeNode:
     """One programme's proof tree as `--explain` draws it (the decision report's tree)."""
     return _visible_tree(_tree(r.proof, r.document, wording(lang)))
+
+
+def _would_change(r: ProgrammeResult, w: Wording) -> Block:
+    """What would make the programme qualify: one line per proposal, numbered."""
+    if not r.would_change:
+        return ((w("explain.would_change_none"), "dim"),)
+    lines = tuple(
+        TreeNode(((w("proposal.number", i) + proposal_text(p, w, r.document), ""),))
+        for i, p in enumerate(r.would_change, 1)
+    )
+    return TreeNode(((w("explain.would_change"), "heading"),), lines)
 
 
 def default_readings(decision: Decision, r: ProgrammeResult) -> list[tuple[str, str, str]]:

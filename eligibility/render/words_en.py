@@ -173,4 +173,28 @@ WORDS: dict[str, str] = {
     "kind.year": "year",
     "kind.collection": "list of records ([] if there are none)",
     "kind.many": "{0}, many",
+    # what would change the outcome (render/proposals.py)
+    "explain.would_change": "What would change it:",
+    "explain.would_change_none": (
+        "What would change it: nothing that can change (the conditions not met rest on fixed "
+        "facts: the kind of applicant, its region, dates, existing records, reviewers' findings)"
+    ),
+    "change.add": "{0} more {1} of “{2}”",
+    "change.records": "record(s)",
+    "change.raise_sum": "raise the total {1} of “{0}” by {2} (to {3})",
+    "change.attest": "a reviewer's finding that {0} ({1})",
+    "change.attest_not": "a reviewer's finding that not {0} ({1})",
+    "change.select": "a selection result: {0} ({1})",
+    "change.state": "state {0}",
+    "change.supply": "state {0}: {1}",
+    "change.set": "change {0} to {1}",
+    "change.raise": "raise {0} to {1} ({2} more)",
+    "change.lower": "lower {0} to {1} ({2} less)",
+    "change.one_of": "one of {0}",
+    "change.or": " or ",
+    "change.empty": "state that there are no {0} ({1}: [])",
+    "proposal.number": "{0}. ",
+    "change.approve": "an approved amount: {0} ({1})",
+    "change.raise_to_cap": "raise the total {1} of “{0}” by {2}: the award then reaches its cap of {3}",
+    "explain.to_cap": "to reach the cap: {0}",
 }

@@ -170,4 +170,28 @@ WORDS: dict[str, str] = {
     "kind.year": "年份",
     "kind.collection": "记录列表（没有记录时写 []）",
     "kind.many": "{0}，多值",
+    # what would change the outcome (render/proposals.py)
+    "explain.would_change": "如何符合：",
+    "explain.would_change_none": (
+        "如何符合：无可提出的改变（未满足的条件取决于不能改变的事实，"
+        "如主体类型、注册地、日期、已有记录或评审结论）"
+    ),
+    "change.add": "再增加 {0} {1}“{2}”",
+    "change.records": "条",
+    "change.raise_sum": "“{0}”的{1}合计再增加 {2}（达到 {3}）",
+    "change.attest": "取得评审认定：{0}（{1}）",
+    "change.attest_not": "经评审认定不属于：{0}（{1}）",
+    "change.select": "取得遴选结果：{0}（{1}）",
+    "change.state": "提供{0}",
+    "change.supply": "提供{0}：{1}",
+    "change.set": "将{0}改为{1}",
+    "change.raise": "将{0}提高到 {1}（再增加 {2}）",
+    "change.lower": "将{0}降低到 {1}（减少 {2}）",
+    "change.one_of": "{0}之一",
+    "change.or": "或",
+    "change.empty": "说明没有{0}（{1}：[]）",
+    "proposal.number": "（{0}）",
+    "change.approve": "取得核定金额：{0}（{1}）",
+    "change.raise_to_cap": "“{0}”的{1}合计再增加 {2}，金额即达上限 {3}",
+    "explain.to_cap": "达到上限：{0}",
 }

@@ -46,6 +46,7 @@ LABELS = {
     "kind_label",
     "supplier_label",
 }
+WORDED = ("changes", "action")  # a proposal's or a change's `label` is worded per language
 
 
 @cache
@@ -63,7 +64,12 @@ def _decision(example: Path) -> Decision:
 
 def _without_labels(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _without_labels(v) for k, v in value.items() if k not in LABELS}
+        worded = any(key in value for key in WORDED)
+        return {
+            k: _without_labels(v)
+            for k, v in value.items()
+            if k not in LABELS and not (worded and k == "label")
+        }
     if isinstance(value, list):
         return [_without_labels(v) for v in value]
     return value
