@@ -10,6 +10,7 @@ the text and the JSON say the same thing.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, Literal, assert_never
@@ -33,6 +34,10 @@ Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 TABLES: dict[Lang, Mapping[str, str]] = {"zh": words_zh.WORDS, "en": words_en.WORDS}
 RECORDS_SHOWN = 8  # a summary names this many records of a kind, then says how many more
+
+
+_RECORD_PATH = re.compile(r"(?P<collection>[a-z_]+)\[.+\]\.(?P<field>[A-Za-z0-9_.]+)")
+"""A missing fact of one record, as the decision names it: `<collection>[<record id>].<field>`."""
 
 
 class Wording:
@@ -80,6 +85,12 @@ class Wording:
     def _fact(self, path: str) -> str:
         spec = vocabulary.applicant_field(path) or vocabulary.context_field(path)
         generic = path.startswith((vocabulary.ATTESTATIONS, vocabulary.SELECTION))
+        record = _RECORD_PATH.fullmatch(path)
+        if spec is None and record is not None:
+            # a field of one record, `ip_contracts[T3].registered_contract_amount`: the label
+            # of the record field, so that a zh reader is not left with the identifier alone
+            spec = vocabulary.record_field(record["collection"], record["field"])
+            generic = record["field"].startswith(vocabulary.ATTESTATIONS)
         if self.lang != "zh" or spec is None or generic:
             return path
         return f"{spec.label}（{path}）"
@@ -260,7 +271,7 @@ class Wording:
 
     def _undecided(self, note: RecordNote) -> str:
         if note.undecided:
-            return self("records.undecided", note.record_id, self.join(note.undecided))
+            return self("records.undecided", note.record_id, self.facts(note.undecided))
         return self("records.undecided_bare", note.record_id)
 
     def _ids(self, items: list[str]) -> str:
