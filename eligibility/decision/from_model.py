@@ -8,6 +8,7 @@ JSON paths of records. Nothing is re-decided here.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any, assert_never
 
 from eligibility.datalog.facts import record_key
@@ -26,6 +27,7 @@ from eligibility.decision.proof import (
     Shown,
     Verdict,
 )  # fmt: skip
+from eligibility.decision.reference import record_truth
 from eligibility.decision.static import PolicyStatics, statics
 from eligibility.facts.model import ApplicantFacts, Record
 from eligibility.ir import nodes as ir
@@ -207,6 +209,7 @@ class _Explainer:
         self.statics = statics(policy)
         self._verdicts = model.verdicts
         self._notes: dict[str, tuple[RecordNote, ...]] = {}  # per set: several nodes read it
+        self._record_truth: Callable[[ir.Cond, str], bool | None] | None = None  # when needed
         # The citations of the nodes built, in pre-order (a node's own, the reasons and the
         # filters passed of its records, then its children's): what the result cites.
         self.cited: list[str] = []
@@ -522,13 +525,33 @@ class _Explainer:
             for flt in record_set.filters:
                 if flt.meta.node_id in decided:
                     continue
-                for field in self.statics.fields_read((flt,)):
-                    if field not in record.fields_present and not self.facts.record_values(
-                        key, field
-                    ):
-                        missing.append(f"{_record_path(record)}.{field}")
-                missing += self._other_gaps(flt, record)
+                for part in self._open_parts(flt, key) or [flt]:
+                    for field in self.statics.fields_read((part,)):
+                        if field not in record.fields_present and not self.facts.record_values(
+                            key, field
+                        ):
+                            missing.append(f"{_record_path(record)}.{field}")
+                    missing += self._other_gaps(part, record)
         return tuple(dict.fromkeys(missing))
+
+    def _open_parts(self, cond: ir.Cond, key: str, top: bool = True) -> list[ir.Cond]:
+        """The smallest parts of an undecided filter that leave it open for the record `key`:
+        a part that already holds or fails lacks nothing (a branch of `any` is moot once
+        another holds; the university licensor is not asked for an enterprise size). A part
+        that asks whether a fact is stated is kept: stating that fact could turn it."""
+        if not top:
+            if self._record_truth is None:
+                self._record_truth = record_truth(self.policy, self.facts.applicant)
+            asks_stated = any(isinstance(n, ir.Stated) for n in walk_conditions(cond))
+            if not asks_stated and self._record_truth(cond, key) is not None:
+                return []
+        match cond:
+            case ir.AllOf() | ir.AnyOf():
+                return [p for c in cond.children for p in self._open_parts(c, key, False)]
+            case ir.Not():
+                return self._open_parts(cond.child, key, False)
+            case _:
+                return [cond]
 
     def _other_gaps(self, flt: ir.Cond, record: Record) -> list[str]:
         """What else an undecided filter lacks outside the record: for `not in

@@ -4,7 +4,8 @@ It implements the same semantics independently of the compiler and the engine (t
 applicant conditions and record filters, counts and sums ranging over members to members and
 undecided records, with 0 for no records, caps
 in order) and returns the same `Model`, so tests can demand that the two agree exactly.
-It is not used by `check`.
+`check` uses only its record-filter truth (`record_truth`), to name the facts an undecided
+record lacks; it never decides with it.
 """
 
 from __future__ import annotations
@@ -36,13 +37,21 @@ def reference_model(policy: ir.Policy, applicant: ApplicantFacts) -> Model:
     return _Reference(policy, applicant).model()
 
 
+def record_truth(policy: ir.Policy, applicant: ApplicantFacts) -> Callable[[ir.Cond, str], Truth]:
+    """The three-valued truth of a record filter, or of any part of one, for one record (by
+    its key), without evaluating the policy. `check` uses it only to word an undecided record:
+    which parts of an undecided filter are still open, so that the facts it names are those
+    that can decide it (a branch of `any` is moot once another branch holds)."""
+    return _Reference(policy, applicant, evaluate=False)._record
+
+
 def _readings(policy: ir.Policy, applicant: ApplicantFacts) -> dict[str, str]:
     chosen = dict(applicant.context.interpretations)
     return {s.name: chosen.get(s.name, s.default) for s in policy.interpretations}
 
 
 class _Reference:
-    def __init__(self, policy: ir.Policy, applicant: ApplicantFacts) -> None:
+    def __init__(self, policy: ir.Policy, applicant: ApplicantFacts, evaluate: bool = True) -> None:
         self.policy, self.applicant = policy, applicant
         self.values: dict[str, list[Any]] = {}
         for fact in applicant.facts:
@@ -62,7 +71,11 @@ class _Reference:
         for programme in policy.programmes:
             self._note_literal(programme.condition, False)
         for record_set in policy.record_sets:
-            self._filter(record_set)
+            if evaluate:
+                self._filter(record_set)
+            else:
+                for flt in record_set.filters:
+                    self._note_literal(flt, False)
 
     def _note_literal(self, cond: ir.Cond, negated: bool) -> None:
         """A `stated` under an odd number of negations asks whether the file states the fact

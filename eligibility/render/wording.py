@@ -10,6 +10,7 @@ the text and the JSON say the same thing.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, Literal, assert_never
@@ -34,6 +35,10 @@ Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 TABLES: dict[Lang, Mapping[str, str]] = {"zh": words_zh.WORDS, "en": words_en.WORDS}
 RECORDS_SHOWN = 8  # a summary names this many records of a kind, then says how many more
+
+
+_RECORD_PATH = re.compile(r"(?P<collection>[a-z_]+)\[.+\]\.(?P<field>[A-Za-z0-9_.]+)")
+"""A missing fact of one record, as the decision names it: `<collection>[<record id>].<field>`."""
 
 
 class Wording:
@@ -110,6 +115,13 @@ class Wording:
         listed = vocabulary.collection(path)
         label = spec.label if spec is not None else listed.label if listed is not None else None
         generic = path.startswith((vocabulary.ATTESTATIONS, vocabulary.SELECTION))
+        record = _RECORD_PATH.fullmatch(path)
+        if label is None and record is not None:
+            # a field of one record, `ip_contracts[T3].registered_contract_amount`: the label
+            # of the record field, so that a zh reader is not left with the identifier alone
+            field = vocabulary.record_field(record["collection"], record["field"])
+            label = field.label if field is not None else None
+            generic = record["field"].startswith(vocabulary.ATTESTATIONS)
         if self.lang != "zh" or label is None or generic:
             return path
         return f"{label}（{path}）"
