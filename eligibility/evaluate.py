@@ -10,7 +10,7 @@ from eligibility import __version__
 from eligibility.compiler import PolicySource, grammar_sha256
 from eligibility.datalog import naive
 from eligibility.datalog.engine import engine_version, evaluate
-from eligibility.datalog.facts import ground_facts
+from eligibility.datalog.facts import ground_base
 from eligibility.datalog.model import Model
 from eligibility.datalog.program import GroundFact, Program
 from eligibility.decision.from_model import FactIndex, not_applicable_result, programme_result
@@ -185,10 +185,13 @@ def _decide_batch(
     # the full program's model
     found: list[list[tuple[ir.Policy, Model, bool]]] = [[] for _ in applicants]
     views: list[ir.Policy] = []
+    # grounded once per applicant, whatever the number of documents; each adds its regions
+    region_fields = frozenset().union(*(source.gates().region_fields for source in policies))
+    bases = [ground_base(a, region_fields) for a in applicants]
     for source in policies:
         compiled_gates = source.gates()
         views.append(compiled_gates.policy)
-        grounds = [ground_facts(a, compiled_gates.region_fields) for a in applicants]
+        grounds = [base.with_regions(compiled_gates.region_fields) for base in bases]
         gates = _gate_models(compiled_gates.program, grounds, applicants, engine)
         applying = [i for i, model in enumerate(gates) if _applies(compiled_gates.policy, model)]
         chosen = set(applying)
@@ -208,6 +211,7 @@ def _decide_batch(
         for i, model in zip(applying, models, strict=True):
             found[i].append((compiled.policy, model, True))
         del grounds, gates
+    del bases
     versions = _versions(engine)
     documents = tuple(
         PolicyVersion(v.policy_id, v.document_number, v.source_file, v.source_sha256) for v in views

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -23,7 +23,7 @@ from typing import Any
 
 from eligibility.compile_cache import EntryKey, read_entry, write_entry
 from eligibility.datalog.model import EngineError, Model, model_from_results
-from eligibility.datalog.program import GroundFact, Program, Value
+from eligibility.datalog.program import Atom, GroundFact, Negated, Program, Value
 from eligibility.datalog.sql import EDB_SLOTS, Relation, plan, render, scale_check
 from eligibility.datalog.sql_values import ANY, SCALE, T_BOOL, T_INT, TEXT, decimal_scale
 
@@ -51,16 +51,17 @@ class _Compiled:
     scale_query: str | None
 
 
-_COMPILED: dict[int, tuple[Program, _Compiled]] = {}
+_COMPILED: dict[int, tuple[Program, _Compiled, tuple[Relation, ...]]] = {}
 
 
-def _compiled(program: Program) -> _Compiled:
+def _compiled(program: Program) -> tuple[_Compiled, tuple[Relation, ...]]:
     """Generating the SQL of a large program costs seconds: once per program and process, and
     kept in the compile cache (`compile_cache`), keyed by the program's text and by this
-    generator's source, so a later process only reads it."""
+    generator's source, so a later process only reads it. Beside it, the fact tables the
+    program reads: the others are not loaded (a gate program reads no record)."""
     held = _COMPILED.get(id(program))
     if held is not None and held[0] is program:
-        return held[1]
+        return held[1], held[2]
     key = _cache_key(program)
     found = read_entry(key, _decode_compiled)
     if not isinstance(found, _Compiled):
@@ -74,8 +75,21 @@ def _compiled(program: Program) -> _Compiled:
             scale_check(statements),
         )
         write_entry(key, found, _encode_compiled)
-    _COMPILED[id(program)] = (program, found)
-    return found
+    relations = _fact_relations(program)
+    _COMPILED[id(program)] = (program, found, relations)
+    return found, relations
+
+
+def _fact_relations(program: Program) -> tuple[Relation, ...]:
+    """The fact tables some rule of `program` reads (its other tables stay empty)."""
+    read: set[str] = set()
+    for clause in program.clauses:
+        for literal in clause.body:
+            if isinstance(literal, Negated):
+                read.add(literal.atom.predicate)
+            elif isinstance(literal, Atom):
+                read.add(literal.predicate)
+    return tuple(r for r in FACT_RELATIONS if r.predicate in read)
 
 
 def _cache_key(program: Program) -> EntryKey:
@@ -117,17 +131,19 @@ def evaluate_many(
 ) -> dict[str, Model]:
     """One Model per key of `facts` (a key names one applicant's ground facts in this batch, as
     `datalog.facts.ground_facts` builds them)."""
-    compiled = _compiled(program)
+    compiled, relations = _compiled(program)
     keys = list(facts)
     models: dict[str, Model] = {}
     for start in range(0, len(keys), chunk):
         part = {key: facts[key] for key in keys[start : start + chunk]}
-        models.update(_evaluate_chunk(compiled, part))
+        models.update(_evaluate_chunk(compiled, relations, part))
     return models
 
 
 def _evaluate_chunk(
-    compiled: _Compiled, facts: Mapping[str, tuple[GroundFact, ...]]
+    compiled: _Compiled,
+    relations: tuple[Relation, ...],
+    facts: Mapping[str, tuple[GroundFact, ...]],
 ) -> dict[str, Model]:
     import duckdb
 
@@ -138,7 +154,7 @@ def _evaluate_chunk(
         connection.execute("SET enable_progress_bar = false")
         for statement in compiled.ddl:
             connection.execute(statement)
-        _load_facts(connection, FACT_RELATIONS, facts)
+        _load_facts(connection, relations, facts)
         connection.execute("BEGIN")  # one transaction: a commit per statement cost 10 %
         for statement in compiled.derived:
             connection.execute(statement)
@@ -153,8 +169,9 @@ def _evaluate_chunk(
     finally:
         connection.close()
     by_key: dict[str, list[tuple[Any, ...]]] = {key: [] for key in facts}
+    read = _row_reader(result)
     for row in rows:
-        by_key[row[0]].append(_values(result, row[1:]))
+        by_key[row[0]].append(read(row))
     return {
         key: model_from_results(sorted(found, key=_order), _applicant_id(facts[key]))
         for key, found in by_key.items()
@@ -200,7 +217,11 @@ def _load_facts(
         quoted_key = _quote(key)
         for fact in ground:
             relation = by_name.get(fact.predicate)
-            if relation is None or len(fact.args) != len(relation.columns):
+            if relation is None:
+                if fact.predicate in EDB_SLOTS:  # a fact table the program never reads
+                    continue
+                raise EngineError(f"{fact}: not a fact of the programs' fact tables")
+            if len(fact.args) != len(relation.columns):
                 raise EngineError(f"{fact}: not a fact of the programs' fact tables")
             cells = [quoted_key]
             for slots, value in zip(relation.columns, fact.args, strict=True):
@@ -268,10 +289,27 @@ def _encode(value: Value, slots: frozenset[str], fact: GroundFact) -> list[str]:
 # ---- values out -----------------------------------------------------------------------------
 
 
-def _values(relation: Relation, cells: tuple[Any, ...]) -> tuple[Any, ...]:
-    """A row's logical values from its physical cells (after `a`)."""
-    found = iter(cells)
-    return tuple(_value(slots, found) for slots in relation.columns)
+def _row_reader(relation: Relation) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    """A function from a row (`a`, then the physical cells) to its logical values. A column of
+    text alone is its cell: only the others go through `_value` (a round reads ~300 rows per
+    applicant and document, most of them four strings)."""
+    spans: list[tuple[int, int, frozenset[str]]] = []  # first cell, width, slots
+    start = 1
+    for slots in relation.columns:
+        width = 2 * ("num" in slots) + ("s" in slots) + ("d" in slots)
+        spans.append((start, width, slots))
+        start += width
+
+    def read(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        values = tuple(
+            row[first] if slots == TEXT else _value(slots, iter(row[first : first + width]))
+            for first, width, slots in spans
+        )
+        if None in values:
+            raise EngineError("a derived value with no slot filled")
+        return values
+
+    return read
 
 
 def _value(slots: frozenset[str], cells: Iterator[Any]) -> Any:

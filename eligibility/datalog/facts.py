@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from eligibility.datalog.program import GroundFact, Value
 from eligibility.datalog.terms import year_field
 from eligibility.facts.model import ApplicantFacts, Fact, Record
+from eligibility.frozen import frozen_record
 
 
 def record_key(collection: str, record_id: str) -> str:
@@ -26,6 +27,34 @@ def ground_facts(
     applicant: ApplicantFacts, region_fields: frozenset[str]
 ) -> tuple[GroundFact, ...]:
     """`region_fields` names the fields (applicant or record, dotted) that hold region codes."""
+    return ground_base(applicant, region_fields).with_regions(region_fields)
+
+
+@frozen_record
+class Grounding:
+    """An applicant's ground facts without `within`, and every (field, value) a `within` fact
+    could be drawn from: the part every policy shares, made once per applicant in a round
+    (five documents grounded it five times), then completed per policy by `with_regions`."""
+
+    facts: tuple[GroundFact, ...]
+    regions: tuple[tuple[str, str], ...]  # (field, value as text), in the facts' order
+
+    def with_regions(self, region_fields: frozenset[str]) -> tuple[GroundFact, ...]:
+        """The facts `ground_facts(applicant, region_fields)` gives."""
+        codes = {code for name, code in self.regions if name in region_fields}
+        if not codes:
+            return self.facts
+        within = [
+            GroundFact("within", (code, ancestor))
+            for code in sorted(codes)
+            for ancestor in region_ancestors(code)
+        ]
+        return self.facts + tuple(within)
+
+
+def ground_base(applicant: ApplicantFacts, region_fields: frozenset[str]) -> Grounding:
+    """Every ground fact but `within`, and the values of the fields in `region_fields` (the
+    union of the region fields of the policies to be applied)."""
     a = applicant.applicant_id
     out = [GroundFact("applicant", (a,))]
     out += [
@@ -35,11 +64,11 @@ def ground_facts(
     context = applicant.context
     out.append(GroundFact("attr", (a, "@as_of", context.as_of)))
     out.append(GroundFact("attr", (a, "@assessment_year", context.assessment_year)))
-    regions: set[str] = set()
+    regions: list[tuple[str, str]] = []
     for fact in applicant.facts:
         out += (GroundFact("attr", (a, name, value)) for name, value in _with_year(fact))
         if fact.field in region_fields:
-            regions.add(str(fact.value))
+            regions.append((fact.field, str(fact.value)))
     for record in applicant.records:
         key = record_key(record.collection, record.record_id)
         out.append(GroundFact("record", (record.collection, a, key)))
@@ -47,18 +76,13 @@ def ground_facts(
         for fact in record.facts:
             out += (GroundFact("rattr", (key, name, value)) for name, value in _with_year(fact))
             if fact.field in region_fields:
-                regions.add(str(fact.value))
+                regions.append((fact.field, str(fact.value)))
         for (sub, index), facts in sub_records(record).items():
             sub_key = f"{key}/{sub}[{index}]"
             out.append(GroundFact("record", (f"{record.collection}.{sub}", a, sub_key)))
             out.append(GroundFact("subrecord", (key, sub, sub_key)))
             out += [GroundFact("rattr", (sub_key, name, value)) for name, value in facts]
-    out += [
-        GroundFact("within", (code, ancestor))
-        for code in sorted(regions)
-        for ancestor in region_ancestors(code)
-    ]
-    return tuple(out)
+    return Grounding(tuple(out), tuple(regions))
 
 
 _SUB = re.compile(r"\.([a-z_]+)\[(\d+)\]\.")
