@@ -11,16 +11,21 @@ from eligibility.audit.errors import LogInputError
 from eligibility.audit.shape import ShapeError, read_content
 
 
-def shown(connection: sqlite3.Connection, seq: int, explain: bool, form: str) -> str:
-    """The exact text `check` printed for entry `seq` (stored when it was recorded) in the form
-    asked for; a round's entry has no `check` output: its decisions and outcome, as JSON."""
+def stored_content(connection: sqlite3.Connection, seq: int) -> dict[str, Any]:
+    """Entry `seq`'s content, or LogInputError saying why it cannot be read."""
     entry = store.entry_at(connection, seq)
     if entry is None:
         raise LogInputError(f"error: the log has no entry {seq}")
     try:
-        content = read_content(entry.content)
+        return read_content(entry.content)
     except ShapeError as error:
         raise LogInputError(f"error: entry {seq} cannot be read: {error} (run verify)") from None
+
+
+def shown(connection: sqlite3.Connection, seq: int, explain: bool, form: str) -> str:
+    """The exact text `check` printed for entry `seq` (stored when it was recorded) in the form
+    asked for; a round's entry has no `check` output: its decisions and outcome, as JSON."""
+    content = stored_content(connection, seq)
     if content["kind"] != "check":
         document = {"round": content.get("round"), "decisions": content.get("decisions")}
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -194,16 +194,11 @@ def recorded_decision(
     JSON, byte for byte in meaning; otherwise LogInputError (`audit replay` says why)."""
     import dataclasses
 
+    from eligibility.audit.browse import stored_content
     from eligibility.diagnostics import DiagnosticError
     from eligibility.render.json import decision_json
 
-    entry = store.entry_at(connection, seq)
-    if entry is None:
-        raise LogInputError(f"error: the log has no entry {seq}")
-    try:
-        content = read_content(entry.content)
-    except ShapeError as error:
-        raise LogInputError(f"error: entry {seq} cannot be read: {error} (run verify)") from None
+    content = stored_content(connection, seq)
     if content["kind"] != "check":
         raise LogInputError(f"error: entry {seq} is a {content['kind']}: a report is of a check")
     try:
