@@ -63,6 +63,7 @@ class PolicyLexer(RegexLexer):
                 bygroups(Number, Whitespace, UNIT),  # type: ignore[no-untyped-call]
             ),
             (r"[0-9]+(?:\.[0-9]+)?", Number),
+            (words(_WORDS.units), UNIT),  # a declared fact's unit: `integer 人` in a facts block
             (words(_WORDS.comparison_words), Operator.Word),
             (words(("true", "false"), suffix=r"\b"), Keyword.Constant),
             (words(_WORDS.keywords, suffix=r"\b"), Keyword),

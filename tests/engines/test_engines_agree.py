@@ -23,6 +23,18 @@ from eligibility.resources import POLICY_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 SUITES = sorted(POLICY_DIR.glob("*.tests.yaml"))
+OWN_POLICY = sorted(ROOT.glob("examples/*/*.policy"))  # examples/authoring: its own facts
+
+
+def _shipped_examples() -> list[Path]:
+    """The examples decided against the shipped policies: not the invalid ones, and not those
+    beside a policy of their own (test_an_examples_own_policy_decides_alike)."""
+    own = {p.parent for p in OWN_POLICY}
+    return sorted(
+        p
+        for p in (ROOT / "examples").rglob("*.json")
+        if "invalid" not in p.parts and p.parent not in own
+    )
 
 
 def _engine(decision: dict[str, Any]) -> str:
@@ -57,7 +69,7 @@ def test_every_legal_case_decides_alike(tests_file: Path) -> None:
 
 
 def test_every_example_decides_alike() -> None:
-    files = sorted(p for p in (ROOT / "examples").rglob("*.json") if "invalid" not in p.parts)
+    files = _shipped_examples()
     applicants = []
     for path in files:
         applicant = load_applicant(path, as_of=None, assessment_year=None)
@@ -65,6 +77,24 @@ def test_every_example_decides_alike() -> None:
         applicants.append(applicant)
     policies = tuple(load_policy_lazily(path) for path in policy_files())
     _assert_agree(policies, applicants, [str(p.relative_to(ROOT)) for p in files])
+
+
+@pytest.mark.parametrize("policy_file", OWN_POLICY, ids=lambda p: p.parent.name)
+def test_an_examples_own_policy_decides_alike(policy_file: Path) -> None:
+    """An example beside its own policy and facts (docs/writing-a-policy.md), on both engines,
+    its applicants validated against that policy's facts."""
+    from eligibility.facts.vocabulary import for_policies, using
+
+    compiled = load_policy(policy_file)
+    files = sorted(p for p in policy_file.parent.glob("*.json") if not p.name.startswith("invalid"))
+    with using(for_policies([compiled.policy.vocabulary])):
+        applicants = []
+        for path in files:
+            applicant = load_applicant(path, as_of=None, assessment_year=None)
+            assert not isinstance(applicant, tuple), path
+            applicants.append(applicant)
+        assert applicants
+        _assert_agree((compiled,), applicants, [p.name for p in files])
 
 
 def test_gates_decided_in_duckdb_give_the_plain_python_models() -> None:
@@ -78,7 +108,7 @@ def test_gates_decided_in_duckdb_give_the_plain_python_models() -> None:
     from eligibility.facts.validate import validate_document
 
     applicants: list[ApplicantFacts] = []
-    for path in sorted(p for p in (ROOT / "examples").rglob("*.json") if "invalid" not in p.parts):
+    for path in _shipped_examples():
         applicant = load_applicant(path, as_of=None, assessment_year=None)
         assert not isinstance(applicant, tuple), path
         applicants.append(applicant)
