@@ -133,12 +133,14 @@ def decider(engine: str) -> Decide | None:
     """How to decide a batch on `engine`, or None when this tree does not have that engine."""
     decide_stream = getattr(evaluate_module, "decide_stream", None)
     if decide_stream is not None:  # one batch, its decisions yielded one at a time
-        return lambda policies, applicants: decide_stream(
-            policies, applicants, engine, chunk=max(1, len(applicants))
+        return lambda policies, applicants: decide_stream(  # as a round: no proposals
+            policies, applicants, engine, chunk=max(1, len(applicants)), proposals=False
         )
     decide_many = getattr(evaluate_module, "decide_many", None)
     if decide_many is not None:
-        return lambda policies, applicants: list(decide_many(policies, applicants, engine))
+        return lambda policies, applicants: list(
+            decide_many(policies, applicants, engine, proposals=False)
+        )
     if engine == "pydatalog":
         return lambda policies, applicants: [
             evaluate_module.decide(policies, applicant) for applicant in applicants
@@ -361,7 +363,8 @@ def run_one_engine(args: argparse.Namespace) -> int:
         records = (
             min(args.records, args.pydatalog_records) if engine == "pydatalog" else args.records
         )
-        run_large(engine, records, policies, out)
+        if records > 0:  # `--records 0`: no large applicant
+            run_large(engine, records, policies, out)
     rss = _peak_rss_mb()
     verdict = "within" if rss <= TARGET_RSS_MB else "above"
     print(f"  peak RSS {rss:,.0f} MB ({verdict} the 3 GB target)")

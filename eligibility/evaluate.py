@@ -129,9 +129,12 @@ def decide(
     engine: Engine = "pydatalog",
     *,
     evaluator: Evaluator = evaluate,
+    proposals: bool = True,
 ) -> Decision:
-    """Each document's gates first; its full program only when it may apply."""
-    return decide_many(policies, (applicant,), engine, evaluator=evaluator)[0]
+    """Each document's gates first; its full program only when it may apply. `proposals`:
+    what would change each outcome (`would_change`, `to_cap`), for a reader of one decision;
+    each is checked by re-deciding, so a round or a test run, which read none, leaves them out."""
+    return decide_many(policies, (applicant,), engine, evaluator=evaluator, proposals=proposals)[0]
 
 
 def decide_many(
@@ -140,12 +143,13 @@ def decide_many(
     engine: Engine,
     *,
     evaluator: Evaluator = evaluate,
+    proposals: bool = True,
 ) -> list[Decision]:
     """The decisions `decide` gives one by one, each program evaluated once for all the
     applicants it concerns (DuckDB: one plan for all of them; pyDatalog: one at a time, by
     `evaluator`: a process checking many applicants passes `engine.evaluate_reusing`). The
     gates are decided in plain Python (`_gate_model`) whatever the engine."""
-    return list(_decide_batch(policies, applicants, engine, evaluator))
+    return list(_decide_batch(policies, applicants, engine, evaluator, proposals))
 
 
 def decide_stream(
@@ -155,6 +159,7 @@ def decide_stream(
     *,
     chunk: int = 5_000,
     evaluator: Evaluator = evaluate,
+    proposals: bool = True,
 ) -> Iterator[Decision]:
     """`decide_many` for a round: the applicants taken `chunk` at a time, each chunk's programs
     evaluated together, then its decisions built and yielded one at a time, so that memory
@@ -165,10 +170,10 @@ def decide_stream(
     for applicant in applicants:
         batch.append(applicant)
         if len(batch) == chunk:
-            yield from _decide_batch(policies, batch, engine, evaluator)
+            yield from _decide_batch(policies, batch, engine, evaluator, proposals)
             batch = []
     if batch:
-        yield from _decide_batch(policies, batch, engine, evaluator)
+        yield from _decide_batch(policies, batch, engine, evaluator, proposals)
 
 
 def _decide_batch(
@@ -176,6 +181,7 @@ def _decide_batch(
     applicants: Sequence[ApplicantFacts],
     engine: Engine,
     evaluator: Evaluator,
+    proposals: bool,
 ) -> Iterator[Decision]:
     """Every program evaluated for the batch first (the models are kept); then each
     applicant's decision built from them, one at a time."""
@@ -230,7 +236,7 @@ def _decide_batch(
             readings = interpretations_in_force(policy, applicant)
             in_force += readings
             results += [
-                programme_result(policy, programme, model, index, readings)
+                programme_result(policy, programme, model, index, readings, proposals)
                 for programme in policy.programmes
             ]
         found[i] = []  # built: its models can go

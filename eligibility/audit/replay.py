@@ -179,11 +179,23 @@ def _decide_again(
             )
         applicants.append(result)
     try:
-        decisions = decide_many(policies, applicants, cast(Engine, engine))
+        decisions = decide_many(
+            policies, applicants, cast(Engine, engine), proposals=_proposed(content)
+        )
     except InterpretationError as error:  # a --policy replacement without the file's switch
         raise _NotReplayable(f"the applicant file does not fit the policy texts: {error}") from None
     lang = cast("Lang", context.get("lang", "zh"))  # entries before `--lang` were English
     return list(decisions), applicants, lang
+
+
+def _proposed(content: dict[str, Any]) -> bool:
+    """Whether the entry's run computed what would change each outcome: `check` does, a
+    round does not (a round recorded before this rule computed them too: its stored proposals say so)."""
+    return content["kind"] == "check" or any(
+        r.get("would_change") or r.get("to_cap")
+        for d in content["decisions"]
+        for r in d.get("results", ())
+    )
 
 
 def recorded_decision(

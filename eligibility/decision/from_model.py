@@ -69,7 +69,10 @@ def programme_result(
     model: Model,
     facts: FactIndex,
     readings: tuple[InterpretationInForce, ...] = (),
+    proposals: bool = True,
 ) -> ProgrammeResult:
+    """`proposals`: also what would change the outcome (whatif), each checked by deciding
+    again with the reference evaluator: the costliest part of a result, left out when unread."""
     explainer = _Explainer(policy, model, facts, {r.name: r for r in readings})
     proof = explainer.node(programme.condition)
     outcome: Outcome = {"holds": "qualifies", "fails": "does_not_qualify"}.get(
@@ -108,20 +111,20 @@ def programme_result(
         if r.name == name and r.is_default
     )
     in_force = {r.name: r.value for r in readings}
-    proposals = (
+    changes = (
         would_change(policy, programme, model, facts.applicant, in_force)
-        if outcome != "qualifies"
+        if proposals and outcome != "qualifies"
         else ()
     )
     raises = (
         to_cap(policy, programme, model, facts.applicant, in_force)
-        if outcome == "qualifies" and amount is not None
+        if proposals and outcome == "qualifies" and amount is not None
         else ()
     )
     return ProgrammeResult(
         policy.policy_id, policy.document_number, programme.programme_id, programme.title,
         outcome, amount, max_amount, tuple(missing), tuple(dict.fromkeys(citations)),
-        proof, money, _not_applicable(programme, proof), defaults, proposals, raises,
+        proof, money, _not_applicable(programme, proof), defaults, changes, raises,
         missing_facts=(
             rows_for_missing(explainer.statics.checklist(programme), missing) if missing else ()
         ),

@@ -215,7 +215,7 @@ def awards_read(programme: ir.Programme) -> frozenset[str]:
 
 def _kills(case: PolicyCase, compiled: CompiledPolicy, affected: frozenset[str]) -> bool:
     try:
-        decision = decide((compiled,), case.applicant, evaluator=evaluate_reusing)
+        decision = decide((compiled,), case.applicant, evaluator=evaluate_reusing, proposals=False)
     except Exception:  # noqa: BLE001 - the engine cannot evaluate it: the case would fail
         return True
     by_programme = {r.programme: r for r in decision.results}

@@ -27,7 +27,7 @@ Decided = tuple[tuple[ApplicantFacts, Decision], ...]
 
 def decide_round(case: RoundCase, compiled: CompiledPolicy) -> Decided:
     return tuple(
-        (applicant, decide((compiled,), applicant, evaluator=evaluate_reusing))
+        (applicant, decide((compiled,), applicant, evaluator=evaluate_reusing, proposals=False))
         for applicant in case.applicants
     )
 
@@ -103,7 +103,9 @@ def _copy_differences(
     originals: dict[str, dict[str, tuple[str, Decimal | None]]] = {}
     for copy_id, name in case.copies_of:
         if name not in originals:
-            decision = decide((compiled,), by_name[name].applicant, evaluator=evaluate_reusing)
+            decision = decide(
+                (compiled,), by_name[name].applicant, evaluator=evaluate_reusing, proposals=False
+            )
             originals[name] = _results(decision)
         if _results(by_id[copy_id]) != originals[name]:
             yield Difference(

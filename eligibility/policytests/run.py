@@ -38,7 +38,7 @@ _MAX_WHY = 8
 def run_case(case: PolicyCase, compiled: CompiledPolicy) -> CaseRun:
     # The policy's program is loaded into the engine once for all its cases (2-3× faster).
     with vocabulary.using(vocabulary.for_policies([compiled.policy.vocabulary])):
-        decision = decide((compiled,), case.applicant, evaluator=evaluate_reusing)
+        decision = decide((compiled,), case.applicant, evaluator=evaluate_reusing, proposals=False)
     by_programme = {r.programme: r for r in decision.results}
     cited = policy_citations(compiled.policy)
     checks = []

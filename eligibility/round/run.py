@@ -106,7 +106,11 @@ def decide_round(
             total += len(chunk)
             checked = [_admissible(item, applicant_switches, views, engine) for item in chunk]
             ready = [item for item in checked if isinstance(item, Application)]
-            decisions = decide_many(policies, [a.facts for a in ready], engine) if ready else []
+            decisions = (  # a round reads no proposals (each costs a decision again)
+                decide_many(policies, [a.facts for a in ready], engine, proposals=False)
+                if ready
+                else []
+            )
             pairs = [(a.facts, d) for a, d in zip(ready, decisions, strict=True)]
             applicants += round_input_from_decisions(views, pairs).applicants
             found = iter(decisions)

@@ -16,6 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eligibility.commands import main
+from eligibility.compiler import load_policy
+from eligibility.evaluate import decide
+from eligibility.facts.validate import load_applicant
 
 ROOT = Path(__file__).resolve().parents[3]
 ROUNDS = ROOT / "examples" / "rounds"
@@ -151,6 +154,21 @@ def test_each_decision_line_carries_its_allocation_step(tmp_path: Path) -> None:
     # the decision's own cap step is still there, before the allocation
     capped = [s for s in result["amount_computation"]["steps"] if "capped at" in s["computation"]]
     assert capped
+
+
+def test_a_round_computes_no_proposals_and_check_does(tmp_path: Path) -> None:
+    """What would change an outcome is for the reader of one decision (`check`); each proposal
+    costs a decision again, so a round, whose readers read the allocation, leaves them out."""
+    _run(ROUNDS / "cq-pool-not-exceeded" / "round.yaml", tmp_path)
+    results = [r for d in _decisions(tmp_path) for r in d["results"]]
+    assert results and all(r["would_change"] == [] and r["to_cap"] == [] for r in results)
+    # the same applicant checked alone: 8,000 元 is below the cap, so `to_cap` says how to reach it
+    source = next(d["source"] for d in _decisions(tmp_path) if d["applicant_id"] == "CQ-R1-A")
+    facts = load_applicant(ROUNDS / "cq-pool-not-exceeded" / source)
+    assert not isinstance(facts, tuple)
+    alone = decide((load_policy(ROOT / "policies" / "chongqing-2024.policy"),), facts)
+    result = next(r for r in alone.results if r.programme == "cq_operation_performance_subsidy")
+    assert result.amount is not None and result.to_cap
 
 
 def test_allocation_csv_opens_in_excel(tmp_path: Path) -> None:
