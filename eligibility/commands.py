@@ -500,7 +500,8 @@ def _check_with(args: argparse.Namespace, policies: tuple[PolicySource, ...]) ->
     if args.record is not None:  # recorded before anything is printed (docs/audit-log.md)
         from eligibility.audit.cli import record_from_check
 
-        record_from_check(args, decision, engine, _policy_paths(args.policy))
+        own = tuple(source.gates().policy.vocabulary for source in policies)
+        record_from_check(args, decision, engine, _policy_paths(args.policy), own)
     if args.format == "json":
         from eligibility.render.json import decision_json, dumps
 

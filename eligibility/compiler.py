@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -106,13 +107,17 @@ def grammar_sha256() -> str:
     return hashlib.sha256(GRAMMAR_FILE.read_bytes()).hexdigest()
 
 
-def compile_text(text: str, file: str) -> CompiledPolicy:
-    """Parse, resolve and compile; raises DiagnosticError with every problem found."""
-    return compile_text_with_warnings(text, file)[0]
+def compile_text(
+    text: str, file: str, facts_files: Mapping[str, bytes] | None = None
+) -> CompiledPolicy:
+    """Parse, resolve and compile; raises DiagnosticError with every problem found. The files
+    the policy `uses` are read beside `file`, or taken from `facts_files` (by the name the
+    `uses` line gives) when it is given."""
+    return compile_text_with_warnings(text, file, facts_files)[0]
 
 
 def compile_text_with_warnings(
-    text: str, file: str
+    text: str, file: str, facts_files: Mapping[str, bytes] | None = None
 ) -> tuple[CompiledPolicy, tuple[Diagnostic, ...]]:
     """`compile_text`, and the warnings of the checks (`eligibility.checks`): the errors among
     the checks' diagnostics are raised as DiagnosticError like any other."""
@@ -121,7 +126,7 @@ def compile_text_with_warnings(
     from eligibility.syntax.parser import parse_policy
 
     tree = parse_policy(text, file)
-    policy = policy_from_ast(tree)
+    policy = policy_from_ast(tree, facts_files)
     found = policy_checks(tree, policy)
     if any(d.is_error for d in found):
         raise DiagnosticError(found, {file: text})
@@ -154,11 +159,13 @@ def _region_fields(policy: ir.Policy) -> frozenset[str]:
 
 @frozen_record
 class _PolicyText:
-    """A policy file as read: its identity, its text and the hash of its bytes."""
+    """A policy file as read: its identity, its text, the hash of its bytes (and of its facts
+    files'), and its facts files' bytes when they were given (None: read beside the policy)."""
 
     identity: str
     text: str
     sha256: str
+    facts: tuple[tuple[str, bytes], ...] | None
 
     def key(self, kind: str) -> EntryKey:
         return EntryKey(kind, self.identity, self.sha256, compiler_fingerprint())
@@ -172,9 +179,25 @@ def _read_policy(path: Path) -> _PolicyText:
     return _policy_text(data, policy_identity(path))
 
 
-def _policy_text(data: bytes, identity: str) -> _PolicyText:
+def _policy_text(
+    data: bytes, identity: str, facts: Mapping[str, bytes] | None = None
+) -> _PolicyText:
     text = decode_policy(data, identity)
-    return _PolicyText(identity, text, _source_sha256(data, text, identity))
+    given = None if facts is None else tuple(sorted(facts.items()))
+    return _PolicyText(identity, text, _source_sha256(data, text, identity, facts), given)
+
+
+def uses_names(text: str) -> tuple[str, ...]:
+    """The facts files a policy text `uses`, as its header names them, in order, once each."""
+    return tuple(dict.fromkeys(_USES.findall(text)))
+
+
+def read_facts_files(data: bytes, identity: str) -> tuple[tuple[str, bytes], ...]:
+    """The bytes of every facts file the policy `uses`, read beside it (an audit log stores
+    them with the policy text); raises OSError for one that cannot be read."""
+    text = decode_policy(data, identity)
+    directory = policy_directory(identity)
+    return tuple((name, (directory / name).read_bytes()) for name in uses_names(text))
 
 
 # A header's `uses "…"` line (grammar: header_item `uses`). Found without parsing, so that a
@@ -182,17 +205,27 @@ def _policy_text(data: bytes, identity: str) -> _PolicyText:
 _USES = re.compile(r'^[ \t]*uses[ \t]+"([^"\n]*)"', re.MULTILINE)
 
 
-def _source_sha256(data: bytes, text: str, identity: str) -> str:
+def _source_sha256(
+    data: bytes, text: str, identity: str, facts: Mapping[str, bytes] | None = None
+) -> str:
     """The SHA-256 of the policy's bytes, followed by those of each facts file it uses (so,
-    for a policy that uses none, the SHA-256 of its bytes)."""
+    for a policy that uses none, the SHA-256 of its bytes): read beside it, or from `facts`."""
     digest = hashlib.sha256(data)
     for name in _USES.findall(text):
         digest.update(b"\0" + name.encode())
-        try:
-            digest.update(b"\0" + (policy_directory(identity) / name).read_bytes())
-        except OSError:
-            digest.update(b"\0(missing)")  # compiling reports it; the key only has to differ
+        content = _facts_bytes(name, identity, facts)
+        # a missing file: compiling reports it; the key only has to differ
+        digest.update(b"\0" + (content if content is not None else b"(missing)"))
     return digest.hexdigest()
+
+
+def _facts_bytes(name: str, identity: str, facts: Mapping[str, bytes] | None) -> bytes | None:
+    if facts is not None:
+        return facts.get(name)
+    try:
+        return (policy_directory(identity) / name).read_bytes()
+    except OSError:
+        return None
 
 
 @cache
@@ -259,7 +292,8 @@ def _expect(value: object, kind: type) -> None:
 
 
 def _compile_and_cache(source: _PolicyText) -> CompiledPolicy:
-    compiled = compile_text(source.text, source.identity)
+    facts = None if source.facts is None else dict(source.facts)
+    compiled = compile_text(source.text, source.identity, facts)
     write_entry(source.key("full"), compiled, _encode_full)
     write_entry(source.key("gates"), compiled.gates(), _encode_gates)
     return compiled
@@ -270,10 +304,14 @@ def load_policy(path: Path) -> CompiledPolicy:
     return _cached_or_compiled(_read_policy(path))
 
 
-def load_policy_bytes(data: bytes, identity: str) -> CompiledPolicy:
+def load_policy_bytes(
+    data: bytes, identity: str, facts_files: Mapping[str, bytes] | None = None
+) -> CompiledPolicy:
     """The compiled policy of a text held in memory under the name `identity` (an audit log's
-    stored copy, replayed), through the cache like `load_policy`."""
-    return _cached_or_compiled(_policy_text(data, identity))
+    stored copy, replayed), through the cache like `load_policy`. The files it `uses` are taken
+    from `facts_files` (name as the `uses` line gives it → bytes) when given, else read beside
+    `identity`; the cache key hashes the bytes used either way."""
+    return _cached_or_compiled(_policy_text(data, identity, facts_files))
 
 
 def _cached_or_compiled(source: _PolicyText) -> CompiledPolicy:

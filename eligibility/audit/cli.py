@@ -18,18 +18,24 @@ from eligibility.audit.errors import EXIT_FINDING
 
 if TYPE_CHECKING:
     from eligibility.decision.proof import Decision
+    from eligibility.facts.vocabulary import Declarations
 
 
 def record_from_check(
-    args: argparse.Namespace, decision: Decision, engine: str, policy_paths: tuple[Path, ...]
+    args: argparse.Namespace,
+    decision: Decision,
+    engine: str,
+    policy_paths: tuple[Path, ...],
+    vocabularies: tuple[Declarations, ...],
 ) -> None:
-    """Record a `check` before it prints anything; raises AuditError when it cannot."""
+    """Record a `check` before it prints anything; raises AuditError when it cannot.
+    `vocabularies`: each policy's own facts as applied (the stored facts files must give them)."""
     from eligibility.audit.errors import LogInputError, NotRecordedError
     from eligibility.audit.record import Context, read_policies, record_check
 
     try:
         applicant = args.applicant.read_bytes()
-        policies = read_policies(policy_paths)
+        policies = read_policies(policy_paths, vocabularies)
     except OSError as error:
         raise NotRecordedError(
             f"error: cannot read {error.filename} again to record it: {error.strerror}"
@@ -182,11 +188,12 @@ def _show(args: argparse.Namespace) -> int:
     with store.reading(args.log) as connection:
         text = shown(connection, args.id, args.explain, args.format)
         if args.report is not None:  # written before anything is printed, as by `check`
-            from eligibility.audit.replay import recorded_decision
+            from eligibility.audit.replay import recorded_decision, using_own_facts
             from eligibility.commands import write_report
 
-            decision, applicant, lang = recorded_decision(connection, args.id)
-            failed = write_report(args.report, decision, applicant, lang)
+            decision, applicant, lang, policies = recorded_decision(connection, args.id)
+            with using_own_facts(policies):  # worded as `check` worded it
+                failed = write_report(args.report, decision, applicant, lang)
             if failed:
                 return failed
     sys.stdout.write(text)

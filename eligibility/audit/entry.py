@@ -57,6 +57,7 @@ class NewEntry:
     body: dict[str, Any]
     applicant_files: tuple[StoredFile, ...]
     policy_texts: tuple[StoredFile, ...]
+    facts_files: tuple[StoredFile, ...] = ()  # the files the policies `uses`
 
 
 @dataclass(frozen=True, slots=True)

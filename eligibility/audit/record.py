@@ -2,7 +2,8 @@
 round, one transaction for the whole round).
 
 Both store the same core, so that replay treats them alike: the applicant files' bytes, the
-policy texts applied (each stored once, by SHA-256), the as-of context and engine, the switch
+policy texts applied and the facts files they `uses` (each stored once, by SHA-256: replay
+compiles against these copies, never the files on disk), the as-of context and engine, the switch
 values, each decision's JSON with its full proof, and the versions. A check also keeps what
 `check` printed in each format, for `audit show`; a round keeps its inputs and its outcome.
 """
@@ -24,15 +25,18 @@ if TYPE_CHECKING:
     import datetime
 
     from eligibility.decision.proof import Decision
+    from eligibility.facts.vocabulary import Declarations
     from eligibility.render.wording import Lang
 
 
 @dataclass(frozen=True, slots=True)
 class AppliedPolicy:
-    """A policy file as it was read for a decision: how decisions name it, and its bytes."""
+    """A policy file as it was read for a decision: how decisions name it, its bytes, and the
+    facts files it `uses` (the name its `uses` line gives, their bytes)."""
 
     identity: str
     data: bytes
+    facts: tuple[tuple[str, bytes], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +68,44 @@ def default_author() -> str:
         return f"uid {os.getuid()}"
 
 
-def read_policies(paths: Sequence[Path]) -> tuple[AppliedPolicy, ...]:
+def read_policies(
+    paths: Sequence[Path], decided: Sequence[Declarations] | None = None
+) -> tuple[AppliedPolicy, ...]:
+    """Each policy file's bytes and its facts files', read again to be stored (OSError when one
+    cannot be). `decided`, each policy's own vocabulary as it was applied (`Policy.vocabulary`):
+    a policy whose stored facts files declare another was given a facts file edited while it
+    was applied, and nothing is recorded (NotRecordedError)."""
+    from eligibility.compiler import read_facts_files
     from eligibility.resources import policy_identity
 
-    return tuple(AppliedPolicy(policy_identity(path), path.read_bytes()) for path in paths)
+    applied = []
+    for path in paths:
+        identity, data = policy_identity(path), path.read_bytes()
+        applied.append(AppliedPolicy(identity, data, read_facts_files(data, identity)))
+    for policy, vocabulary in zip(applied, decided or (), strict=False):
+        _check_facts(policy, vocabulary)
+    return tuple(applied)
+
+
+def _check_facts(policy: AppliedPolicy, decided: Declarations) -> None:
+    """The stored copies must declare the vocabulary that decided: compiled from them (from the
+    compile cache when they are the bytes the check read, as they are unless edited since)."""
+    if not policy.facts:
+        return
+    from eligibility.compiler import load_policy_bytes
+    from eligibility.diagnostics import DiagnosticError
+
+    try:
+        stored = load_policy_bytes(policy.data, policy.identity, dict(policy.facts))
+        same = stored.policy.vocabulary == decided
+    except DiagnosticError:
+        same = False
+    if not same:
+        names = ", ".join(name for name, _ in policy.facts)
+        raise NotRecordedError(
+            f"error: a facts file of the policy {policy.identity} ({names}) changed while it "
+            "was applied; nothing recorded"
+        )
 
 
 def printed(decision: Decision, lang: Lang = "zh") -> Printed:
@@ -138,7 +176,7 @@ def _core(
     _check_provenance(applicants, decisions, policies)
     return {
         "applicants": [{"file": name, "sha256": sha256_hex(data)} for name, data in applicants],
-        "policies": [{"file": p.identity, "sha256": sha256_hex(p.data)} for p in policies],
+        "policies": [_named_policy(p) for p in policies],
         "context": {
             "as_of_option": context.as_of.isoformat() if context.as_of else None,
             "assessment_year_option": context.assessment_year,
@@ -148,6 +186,15 @@ def _core(
         },
         "decisions": decisions,
     }
+
+
+def _named_policy(policy: AppliedPolicy) -> dict[str, Any]:
+    """How an entry names a policy text, and the facts files it uses when it uses any (so an
+    entry of a policy without any is as it was before facts files were stored)."""
+    named: dict[str, Any] = {"file": policy.identity, "sha256": sha256_hex(policy.data)}
+    if policy.facts:
+        named["uses"] = [{"file": name, "sha256": sha256_hex(data)} for name, data in policy.facts]
+    return named
 
 
 def _check_provenance(
@@ -190,6 +237,7 @@ def _new(
         body,
         tuple(StoredFile.of(data) for data in applicant_files),
         tuple(StoredFile.of(p.data) for p in policies),
+        tuple(StoredFile.of(data) for p in policies for _, data in p.facts),
     )
 
 

@@ -1,5 +1,7 @@
-"""`audit replay`: decide each entry again from its stored applicant files and policy texts
-(never the files on disk), and compare with the stored decisions.
+"""`audit replay`: decide each entry again from its stored applicant files, policy texts and
+the facts files those use (never the files on disk), and compare with the stored decisions.
+An entry recorded before the log stored facts files (log format 1) names none: its policies'
+`uses` files are read from disk then, and the report says so.
 
 Versions are compared apart from the decision: a new checker version that decides the same is
 "identical" (the changed versions are named). When a decision differs, the report names the
@@ -11,6 +13,7 @@ changed without a version bump (the package version is a constant: docs/architec
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import sqlite3
@@ -59,7 +62,7 @@ def replay(
 ) -> list[Replayed]:
     """Each entry named (all when none is), in seq order."""
     chosen = _entries(connection, seqs)
-    compiled: dict[tuple[str, str], Any] = {}  # one compilation per text for the whole replay
+    compiled: dict[tuple[str, ...], Any] = {}  # one compilation per text for the whole replay
     return [_replay(connection, e, replacements, engine, compiled) for e in chosen]
 
 
@@ -80,7 +83,7 @@ def _replay(
     entry: Entry,
     replacements: Sequence[Replacement],
     engine: str | None,
-    compiled: dict[tuple[str, str], Any],
+    compiled: dict[tuple[str, ...], Any],
 ) -> Replayed:
     from eligibility.diagnostics import DiagnosticError
 
@@ -92,11 +95,9 @@ def _replay(
     reasons = _policy_reasons(stored, replacements)
     used_engine = engine or content["context"]["engine"]
     try:
-        policies = _policies(connection, content, replacements, compiled)
-        from eligibility.facts import vocabulary
-
-        own = (p.policy.vocabulary for p in policies)  # applicants are read against their facts
-        with vocabulary.using(vocabulary.for_policies(own)):
+        policies, from_disk = _policies(connection, content, replacements, compiled)
+        reasons += from_disk
+        with using_own_facts(policies):  # applicants are read against the policies' facts
             decided = _decide(connection, content, policies, used_engine)
     except DiagnosticError as error:
         why = f"a policy text no longer compiles: {str(error).splitlines()[0]}"
@@ -114,26 +115,59 @@ def _policies(
     connection: sqlite3.Connection,
     content: dict[str, Any],
     replacements: Sequence[Replacement],
-    compiled: dict[tuple[str, str], Any],
-) -> tuple[Any, ...]:
+    compiled: dict[tuple[str, ...], Any],
+) -> tuple[tuple[Any, ...], list[str]]:
+    """The compiled policies of the entry (or their replacements), and a note for each whose
+    facts files had to be read from disk (an entry from before they were stored)."""
     from eligibility.compiler import load_policy_bytes
 
     ids = {
         p["file"]: p["policy_id"] for d in content["decisions"] for p in d["provenance"]["policies"]
     }
     chosen = {r.policy_id: r for r in replacements}
-    out = []
+    out, notes = [], []
     for named in content["policies"]:
         identity, sha256 = named["file"], named["sha256"]
         replacement = chosen.get(ids.get(identity, ""))
+        facts: dict[str, bytes] | None = None  # a replacement's are beside it on disk
         if replacement is not None:
             data, sha256 = replacement.data, sha256_hex(replacement.data)
         else:
             data = _stored(connection, "policy_texts", sha256)
-        if (identity, sha256) not in compiled:
-            compiled[identity, sha256] = load_policy_bytes(data, identity)
-        out.append(compiled[identity, sha256])
-    return tuple(out)
+            facts, note = _facts_files(connection, named, data)
+            notes += note
+        key = (identity, sha256, *sorted(f["sha256"] for f in named.get("uses", ())))
+        if key not in compiled:
+            compiled[key] = load_policy_bytes(data, identity, facts)
+        out.append(compiled[key])
+    return tuple(out), notes
+
+
+def _facts_files(
+    connection: sqlite3.Connection, named: dict[str, Any], data: bytes
+) -> tuple[dict[str, bytes] | None, list[str]]:
+    """The stored facts files a recorded policy uses (name → bytes); None, with a note, for an
+    entry recorded before they were stored whose policy text uses some."""
+    from eligibility.compiler import uses_names
+    from eligibility.syntax.source import decode_policy
+
+    if "uses" in named:
+        stored = {f["file"]: _stored(connection, "facts_files", f["sha256"]) for f in named["uses"]}
+        return stored, []
+    names = uses_names(decode_policy(data, named["file"]))
+    if not names:
+        return {}, []
+    return None, [
+        f"facts files read from disk (the entry predates their storage): {', '.join(names)}"
+    ]
+
+
+def using_own_facts(policies: tuple[Any, ...]) -> contextlib.AbstractContextManager[Any]:
+    """The vocabulary the entry's applicants were read against (and its output worded in): the
+    shipped one with the facts the policies declare, as `check` and `round` use it."""
+    from eligibility.facts import vocabulary
+
+    return vocabulary.using(vocabulary.for_policies(p.policy.vocabulary for p in policies))
 
 
 def _decide(
@@ -200,10 +234,11 @@ def _proposed(content: dict[str, Any]) -> bool:
 
 def recorded_decision(
     connection: sqlite3.Connection, seq: int
-) -> tuple[Decision, ApplicantFacts, Lang]:
+) -> tuple[Decision, ApplicantFacts, Lang, tuple[Any, ...]]:
     """A `check` entry's decision as an object (for `audit show --report`): decided again from
     the stored inputs, with the stored versions, and used only when its JSON is the stored
-    JSON, byte for byte in meaning; otherwise LogInputError (`audit replay` says why)."""
+    JSON, byte for byte in meaning; otherwise LogInputError (`audit replay` says why). Also
+    the compiled policies, for `using_own_facts` while the report is written."""
     import dataclasses
 
     from eligibility.audit.browse import stored_content
@@ -214,10 +249,11 @@ def recorded_decision(
     if content["kind"] != "check":
         raise LogInputError(f"error: entry {seq} is a {content['kind']}: a report is of a check")
     try:
-        policies = _policies(connection, content, (), {})
-        decisions, applicants, lang = _decide_again(
-            connection, content, policies, content["context"]["engine"]
-        )
+        policies, _ = _policies(connection, content, (), {})
+        with using_own_facts(policies):
+            decisions, applicants, lang = _decide_again(
+                connection, content, policies, content["context"]["engine"]
+            )
     except (DiagnosticError, _NotReplayable) as error:
         raise LogInputError(f"error: entry {seq} cannot be decided again: {error}") from None
     stored = content["decisions"][0]
@@ -227,12 +263,14 @@ def recorded_decision(
     decision = dataclasses.replace(
         decisions[0], versions=tuple((name, recorded[name]) for name in order)
     )
-    if decision_json(decision, lang) != stored:
+    with using_own_facts(policies):
+        same = decision_json(decision, lang) == stored
+    if not same:
         raise LogInputError(
             f"error: entry {seq} is decided differently now (audit replay {seq} says how): "
             "no report of a decision that is not the recorded one"
         )
-    return decision, applicants[0], lang
+    return decision, applicants[0], lang, policies
 
 
 def _date(text: str | None) -> datetime.date | None:

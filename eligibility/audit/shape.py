@@ -44,6 +44,11 @@ def read_content(text: str) -> dict[str, Any]:
     for key in ("applicants", "policies"):
         for i, named in enumerate(content[key]):
             _object(named, f"$.{key}[{i}]", _NAMED_FILE)
+    for i, named in enumerate(content["policies"]):
+        if "uses" in named:  # the facts files it uses (entries since log format 2)
+            _list(named["uses"], f"$.policies[{i}].uses")
+            for j, facts in enumerate(named["uses"]):
+                _object(facts, f"$.policies[{i}].uses[{j}]", _NAMED_FILE)
     _object(
         content.get("context"),
         "$.context",

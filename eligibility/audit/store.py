@@ -20,7 +20,7 @@ from eligibility.audit.entry import GENESIS, Entry, NewEntry, canonical, chain_h
 from eligibility.audit.errors import LogInputError, NotRecordedError
 
 LOG_FORMAT = "eligibility audit log"
-LOG_FORMAT_VERSION = "1"
+LOG_FORMAT_VERSION = "2"  # 2: the facts files policies use are stored (facts_files)
 BUSY_TIMEOUT_MS = 60_000  # a writer waits this long for the others before giving up
 
 _SCHEMA = """
@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS entries (
 );
 CREATE TABLE IF NOT EXISTS applicant_files (sha256 TEXT PRIMARY KEY, bytes BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS policy_texts (sha256 TEXT PRIMARY KEY, bytes BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS facts_files (sha256 TEXT PRIMARY KEY, bytes BLOB NOT NULL);
 CREATE VIEW IF NOT EXISTS results AS
     SELECT e.seq, e.recorded_at, e.recorded_by,
            json_extract(d.value, '$.applicant_id') AS applicant_id,
@@ -94,6 +95,7 @@ def open_for_writing(path: Path) -> sqlite3.Connection:
         connection.execute("PRAGMA synchronous = FULL")
         _create_tables(connection)
         _check_is_log(connection, path)
+        _migrate(connection)
     except sqlite3.DatabaseError as error:
         raise _not_recorded(error, path) from None
     return connection
@@ -140,6 +142,30 @@ def _create_tables(connection: sqlite3.Connection) -> None:
     except BaseException:
         connection.rollback()
         raise
+
+
+def _migrate(connection: sqlite3.Connection) -> None:
+    """A log of format 1 (before facts files were stored) gains the `facts_files` table when
+    it is next written to; its entries are untouched, so they verify as before."""
+    if _has_table(connection, "facts_files"):
+        return
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS facts_files (sha256 TEXT PRIMARY KEY, bytes BLOB NOT NULL)"
+        )
+        connection.execute(
+            "UPDATE log_info SET value = ? WHERE key = 'format_version'", (LOG_FORMAT_VERSION,)
+        )
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.rollback()
+        raise
+
+
+def _has_table(connection: sqlite3.Connection, name: str) -> bool:
+    found = connection.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone()
+    return found is not None
 
 
 def _check_is_log(connection: sqlite3.Connection, path: Path) -> None:
@@ -208,6 +234,7 @@ def _insert(connection: sqlite3.Connection, new: NewEntry) -> Entry:
     for table, files in (
         ("applicant_files", new.applicant_files),
         ("policy_texts", new.policy_texts),
+        ("facts_files", new.facts_files),
     ):
         connection.executemany(
             f"INSERT OR IGNORE INTO {table} (sha256, bytes) VALUES (?, ?)",
@@ -246,14 +273,21 @@ def entry_at(connection: sqlite3.Connection, seq: int) -> Entry | None:
     return Entry(*row) if row else None
 
 
+FILE_TABLES = ("applicant_files", "policy_texts", "facts_files")
+
+
 def stored_file(connection: sqlite3.Connection, table: str, sha256: str) -> bytes | None:
-    assert table in ("applicant_files", "policy_texts")
+    assert table in FILE_TABLES
+    if not _has_table(connection, table):  # a log of format 1 has no facts_files
+        return None
     row = connection.execute(f"SELECT bytes FROM {table} WHERE sha256 = ?", (sha256,)).fetchone()
     return _as_bytes(row[0]) if row else None
 
 
 def stored_files(connection: sqlite3.Connection, table: str) -> Iterator[tuple[str, bytes]]:
-    assert table in ("applicant_files", "policy_texts")
+    assert table in FILE_TABLES
+    if not _has_table(connection, table):
+        return
     for sha256, data in connection.execute(f"SELECT sha256, bytes FROM {table} ORDER BY sha256"):
         yield sha256, _as_bytes(data)
 

@@ -3,7 +3,8 @@
 Each entry must: follow the previous one in seq (no gap: none deleted), hold canonical JSON
 that says its own seq (not moved), give its hash from its previous_hash and content (not
 edited), name the previous entry's hash (nothing inserted, deleted or reordered before it),
-agree with its plain columns, and find the applicant files and policy texts it names, whose
+agree with its plain columns, and find the applicant files, policy texts and facts files it
+names, whose
 bytes must still give the SHA-256 they are stored under. A checkpoint (`checkpoint.py`) then
 catches what a chain alone cannot: a dropped tail, or a chain recomputed from some entry on.
 """
@@ -54,15 +55,29 @@ def verify(connection: sqlite3.Connection) -> Verdict:
         _check_link(row, previous_hash, earlier, problems)
         if content is not None:
             _check_columns(row, content, problems)
-            for table, key in (("applicant_files", "applicants"), ("policy_texts", "policies")):
-                for named in content[key]:
-                    uses.setdefault((table, named["sha256"]), []).append(row.seq)
+            for table, named in _named_files(content):
+                uses.setdefault((table, named["sha256"]), []).append(row.seq)
         earlier.setdefault(row.hash, row.seq)
         hashes.append(row.hash)
         previous_hash, expected_seq = row.hash, row.seq + 1
     problems += _file_problems(connection, uses)
     problems.sort(key=lambda p: p.seq if p.seq is not None else 0)
     return Verdict(len(hashes), previous_hash, tuple(hashes), tuple(problems))
+
+
+def _named_files(content: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(table, {"file", "sha256"}) of every stored file an entry names."""
+    named = [("applicant_files", a) for a in content["applicants"]]
+    named += [("policy_texts", p) for p in content["policies"]]
+    named += [("facts_files", f) for p in content["policies"] for f in p.get("uses", ())]
+    return named
+
+
+_WHAT = {
+    "applicant_files": "applicant file",
+    "policy_texts": "policy text",
+    "facts_files": "facts file",
+}
 
 
 def _content(row: Entry, problems: list[Problem]) -> dict[str, Any] | None:
@@ -145,8 +160,7 @@ def _file_problems(
 ) -> list[Problem]:
     problems = []
     present: set[tuple[str, str]] = set()
-    for table in ("applicant_files", "policy_texts"):
-        what = "applicant file" if table == "applicant_files" else "policy text"
+    for table, what in _WHAT.items():
         for sha256, data in store.stored_files(connection, table):
             present.add((table, sha256))
             if sha256_hex(data) != sha256:
@@ -162,7 +176,7 @@ def _file_problems(
                 )
     for (table, sha256), users in uses.items():
         if (table, sha256) not in present:
-            what = "applicant file" if table == "applicant_files" else "policy text"
+            what = _WHAT[table]
             problems.append(
                 Problem(
                     min(users),

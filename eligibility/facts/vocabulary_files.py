@@ -23,14 +23,22 @@ def load_facts_file(
 ) -> Declarations:
     """The declarations of one `*.facts` file, checked against `known`; raises DiagnosticError
     (every problem, each at file:line:column) or PolicyFileError (an unreadable file)."""
-    from eligibility.facts.declared import declarations_from_ast
-    from eligibility.syntax.parser import parse_facts
-    from eligibility.syntax.source import decode_policy
-
     try:
         data = path.read_bytes()
     except OSError as error:
         raise PolicyFileError(f"error: cannot read facts file {shown}: {error.strerror}") from None
+    return facts_from_bytes(data, shown, known, allow_context=allow_context)
+
+
+def facts_from_bytes(
+    data: bytes, shown: str, known: Vocabulary | None, *, allow_context: bool = False
+) -> Declarations:
+    """`load_facts_file` of bytes already read (a policy's facts file as the compile cache key
+    hashed it, or as an audit log stored it); raises DiagnosticError."""
+    from eligibility.facts.declared import declarations_from_ast
+    from eligibility.syntax.parser import parse_facts
+    from eligibility.syntax.source import decode_policy
+
     text = decode_policy(data, shown)
     tree = parse_facts(text, shown)
     declarations, diagnostics = declarations_from_ast(

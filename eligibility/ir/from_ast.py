@@ -9,11 +9,13 @@ import datetime
 import difflib
 import hashlib
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
-from eligibility.diagnostics import Diagnostic, DiagnosticError
+from eligibility.diagnostics import Diagnostic, DiagnosticError, PolicyFileError
 from eligibility.facts import vocabulary as vocab
+from eligibility.facts.vocabulary_files import facts_from_bytes
 from eligibility.ir import nodes as ir
 from eligibility.ir.expressions import ExpressionResolver, Scope
 from eligibility.ir.quantities import citation_prefix
@@ -21,18 +23,23 @@ from eligibility.syntax import ast
 from eligibility.syntax.limits import MAX_GROUP_DEPTH
 
 
-def policy_from_ast(tree: ast.PolicyFile) -> ir.Policy:
+def policy_from_ast(
+    tree: ast.PolicyFile, facts_files: Mapping[str, bytes] | None = None
+) -> ir.Policy:
     """Resolve against the shipped vocabulary and the policy's own facts (its `facts` blocks,
-    the files it `uses`, found beside it)."""
-    resolver = _Resolver(tree)
+    the files it `uses`: found beside it, or, when `facts_files` is given, taken from it by the
+    name the `uses` line gives: the bytes the compile cache key hashed, or an audit log's
+    stored copies)."""
+    resolver = _Resolver(tree, facts_files)
     own = resolver.own_vocabulary()
     with vocab.using(vocab.for_policies([own])):
         return resolver.policy(own)
 
 
 class _Resolver(ExpressionResolver):
-    def __init__(self, tree: ast.PolicyFile) -> None:
+    def __init__(self, tree: ast.PolicyFile, facts_files: Mapping[str, bytes] | None) -> None:
         self.tree = tree
+        self.facts_files = facts_files
         self.diagnostics: list[Diagnostic] = []
         self.sources = {tree.path: tree.text}  # and the facts files it uses, for diagnostics
         self.values: dict[str, ast.ValuesDef] = {}
@@ -124,23 +131,16 @@ class _Resolver(ExpressionResolver):
         """The declarations of the files the policy `uses` and of its `facts` blocks, checked
         against the shipped vocabulary and each other (E021x, collected)."""
         from eligibility.facts.declared import declarations_from_ast
-        from eligibility.facts.vocabulary_files import load_facts_file
-        from eligibility.resources import policy_directory
 
         known = vocab.shipped()
         parts: list[vocab.Declarations] = []
-        directory = policy_directory(self.tree.path)
         for uses in self.tree.header.uses:
-            path = directory / uses.file
-            shown = str(Path(self.tree.path).parent / uses.file)
-            if not path.is_file():
-                self._error(
-                    "E0217", f"no facts file {uses.file} beside the policy", uses.span,
-                    "no such file", help=f"the file is looked for in {directory}",
-                )  # fmt: skip
+            data = self._facts_file(uses)
+            if data is None:
                 continue
+            shown = str(Path(self.tree.path).parent / uses.file)
             try:
-                part = load_facts_file(path, shown, known)
+                part = facts_from_bytes(data, shown, known)
             except DiagnosticError as error:
                 self.diagnostics += error.diagnostics
                 self.sources.update(error.sources)
@@ -156,6 +156,35 @@ class _Resolver(ExpressionResolver):
         own, diagnostics = declarations_from_ast(items, known)
         self.diagnostics += diagnostics
         return vocab.combined((*parts, own))
+
+    def _facts_file(self, uses: ast.Uses) -> bytes | None:
+        """The bytes of a `uses` file (E0217 when there is none, None then)."""
+        from eligibility.resources import policy_directory
+
+        if self.facts_files is not None:
+            data = self.facts_files.get(uses.file)
+            if data is None:
+                self._error(
+                    "E0217", f"no facts file {uses.file} given with the policy text", uses.span,
+                    "no such file", help="the facts files given: "
+                    + (", ".join(sorted(self.facts_files)) or "none"),
+                )  # fmt: skip
+            return data
+        directory = policy_directory(self.tree.path)
+        path = directory / uses.file
+        if not path.is_file():
+            self._error(
+                "E0217", f"no facts file {uses.file} beside the policy", uses.span,
+                "no such file", help=f"the file is looked for in {directory}",
+            )  # fmt: skip
+            return None
+        try:
+            return path.read_bytes()
+        except OSError as error:
+            shown = str(Path(self.tree.path).parent / uses.file)
+            raise PolicyFileError(
+                f"error: cannot read facts file {shown}: {error.strerror}"
+            ) from None
 
     # ── the whole policy ──────────────────────────────────────────────────────────────────
     def policy(self, own: vocab.Declarations) -> ir.Policy:

@@ -51,7 +51,12 @@ def record_decided_round(
     context = Context(
         round_file.as_of, round_file.assessment_year, engine_requested, decided.engine
     )
-    policies = read_policies(round_file.policies)
+    try:
+        policies = read_policies(round_file.policies, [p.vocabulary for p in decided.policies])
+    except OSError as error:
+        raise NotRecordedError(
+            f"error: cannot read {error.filename} again to record it: {error.strerror}"
+        ) from None
     try:
         record_round(log, inputs, applicants, decisions, outcome, policies, context, by)
     except LogInputError as error:  # for `round`, 2 means a bad round file: one code, 6
