@@ -185,6 +185,14 @@ class _Declarer:
         declared = self.known is not None and self.known_fact(entity, name)
         if not self.declare(what, name, decl.path.span, declared):
             return None
+        for option in decl.options:
+            if option.name == "fixed" and entity.entity != "applicant":
+                self.error(
+                    "E0212", f"`fixed` is for an applicant fact, not a {what}", option.span,
+                    "not an applicant fact",
+                    help="a proposal changes only applicant facts: the context and existing "
+                    "records are never changed",
+                )  # fmt: skip
         return self.spec(name, decl)
 
     def group_known(self, name: str) -> bool:
@@ -215,6 +223,7 @@ class _Declarer:
             else:
                 options[option.name] = option.number
         year = kind.kind == "year"
+        fixed = "fixed" in options or kind.kind in _FIXED_BY_NATURE
         return FieldSpec(
             name,
             _KINDS[kind.kind],
@@ -226,6 +235,7 @@ class _Declarer:
             length=options.get("length"),
             minimum=options.get("min", YEAR_MIN if year else None),
             maximum=options.get("max", YEAR_MAX if year else None),
+            fixed=fixed,
         )
 
     def enum_of(self, kind: ast.FactType) -> tuple[str, ...]:
@@ -257,6 +267,10 @@ class _Declarer:
             tuple(self.labels.items()),
             tuple(self.criteria.values()),
         )
+
+
+# what happened when, where, and names: no proposal changes a stated one, `fixed` or not
+_FIXED_BY_NATURE = frozenset({"date", "year", "region", "text"})
 
 
 def _option_problem(option: ast.FactOption, kind: ast.FactType) -> str:

@@ -46,7 +46,9 @@ class FieldSpec:
 
     The last four fields refine the kind: `unique` (many: a value may appear once, V-DUP),
     `length` (many: exact number of values), `minimum`/`maximum` (INT and YEAR bounds; an INT
-    has minimum 0 unless stated).
+    has minimum 0 unless stated). `fixed`: an applicant fact that no proposal of what would
+    change an outcome changes once stated (`whatif.fixed`): declared `fixed`, or a date, year,
+    region or text, or a reviewer's finding (attestations, selection results).
     """
 
     name: str
@@ -59,6 +61,7 @@ class FieldSpec:
     length: int | None = None
     minimum: int | None = None
     maximum: int | None = None
+    fixed: bool = False
 
 
 @frozen_record
@@ -219,11 +222,11 @@ def _attestation_field(path: str) -> FieldSpec | None:
     label = f"评审认定事项 {parts[1]}"
     match parts[2:]:
         case []:
-            return FieldSpec(path, FieldKind.BOOL, label)
+            return FieldSpec(path, FieldKind.BOOL, label, fixed=True)
         case ["reviewer"]:
-            return FieldSpec(path, FieldKind.STRING, f"{label}·评审人")
+            return FieldSpec(path, FieldKind.STRING, f"{label}·评审人", fixed=True)
         case ["date"]:
-            return FieldSpec(path, FieldKind.DATE, f"{label}·认定日期")
+            return FieldSpec(path, FieldKind.DATE, f"{label}·认定日期", fixed=True)
     return None
 
 
@@ -232,9 +235,10 @@ def _selection_field(path: str) -> FieldSpec | None:
     if len(parts) != 3 or parts[0] != SELECTION or not is_id(parts[1]):
         return None
     if parts[2] == "selected":
-        return FieldSpec(path, FieldKind.BOOL, f"遴选/评审结果 {parts[1]}·入选")
+        return FieldSpec(path, FieldKind.BOOL, f"遴选/评审结果 {parts[1]}·入选", fixed=True)
     if parts[2] == "approved_amount":
-        return FieldSpec(path, FieldKind.MONEY, f"遴选/评审结果 {parts[1]}·核定金额", unit="元")
+        label = f"遴选/评审结果 {parts[1]}·核定金额"
+        return FieldSpec(path, FieldKind.MONEY, label, unit="元", fixed=True)
     return None
 
 

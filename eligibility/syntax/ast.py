@@ -457,7 +457,7 @@ class FactType:
 
 @dataclass(frozen=True, slots=True)
 class FactOption:
-    """`unique`, `length 5`, `min 0`, `max 2100` (number None for `unique`)."""
+    """`unique`, `fixed`, `length 5`, `min 0`, `max 2100` (number None for `unique`, `fixed`)."""
 
     name: str
     number: int | None

@@ -256,7 +256,7 @@ class _Planner:
         if cond.field.scope != "applicant":
             return None
         stated = self.stated(path)
-        if stated and not changeable(path, cond.field.kind):
+        if stated and not changeable(path):
             return None
         choices: tuple[Any, ...]
         match test:
@@ -313,7 +313,7 @@ class _Planner:
         """An applicant's number (or a missing date) set to the nearest value that passes."""
         path, kind = left.field.path, left.field.kind
         stated = self.stated(path)
-        if left.field.scope != "applicant" or (stated and not changeable(path, kind)):
+        if left.field.scope != "applicant" or (stated and not changeable(path)):
             return None
         target = boundary(op, bound, kind)
         if target is None:

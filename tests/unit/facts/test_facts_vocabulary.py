@@ -56,6 +56,7 @@ def test_open_keyed_fields() -> None:
         "reviewer_attestations.cq9_2_typical_cases",
         FieldKind.BOOL,
         "评审认定事项 cq9_2_typical_cases",
+        fixed=True,  # a reviewer's finding: no proposal changes it
     )
     assert applicant_field("reviewer_attestations.x.date").kind is FieldKind.DATE
     assert applicant_field("selection_result.sh_hvp_cultivation_centre.selected").kind is (

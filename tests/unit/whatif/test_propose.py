@@ -78,9 +78,9 @@ def test_fixed_facts_are_not_proposed() -> None:
     result = _result(doc)
     assert result.outcome == "does_not_qualify"
     assert result.would_change == ()
-    assert not changeable("cq_centre_status", "enum")
-    assert not changeable("registered_region", "region")
-    assert changeable("credit_good", "bool")
+    assert not changeable("cq_centre_status")
+    assert not changeable("registered_region")
+    assert changeable("credit_good")
 
 
 def test_a_witness_record_passes_every_filter_of_its_lineage() -> None:
