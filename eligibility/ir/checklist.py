@@ -100,7 +100,10 @@ class _Rows:
 
     def attested(self, node: ir.Attested, collection: str | None) -> None:
         name = f"{vocabulary.ATTESTATIONS}.{node.criterion}"
-        cite, label = node.meta.citation, node.meta.label
+        cite = node.meta.citation
+        # the finding as its `criterion` declaration words it, the same wherever it is read
+        # (not as the condition reading it does); the condition's label if none declares it
+        label = criterion_label(node.criterion, self.policy) or node.meta.label
         if node.scope != "applicant" and collection is not None:
             spec = vocabulary.record_field(collection, name)
             self.add(f"{collection}[].{name}", spec, cite, label)
@@ -190,6 +193,14 @@ class _Rows:
             self.expr(cap.limit, None, cap.citation)
 
 
+def criterion_label(name: str, policy: ir.Policy | None = None) -> str:
+    """The label a reviewer criterion is declared with (by the policy, else by the active
+    vocabulary); "" when it is declared nowhere."""
+    declared = {c.name: c for c in policy.vocabulary.criteria} if policy is not None else {}
+    found = declared.get(name) or vocabulary.criterion(name)
+    return found.label if found is not None else ""
+
+
 _GENERIC = (vocabulary.ATTESTATIONS, vocabulary.SELECTION)
 _CONTEXT_NAMES = {"as_of": "application_date", "assessment_year": "assessment_year"}
 
@@ -203,8 +214,8 @@ def _row(path: str, spec: FieldSpec | None, label: str) -> FactRow:
         supplier = "intake"
     if spec is None:
         return FactRow(path, "collection", "", label or path, True, supplier, ())
-    # the vocabulary's label, unless it is a generic one ("评审认定事项 <id>") and the policy's
-    # condition says what the finding is about
+    # the vocabulary's label, unless it is a generic one ("评审认定事项 <id>") and the criterion's
+    # declaration (or the policy's condition, for a selection) says what the finding is about
     shown = label if field_name.startswith(_GENERIC) and label else spec.label
     return FactRow(
         path, spec.kind.value, spec.unit, shown, spec.many, supplier, (), spec.enum_values
@@ -265,10 +276,18 @@ def rows_for_missing(
     for path in missing:
         key = row_path(path)
         if key not in found:
-            row = by_path.get(key) or _row(key, _spec(key), "")
+            row = by_path.get(key) or _row(key, _spec(key), _finding_label(key))
             found[key] = (row, [])
         found[key][1].append(path)
     return tuple((row, tuple(paths)) for row, paths in found.values())
+
+
+def _finding_label(path: str) -> str:
+    """A reviewer's finding's declared label, for a missing fact the checklist lacks."""
+    parts = path.split("[].", 1)[-1].split(".")
+    if len(parts) != 2 or parts[0] != vocabulary.ATTESTATIONS:
+        return ""  # not a finding (its reviewer or date are labelled by the vocabulary)
+    return criterion_label(parts[1])
 
 
 def _spec(path: str) -> FieldSpec | None:

@@ -44,7 +44,9 @@ def _words(change: Change, w: Wording, to_cap: bool) -> str:
     path = change.field
     if path.startswith(vocabulary.ATTESTATIONS):
         key = "change.attest" if change.values[0] else "change.attest_not"
-        return w(key, change.label, path)
+        # the finding as its `criterion` declaration words it (as the checklist names it)
+        criterion = vocabulary.criterion(path.split(".")[1])
+        return w(key, criterion.label if criterion is not None else change.label, path)
     if path.startswith(vocabulary.SELECTION):
         key = "change.approve" if path.endswith(".approved_amount") else "change.select"
         return w(key, change.label, path)

@@ -93,7 +93,7 @@ class Wording:
     def missing_labels(self, result: ProgrammeResult) -> list[str]:
         """What a result lacks, each fact once by its label (zh) or path (en): the summary's
         words. The labels are the checklist's (`ir.checklist`), so a reviewer's finding is
-        named by the condition it decides, not by its key."""
+        named by its criterion's declared label, not by its key."""
         if self.lang != "zh" or not result.missing_facts:
             return list(result.missing)
         return [row.label for row, _ in result.missing_facts]
