@@ -4,6 +4,8 @@ same as the table `whatif/fixed.py` held before it moved there."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from eligibility.diagnostics import DiagnosticError
@@ -102,3 +104,30 @@ def _standard() -> str:
 
     (file,) = [f for f in shipped_vocabulary_files() if f.name == "standard.facts"]
     return file.read_text(encoding="utf-8")
+
+
+def test_a_policy_facts_file_fixes_its_own_fact(tmp_path: Path) -> None:
+    """examples/authoring declares on_dishonesty_list `fixed`: an applicant on the list is
+    told nothing can change, not to leave the list; the certification is still proposed."""
+    import contextlib
+    import io
+    import json
+
+    from eligibility.commands import main
+
+    folder = Path(__file__).resolve().parents[3] / "examples" / "authoring"
+    listed = json.loads((folder / "qualifies.json").read_text(encoding="utf-8"))
+    listed["applicant"]["on_dishonesty_list"] = True
+    applicant = tmp_path / "listed.json"
+    applicant.write_text(json.dumps(listed, ensure_ascii=False), encoding="utf-8")
+    policy = ["--policy", str(folder / "xuhui-2025.policy"), "--format", "json"]
+    for path, changed in (
+        (applicant, None),
+        (folder / "not-yet-certified.json", "guanbiao_certified"),
+    ):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            assert main(["check", str(path), *policy]) == 0
+        (result,) = json.loads(out.getvalue())["results"]
+        fields = {c["field"] for p in result["would_change"] for c in p["changes"]}
+        assert fields == ({changed} if changed else set())
