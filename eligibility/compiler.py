@@ -8,14 +8,13 @@ source of every module that shapes the compiled result, so any change to one of 
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from eligibility import __version__
+from eligibility import __version__, frozen
 from eligibility.compile_cache import EntryKey, read_entry, write_entry
 from eligibility.datalog.program import Program
 from eligibility.diagnostics import Diagnostic, DiagnosticError, PolicyFileError
@@ -68,7 +67,7 @@ def gate_view(policy: ir.Policy) -> ir.Policy:
     """The policy cut down to its programmes' gates: all a document that does not apply needs
     for its explanation, and a small fraction of the whole to load."""
     programmes = tuple(
-        dataclasses.replace(
+        frozen.replace(
             p,
             amount=None,
             condition=ir.AllOf(
@@ -78,7 +77,7 @@ def gate_view(policy: ir.Policy) -> ir.Policy:
         )
         for p in policy.programmes
     )
-    return dataclasses.replace(policy, record_sets=(), programmes=programmes)
+    return frozen.replace(policy, record_sets=(), programmes=programmes)
 
 
 class LazyPolicy:

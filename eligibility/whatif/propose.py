@@ -15,12 +15,12 @@ by the order of the conditions; at most `MAX_PROPOSALS` are kept.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, assert_never
 
+from eligibility import frozen
 from eligibility.datalog.model import Model
 from eligibility.decision.proof import Change, Proposal
 from eligibility.decision.reference import reference_model
@@ -143,7 +143,7 @@ def _extend(alt: Alt, more: Alt) -> Alt:
         if same is None:
             out.append(change)
         else:
-            out[same] = dataclasses.replace(out[same], delta=out[same].delta + change.delta)
+            out[same] = frozen.replace(out[same], delta=out[same].delta + change.delta)
     return tuple(out)
 
 
