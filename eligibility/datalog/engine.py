@@ -80,7 +80,7 @@ def evaluate(program: Program, facts: tuple[GroundFact, ...], applicant_id: str)
     """The model of `program` on `facts`, in a fresh logic context."""
     _import_engine()
     with _engine_run():
-        Logic()  # a fresh context for this evaluation only
+        _new_context()  # for this evaluation only
         _declare_and_add(program)
         for fact in facts:
             pyEngine.assert_(_fact_clause(fact.predicate, fact.args))
@@ -102,7 +102,7 @@ class LoadedProgram:
         self.program = program
         self._thread = threading.get_ident()
         with _engine_run():
-            self._logic = Logic()
+            self._logic = _new_context()
             _declare_and_add(program)
 
     def evaluate(self, facts: tuple[GroundFact, ...], applicant_id: str) -> Model:
@@ -139,6 +139,18 @@ def evaluate_reusing(program: Program, facts: tuple[GroundFact, ...], applicant_
     while len(loaded) > _LOADED_PER_THREAD:
         del loaded[next(iter(loaded))]
     return model
+
+
+def _new_context() -> Any:
+    """A fresh logic context, entered (trap 7), whose predicate registry is a plain dict: the
+    engine interns every predicate (~2,500 for a full program, each looked up again for every
+    literal that names it) in a `WeakValueDictionary`, whose `get` and `__setitem__` are Python
+    code, a quarter of building the clauses. Strong references change nothing an evaluation
+    can see: a predicate with clauses or facts is held by the context's database anyway, and
+    one without is empty, as a re-created one would be; all of them go with the context."""
+    logic = Logic()
+    logic.Pred_registry = dict(logic.Pred_registry)
+    return logic
 
 
 @contextmanager
