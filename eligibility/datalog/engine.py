@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import gc
 import itertools
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -69,7 +70,12 @@ def engine_version() -> str:
     if spec is None or spec.origin is None:
         return "pyDatalog unknown"
     site = Path(spec.origin).resolve().parents[1]
-    found = sorted(p.name for p in site.glob("[pP]y[dD]atalog-*.dist-info"))
+    # the folder listed, not globbed: glob's pattern machinery cost a check ~1.5 ms
+    found = sorted(
+        name
+        for name in os.listdir(site)
+        if name.lower().startswith("pydatalog-") and name.endswith(".dist-info")
+    )
     return "pyDatalog " + (found[-1].split("-")[1].removesuffix(".dist") if found else "unknown")
 
 

@@ -76,7 +76,7 @@ def _settle(
     """`alt`, completed until the programme qualifies on the changed facts; None if it
     cannot be within `rounds`."""
     changed = apply_proposal(applicant, Proposal(alt), policy, dict(readings))
-    model = reference_model(policy, changed)
+    model = reference_model(policy, changed, programme)  # this programme's part: all it reads
     root = programme.condition.meta.node_id
     holds = model.verdicts.get(root) == "holds"
     amount = programme.amount
