@@ -18,7 +18,6 @@ private temporary file and renamed into place, so concurrent cold starts never s
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import os
 import stat
@@ -28,6 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from eligibility.digest import sha256
 from eligibility.frozen import frozen_record
 
 FORMAT = "eligibility.compiled/2"  # 2: references as bare integers
@@ -46,7 +46,7 @@ class EntryKey:
     compiler: str
 
     def file_name(self) -> str:
-        digest = hashlib.sha256(
+        digest = sha256(
             f"{self.identity}\0{self.source_sha256}\0{self.compiler}".encode()
         ).hexdigest()
         return f"{digest}.{self.kind}.json"
@@ -117,7 +117,7 @@ def read_entry(key: EntryKey, decode: Callable[[Any], Any]) -> Any | None:
         data = (directory / key.file_name()).read_bytes()
         header_line, _, payload = data.partition(b"\n")
         header = json.loads(header_line)
-        if header != key.header(hashlib.sha256(payload).hexdigest()):
+        if header != key.header(sha256(payload).hexdigest()):
             return None
         # The cyclic collector paused: parsing and decoding allocate a cold check's largest
         # burst of objects (~10,000 records and their JSON), none of them in a cycle, and the
@@ -140,7 +140,7 @@ def write_entry(key: EntryKey, value: Any, encode: Callable[[Any], Any]) -> None
         payload = json.dumps(encode(value), ensure_ascii=False, separators=(",", ":")).encode()
     except (TypeError, ValueError, RecursionError):
         return  # an IR too deep to store: compiled each time
-    header = json.dumps(key.header(hashlib.sha256(payload).hexdigest())).encode()
+    header = json.dumps(key.header(sha256(payload).hexdigest())).encode()
     target = directory / key.file_name()
     temporary = directory / f"{target.name}.{os.getpid()}.tmp"
     try:

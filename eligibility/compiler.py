@@ -8,7 +8,6 @@ source of every module that shapes the compiled result, so any change to one of 
 
 from __future__ import annotations
 
-import hashlib
 import re
 from functools import cache
 from pathlib import Path
@@ -18,6 +17,7 @@ from eligibility import __version__, frozen
 from eligibility.compile_cache import EntryKey, read_entry, write_entry
 from eligibility.datalog.program import Program
 from eligibility.diagnostics import Diagnostic, DiagnosticError, PolicyFileError
+from eligibility.digest import sha256
 from eligibility.frozen import frozen_record
 from eligibility.ir import nodes as ir
 from eligibility.ir.walk import walk_conditions
@@ -102,7 +102,7 @@ PolicySource = CompiledPolicy | LazyPolicy
 
 
 def grammar_sha256() -> str:
-    return hashlib.sha256(GRAMMAR_FILE.read_bytes()).hexdigest()
+    return sha256(GRAMMAR_FILE.read_bytes()).hexdigest()
 
 
 def compile_text(text: str, file: str) -> CompiledPolicy:
@@ -184,7 +184,7 @@ _USES = re.compile(r'^[ \t]*uses[ \t]+"([^"\n]*)"', re.MULTILINE)
 def _source_sha256(data: bytes, text: str, identity: str) -> str:
     """The SHA-256 of the policy's bytes, followed by those of each facts file it uses (so,
     for a policy that uses none, the SHA-256 of its bytes)."""
-    digest = hashlib.sha256(data)
+    digest = sha256(data)
     for name in _USES.findall(text):
         digest.update(b"\0" + name.encode())
         try:
@@ -202,7 +202,7 @@ def compiler_fingerprint() -> str:
     files += [PACKAGE_DIR / name for name in _COMPILER_MODULES]
     for package in _COMPILER_PACKAGES:
         files += sorted((PACKAGE_DIR / package).glob("*.py"))
-    digest = hashlib.sha256(__version__.encode())
+    digest = sha256(__version__.encode())
     for file in files:
         digest.update(b"\0" + file.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0")
         digest.update(file.read_bytes())
