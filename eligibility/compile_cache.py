@@ -131,6 +131,40 @@ def read_entry(key: EntryKey, decode: Callable[[Any], Any]) -> Any | None:
             gc.enable()
 
 
+def memoised(name: str, files: list[Path], compute: Callable[[], str]) -> str:
+    """`compute()`, a digest of the contents of `files`, remembered in the cache directory
+    against each file's size and modification time: while none of them changes, one small
+    read and a stat per file instead of reading and hashing them all (the compiler's ~60
+    source files: ~4.5 ms of every check). Without a safe directory, computed each time."""
+    directory = cache_directory()
+    try:
+        stamps = [(file.as_posix(), os.stat(file)) for file in files]
+    except OSError:
+        return compute()  # a file gone: the digest reports it (or fails) as it always did
+    stamp = sha256(
+        "\n".join(f"{p}\0{s.st_size}\0{s.st_mtime_ns}" for p, s in stamps).encode()
+    ).hexdigest()
+    if directory is None:
+        return compute()
+    target = directory / f"{name}.memo"
+    try:
+        remembered, _, value = target.read_text(encoding="ascii").partition("\n")
+        if remembered == stamp and len(value) == 64 and value.isalnum():
+            return value
+    except (OSError, UnicodeDecodeError):
+        pass
+    value = compute()
+    temporary = directory / f"{target.name}.{os.getpid()}.tmp"
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(f"{stamp}\n{value}")
+        os.replace(temporary, target)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+    return value
+
+
 def write_entry(key: EntryKey, value: Any, encode: Callable[[Any], Any]) -> None:
     """Store `value` under `key`; silently nothing when there is no safe directory or no room."""
     directory = cache_directory()

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from eligibility import __version__, frozen
-from eligibility.compile_cache import EntryKey, read_entry, write_entry
+from eligibility.compile_cache import EntryKey, memoised, read_entry, write_entry
 from eligibility.datalog.program import Program
 from eligibility.diagnostics import Diagnostic, DiagnosticError, PolicyFileError
 from eligibility.digest import sha256
@@ -197,11 +197,15 @@ def _source_sha256(data: bytes, text: str, identity: str) -> str:
 @cache
 def compiler_fingerprint() -> str:
     """The SHA-256 of the package version, the grammar, the shipped vocabulary and every
-    compiler source file."""
+    compiler source file; remembered against the files' sizes and times (`memoised`)."""
     files = [GRAMMAR_FILE, *shipped_vocabulary_files()]
     files += [PACKAGE_DIR / name for name in _COMPILER_MODULES]
     for package in _COMPILER_PACKAGES:
         files += sorted((PACKAGE_DIR / package).glob("*.py"))
+    return memoised(f"compiler-{__version__}", files, lambda: _fingerprint(files))
+
+
+def _fingerprint(files: list[Path]) -> str:
     digest = sha256(__version__.encode())
     for file in files:
         digest.update(b"\0" + file.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0")
