@@ -202,7 +202,8 @@ def compiler_fingerprint() -> str:
     files += [PACKAGE_DIR / name for name in _COMPILER_MODULES]
     for package in _COMPILER_PACKAGES:
         files += sorted((PACKAGE_DIR / package).glob("*.py"))
-    return memoised(f"compiler-{__version__}", files, lambda: _fingerprint(files))
+    place = sha256(PACKAGE_DIR.as_posix().encode()).hexdigest()[:16]  # one memo per install
+    return memoised(f"compiler-{__version__}-{place}", files, lambda: _fingerprint(files))
 
 
 def _fingerprint(files: list[Path]) -> str:
