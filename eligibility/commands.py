@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -149,11 +148,18 @@ def report_path(text: str) -> Path:
     return path
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(only_check: bool = False) -> argparse.ArgumentParser:
+    """The command line. `only_check`: with the `check` command alone, for `eligibility check
+    …`, which parses as with every command (the first word chooses the command, and all the
+    words after it are the command's; `main` parses words left over again with every command,
+    whose usage the error shows): the other commands' sub-parsers cost a cold check ~6 ms
+    (argparse looks up a translation of each of its messages on disk for every parser)."""
     parser = _Parser(prog="eligibility", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action=_VersionAction)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _add_check_arguments(commands.add_parser("check", help="check an applicant against policies"))
+    if only_check:
+        return parser
     compile_parser = commands.add_parser("compile", help="check policy files and report problems")
     compile_parser.add_argument("policies", type=Path, nargs="*")
     compile_parser.add_argument(
@@ -301,18 +307,40 @@ class _Process:
 def eligibility_entry() -> NoReturn:
     """The `eligibility` console script, `python -m eligibility` and `python cli.py`."""
     _Process.one_shot = True
+    if sys.argv[1:2] == ["check"]:
+        _one_check_then_exit()
     exit_now(main())
 
 
 def check_entry() -> NoReturn:
     """The `check` console script."""
     _Process.one_shot = True
+    _one_check_then_exit()
     exit_now(check_main())
 
 
+def _one_check_then_exit() -> None:
+    """One applicant, then the process ends: the cyclic collector would only walk the modules
+    being imported, the decoded policies and the engine's contexts again and again (~10 % of a
+    cold check) to free memory the exit frees anyway; the records budget bounds what a check
+    holds. Paused from the start (the imports alone ran ~20 collections)."""
+    import gc
+
+    gc.disable()
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    return _guarded(args)
+    return _guarded(parse_arguments(argv))
+
+
+def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line parsed, as by the parser of every command (see `_parser`)."""
+    words = sys.argv[1:] if argv is None else argv
+    if words[:1] == ["check"]:
+        args, unknown = _parser(only_check=True).parse_known_args(argv)
+        if not unknown:
+            return args
+    return _parser().parse_args(argv)  # words left over: reported with every command's usage
 
 
 def check_main(argv: list[str] | None = None) -> int:
@@ -450,12 +478,7 @@ def _refuse(errors: tuple[InputError, ...], args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     if _Process.one_shot:
-        import gc
-
-        # One applicant, then the process ends: the cyclic collector would only walk the
-        # decoded policies and the engine's contexts again and again (~10 % of a cold check)
-        # to free memory the exit frees anyway; the records budget bounds what a check holds.
-        gc.disable()
+        _one_check_then_exit()
     from eligibility.facts import vocabulary
 
     policies = _policies(args.policy)
@@ -557,7 +580,11 @@ def _emit(lines: list, stream, wrap: bool = False) -> None:  # type: ignore[no-u
 
         print_lines(lines)
     elif wrap:  # a file or a pipe: a fixed width, so the text does not depend on the terminal
-        width = shutil.get_terminal_size().columns if stream.isatty() else None
+        width = None
+        if stream.isatty():  # NO_COLOR on a terminal (shutil: ~3 ms a check would pay)
+            import shutil
+
+            width = shutil.get_terminal_size().columns
         stream.write(plain_blocks(lines, width) if width else plain_blocks(lines))
     else:
         stream.write(plain(lines))

@@ -18,7 +18,6 @@ private temporary file and renamed into place, so concurrent cold starts never s
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import os
 import stat
@@ -28,6 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from eligibility.digest import sha256
 from eligibility.frozen import frozen_record
 
 FORMAT = "eligibility.compiled/2"  # 2: references as bare integers
@@ -46,7 +46,7 @@ class EntryKey:
     compiler: str
 
     def file_name(self) -> str:
-        digest = hashlib.sha256(
+        digest = sha256(
             f"{self.identity}\0{self.source_sha256}\0{self.compiler}".encode()
         ).hexdigest()
         return f"{digest}.{self.kind}.json"
@@ -117,7 +117,7 @@ def read_entry(key: EntryKey, decode: Callable[[Any], Any]) -> Any | None:
         data = (directory / key.file_name()).read_bytes()
         header_line, _, payload = data.partition(b"\n")
         header = json.loads(header_line)
-        if header != key.header(hashlib.sha256(payload).hexdigest()):
+        if header != key.header(sha256(payload).hexdigest()):
             return None
         # The cyclic collector paused: parsing and decoding allocate a cold check's largest
         # burst of objects (~10,000 records and their JSON), none of them in a cycle, and the
@@ -131,6 +131,40 @@ def read_entry(key: EntryKey, decode: Callable[[Any], Any]) -> Any | None:
             gc.enable()
 
 
+def memoised(name: str, files: list[Path], compute: Callable[[], str]) -> str:
+    """`compute()`, a digest of the contents of `files`, remembered in the cache directory
+    against each file's size and modification time: while none of them changes, one small
+    read and a stat per file instead of reading and hashing them all (the compiler's ~60
+    source files: ~4.5 ms of every check). Without a safe directory, computed each time."""
+    directory = cache_directory()
+    try:
+        stamps = [(file.as_posix(), os.stat(file)) for file in files]
+    except OSError:
+        return compute()  # a file gone: the digest reports it (or fails) as it always did
+    stamp = sha256(
+        "\n".join(f"{p}\0{s.st_size}\0{s.st_mtime_ns}" for p, s in stamps).encode()
+    ).hexdigest()
+    if directory is None:
+        return compute()
+    target = directory / f"{name}.memo"
+    try:
+        remembered, _, value = target.read_text(encoding="ascii").partition("\n")
+        if remembered == stamp and len(value) == 64 and value.isalnum():
+            return value
+    except (OSError, UnicodeDecodeError):
+        pass
+    value = compute()
+    temporary = directory / f"{target.name}.{os.getpid()}.tmp"
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(f"{stamp}\n{value}")
+        os.replace(temporary, target)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+    return value
+
+
 def write_entry(key: EntryKey, value: Any, encode: Callable[[Any], Any]) -> None:
     """Store `value` under `key`; silently nothing when there is no safe directory or no room."""
     directory = cache_directory()
@@ -140,7 +174,7 @@ def write_entry(key: EntryKey, value: Any, encode: Callable[[Any], Any]) -> None
         payload = json.dumps(encode(value), ensure_ascii=False, separators=(",", ":")).encode()
     except (TypeError, ValueError, RecursionError):
         return  # an IR too deep to store: compiled each time
-    header = json.dumps(key.header(hashlib.sha256(payload).hexdigest())).encode()
+    header = json.dumps(key.header(sha256(payload).hexdigest())).encode()
     target = directory / key.file_name()
     temporary = directory / f"{target.name}.{os.getpid()}.tmp"
     try:

@@ -8,18 +8,17 @@ source of every module that shapes the compiled result, so any change to one of 
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import re
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from eligibility import __version__
-from eligibility.compile_cache import EntryKey, read_entry, write_entry
+from eligibility import __version__, frozen
+from eligibility.compile_cache import EntryKey, memoised, read_entry, write_entry
 from eligibility.datalog.program import Program
 from eligibility.diagnostics import Diagnostic, DiagnosticError, PolicyFileError
+from eligibility.digest import sha256
 from eligibility.frozen import frozen_record
 from eligibility.ir import nodes as ir
 from eligibility.ir.walk import walk_conditions
@@ -69,7 +68,7 @@ def gate_view(policy: ir.Policy) -> ir.Policy:
     """The policy cut down to its programmes' gates: all a document that does not apply needs
     for its explanation, and a small fraction of the whole to load."""
     programmes = tuple(
-        dataclasses.replace(
+        frozen.replace(
             p,
             amount=None,
             condition=ir.AllOf(
@@ -79,7 +78,7 @@ def gate_view(policy: ir.Policy) -> ir.Policy:
         )
         for p in policy.programmes
     )
-    return dataclasses.replace(policy, record_sets=(), programmes=programmes)
+    return frozen.replace(policy, record_sets=(), programmes=programmes)
 
 
 class LazyPolicy:
@@ -104,7 +103,7 @@ PolicySource = CompiledPolicy | LazyPolicy
 
 
 def grammar_sha256() -> str:
-    return hashlib.sha256(GRAMMAR_FILE.read_bytes()).hexdigest()
+    return sha256(GRAMMAR_FILE.read_bytes()).hexdigest()
 
 
 def compile_text(
@@ -210,7 +209,7 @@ def _source_sha256(
 ) -> str:
     """The SHA-256 of the policy's bytes, followed by those of each facts file it uses (so,
     for a policy that uses none, the SHA-256 of its bytes): read beside it, or from `facts`."""
-    digest = hashlib.sha256(data)
+    digest = sha256(data)
     for name in _USES.findall(text):
         digest.update(b"\0" + name.encode())
         content = _facts_bytes(name, identity, facts)
@@ -231,12 +230,17 @@ def _facts_bytes(name: str, identity: str, facts: Mapping[str, bytes] | None) ->
 @cache
 def compiler_fingerprint() -> str:
     """The SHA-256 of the package version, the grammar, the shipped vocabulary and every
-    compiler source file."""
+    compiler source file; remembered against the files' sizes and times (`memoised`)."""
     files = [GRAMMAR_FILE, *shipped_vocabulary_files()]
     files += [PACKAGE_DIR / name for name in _COMPILER_MODULES]
     for package in _COMPILER_PACKAGES:
         files += sorted((PACKAGE_DIR / package).glob("*.py"))
-    digest = hashlib.sha256(__version__.encode())
+    place = sha256(PACKAGE_DIR.as_posix().encode()).hexdigest()[:16]  # one memo per install
+    return memoised(f"compiler-{__version__}-{place}", files, lambda: _fingerprint(files))
+
+
+def _fingerprint(files: list[Path]) -> str:
+    digest = sha256(__version__.encode())
     for file in files:
         digest.update(b"\0" + file.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0")
         digest.update(file.read_bytes())

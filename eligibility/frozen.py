@@ -12,7 +12,8 @@ shared by every record class, so a class costs what `type()` costs:
 - equality between instances of the same class, field by field, and the hash of the fields'
   tuple (a dataclass's own rules); a repr `Name(field=value, …)`; pickling, for worker processes.
 
-`dataclasses.is_dataclass`, `fields` and `replace` keep working on records: the first look at
+`dataclasses.is_dataclass`, `fields` and `replace` keep working on records (`frozen.replace` does
+what the last does without that cost, and is what the check path uses): the first look at
 `__dataclass_fields__` (or `__dataclass_params__`) takes them from a throwaway frozen dataclass of
 the same annotations (the 1 ms, paid only by whoever introspects: compiling, tests). Type checkers see a frozen dataclass
 (`dataclass_transform`). Limits, checked: fields are plain annotations, a default is a constant
@@ -29,6 +30,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, dataclass_transform
 
 _Class = TypeVar("_Class", bound=type)
+_Record = TypeVar("_Record")
 
 
 @dataclass_transform(frozen_default=True)
@@ -83,6 +85,22 @@ def field_names(cls: type) -> tuple[str, ...]:
     """A record class's fields, in declaration order."""
     names: tuple[str, ...] = vars(cls)["_record_fields"]
     return names
+
+
+def replace(obj: _Record, /, **changes: Any) -> _Record:
+    """`obj` with `changes`, as `dataclasses.replace`: for a record without building its
+    dataclass fields (the ~1 ms `dataclasses.replace` would pay per class on first use, on every
+    check's path); anything else (a dataclass) goes to `dataclasses.replace`."""
+    cls = type(obj)
+    if not is_record(cls):
+        return dataclasses.replace(obj, **changes)  # type: ignore[type-var]
+    names: tuple[str, ...] = vars(cls)["_record_fields"]
+    unknown = changes.keys() - set(names)
+    if unknown:
+        raise TypeError(f"{cls.__qualname__}.replace() got unexpected fields {sorted(unknown)}")
+    values = obj._record_values(obj)  # type: ignore[attr-defined]
+    fields = zip(names, values, strict=True)
+    return cls(*[changes.get(n, v) for n, v in fields])
 
 
 def _values_getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:

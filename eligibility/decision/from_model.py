@@ -7,10 +7,10 @@ JSON paths of records. Nothing is re-decided here.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import Any, assert_never
 
+from eligibility import frozen
 from eligibility.datalog.facts import record_key
 from eligibility.datalog.model import Model
 from eligibility.decision.amount import amount_proof
@@ -94,9 +94,7 @@ def programme_result(
         elif money.partial:  # eligible for certain: the confirmed award, and what may add to it
             missing += [m for m in explainer.amount_undecided(programme) if m not in missing]
     if money and outcome != "does_not_qualify":
-        money = dataclasses.replace(
-            money, lines=money.lines + explainer.amount_record_lines(programme)
-        )
+        money = frozen.replace(money, lines=money.lines + explainer.amount_record_lines(programme))
     citations = explainer.cited
     if money and outcome == "qualifies":
         citations += [line.citation for line in money.lines if line.citation]

@@ -4,10 +4,10 @@ renderers. Plain frozen data; `render.json` serialises it, `render.text` prints 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
+from eligibility.frozen import frozen_record
 from eligibility.ir.checklist import FactRow
 
 MissingFact = tuple[FactRow, tuple[str, ...]]
@@ -15,7 +15,7 @@ Verdict = Literal["holds", "fails", "undetermined"]
 Outcome = Literal["qualifies", "does_not_qualify", "undetermined"]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Reason:
     """Why a record was left out: the filter's label, its citation, the record's actual value
     (`actual` in words; `values`: each field the filter read with its raw values)."""
@@ -26,7 +26,7 @@ class Reason:
     values: tuple[tuple[str, tuple[Any, ...]], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Requirement:
     """What a test requires, as data: `relation` is in | not_in | within | is | compare |
     among | not_among; `values` the codes, the region, the boolean or the comparison's text."""
@@ -37,7 +37,7 @@ class Requirement:
     set_label: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Shown:
     """What a leaf read, as raw data for the renderers to word in the reader's language:
     `subject` is a fact path, a reading's name or a record set's label; `values` what the
@@ -52,7 +52,7 @@ class Shown:
     default: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class RecordNote:
     record_id: str
     path: str
@@ -62,7 +62,7 @@ class RecordNote:
     undecided: tuple[str, ...] = ()  # facts missing for a record no filter refused
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class ProofNode:
     node_id: str
     kind: str  # all | any | not | compare | test | attested | selected | exists
@@ -76,7 +76,7 @@ class ProofNode:
     shown: Shown | None = None  # `detail` as data, for wording per language
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class AmountLine:
     label: str
     citation: str
@@ -86,7 +86,7 @@ class AmountLine:
     records: tuple[RecordNote, ...] = ()  # the records a `record_*` step is about
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class AmountProof:
     lines: tuple[AmountLine, ...]
     amount: Decimal | None  # after caps, rounded half up to the fen
@@ -95,7 +95,7 @@ class AmountProof:
     partial: bool = False  # `amount` is only what is confirmed: undecided records may add
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Change:
     """One change to the applicant's facts (decision.would_change). `action`:
     set   — give `field` (a fact path) one of `values`; `supplies`: the fact is missing now;
@@ -119,14 +119,14 @@ class Change:
     node_id: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Proposal:
     """A smallest set of changes that makes the programme qualify (applied together)."""
 
     changes: tuple[Change, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class ProgrammeResult:
     policy_id: str
     document: str
@@ -147,7 +147,7 @@ class ProgrammeResult:
     missing_facts: tuple[MissingFact, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class PolicyVersion:
     policy_id: str
     document: str
@@ -155,7 +155,7 @@ class PolicyVersion:
     sha256: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class InterpretationInForce:
     """A named switch (rule inventory A-xx) and the reading this decision used."""
 
@@ -166,7 +166,7 @@ class InterpretationInForce:
     label: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class Decision:
     applicant_id: str
     applicant_name: str

@@ -33,8 +33,13 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 Truth = bool | None  # None: undetermined
 
 
-def reference_model(policy: ir.Policy, applicant: ApplicantFacts) -> Model:
-    return _Reference(policy, applicant).model()
+def reference_model(
+    policy: ir.Policy, applicant: ApplicantFacts, programme: ir.Programme | None = None
+) -> Model:
+    """The model of the whole policy; with `programme`, the verdicts and values of that
+    programme's conditions and amount only (record sets in full): what a re-decision of one
+    programme reads (`whatif`), at the cost of one programme instead of all of them."""
+    return _Reference(policy, applicant).model(programme)
 
 
 def record_truth(policy: ir.Policy, applicant: ApplicantFacts) -> Callable[[ir.Cond, str], Truth]:
@@ -260,11 +265,11 @@ class _Reference:
                 assert_never(expr)
 
     # ── applicant level ───────────────────────────────────────────────────────────────────
-    def model(self) -> Model:
+    def model(self, only: ir.Programme | None = None) -> Model:
         verdicts: dict[str, DerivedVerdict] = {}
         values: dict[str, Any] = {}
         uppers: dict[str, Any] = {}
-        for programme in self.policy.programmes:
+        for programme in self.policy.programmes if only is None else (only,):
             for cond in walk_conditions(programme.condition):
                 truth = self._truth(cond)
                 if truth is not None:

@@ -13,10 +13,10 @@ therefore never pays for jsonschema. Errors are sorted by path, then code, so ou
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections.abc import Iterable
 from os import PathLike
 
+from eligibility.digest import sha256
 from eligibility.facts.checks import check_applicant
 from eligibility.facts.jsontext import parse_json, repeated_key_errors
 from eligibility.facts.limits import MAX_FILE_BYTES, limit_errors, year_problem
@@ -55,7 +55,7 @@ def load_applicant(
     doc = parse_json(data)
     if isinstance(doc, InputError):
         return (doc,)
-    sha = hashlib.sha256(data).hexdigest()
+    sha = sha256(data).hexdigest()
     return validate_document(doc, sha, as_of=as_of, assessment_year=assessment_year)
 
 

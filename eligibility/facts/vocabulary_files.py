@@ -8,12 +8,12 @@ shipped files and the compiler's fingerprint, and read from there by later proce
 
 from __future__ import annotations
 
-import hashlib
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from eligibility.diagnostics import DiagnosticError, PolicyFileError
+from eligibility.digest import sha256
 from eligibility.facts.vocabulary import Declarations, Vocabulary
 from eligibility.resources import PACKAGE_DIR, shipped_vocabulary_files
 
@@ -64,7 +64,7 @@ def shipped_declarations() -> tuple[Declarations, ...]:
     from eligibility.compiler import compiler_fingerprint
 
     files = shipped_vocabulary_files()
-    digest = hashlib.sha256()
+    digest = sha256()
     for file in files:
         digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
     key = EntryKey("vocab", "vocabulary", digest.hexdigest(), compiler_fingerprint())

@@ -13,12 +13,12 @@ escapes (`\\x1b`, `\\u202e`), so no input can move the cursor, clear the screen 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from eligibility.decision.proof import Decision, ProgrammeResult, ProofNode
 from eligibility.facts.model import InputError
 from eligibility.facts.paths import visible
+from eligibility.frozen import frozen_record
 from eligibility.render.proposals import change_text, proposal_text
 from eligibility.render.wording import Lang, Wording, wording
 
@@ -28,7 +28,7 @@ WIDTH = 100  # the width of text that does not go to a terminal
 SUMMARY_ITEMS = 3  # a summary line names this many failing conditions or missing facts
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record
 class TreeNode:
     """One node of a drawn tree: its line, notes drawn under the line (the records it read)
     and its children."""

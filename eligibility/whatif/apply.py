@@ -9,9 +9,9 @@ ids)."""
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
+from eligibility import frozen
 from eligibility.decision.proof import Change, Proposal
 from eligibility.facts import vocabulary
 from eligibility.facts.model import ApplicantFacts, Fact, Record
@@ -38,7 +38,7 @@ def _apply(
             return _set(applicant, change, context)
         case "empty":  # the collection given as `[]`
             present = applicant.fields_present | {change.field}
-            return dataclasses.replace(applicant, fields_present=present)
+            return frozen.replace(applicant, fields_present=present)
         case "add":
             found = witness(policy, change.record_set, context)
             assert found is not None, f"no record can join {change.record_set}"
@@ -56,7 +56,7 @@ def _apply(
 
 
 def _target(change: Change) -> Change:
-    return dataclasses.replace(change, values=(change.target,))
+    return frozen.replace(change, values=(change.target,))
 
 
 def _root(policy: ir.Policy, name: str) -> str:
@@ -79,7 +79,7 @@ def _set(applicant: ApplicantFacts, change: Change, context: Context) -> Applica
     facts.append(Fact(path, value, json_path + ("[0]" if spec is not None and spec.many else "")))
     parts = path.split(".")
     present = {".".join(parts[: i + 1]) for i in range(len(parts))}
-    return dataclasses.replace(
+    return frozen.replace(
         applicant, facts=tuple(facts), fields_present=applicant.fields_present | present
     )
 
@@ -97,7 +97,7 @@ def _add_record(applicant: ApplicantFacts, collection: str, fields: Witness) -> 
         facts += _record_facts(collection, path, name, values)
     present = frozenset(f.field for f in facts)
     record = Record(collection, record_id, path, tuple(facts), present)
-    return dataclasses.replace(
+    return frozen.replace(
         applicant,
         records=(*applicant.records, record),
         fields_present=applicant.fields_present | {collection},

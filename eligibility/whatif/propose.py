@@ -15,12 +15,12 @@ by the order of the conditions; at most `MAX_PROPOSALS` are kept.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, assert_never
 
+from eligibility import frozen
 from eligibility.datalog.model import Model
 from eligibility.decision.proof import Change, Proposal
 from eligibility.decision.reference import reference_model
@@ -76,7 +76,7 @@ def _settle(
     """`alt`, completed until the programme qualifies on the changed facts; None if it
     cannot be within `rounds`."""
     changed = apply_proposal(applicant, Proposal(alt), policy, dict(readings))
-    model = reference_model(policy, changed)
+    model = reference_model(policy, changed, programme)  # this programme's part: all it reads
     root = programme.condition.meta.node_id
     holds = model.verdicts.get(root) == "holds"
     amount = programme.amount
@@ -143,7 +143,7 @@ def _extend(alt: Alt, more: Alt) -> Alt:
         if same is None:
             out.append(change)
         else:
-            out[same] = dataclasses.replace(out[same], delta=out[same].delta + change.delta)
+            out[same] = frozen.replace(out[same], delta=out[same].delta + change.delta)
     return tuple(out)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from eligibility import commands
 from eligibility.commands import EXIT_BROKEN_PIPE, EXIT_OUTPUT, EXIT_POLICY, EXIT_USAGE
 
 REPO = Path(__file__).resolve().parents[2]
@@ -122,3 +123,32 @@ def test_json_output_is_the_same_from_any_directory(tmp_path: Path) -> None:
         outputs.add(result.stdout)
     assert len(outputs) == 1
     assert b'"file": "policies/chongqing-2024.policy"' in outputs.pop()
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        [EXAMPLE, "--explain", "--lang", "en", "--as-of", "2024-03-01", "--policy", "a.policy"],
+        [EXAMPLE, "--format", "json", "--engine", "duckdb", "--assessment-year", "2023"],
+        [EXAMPLE, "--format", "xml"],
+        [EXAMPLE, "--bogus"],
+        [EXAMPLE, "--as-of", "2024-02-30"],
+        ["--help"],
+        [],
+    ],
+    ids=["options", "json", "bad-format", "unknown-option", "bad-date", "help", "no-file"],
+)
+def test_check_parses_alone_as_among_every_command(
+    arguments: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`eligibility check …` builds the parser of `check` alone (commands._parser): the same
+    namespace, the same usage, help and errors as the parser of every command."""
+    seen = []
+    for parse in (commands.parse_arguments, commands._parser().parse_args):
+        try:
+            parsed: object = vars(parse(["check", *arguments]))
+        except SystemExit as stop:
+            parsed = stop.code
+        seen.append((parsed, capsys.readouterr()))
+    assert seen[0] == seen[1]
+    assert commands._parser().format_help() != commands._parser(only_check=True).format_help()

@@ -23,6 +23,7 @@ from eligibility.compiler import (
     _decode_full,
     _encode_full,
     compile_text,
+    compiler_fingerprint,
     load_policy,
     load_policy_lazily,
 )
@@ -278,3 +279,29 @@ def test_references_are_bare_indexes_of_records_already_built() -> None:
     ):
         with pytest.raises(DecodeError):
             codec.decode(crafted)
+
+
+def test_the_compiler_fingerprint_is_remembered_against_its_files(
+    cache_root: Path, tmp_path: Path
+) -> None:
+    """`compile_cache.memoised`: the digest of the files' contents, computed again as soon as
+    one file's size or time changes, and whenever the memo is unreadable."""
+    files = [tmp_path / "a.py", tmp_path / "b.py"]
+    for file in files:
+        file.write_text(f"# {file.name}\n")
+    calls: list[str] = []
+
+    def digest() -> str:
+        calls.append("computed")
+        return "".join(f.read_text() for f in files).encode().hex()[:64].ljust(64, "0")
+
+    first = compile_cache.memoised("test", files, digest)
+    assert compile_cache.memoised("test", files, digest) == first and len(calls) == 1
+    files[1].write_text("# b.py, edited\n")
+    second = compile_cache.memoised("test", files, digest)
+    assert second != first and len(calls) == 2
+    memo = cache_root / "test.memo"
+    memo.write_text("garbage")
+    assert compile_cache.memoised("test", files, digest) == second and len(calls) == 3
+    assert compile_cache.memoised("test", files[:1], digest) and len(calls) == 4  # other files
+    assert compiler_fingerprint.__wrapped__() == compiler_fingerprint.__wrapped__()

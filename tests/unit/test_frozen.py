@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from eligibility.datalog import program as dl
-from eligibility.frozen import field_names, frozen_record, is_record
+from eligibility.frozen import field_names, frozen_record, is_record, replace
 from eligibility.ir import nodes as ir
 
 
@@ -94,6 +94,23 @@ def test_dataclass_introspection_works_on_records() -> None:
     assert field_names(dl.Aggregate) == tuple(f.name for f in dataclasses.fields(dl.Aggregate))
     assert dataclasses.replace(Pair(1, 2), right=3) == Pair(1, 3)
     assert Pair.__dataclass_params__.frozen  # type: ignore[attr-defined]
+
+
+@frozen_record
+class Triple:
+    a: object
+    b: object
+    c: object = 0
+
+
+def test_replace_is_dataclasses_replace_without_building_dataclass_fields() -> None:
+    assert replace(Pair(1, 2), right=3) == Pair(1, 3) == dataclasses.replace(Pair(1, 2), right=3)
+    assert replace(Triple(1, 2), a=5, c=7) == Triple(5, 2, 7)
+    assert replace(Triple(1, 2)) == Triple(1, 2)
+    assert not isinstance(vars(Triple)["__dataclass_fields__"], dict)  # never built
+    with pytest.raises(TypeError, match="unexpected fields"):
+        replace(Triple(1, 2), d=4)
+    assert replace(DataclassPair(1, 2), right=3) == DataclassPair(1, 3)  # a dataclass: delegated
 
 
 def test_pickling_round_trips() -> None:  # mutation testing's worker processes pickle results

@@ -81,3 +81,18 @@ def test_threads_reusing_the_same_program_keep_their_facts_apart() -> None:
         found = list(pool.map(run, list(range(len(cases))) * 2))
     expected = [_fresh(c, a) for c, a, _ in cases]
     assert found == expected * 2
+
+
+def test_a_plain_dict_predicate_registry_changes_no_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`engine._new_context` keeps predicates in a plain dict, not pyDatalog's weak registry
+    (faster to build): on legal cases of every document, the pyDatalog default gives the same
+    Model. (The reuse test above compares both too: a loaded context, switched back to, has
+    its registry copied by pyDatalog into a weak one again.)"""
+    cases = _cases()[:15]
+    strong = [_fresh(c, a) for c, a, _ in cases]
+    engine.evaluate(cases[0][0].program, (), "X")
+    assert type(engine.Logic.tl.logic.Pred_registry) is dict
+    monkeypatch.setattr(engine, "_new_context", engine.Logic)
+    engine.evaluate(cases[0][0].program, (), "X")
+    assert type(engine.Logic.tl.logic.Pred_registry) is not dict
+    assert [_fresh(c, a) for c, a, _ in cases] == strong
