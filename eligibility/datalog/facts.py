@@ -52,6 +52,16 @@ class Grounding:
         return self.facts + tuple(within)
 
 
+def _with_objects(fields_present: frozenset[str]) -> list[str]:
+    """The fields a record states, and each object one of them is part of (`financing_service_
+    fees` when `financing_service_fees.guarantee` is given): a part of a stated breakdown that
+    is not given counts as 0 in a per-record sum, a field of an absent one does not."""
+    objects = {name.rsplit(".", 1)[0] for name in fields_present if "." in name}
+    while any("." in name for name in objects - fields_present):
+        objects |= {name.rsplit(".", 1)[0] for name in objects if "." in name}
+    return sorted(fields_present | objects)
+
+
 def ground_base(applicant: ApplicantFacts, region_fields: frozenset[str]) -> Grounding:
     """Every ground fact but `within`, and the values of the fields in `region_fields` (the
     union of the region fields of the policies to be applied)."""
@@ -72,7 +82,9 @@ def ground_base(applicant: ApplicantFacts, region_fields: frozenset[str]) -> Gro
     for record in applicant.records:
         key = record_key(record.collection, record.record_id)
         out.append(GroundFact("record", (record.collection, a, key)))
-        out += [GroundFact("rpresent", (key, name)) for name in sorted(record.fields_present)]
+        out += [
+            GroundFact("rpresent", (key, name)) for name in _with_objects(record.fields_present)
+        ]
         for fact in record.facts:
             out += (GroundFact("rattr", (key, name, value)) for name, value in _with_year(fact))
             if fact.field in region_fields:

@@ -315,7 +315,8 @@ def _aggregate(
             Rule(value(expr_id, zero), (atom("applicant", A), Negated(nonempty))),
         ]
     gap = atom(pred("gapu", expr_id), A)
-    missing_amount = isinstance(high, ir.Sum)  # a possible record without it: no upper bound
+    # a possible record without the amount, or whose share cannot be computed: no upper bound
+    missing_amount = isinstance(high, (ir.Sum, ir.SumOf))
     out: list[Clause] = [
         Aggregate(relation, kind, (A,), for_each if kind == "count" else V, for_each, body),  # type: ignore[arg-type]
         Rule(nonempty, body),
@@ -337,6 +338,12 @@ def _aggregate(
     if isinstance(high, ir.Sum):
         stated = atom("rpresent", R, Const(high.field.path))
         out.append(Rule(gap, (possible(high.record_set), Negated(stated))))
+    if isinstance(high, ir.SumOf):  # a share not computed: a field it reads is not stated
+        computed = atom(pred("rvk", high.expr.expr_id), R)
+        out += [
+            Rule(computed, (rvalue(high.expr.expr_id, V),)),
+            Rule(gap, (possible(high.record_set), Negated(computed))),
+        ]
     return out
 
 

@@ -258,7 +258,8 @@ def _record_operand(expr: ir.Expr, var: Var) -> tuple[Term, list[BodyLiteral]]:
 
 def record_expr_rules(expr: ir.Expr, domain: Atom) -> list[Clause]:
     """rvalue(E, R, V): an expression computed for each record R of `domain` (the members of
-    the set the Σ runs over); an unstated amount is 0."""
+    the set the Σ runs over). A part the record's breakdown does not list is 0; any other
+    field it does not state leaves its share underived (the sum's upper bound then unknown)."""
     any_record = domain
     v = rvalue(expr.expr_id, Z)
     if isinstance(expr, ir.Const):
@@ -275,11 +276,23 @@ def _record_value_rules(expr: ir.Expr, domain: Atom, any_record: Atom, v: Atom) 
     match expr:
         case ir.FieldValue():
             field = Const(expr.field.path)
+            stated: list[Clause] = [
+                Rule(rvalue(expr.expr_id, V), (domain, atom("rattr", R, field, V)))
+            ]
+            if "." not in expr.field.path:  # not given: the record's share is unknown
+                return stated
+            # a part of a breakdown the record gives (a fee of its `financing_service_fees`)
+            # and does not list: 0; a part of a breakdown it does not give at all: unknown
+            breakdown = Const(expr.field.path.rsplit(".", 1)[0])
             return [
-                Rule(rvalue(expr.expr_id, V), (domain, atom("rattr", R, field, V))),
+                *stated,
                 Rule(
                     rvalue(expr.expr_id, Const(0)),
-                    (any_record, Negated(atom("rpresent", R, field))),
+                    (
+                        any_record,
+                        atom("rpresent", R, breakdown),
+                        Negated(atom("rpresent", R, field)),
+                    ),
                 ),
             ]
         case ir.YearOf():

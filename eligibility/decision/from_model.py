@@ -32,12 +32,31 @@ from eligibility.decision.static import PolicyStatics, statics
 from eligibility.facts.model import ApplicantFacts, Record
 from eligibility.ir import nodes as ir
 from eligibility.ir.checklist import rows_for_missing
-from eligibility.ir.walk import child_conditions, facts_read, walk_conditions
+from eligibility.ir.walk import child_conditions, facts_read, walk_conditions, walk_expr
 from eligibility.whatif.propose import would_change
 from eligibility.whatif.to_cap import to_cap
 
 # What a leaf of the proof shows: its detail, the facts it misses, its records' notes.
 LeafParts = tuple[str, tuple[str, ...], tuple[RecordNote, ...]]
+
+
+def _record_fields(expr: ir.Expr) -> tuple[str, ...]:
+    """The record fields a per-record expression reads, in order."""
+    return tuple(
+        dict.fromkeys(
+            e.field.path
+            for e in walk_expr(expr)
+            if isinstance(e, ir.FieldValue | ir.YearOf) and e.field.scope == "record"
+        )
+    )
+
+
+def _unstated(path: str, given: frozenset[str]) -> bool:
+    """Not given, and not a part of a breakdown the record gives (such a part is 0)."""
+    breakdown = path.rpartition(".")[0]
+    return path not in given and not (
+        breakdown and any(name.startswith(breakdown + ".") for name in given)
+    )
 
 
 class FactIndex:
@@ -388,6 +407,19 @@ class _Explainer:
                 record = self.facts.records[key]
                 if sub.field.path not in record.fields_present:
                     out.append(f"{record.collection}[{record.record_id}].{sub.field.path}")
+        for share in (e for e in walk_expr(expr) if isinstance(e, ir.SumOf)):
+            keys = self.model.members.get(share.record_set, ()) + self.model.undecided.get(
+                share.record_set, ()
+            )
+            for key in keys:  # a share not computed: the fields it reads that are not stated
+                if (share.expr.expr_id, key) in self.model.record_values:
+                    continue
+                record = self.facts.records[key]
+                out += [
+                    f"{record.collection}[{record.record_id}].{path}"
+                    for path in _record_fields(share.expr)
+                    if _unstated(path, record.fields_present)
+                ]
         return out
 
     def _operand(self, expr: ir.Expr, unit: str) -> str:

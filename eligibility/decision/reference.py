@@ -435,10 +435,9 @@ class _Reference:
                 )
             case ir.CountDistinct():
                 return len(self._distinct(expr, self._possible(expr.record_set)))
-            case ir.SumOf():
-                return sum(
-                    (self._share(expr, key) for key in self._possible(expr.record_set)), Decimal(0)
-                )
+            case ir.SumOf():  # a possible record whose share is not computed: no bound
+                shares = [self._share(expr, key) for key in self._possible(expr.record_set)]
+                return None if None in shares else sum(shares, Decimal(0))
             case ir.StepRef():
                 steps = programme.amount.steps if programme and programme.amount else ()
                 return self._upper(next(s for s in steps if s.name == expr.step).expr, programme)
@@ -513,9 +512,8 @@ class _Reference:
             case ir.SumOf():  # shares are computed for every possible record, as in the engine
                 for key in self._possible(expr.record_set):
                     self._share(expr, key)
-                return sum(
-                    (self._share(expr, key) for key in self.members[expr.record_set]), Decimal(0)
-                )
+                shares = (self._share(expr, key) for key in self.members[expr.record_set])
+                return sum((share for share in shares if share is not None), Decimal(0))
             case ir.StepRef():
                 steps = programme.amount.steps if programme and programme.amount else ()
                 step = next(s for s in steps if s.name == expr.step)
@@ -535,9 +533,13 @@ class _Reference:
         match expr:
             case ir.Const():
                 return expr.value
-            case ir.FieldValue():
+            case ir.FieldValue():  # as datalog.records: 0 only for a part of a given breakdown
                 values = self._record_values(key, expr.field.path)
-                value = values[0] if values else 0
+                breakdown = expr.field.path.rpartition(".")[0]
+                given = breakdown and any(
+                    name.startswith(breakdown + ".") for name in self.records[key].fields_present
+                )
+                value = values[0] if values else 0 if given else None
             case ir.YearOf():
                 value = _single(self._record_values(key, f"year:{expr.field.path}"))
             case ir.ItemCount():

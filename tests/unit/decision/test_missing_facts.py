@@ -22,7 +22,7 @@ from eligibility.datalog.facts import ground_facts
 from eligibility.decision.proof import ProgrammeResult, ProofNode
 from eligibility.decision.reference import reference_model
 from eligibility.evaluate import decide
-from tests.support import applicant, contract
+from tests.support import applicant, contract, pledge
 
 POLICY = """policy t "测试"
   document "渝知发〔2024〕22号"
@@ -53,6 +53,26 @@ programme counted "计数" [第九条] {
   excluded when "有待登记的交易": exists pending [第十三条]
 }
 
+records pledges "质押" from pledge_financings [第十一条（二）] {
+  "促成": applicant_role in {intermediary} [第十一条（二）]
+}
+
+programme per_record "逐笔" [第十条] {
+  requires "信用良好": credit_good is true [第九条（一）]
+  amount [第十条] {
+    award "逐笔合同额×2%" = sum(all_deals: registered_contract_amount × 2%) [第十条]
+  }
+}
+
+programme fees "服务费" [第十一条（二）] {
+  requires "信用良好": credit_good is true [第九条（一）]
+  amount [第十一条（二）] {
+    award "服务费×40%" =
+      sum(pledges: 40% × (financing_service_fees.guarantee + financing_service_fees.valuation))
+      [第十一条（二）]
+  }
+}
+
 programme summed "合计" [第十条] {
   requires "交易金额50万元以上": sum(all_deals.registered_contract_amount) 50万元以上 [第九条（二）]
   amount [第十条] {
@@ -76,6 +96,7 @@ BASE: dict[str, Any] = {
         "credit_good": True,
         "cq_centre_type": "none",
         "ip_contracts": [],
+        "pledge_financings": [],
         "prior_awards": [],
     },
 }
@@ -167,6 +188,39 @@ def test_a_record_without_a_required_amount_is_undecided_not_refused() -> None:
     # T3 may count towards the amount: a range, its missing amount named
     assert summed.outcome == "qualifies"
     assert "ip_contracts[T3].registered_contract_amount" in summed.missing
+
+
+def test_a_share_that_reads_an_unstated_amount_is_unknown_not_zero() -> None:
+    """`sum(set: field × rate)`: a member record without the field adds nothing to the
+    confirmed amount and leaves the award without an upper bound, naming the field; it was
+    read as 0, a confident amount (outside test 2: a Yubei pledge with no amount at all)."""
+    deals = two_deals() + [contract("T3", "1.00", registered_contract_amount=None)]
+    got = results(doc(deals))["per_record"]
+    assert (got.outcome, got.amount, got.max_amount) == ("qualifies", Decimal("12000.00"), None)
+    assert got.missing == ("ip_contracts[T3].registered_contract_amount",)
+    assert got.amount_proof is not None and got.amount_proof.partial
+    # and when every record states it, the award is definite
+    definite = results(doc(two_deals()))["per_record"]
+    assert (definite.amount, definite.missing) == (Decimal("12000.00"), ())
+    assert definite.amount_proof is not None and not definite.amount_proof.partial
+
+
+def test_a_part_missing_from_a_given_breakdown_is_0_but_an_absent_breakdown_is_unknown() -> None:
+    """A pledge listing its guarantee fee and not its valuation fee paid none; a pledge listing
+    no fees at all may have paid any: its share is unknown."""
+    listed = pledge("P1", "50000.00", financing_service_fees={"guarantee": "1000.00"})
+    got = results(doc(pledge_financings=[listed]))["fees"]
+    assert (got.outcome, got.amount, got.missing) == ("qualifies", Decimal("400.00"), ())
+    unlisted = pledge("P2", "50000.00")
+    got = results(doc(pledge_financings=[listed, unlisted]))["fees"]
+    assert (got.outcome, got.amount, got.max_amount) == ("qualifies", Decimal("400.00"), None)
+    assert set(got.missing) == {
+        "pledge_financings[P2].financing_service_fees.guarantee",
+        "pledge_financings[P2].financing_service_fees.valuation",
+    }
+    facts = applicant(doc(pledge_financings=[listed, unlisted]))
+    on_duckdb = decide((compiled(),), facts, "duckdb").results
+    assert on_duckdb == decide((compiled(),), facts).results
 
 
 def test_the_literal_stated_under_none_asks_only_whether_the_file_states_it() -> None:
