@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -210,26 +211,41 @@ def _load_facts(
     """Every fact table written as one CSV file (a private temporary folder) and read by
     DuckDB's reader with the table's types: no INSERT per row, and 7× faster than binding
     Python lists. Strings are always quoted, so an unquoted empty cell is NULL (an empty slot)
-    and a quoted one the empty string."""
-    by_name = {r.predicate: r for r in relations}
+    and a quoted one the empty string. Each cell is written by its column's writer for the
+    value's type (`_writers`): a bank with 10,000 pledges has ~300,000 facts."""
+    tables = {r.predicate: _Table.of(r.columns) for r in relations}
     lines: dict[str, list[str]] = {r.predicate: [] for r in relations}
     for key, ground in facts.items():
         quoted_key = _quote(key)
+        opening = quoted_key + ',"'
         for fact in ground:
-            relation = by_name.get(fact.predicate)
-            if relation is None:
+            table = tables.get(fact.predicate)
+            if table is None:
                 if fact.predicate in EDB_SLOTS:  # a fact table the program never reads
                     continue
                 raise EngineError(f"{fact}: not a fact of the programs' fact tables")
-            if len(fact.args) != len(relation.columns):
+            args = fact.args
+            if len(args) != len(table.columns):
                 raise EngineError(f"{fact}: not a fact of the programs' fact tables")
-            cells = [quoted_key]
-            for slots, value in zip(relation.columns, fact.args, strict=True):
-                if slots == TEXT and type(value) is str:  # keys and names: most cells
-                    cells.append('"' + value.replace('"', '""') + '"')
+            # the usual fact: its text columns joined at once (a `"` inside one, or a value
+            # not a string, takes the cell-by-cell way), then the value column's writer
+            line = None
+            texts = args[: table.texts]
+            try:
+                body = '","'.join(texts)  # type: ignore[arg-type]
+            except TypeError:
+                body = None
+            if body is not None and body.count('"') == 2 * len(texts) - 2:
+                if table.last is None:
+                    line = opening + body + '"'
                 else:
-                    cells += _encode(value, slots, fact)
-            lines[fact.predicate].append(",".join(cells))
+                    value = args[-1]
+                    write = table.last.get(type(value))
+                    if write is not None:
+                        line = opening + body + '",' + write(value)
+            if line is None:
+                line = ",".join([quoted_key, *_cells(table, fact)])
+            lines[fact.predicate].append(line)
     with tempfile.TemporaryDirectory(prefix="eligibility-duckdb-") as folder:
         for relation in relations:
             if not lines[relation.predicate]:
@@ -255,6 +271,73 @@ def _literal(text: str) -> str:
 
 def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """How a fact table's rows are written: its columns, how many lead as text (keys and
+    names, the `","`-joined part), and the writers of its one value column after them."""
+
+    columns: tuple[frozenset[str], ...]
+    texts: int
+    last: dict[type, Callable[[Any], str]] | None  # None: every column is text
+    writers: tuple[dict[type, Callable[[Any], str]], ...]
+
+    @staticmethod
+    def of(columns: tuple[frozenset[str], ...]) -> _Table:
+        texts = next((i for i, slots in enumerate(columns) if slots != TEXT), len(columns))
+        writers = tuple(_writers(slots) for slots in columns)
+        if texts == len(columns):
+            return _Table(columns, texts, None, writers)
+        if texts == len(columns) - 1:
+            return _Table(columns, texts, writers[-1], writers)
+        return _Table(columns, 0, None, writers)  # a value column between texts: cell by cell
+
+
+def _cells(table: _Table, fact: GroundFact) -> list[str]:
+    """A fact's CSV cells one column at a time (`_encode` refuses a value that cannot be
+    there)."""
+    cells: list[str] = []
+    for slots, column, value in zip(table.columns, table.writers, fact.args, strict=True):
+        write = column.get(type(value))
+        if write is None:  # a type the column cannot hold (refused) or a subclass
+            cells += _encode(value, slots, fact)
+        else:
+            cells.append(write(value))
+    return cells
+
+
+_CELLS = {"num": 2, "s": 1, "d": 1}  # CSV cells per slot, in the physical column order
+_INNER: dict[type, tuple[str, Callable[[Any], str]]] = {  # a value's slot, and its own cells
+    bool: ("num", lambda value: f"{T_BOOL},{int(value)}"),
+    int: ("num", lambda value: f"{T_INT},{value}"),
+    Decimal: ("num", lambda value: f"{decimal_scale(value)},{value!s}"),
+    str: ("s", _quote),
+    datetime.date: ("d", lambda value: value.isoformat()),
+}
+
+
+def _writers(slots: frozenset[str]) -> dict[type, Callable[[Any], str]]:
+    """For each value type a column of `slots` holds, its CSV cells as `_encode` gives them,
+    joined: the value's own cells between the empty cells of the other slots. A type missing
+    here goes through `_encode`, which refuses it."""
+    order = [slot for slot in _CELLS if slot in slots]
+    writers: dict[type, Callable[[Any], str]] = {}
+    for kind, (slot, inner) in _INNER.items():
+        if slot not in slots:
+            continue
+        at = order.index(slot)
+        before = "," * sum(_CELLS[s] for s in order[:at])
+        after = "," * sum(_CELLS[s] for s in order[at + 1 :])
+        if before or after:
+            writers[kind] = partial(_around, before, inner, after)
+        else:
+            writers[kind] = inner
+    return writers
+
+
+def _around(before: str, inner: Callable[[Any], str], after: str, value: Any) -> str:
+    return before + inner(value) + after
 
 
 def _encode(value: Value, slots: frozenset[str], fact: GroundFact) -> list[str]:
