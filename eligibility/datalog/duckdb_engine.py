@@ -163,8 +163,13 @@ def _evaluate_chunk(
         _check_scales(connection, compiled.scale_query)
         result = compiled.result
         names = ", ".join(name for name, _ in result.physical())
-        # DISTINCT: a relation of many rules is built by several statements (`sql.UNION_GROUP`)
-        rows = connection.execute(f"SELECT DISTINCT {names} FROM {result.table}").fetchall()
+        # DISTINCT: a relation of many rules is built by several statements (`sql.UNION_GROUP`);
+        # ORDER BY the text columns: the sort below then finds them in order (a bank's 120,000
+        # rows sorted in 0.1 s instead of 0.9 s); it alone decides the order, as before
+        texts = ", ".join(["a"] + [f"c{i}_s" for i in range(_leading_texts(result))])
+        rows = connection.execute(
+            f"SELECT DISTINCT {names} FROM {result.table} ORDER BY {texts}"
+        ).fetchall()
     except duckdb.Error as error:
         raise EngineError(f"DuckDB failed: {type(error).__name__}: {error}") from error
     finally:
@@ -173,8 +178,9 @@ def _evaluate_chunk(
     read = _row_reader(result)
     for row in rows:
         by_key[row[0]].append(read(row))
+    order = _sort_key(result)
     return {
-        key: model_from_results(sorted(found, key=_order), _applicant_id(facts[key]))
+        key: model_from_results(sorted(found, key=order), _applicant_id(facts[key]))
         for key, found in by_key.items()
     }
 
@@ -200,6 +206,25 @@ def _order(row: tuple[Any, ...]) -> tuple[str, ...]:
     """A fixed order for the result rows (pyDatalog's is its own): only one value per id and
     key is ever derived, so the order decides nothing but the Model's dict order."""
     return tuple(f"{type(v).__name__}:{v}" for v in row)
+
+
+def _leading_texts(relation: Relation) -> int:
+    """How many of the relation's first columns are text alone (read back as `str`)."""
+    return next((i for i, s in enumerate(relation.columns) if s != TEXT), len(relation.columns))
+
+
+def _sort_key(relation: Relation) -> Callable[[tuple[Any, ...]], tuple[str, ...]]:
+    """`_order`, or a cheaper key giving the same order: text columns hold `str` only, and
+    "str:" + x sorts as x does, so only the last column needs its type written."""
+    texts = _leading_texts(relation)
+    if texts != len(relation.columns) - 1:
+        return _order
+
+    def key(row: tuple[Any, ...]) -> tuple[str, ...]:
+        value = row[texts]
+        return (*row[:texts], f"{type(value).__name__}:{value}")
+
+    return key
 
 
 # ---- facts in -------------------------------------------------------------------------------
@@ -392,7 +417,24 @@ def _row_reader(relation: Relation) -> Callable[[tuple[Any, ...]], tuple[Any, ..
             raise EngineError("a derived value with no slot filled")
         return values
 
-    return read
+    # text columns, then one whose text slot is filled (`_value` returns it whatever else is
+    # there): most rows of `result`, a bank's 120,000, read without the general walk
+    texts = _leading_texts(relation)
+    if texts != len(relation.columns) - 1 or "s" not in relation.columns[-1]:
+        return read
+    text_cell = spans[-1][0] + 2 * ("num" in relation.columns[-1])
+    end = texts + 1
+
+    def read_text(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        text = row[text_cell]
+        if text is None:
+            return read(row)
+        values = (*row[1:end], text)
+        if None in values:
+            raise EngineError("a derived value with no slot filled")
+        return values
+
+    return read_text
 
 
 def _value(slots: frozenset[str], cells: Iterator[Any]) -> Any:
