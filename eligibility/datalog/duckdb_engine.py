@@ -301,10 +301,13 @@ def _load_facts(
             args = fact.args
             if len(args) != len(table.columns):
                 raise EngineError(f"{fact}: not a fact of the programs' fact tables")
-            if table.kept and any(
-                type(args[i]) is str and args[i] not in values for i, values in table.kept
-            ):
-                continue  # no atom of the program names this value: it can match nothing
+            unread = False
+            for position, values in table.kept:  # (a loop: a generator per fact cost 0.2 s)
+                if type(args[position]) is str and args[position] not in values:
+                    unread = True  # no atom of the program names this value: it matches none
+                    break
+            if unread:
+                continue
             # the usual fact: its text columns joined at once (a `"` inside one, or a value
             # not a string, takes the cell-by-cell way), then the value column's writer
             line = None

@@ -8,6 +8,7 @@ DuckDB (`datalog.duckdb_engine`, set-at-a-time for rounds and large applicants).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -88,5 +89,6 @@ def _naturally(node_ids: list[str]) -> tuple[str, ...]:
     return tuple(sorted(node_ids, key=_natural))
 
 
+@functools.lru_cache(maxsize=4096)  # a program has a few hundred filter ids; a bank, 100,000 rows
 def _natural(node_id: str) -> tuple[Any, ...]:
     return tuple(int(p) if p.isdigit() else p for p in node_id.split("."))
