@@ -121,6 +121,29 @@ def _initializer(record: type, names: tuple[str, ...]) -> Callable[..., None]:
     field by position: decoding the cache builds ~10,000 records) sets them directly."""
     setters = tuple(vars(record)[name].__set__ for name in names)
     count = len(names)
+    if count == 2:  # a ground fact (predicate, args): a bank's 10,000 pledges make 300,000
+        first, second = setters
+
+        def init_two(self: Any, *args: Any, **kwargs: Any) -> None:
+            if not kwargs and len(args) == 2:
+                first(self, args[0])
+                second(self, args[1])
+                return
+            _bind(self, args, kwargs)
+
+        return init_two
+    if count == 3:  # an applicant's fact (field, value, path), a proof's shown value
+        first, second, third = setters
+
+        def init_three(self: Any, *args: Any, **kwargs: Any) -> None:
+            if not kwargs and len(args) == 3:
+                first(self, args[0])
+                second(self, args[1])
+                third(self, args[2])
+                return
+            _bind(self, args, kwargs)
+
+        return init_three
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         if not kwargs and len(args) == count:

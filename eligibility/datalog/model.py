@@ -8,6 +8,7 @@ DuckDB (`datalog.duckdb_engine`, set-at-a-time for rounds and large applicants).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -72,13 +73,22 @@ def model_from_results(rows: Iterable[tuple[Any, Any, Any, Any]], applicant_id: 
         verdicts,
         values,
         {k: tuple(sorted(v)) for k, v in members.items()},
-        {k: tuple(sorted(v, key=_natural)) for k, v in rejections.items()},
+        {k: _naturally(v) for k, v in rejections.items()},
         record_values,
         upper,
         {k: tuple(sorted(v)) for k, v in undecided.items()},
-        {k: tuple(sorted(v, key=_natural)) for k, v in passing.items()},
+        {k: _naturally(v) for k, v in passing.items()},
     )
 
 
+def _naturally(node_ids: list[str]) -> tuple[str, ...]:
+    """The filter ids in natural order (a bank's 10,000 records have ~100,000 such lists, most
+    of one id: those need no key)."""
+    if len(node_ids) < 2:
+        return tuple(node_ids)
+    return tuple(sorted(node_ids, key=_natural))
+
+
+@functools.lru_cache(maxsize=4096)  # a program has a few hundred filter ids; a bank, 100,000 rows
 def _natural(node_id: str) -> tuple[Any, ...]:
     return tuple(int(p) if p.isdigit() else p for p in node_id.split("."))

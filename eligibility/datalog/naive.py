@@ -70,15 +70,37 @@ def supports(program: Program) -> bool:
 
 
 def evaluate(program: Program, facts: tuple[GroundFact, ...], applicant_id: str) -> Model:
-    """The model of `program` on `facts`, equal to `datalog.engine.evaluate`'s."""
+    """The model of `program` on `facts`, equal to `datalog.engine.evaluate`'s. Only the facts
+    of predicates some rule reads are loaded: a gate program reads no record, and a bank with
+    10,000 pledges has ~150,000 record facts, which cost 0.15 s a document to index."""
+    rules, read = _prepared(program)
     relations = _Relations()
     for fact in facts:
-        relations.add(fact.predicate, fact.args)
-    for rule in _rules_in_order(program):
+        if fact.predicate in read:
+            relations.add(fact.predicate, fact.args)
+    for rule in rules:
         derived = [_head_row(rule.head, b) for b in _solutions(rule.body, relations, rule)]
         for row in derived:
             relations.add(rule.head.predicate, row)
     return model_from_results(relations.rows("result"), applicant_id)
+
+
+_PREPARED: dict[int, tuple[Program, list[Rule], frozenset[str]]] = {}
+
+
+def _prepared(program: Program) -> tuple[list[Rule], frozenset[str]]:
+    """The rules in order and the predicates their bodies read, once per program and process
+    (a round decides every applicant's gates with the same five programs)."""
+    held = _PREPARED.get(id(program))
+    if held is not None and held[0] is program:
+        return held[1], held[2]
+    rules = _rules_in_order(program)
+    read = frozenset(
+        {"result"}
+        | {p for rule in rules for literal in rule.body for p in _predicates_read(literal)}
+    )
+    _PREPARED[id(program)] = (program, rules, read)
+    return rules, read
 
 
 def _rules_in_order(program: Program) -> list[Rule]:

@@ -30,7 +30,7 @@ MAX_RECORDS_PER_COLLECTION = 10_000
 
 MAX_RECORDS_EVALUATED = 10_000
 """Records in all collections together that this checker evaluates (on DuckDB; measured on 2
-shared cores: a bank with 10,000 pledge records, 17 s of CPU and 0.48 GB)."""
+shared cores: a bank with 10,000 pledge records, 7.2 s of CPU and 0.38 GB, docs/architecture.md)."""
 
 MAX_VALUES_EVALUATED = 300_000
 """Scalar values in the whole file that this checker evaluates (10,000 records of ~30)."""

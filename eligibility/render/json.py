@@ -88,10 +88,16 @@ def _shown(shown: Shown) -> dict[str, Any]:
 
 
 def proof_json(
-    node: ProofNode, lang: Lang = "zh", w: Wording | None = None, excluding: bool = False
+    node: ProofNode,
+    lang: Lang = "zh",
+    w: Wording | None = None,
+    excluding: bool = False,
+    notes: dict[int, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """`excluding`: the node is a case of an exclusion (its requirement excludes), as in text."""
+    """`excluding`: the node is a case of an exclusion (its requirement excludes), as in text.
+    `notes`: the record notes already written, by identity (see `_records`)."""
     w = w or wording(lang)
+    notes = {} if notes is None else notes
     out: dict[str, Any] = {
         "id": node.node_id,
         "kind": node.kind,
@@ -112,9 +118,25 @@ def proof_json(
     if node.missing:
         out["missing"] = list(node.missing)
     if node.records:
-        out["records"] = [_record(r, w) for r in node.records]
+        out["records"] = _records(node.records, w, notes)
     if node.children:
-        out["children"] = [proof_json(c, lang, w, excluding) for c in node.children]
+        out["children"] = [proof_json(c, lang, w, excluding, notes) for c in node.children]
+    return out
+
+
+def _records(
+    records: tuple[RecordNote, ...], w: Wording, notes: dict[int, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Each note written once per proof: the nodes that read one record set share its notes
+    (a bank's 10,000 pledges appear under three nodes), and the same object is written alike.
+    By identity, not equality: 1 == True, yet they are worded apart. The notes outlive the
+    call (the proof holds them), so an id is never reused within it."""
+    out = []
+    for note in records:
+        found = notes.get(id(note))
+        if found is None:
+            found = notes[id(note)] = _record(note, w)
+        out.append(found)
     return out
 
 
@@ -160,6 +182,7 @@ def _change_json(c: Change, w: Wording, document: str, to_cap: bool = False) -> 
 
 def decision_json(decision: Decision, lang: Lang = "zh") -> dict[str, Any]:
     w = wording(lang)
+    notes: dict[int, dict[str, Any]] = {}  # record notes written (`_records`)
     return {
         "schema": SCHEMA,
         "lang": lang,
@@ -183,7 +206,7 @@ def decision_json(decision: Decision, lang: Lang = "zh") -> dict[str, Any]:
                 "missing_facts": missing_facts_json(r.missing_facts, w),
                 "defaults": list(r.defaults),
                 "citations": list(r.citations),
-                "proof": proof_json(r.proof, lang, w),
+                "proof": proof_json(r.proof, lang, w, notes=notes),
                 "would_change": [_proposal_json(p, w, r.document) for p in r.would_change],
                 "to_cap": [_change_json(c, w, r.document, True) for c in r.to_cap],
                 "amount_computation": (
