@@ -130,6 +130,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each stage")
     parser.add_argument("--profile", choices=("proofs", "json"))
     parser.add_argument("--digest-only", action="store_true", help="print the digest and stop")
+    parser.add_argument(
+        "--proposals",
+        action="store_true",
+        help="also what would change each outcome (check does; a round, and by default this, not)",
+    )
     args = parser.parse_args(argv)
 
     policies = tuple(load_policy_lazily(path) for path in policy_files())
@@ -137,7 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     calls: list[Call] = []
     started = time.perf_counter()
     with _recording(calls):
-        decisions = evaluate_module.decide_many(policies, applicants, args.engine)
+        decisions = evaluate_module.decide_many(
+            policies, applicants, args.engine, proposals=args.proposals
+        )
     print(
         f"{args.count} applicants × {len(policies)} policies decided on {args.engine} in "
         f"{time.perf_counter() - started:.1f} s (not counted); {len(calls)} results built"
