@@ -8,7 +8,8 @@ JSON paths of records. Nothing is re-decided here.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import Any, assert_never
 
 from eligibility.datalog.facts import record_key
@@ -28,7 +29,7 @@ from eligibility.decision.proof import (
     Verdict,
 )  # fmt: skip
 from eligibility.decision.reference import record_truth
-from eligibility.decision.static import PolicyStatics, statics
+from eligibility.decision.static import InputPlan, PolicyStatics, statics
 from eligibility.facts.model import ApplicantFacts, Record
 from eligibility.ir import nodes as ir
 from eligibility.ir.checklist import rows_for_missing
@@ -135,7 +136,42 @@ def not_applicable_result(
     policy: ir.Policy, programme: ir.Programme, gates: Model, facts: FactIndex
 ) -> ProgrammeResult:
     """A programme of a document that does not apply: its proof is the gates alone, read
-    from the gate program's model; the root fails because a gate fails."""
+    from the gate program's model; the root fails because a gate fails.
+
+    Most of a round's results are these (a document applies to few applicants), and they come
+    in few shapes: the same result, the same object, is given again for every applicant whose
+    gates read the same values (`PolicyStatics.gate_inputs`), so a renderer may keep what it
+    made of it."""
+    known = statics(policy)
+    plan = known.gate_inputs(programme)
+    if plan is None:
+        return _not_applicable_result(policy, programme, gates, facts)
+    key = (programme.programme_id, *_inputs_key(plan, gates, facts))
+    found = known.not_applicable.get(key)
+    if found is None:
+        found = _not_applicable_result(policy, programme, gates, facts)
+        known.remember_not_applicable(key, found)
+    return found
+
+
+def _inputs_key(plan: InputPlan, model: Model, facts: FactIndex) -> tuple[object, ...]:
+    """The values `plan` says a proof reads, each with its type (`True == 1`, and
+    `Decimal("1.0") == Decimal("1.00")` though each is shown as written)."""
+    verdicts, values, present = model.verdicts, facts.values, facts.applicant.fields_present
+    return (
+        tuple([verdicts.get(node_id) for node_id in plan.node_ids]),
+        tuple([(_typed(values.get(path) or ()), path in present) for path in plan.facts]),
+        tuple([_typed((model.values.get(e), model.upper.get(e))) for e in plan.exprs]),
+    )
+
+
+def _typed(values: Iterable[Any]) -> tuple[tuple[type, Any], ...]:
+    return tuple([(type(v), str(v) if isinstance(v, Decimal) else v) for v in values])
+
+
+def _not_applicable_result(
+    policy: ir.Policy, programme: ir.Programme, gates: Model, facts: FactIndex
+) -> ProgrammeResult:
     explainer = _Explainer(policy, gates, facts, {})
     gate_ids = explainer.statics.for_programme(programme).gate_ids
     meta = programme.condition.meta

@@ -23,12 +23,15 @@ from eligibility.decision.proof import (
     AmountProof,
     Change,
     Decision,
+    ProgrammeResult,
     ProofNode,
     Proposal,
     RecordNote,
     Shown,
 )
+from eligibility.facts import vocabulary
 from eligibility.facts.model import InputError
+from eligibility.facts.vocabulary import Vocabulary
 from eligibility.render.checklist import missing_facts_json
 from eligibility.render.proposals import change_text, proposal_text
 from eligibility.render.wording import Lang, Wording, wording
@@ -158,6 +161,65 @@ def _change_json(c: Change, w: Wording, document: str, to_cap: bool = False) -> 
     }
 
 
+def _result_json(r: ProgrammeResult, lang: Lang, w: Wording) -> dict[str, Any]:
+    return {
+        "policy": r.document,
+        "policy_id": r.policy_id,
+        "programme": r.programme,
+        "title": r.title,
+        "outcome": r.outcome,
+        "outcome_label": w.outcome(r.outcome),
+        "not_applicable": r.not_applicable,
+        "not_applicable_label": w.gate_reason(r) if r.not_applicable else None,
+        "amount": _money(r.amount),
+        "max_amount": _money(r.max_amount),
+        "missing": list(r.missing),
+        "missing_label": w.missing_facts(r) if r.missing else None,
+        "missing_facts": missing_facts_json(r.missing_facts, w),
+        "defaults": list(r.defaults),
+        "citations": list(r.citations),
+        "proof": proof_json(r.proof, lang, w),
+        "would_change": [_proposal_json(p, w, r.document) for p in r.would_change],
+        "to_cap": [_change_json(c, w, r.document, True) for c in r.to_cap],
+        "amount_computation": (
+            _amount_json(r.amount_proof, w)
+            if r.amount_proof and r.outcome != "does_not_qualify"
+            else None
+        ),
+    }
+
+
+_KEPT = 4096  # results' JSON remembered, before clearing
+_Remembered = tuple[ProgrammeResult, Vocabulary, dict[str, Any]]
+_REMEMBERED: dict[tuple[int, Lang, int], _Remembered] = {}
+
+
+def result_json(r: ProgrammeResult, lang: Lang = "zh", w: Wording | None = None) -> dict[str, Any]:
+    """One programme's result. The result of a programme whose document does not apply is
+    the same object for every applicant whose gates read the same values
+    (`decision.from_model.not_applicable_result`): its JSON is made once per language and
+    vocabulary (which names the fields) and given again, so the dictionaries `decision_json`
+    returns are shared between decisions and must not be changed in place."""
+    w = w or wording(lang)
+    if r.not_applicable is None:
+        return _result_json(r, lang, w)
+    words = vocabulary.active()
+    key = (id(r), lang, id(words))
+    found = _REMEMBERED.get(key)
+    if found is not None and found[0] is r and found[1] is words:
+        return found[2]
+    if len(_REMEMBERED) >= _KEPT:
+        _REMEMBERED.clear()
+    made = _result_json(r, lang, w)
+    _REMEMBERED[key] = (r, words, made)  # both kept: their ids cannot be reused meanwhile
+    return made
+
+
+def forget() -> None:
+    """The remembered JSON of results dropped (a test compares it with JSON made afresh)."""
+    _REMEMBERED.clear()
+
+
 def decision_json(decision: Decision, lang: Lang = "zh") -> dict[str, Any]:
     w = wording(lang)
     return {
@@ -166,34 +228,7 @@ def decision_json(decision: Decision, lang: Lang = "zh") -> dict[str, Any]:
         "applicant_id": decision.applicant_id,
         "as_of": decision.as_of.isoformat(),
         "assessment_year": decision.assessment_year,
-        "results": [
-            {
-                "policy": r.document,
-                "policy_id": r.policy_id,
-                "programme": r.programme,
-                "title": r.title,
-                "outcome": r.outcome,
-                "outcome_label": w.outcome(r.outcome),
-                "not_applicable": r.not_applicable,
-                "not_applicable_label": w.gate_reason(r) if r.not_applicable else None,
-                "amount": _money(r.amount),
-                "max_amount": _money(r.max_amount),
-                "missing": list(r.missing),
-                "missing_label": w.missing_facts(r) if r.missing else None,
-                "missing_facts": missing_facts_json(r.missing_facts, w),
-                "defaults": list(r.defaults),
-                "citations": list(r.citations),
-                "proof": proof_json(r.proof, lang, w),
-                "would_change": [_proposal_json(p, w, r.document) for p in r.would_change],
-                "to_cap": [_change_json(c, w, r.document, True) for c in r.to_cap],
-                "amount_computation": (
-                    _amount_json(r.amount_proof, w)
-                    if r.amount_proof and r.outcome != "does_not_qualify"
-                    else None
-                ),
-            }
-            for r in decision.results
-        ],
+        "results": [result_json(r, lang, w) for r in decision.results],
         "interpretations": [
             {"policy_id": r.policy_id, "name": r.name, "value": r.value, "default": r.is_default}
             for r in decision.interpretations
