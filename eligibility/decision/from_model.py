@@ -8,8 +8,7 @@ JSON paths of records. Nothing is re-decided here.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
-from decimal import Decimal
+from collections.abc import Callable
 from typing import Any, assert_never
 
 from eligibility.datalog.facts import record_key
@@ -29,7 +28,7 @@ from eligibility.decision.proof import (
     Verdict,
 )  # fmt: skip
 from eligibility.decision.reference import record_truth
-from eligibility.decision.static import InputPlan, PolicyStatics, statics
+from eligibility.decision.static import InputPlan, PolicyStatics, exact, statics
 from eligibility.facts.model import ApplicantFacts, Record
 from eligibility.ir import nodes as ir
 from eligibility.ir.checklist import rows_for_missing
@@ -155,18 +154,13 @@ def not_applicable_result(
 
 
 def _inputs_key(plan: InputPlan, model: Model, facts: FactIndex) -> tuple[object, ...]:
-    """The values `plan` says a proof reads, each with its type (`True == 1`, and
-    `Decimal("1.0") == Decimal("1.00")` though each is shown as written)."""
+    """The values `plan` says a proof reads, each with its type (`static.exact`)."""
     verdicts, values, present = model.verdicts, facts.values, facts.applicant.fields_present
     return (
         tuple([verdicts.get(node_id) for node_id in plan.node_ids]),
-        tuple([(_typed(values.get(path) or ()), path in present) for path in plan.facts]),
-        tuple([_typed((model.values.get(e), model.upper.get(e))) for e in plan.exprs]),
+        tuple([(exact(values.get(path) or ()), path in present) for path in plan.facts]),
+        tuple([exact((model.values.get(e), model.upper.get(e))) for e in plan.exprs]),
     )
-
-
-def _typed(values: Iterable[Any]) -> tuple[tuple[type, Any], ...]:
-    return tuple([(type(v), str(v) if isinstance(v, Decimal) else v) for v in values])
 
 
 def _not_applicable_result(

@@ -12,6 +12,8 @@ stage, and a dataclass costs about a millisecond of every `check`'s start-up to 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import NamedTuple, assert_never
 
 from eligibility.decision.display import SYMBOLS, show_const, show_value
@@ -243,6 +245,12 @@ def statics(policy: ir.Policy) -> PolicyStatics:
             _STATICS.clear()
         found = _STATICS[id(policy)] = PolicyStatics(policy)
     return found
+
+
+def exact(values: Iterable[object]) -> tuple[tuple[type, object], ...]:
+    """Values as a key that tells apart what shows differently though equal (`True == 1`;
+    `Decimal("1.0") == Decimal("1.00")`, each shown as written)."""
+    return tuple([(type(v), str(v) if isinstance(v, Decimal) else v) for v in values])
 
 
 def forget() -> None:

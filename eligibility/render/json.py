@@ -29,6 +29,7 @@ from eligibility.decision.proof import (
     RecordNote,
     Shown,
 )
+from eligibility.decision.static import exact
 from eligibility.facts import vocabulary
 from eligibility.facts.model import InputError
 from eligibility.facts.vocabulary import Vocabulary
@@ -94,31 +95,78 @@ def proof_json(
     node: ProofNode, lang: Lang = "zh", w: Wording | None = None, excluding: bool = False
 ) -> dict[str, Any]:
     """`excluding`: the node is a case of an exclusion (its requirement excludes), as in text."""
-    w = w or wording(lang)
-    out: dict[str, Any] = {
-        "id": node.node_id,
-        "kind": node.kind,
-        "label": node.label,
-        "citation": node.citation,
-        "verdict": node.verdict,
-        "verdict_label": w.verdict(node.verdict),
-    }
-    if node.detail:
-        out["detail"] = node.detail
-    is_not = node.kind == "not" and bool(node.children)
-    excluding = excluding or is_not
-    detail_label = w.detail(node.children[0] if is_not else node, excluding)
-    if detail_label:
-        out["detail_label"] = detail_label
-    if node.shown is not None:
-        out["shown"] = _shown(node.shown)
-    if node.missing:
-        out["missing"] = list(node.missing)
-    if node.records:
-        out["records"] = [_record(r, w) for r in node.records]
-    if node.children:
-        out["children"] = [proof_json(c, lang, w, excluding) for c in node.children]
-    return out
+    return _ProofWriter(w or wording(lang)).node(node, excluding)
+
+
+_TESTS_KEPT = 20_000  # tests' words remembered, per language and vocabulary, before clearing
+_TestWords = tuple[str, dict[str, Any]]  # detail_label, shown
+_TESTS: dict[tuple[Lang, int], tuple[Vocabulary, dict[tuple[Any, ...], _TestWords]]] = {}
+
+
+class _ProofWriter:
+    """A proof tree as JSON in one language. A test's words (`detail_label`, `shown`) depend
+    only on its verdict, what it shows and whether an exclusion asks it, and an applicant's
+    tests mostly show what another's did: they are made once per language and vocabulary."""
+
+    def __init__(self, w: Wording) -> None:
+        self.w = w
+        self.verdicts = {v: w.verdict(v) for v in ("holds", "fails", "undetermined")}
+        words = vocabulary.active()
+        found = _TESTS.get((w.lang, id(words)))
+        if found is None or found[0] is not words or len(found[1]) >= _TESTS_KEPT:
+            found = _TESTS[(w.lang, id(words))] = (words, {})  # the vocabulary kept: its id too
+        self.tests = found[1]
+
+    def node(self, node: ProofNode, excluding: bool) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": node.node_id,
+            "kind": node.kind,
+            "label": node.label,
+            "citation": node.citation,
+            "verdict": node.verdict,
+            "verdict_label": self.verdicts.get(node.verdict) or self.w.verdict(node.verdict),
+        }
+        if node.detail:
+            out["detail"] = node.detail
+        is_not = node.kind == "not" and bool(node.children)
+        excluding = excluding or is_not
+        target = node.children[0] if is_not else node
+        if target.kind == "test" and target.shown is not None:
+            detail_label = self._test(target, target.shown, excluding)[0]
+        elif target.shown is not None or target.kind == "compare":
+            detail_label = self.w.detail(target, excluding)
+        else:
+            detail_label = ""  # what `Wording.detail` says of a node that shows nothing
+        if detail_label:
+            out["detail_label"] = detail_label
+        if node.shown is not None:
+            out["shown"] = (
+                self._test(node, node.shown, excluding)[1]
+                if node.kind == "test"
+                else _shown(node.shown)
+            )
+        if node.missing:
+            out["missing"] = list(node.missing)
+        if node.records:
+            out["records"] = [_record(r, self.w) for r in node.records]
+        if node.children:
+            out["children"] = [self.node(c, excluding) for c in node.children]
+        return out
+
+    def _test(self, node: ProofNode, shown: Shown, excluding: bool) -> _TestWords:
+        key = (
+            node.verdict,
+            excluding,
+            shown.subject,
+            exact(shown.values),
+            shown.stated,
+            shown.requirement,  # the IR's constants: a code, a region, a bool, a text
+            shown.default,
+        )
+        found = self.tests.get(key)
+        if found is None:
+            found = self.tests[key] = (self.w.detail(node, excluding), _shown(shown))
+        return found
 
 
 def _amount_json(proof: AmountProof, w: Wording) -> dict[str, Any]:
