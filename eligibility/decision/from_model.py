@@ -45,6 +45,7 @@ class FactIndex:
 
     def __init__(self, applicant: ApplicantFacts) -> None:
         self.applicant = applicant
+        self.present = applicant.fields_present
         self.values: dict[str, list[Any]] = {}
         for fact in applicant.facts:
             self.values.setdefault(fact.field, []).append(fact.value)
@@ -52,6 +53,8 @@ class FactIndex:
         self._collections: dict[str, list[Record]] = {}
         # a test's detail by (field, many, requirement): see _Explainer._leaf
         self.tests_shown: dict[tuple[str, bool, str], LeafParts] = {}
+        # the values of some facts as a key (`_inputs_key`), by the facts' paths
+        self.keys: dict[tuple[str, ...], tuple[object, ...]] = {}
         for r in applicant.records:
             self.records[record_key(r.collection, r.record_id)] = r
             self._collections.setdefault(r.collection, []).append(r)
@@ -155,10 +158,16 @@ def not_applicable_result(
 
 def _inputs_key(plan: InputPlan, model: Model, facts: FactIndex) -> tuple[object, ...]:
     """The values `plan` says a proof reads, each with its type (`static.exact`)."""
-    verdicts, values, present = model.verdicts, facts.values, facts.applicant.fields_present
+    shown = facts.keys.get(plan.facts)  # the same for every programme of a document
+    if shown is None:
+        values, present = facts.values, facts.present
+        shown = facts.keys[plan.facts] = tuple(
+            [(exact(values.get(path) or ()), path in present) for path in plan.facts]
+        )
+    verdicts = model.verdicts
     return (
         tuple([verdicts.get(node_id) for node_id in plan.node_ids]),
-        tuple([(exact(values.get(path) or ()), path in present) for path in plan.facts]),
+        shown,
         tuple([exact((model.values.get(e), model.upper.get(e))) for e in plan.exprs]),
     )
 
@@ -258,6 +267,8 @@ class _Explainer:
             return ProofNode(
                 meta.node_id, kind, meta.label, meta.citation, verdict, "", (), (), children
             )
+        if isinstance(cond, ir.Test):
+            return self._test_node(cond, verdict)
         detail, missing, records = self._leaf(cond, verdict)
         if records:
             self.cited += [r.citation for rec in records for r in rec.reasons]
@@ -274,6 +285,24 @@ class _Explainer:
             (),
             self._shown(cond),
         )
+
+    def _test_node(self, cond: ir.Test, verdict: Verdict) -> ProofNode:
+        """A test shows the applicant's value of one field against a constant requirement:
+        the node is the same for every applicant with the same value and verdict (a round's
+        applicants mostly share them), so it is made once (`PolicyStatics.tests`)."""
+        path = cond.field.path
+        values = self.facts.values.get(path)
+        key = (cond.meta.node_id, verdict, exact(values or ()), path in self.facts.present)
+        found = self.statics.tests.get(key)
+        if found is None:
+            meta = cond.meta
+            detail, missing, records = self._leaf(cond, verdict)
+            found = ProofNode(
+                meta.node_id, "test", meta.label, meta.citation,
+                verdict, detail, missing, records, (), self._shown(cond),
+            )  # fmt: skip
+            self.statics.remember_test(key, found)
+        return found
 
     def _shown(self, cond: ir.Cond) -> Shown | None:
         """The leaf's fact as raw data (what `_leaf` words as `detail`)."""

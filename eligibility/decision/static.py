@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import NamedTuple, assert_never
 
 from eligibility.decision.display import SYMBOLS, show_const, show_value
-from eligibility.decision.proof import ProgrammeResult
+from eligibility.decision.proof import ProgrammeResult, ProofNode
 from eligibility.ir import nodes as ir
 from eligibility.ir.checklist import Checklist, programme_checklist
 from eligibility.ir.quantities import NEGATED
@@ -25,6 +25,7 @@ from eligibility.ir.walk import amount_sets, facts_read, set_lineage, walk_condi
 
 _KEPT = 32  # policies remembered at once
 _RESULTS_KEPT = 4096  # results of documents that do not apply, per policy, before clearing
+_TESTS_KEPT = 20_000  # tests' proof nodes, per policy, before clearing
 
 
 class ComparePlan(NamedTuple):
@@ -119,6 +120,13 @@ class PolicyStatics:
         self._gate_inputs: dict[str, InputPlan | None] = {}
         # a programme's "not applicable" result by its inputs (decision.from_model)
         self.not_applicable: dict[tuple[object, ...], ProgrammeResult] = {}
+        # a test's proof node by its inputs: node id, verdict, values, stated (from_model)
+        self.tests: dict[tuple[object, ...], ProofNode] = {}
+
+    def remember_test(self, key: tuple[object, ...], node: ProofNode) -> None:
+        if len(self.tests) >= _TESTS_KEPT:
+            self.tests.clear()
+        self.tests[key] = node
 
     def remember_not_applicable(self, key: tuple[object, ...], result: ProgrammeResult) -> None:
         if len(self.not_applicable) >= _RESULTS_KEPT:  # a population of unusual values

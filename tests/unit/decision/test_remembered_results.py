@@ -1,8 +1,8 @@
 """What the explainer and the JSON writer remember across applicants changes no byte.
 
 A round builds most results from parts made once: the result of a programme whose document
-does not apply is made once for every set of gate values (`decision.from_model`), and its JSON
-once (`render.json.result_json`). A generated population is decided twice, once with all of
+does not apply is made once for every set of gate values and a test's proof node once for every
+value and verdict (`decision.from_model`), their JSON once (`render.json`). A generated population is decided twice, once with all of
 that remembered across applicants, once with it dropped before every result, and every
 decision must serialise to the same bytes.
 """
