@@ -100,7 +100,12 @@ def proof_json(
 
 _TESTS_KEPT = 20_000  # tests' words remembered, per language and vocabulary, before clearing
 _TestWords = tuple[str, dict[str, Any]]  # detail_label, shown
-_TESTS: dict[tuple[Lang, int], tuple[Vocabulary, dict[tuple[Any, ...], _TestWords]]] = {}
+_Tables = tuple[
+    Vocabulary,
+    dict[tuple[Any, ...], _TestWords],  # a test's words, by what it shows
+    dict[tuple[int, bool], tuple[ProofNode, dict[str, Any]]],  # a test's JSON, by its node
+]
+_TESTS: dict[tuple[Lang, int], _Tables] = {}
 
 
 class _ProofWriter:
@@ -113,11 +118,23 @@ class _ProofWriter:
         self.verdicts = {v: w.verdict(v) for v in ("holds", "fails", "undetermined")}
         words = vocabulary.active()
         found = _TESTS.get((w.lang, id(words)))
-        if found is None or found[0] is not words or len(found[1]) >= _TESTS_KEPT:
-            found = _TESTS[(w.lang, id(words))] = (words, {})  # the vocabulary kept: its id too
-        self.tests = found[1]
+        if found is None or found[0] is not words or len(found[1]) + len(found[2]) >= _TESTS_KEPT:
+            found = _TESTS[(w.lang, id(words))] = (words, {}, {})  # the vocabulary kept: its id
+        self.tests, self.nodes = found[1], found[2]
 
     def node(self, node: ProofNode, excluding: bool) -> dict[str, Any]:
+        if node.kind != "test":
+            return self._node(node, excluding)
+        # a test's node is one object for every applicant with its value and verdict
+        # (`decision.from_model`): its JSON is made once too
+        key = (id(node), excluding)
+        found = self.nodes.get(key)
+        if found is not None and found[0] is node:  # the node kept: its id cannot be reused
+            return found[1]
+        made = self.nodes[key] = (node, self._node(node, excluding))
+        return made[1]
+
+    def _node(self, node: ProofNode, excluding: bool) -> dict[str, Any]:
         out: dict[str, Any] = {
             "id": node.node_id,
             "kind": node.kind,
@@ -264,8 +281,10 @@ def result_json(r: ProgrammeResult, lang: Lang = "zh", w: Wording | None = None)
 
 
 def forget() -> None:
-    """The remembered JSON of results dropped (a test compares it with JSON made afresh)."""
+    """The remembered JSON of results and tests dropped (a test compares it with JSON made
+    afresh)."""
     _REMEMBERED.clear()
+    _TESTS.clear()
 
 
 def decision_json(decision: Decision, lang: Lang = "zh") -> dict[str, Any]:
