@@ -3,6 +3,7 @@ JSON bytes (issue #8 item 6; bench/round.py's "proofs" and "write" stages).
 
 Usage: python bench/decisions.py [--count N] [--seed S] [--engine duckdb|pydatalog]
                                  [--repeat R] [--profile proofs|json] [--digest-only]
+                                 [--expect SHA256] [--proposals]
 
 A population (`bench/population.py`, seed fixed) is decided once against all five policies
 (`evaluate.decide_many`); every call it makes to the two builders of results
@@ -11,7 +12,8 @@ times each, timed apart: the recorded calls are replayed (the proofs stage exact
 bench/round.py counts it), and every decision is serialised as `check --json` writes it
 (`render.json.decision_bytes`). Medians of the repeats, in ms per applicant. The SHA-256 of
 all the JSON bytes is printed too: an optimisation that must not change the output must not
-change it. `--profile` runs one stage under cProfile and prints where its time goes.
+change it: `--expect DIGEST` (the digest printed by the tree before) exits 1 when it does.
+`--profile` runs one stage under cProfile and prints where its time goes.
 """
 
 from __future__ import annotations
@@ -36,10 +38,12 @@ if str(ROOT) not in sys.path:  # run as a script: `eligibility` and `bench` from
 import eligibility.evaluate as evaluate_module  # noqa: E402  (after the path is set)
 from bench.population import generate  # noqa: E402
 from eligibility.compiler import load_policy_lazily, policy_files  # noqa: E402
+from eligibility.decision import static  # noqa: E402
 from eligibility.decision.from_model import FactIndex  # noqa: E402
 from eligibility.decision.proof import Decision  # noqa: E402
 from eligibility.facts.model import ApplicantFacts  # noqa: E402
 from eligibility.facts.validate import parse_json, validate_document  # noqa: E402
+from eligibility.render import json as render_json  # noqa: E402
 from eligibility.render.json import decision_bytes  # noqa: E402
 
 BUILDERS = ("programme_result", "not_applicable_result")
@@ -80,7 +84,9 @@ def _recording(calls: list[Call]) -> Iterator[None]:
 
 def build_proofs(calls: list[Call]) -> None:
     """The recorded calls again, each applicant's FactIndex made afresh (as `decide_many` makes
-    one per applicant per batch): what it remembers must not carry over from a previous run."""
+    one per applicant per batch) and the policies' shared parts forgotten first: what they
+    remember must not carry over from a previous run."""
+    _forget(static)
     fresh: dict[int, FactIndex] = {}
     for builder, args, kwargs in calls:
         builder(*(_fresh(a, fresh) for a in args), **kwargs)
@@ -96,7 +102,16 @@ def _fresh(arg: Any, fresh: dict[int, FactIndex]) -> Any:
 
 def write_json(decisions: list[Decision]) -> int:
     """Every decision as a round writes its file (`check --json`'s text); the bytes written."""
+    _forget(render_json)
     return sum(len(decision_bytes(d)) for d in decisions)
+
+
+def _forget(module: Any) -> None:
+    """What the module remembers across applicants dropped: each repeat starts as a round does
+    (replaying the same applicants would otherwise find every shared part already made)."""
+    forget = getattr(module, "forget", None)  # a tree before the parts were shared has none
+    if forget is not None:
+        forget()
 
 
 def _median_ms(work: Callable[[], Any], repeat: int) -> float:
@@ -130,6 +145,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each stage")
     parser.add_argument("--profile", choices=("proofs", "json"))
     parser.add_argument("--digest-only", action="store_true", help="print the digest and stop")
+    parser.add_argument(
+        "--expect", metavar="SHA256", help="exit 1 unless the digest is this one (before/after)"
+    )
+    parser.add_argument(
+        "--proposals",
+        action="store_true",
+        help="also what would change each outcome (check does; a round, and by default this, not)",
+    )
     args = parser.parse_args(argv)
 
     policies = tuple(load_policy_lazily(path) for path in policy_files())
@@ -137,12 +160,18 @@ def main(argv: list[str] | None = None) -> int:
     calls: list[Call] = []
     started = time.perf_counter()
     with _recording(calls):
-        decisions = evaluate_module.decide_many(policies, applicants, args.engine)
+        decisions = evaluate_module.decide_many(
+            policies, applicants, args.engine, proposals=args.proposals
+        )
     print(
         f"{args.count} applicants × {len(policies)} policies decided on {args.engine} in "
         f"{time.perf_counter() - started:.1f} s (not counted); {len(calls)} results built"
     )
-    print(f"JSON digest (sha256 of every decision as check --json writes it): {_digest(decisions)}")
+    digest = _digest(decisions)
+    print(f"JSON digest (sha256 of every decision as check --json writes it): {digest}")
+    if args.expect and digest != args.expect:
+        print(f"the digest differs from the expected {args.expect}: the bytes changed")
+        return 1
     if args.digest_only:
         return 0
     if args.profile == "proofs":

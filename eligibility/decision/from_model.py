@@ -28,7 +28,7 @@ from eligibility.decision.proof import (
     Verdict,
 )  # fmt: skip
 from eligibility.decision.reference import record_truth
-from eligibility.decision.static import PolicyStatics, statics
+from eligibility.decision.static import InputPlan, PolicyStatics, exact, statics
 from eligibility.facts.model import ApplicantFacts, Record
 from eligibility.ir import nodes as ir
 from eligibility.ir.checklist import rows_for_missing
@@ -64,6 +64,7 @@ class FactIndex:
 
     def __init__(self, applicant: ApplicantFacts) -> None:
         self.applicant = applicant
+        self.present = applicant.fields_present
         self.values: dict[str, list[Any]] = {}
         for fact in applicant.facts:
             self.values.setdefault(fact.field, []).append(fact.value)
@@ -72,6 +73,8 @@ class FactIndex:
         self._record_fields: dict[str, dict[str, list[Any]]] = {}
         # a test's detail by (field, many, requirement): see _Explainer._leaf
         self.tests_shown: dict[tuple[str, bool, str], LeafParts] = {}
+        # the values of some facts as a key (`_inputs_key`), by the facts' paths
+        self.keys: dict[tuple[str, ...], tuple[object, ...]] = {}
         for r in applicant.records:
             self.records[record_key(r.collection, r.record_id)] = r
             self._collections.setdefault(r.collection, []).append(r)
@@ -158,7 +161,43 @@ def not_applicable_result(
     policy: ir.Policy, programme: ir.Programme, gates: Model, facts: FactIndex
 ) -> ProgrammeResult:
     """A programme of a document that does not apply: its proof is the gates alone, read
-    from the gate program's model; the root fails because a gate fails."""
+    from the gate program's model; the root fails because a gate fails.
+
+    Most of a round's results are these (a document applies to few applicants), and they come
+    in few shapes: the same result, the same object, is given again for every applicant whose
+    gates read the same values (`PolicyStatics.gate_inputs`), so a renderer may keep what it
+    made of it."""
+    known = statics(policy)
+    plan = known.gate_inputs(programme)
+    if plan is None:
+        return _not_applicable_result(policy, programme, gates, facts)
+    key = (programme.programme_id, *_inputs_key(plan, gates, facts))
+    found = known.not_applicable.get(key)
+    if found is None:
+        found = _not_applicable_result(policy, programme, gates, facts)
+        known.remember_not_applicable(key, found)
+    return found
+
+
+def _inputs_key(plan: InputPlan, model: Model, facts: FactIndex) -> tuple[object, ...]:
+    """The values `plan` says a proof reads, each with its type (`static.exact`)."""
+    shown = facts.keys.get(plan.facts)  # the same for every programme of a document
+    if shown is None:
+        values, present = facts.values, facts.present
+        shown = facts.keys[plan.facts] = tuple(
+            [(exact(values.get(path) or ()), path in present) for path in plan.facts]
+        )
+    verdicts = model.verdicts
+    return (
+        tuple([verdicts.get(node_id) for node_id in plan.node_ids]),
+        shown,
+        tuple([exact((model.values.get(e), model.upper.get(e))) for e in plan.exprs]),
+    )
+
+
+def _not_applicable_result(
+    policy: ir.Policy, programme: ir.Programme, gates: Model, facts: FactIndex
+) -> ProgrammeResult:
     explainer = _Explainer(policy, gates, facts, {})
     gate_ids = explainer.statics.for_programme(programme).gate_ids
     meta = programme.condition.meta
@@ -252,6 +291,8 @@ class _Explainer:
             return ProofNode(
                 meta.node_id, kind, meta.label, meta.citation, verdict, "", (), (), children
             )
+        if isinstance(cond, ir.Test):
+            return self._test_node(cond, verdict)
         detail, missing, records = self._leaf(cond, verdict)
         if records:
             self.cited += [r.citation for rec in records for r in rec.reasons]
@@ -268,6 +309,24 @@ class _Explainer:
             (),
             self._shown(cond),
         )
+
+    def _test_node(self, cond: ir.Test, verdict: Verdict) -> ProofNode:
+        """A test shows the applicant's value of one field against a constant requirement:
+        the node is the same for every applicant with the same value and verdict (a round's
+        applicants mostly share them), so it is made once (`PolicyStatics.tests`)."""
+        path = cond.field.path
+        values = self.facts.values.get(path)
+        key = (cond.meta.node_id, verdict, exact(values or ()), path in self.facts.present)
+        found = self.statics.tests.get(key)
+        if found is None:
+            meta = cond.meta
+            detail, missing, records = self._leaf(cond, verdict)
+            found = ProofNode(
+                meta.node_id, "test", meta.label, meta.citation,
+                verdict, detail, missing, records, (), self._shown(cond),
+            )  # fmt: skip
+            self.statics.remember_test(key, found)
+        return found
 
     def _shown(self, cond: ir.Cond) -> Shown | None:
         """The leaf's fact as raw data (what `_leaf` words as `detail`)."""

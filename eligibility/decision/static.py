@@ -12,15 +12,20 @@ stage, and a dataclass costs about a millisecond of every `check`'s start-up to 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import NamedTuple, assert_never
 
 from eligibility.decision.display import SYMBOLS, show_const, show_value
+from eligibility.decision.proof import ProgrammeResult, ProofNode
 from eligibility.ir import nodes as ir
 from eligibility.ir.checklist import Checklist, programme_checklist
 from eligibility.ir.quantities import NEGATED
 from eligibility.ir.walk import amount_sets, facts_read, set_lineage, walk_conditions, walk_expr
 
 _KEPT = 32  # policies remembered at once
+_RESULTS_KEPT = 4096  # results of documents that do not apply, per policy, before clearing
+_TESTS_KEPT = 20_000  # tests' proof nodes, per policy, before clearing
 
 
 class ComparePlan(NamedTuple):
@@ -69,6 +74,17 @@ class ProgrammePlan(NamedTuple):
     gate_ids: frozenset[str]  # the node ids of the document's gates in its condition
 
 
+class InputPlan(NamedTuple):
+    """Everything the proof of some conditions reads from one applicant, when that is a few
+    plain values (gates: a date compared with constants, an applicant's kind and region): the
+    verdicts of its nodes, the facts it shows (values and whether stated), the values and
+    bounds of its operands. Equal inputs give an equal proof, so it can be built once."""
+
+    node_ids: tuple[str, ...]
+    facts: tuple[str, ...]
+    exprs: tuple[str, ...]
+
+
 class ExprPlan(NamedTuple):
     """An operand's parts an explanation looks up when its value is missing or a range."""
 
@@ -101,6 +117,62 @@ class PolicyStatics:
         self._exprs: dict[str, ExprPlan] = {}
         self._tests: dict[str, tuple[str, bool, str]] = {}
         self._checklists: dict[str, Checklist] = {}
+        self._gate_inputs: dict[str, InputPlan | None] = {}
+        # a programme's "not applicable" result by its inputs (decision.from_model)
+        self.not_applicable: dict[tuple[object, ...], ProgrammeResult] = {}
+        # a test's proof node by its inputs: node id, verdict, values, stated (from_model)
+        self.tests: dict[tuple[object, ...], ProofNode] = {}
+
+    def remember_test(self, key: tuple[object, ...], node: ProofNode) -> None:
+        if len(self.tests) >= _TESTS_KEPT:
+            self.tests.clear()
+        self.tests[key] = node
+
+    def remember_not_applicable(self, key: tuple[object, ...], result: ProgrammeResult) -> None:
+        if len(self.not_applicable) >= _RESULTS_KEPT:  # a population of unusual values
+            self.not_applicable.clear()
+        self.not_applicable[key] = result
+
+    def gate_inputs(self, programme: ir.Programme) -> InputPlan | None:
+        """What the proof of the programme's gates reads (`InputPlan`); None when a gate
+        reads more than plain values (records, other programmes' awards)."""
+        if programme.programme_id not in self._gate_inputs:
+            gate_ids = self.for_programme(programme).gate_ids
+            gates = tuple(c for c in programme.condition.children if c.meta.node_id in gate_ids)
+            self._gate_inputs[programme.programme_id] = self.inputs(gates)
+        return self._gate_inputs[programme.programme_id]
+
+    def inputs(self, conds: tuple[ir.Cond, ...]) -> InputPlan | None:
+        node_ids: list[str] = []
+        facts: list[str] = []
+        exprs: list[str] = []
+        for node in (n for cond in conds for n in walk_conditions(cond)):
+            node_ids.append(node.meta.node_id)
+            match node:
+                case ir.AllOf() | ir.AnyOf() | ir.Not():
+                    pass
+                case ir.Test() | ir.Stated():
+                    facts.append(node.field.path)
+                case ir.Attested():
+                    facts.append(f"reviewer_attestations.{node.criterion}")
+                case ir.Selected():
+                    facts.append(f"selection_result.{node.programme}.selected")
+                case ir.Compare():
+                    if self.compare(node).sets:
+                        return None
+                    for side in (node.left, node.right):
+                        if isinstance(side, ir.Const):
+                            continue
+                        plan = self.for_expr(side)
+                        if plan.sums or plan.awards:
+                            return None
+                        exprs.append(side.expr_id)
+                        facts += plan.facts
+                case ir.Exists() | ir.InterpretationIs():  # records; the readings in force
+                    return None
+                case _:
+                    assert_never(node)
+        return InputPlan(tuple(node_ids), tuple(dict.fromkeys(facts)), tuple(exprs))
 
     def record_set(self, name: str) -> ir.RecordSet:
         return self.record_sets[name]
@@ -181,6 +253,17 @@ def statics(policy: ir.Policy) -> PolicyStatics:
             _STATICS.clear()
         found = _STATICS[id(policy)] = PolicyStatics(policy)
     return found
+
+
+def exact(values: Iterable[object]) -> tuple[tuple[type, object], ...]:
+    """Values as a key that tells apart what shows differently though equal (`True == 1`;
+    `Decimal("1.0") == Decimal("1.00")`, each shown as written)."""
+    return tuple([(type(v), str(v) if isinstance(v, Decimal) else v) for v in values])
+
+
+def forget() -> None:
+    """Every policy's entry dropped (a test compares results built afresh with remembered ones)."""
+    _STATICS.clear()
 
 
 def compare_plan(cond: ir.Compare) -> ComparePlan:
