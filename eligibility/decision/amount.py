@@ -73,12 +73,12 @@ def amount_proof(programme: ir.Programme, model: Model) -> AmountProof:
         )
     if running is None:
         missing = facts_read(amount.steps[-1].expr)
-        return AmountProof(tuple(lines), None, _smallest_constant_cap(amount), missing)
+        return AmountProof(tuple(lines), None, _smallest_known_cap(amount, model), missing)
     high = model.upper.get(amount.result_id)
     if high != running:  # records an amount sums are undecided: only a range is known
         confirmed = max(Decimal(running), Decimal(0)).quantize(FEN, rounding=ROUND_HALF_UP)
-        if high is None:  # an amount or a collection not stated: only a constant cap bounds it
-            top = _smallest_constant_cap(amount)
+        if high is None:  # an amount or a collection not stated: only a cap bounds it
+            top = _smallest_known_cap(amount, model)
             shown = f"at least {format_exact(running)}; no upper bound known"
             key, args = "at_least", (format_exact(running), "")
             if top is not None:
@@ -116,9 +116,18 @@ def amount_proof(programme: ir.Programme, model: Model) -> AmountProof:
     return AmountProof(tuple(lines), rounded, None, ())
 
 
-def _smallest_constant_cap(amount: ir.Amount) -> Decimal | None:
-    limits = [Decimal(cap.limit.value) for cap in amount.caps if isinstance(cap.limit, ir.Const)]  # type: ignore[arg-type]
-    return min(limits) if limits else None
+def _smallest_known_cap(amount: ir.Amount, model: Model) -> Decimal | None:
+    """The least cap whose limit is known, a constant or the upper bound the engine derived
+    for a limit net of prior awards (`at most max(0元, 100万元 - sum(prior.amount))`): the
+    award never exceeds it, whatever its own missing facts."""
+    limits = [
+        Decimal(cap.limit.value)  # type: ignore[arg-type]
+        if isinstance(cap.limit, ir.Const)
+        else model.upper.get(cap.limit.expr_id)
+        for cap in amount.caps
+    ]
+    known = [max(Decimal(limit), Decimal(0)) for limit in limits if limit is not None]
+    return min(known).quantize(FEN, rounding=ROUND_HALF_UP) if known else None
 
 
 def _limit(cap: ir.Cap, model: Model) -> Decimal | None:
