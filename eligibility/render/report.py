@@ -200,7 +200,7 @@ def _programmes(decision: Decision, shown: list[ProgrammeResult], lang: Lang, op
             f"<details{' open' if opened else ''}><summary>{e(w('report.proof'))}</summary>"
             f'<ul class="tree">{_node(tree)}</ul></details>\n'
         )
-        articles = dict.fromkeys(w.article(c, r.document) for c in r.citations)
+        articles = w.articles(r.citations, r.document)
         worded = w("explain.citations", w("list.sep_long").join(articles))
         out.append(f"<p class=cite>{e(visible(worded))}</p></section>\n")
     return "".join(out)

@@ -177,7 +177,7 @@ def programme_blocks(decision: Decision, r: ProgrammeResult, lang: Lang = "zh") 
             for c in r.to_cap
         ]
         blocks.append(TreeNode(((w("explain.amount"), "heading"),), tuple(steps)))
-    articles = dict.fromkeys(w.article(c, r.document) for c in r.citations)
+    articles = w.articles(r.citations, r.document)
     blocks.append(((w("explain.citations", w("list.sep_long").join(articles)), "dim"),))
     return [_visible(b) if isinstance(b, tuple) else _visible_tree(b) for b in blocks]
 

@@ -347,6 +347,18 @@ class Wording:
         `渝知发〔2024〕22号 第九条（二）` → `第九条（二）`."""
         return citation.removeprefix(document).strip() or citation
 
+    def articles(self, citations: Iterable[str], document: str) -> tuple[str, ...]:
+        """The articles a result cites, each once, in order: a citation of two articles
+        (`第十一条; 第二十二条`) counts as both."""
+        return tuple(
+            dict.fromkeys(
+                part.strip()
+                for citation in citations
+                for part in self.article(citation, document).split(";")
+                if part.strip()
+            )
+        )
+
 
 def wording(lang: str) -> Wording:
     if lang not in TABLES:
