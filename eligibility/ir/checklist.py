@@ -128,6 +128,8 @@ class _Rows:
         for node in walk_expr(expr):
             match node:
                 case ir.FieldValue() | ir.YearOf():
+                    if node.field.scope == "record" and collection is None:
+                        continue  # inside a sum's share: `aggregate` names it in its collection
                     self.field(node.field, collection, citation)
                 case ir.ContextValue():
                     name = _CONTEXT_NAMES[node.name]
