@@ -4,28 +4,38 @@ imports duckdb, and only when it runs (`check` on one small applicant never pays
 The statements come from `datalog.sql` (one table per predicate, the applicant column `a`
 first, in dependency order); this module loads the ground facts, runs the statements and reads
 the `result` relation back into one `Model` per applicant, built by the same function as the
-pyDatalog engine's (`datalog.model.model_from_results`). Facts are loaded a table at a time,
-written as one CSV file with typed columns and read by DuckDB's CSV reader (no INSERT per row;
-3-4x faster than binding Python lists); applicants are evaluated in chunks of `CHUNK` in a fresh
-in-memory database each, so memory stays flat over a round.
+pyDatalog engine's (`datalog.model.model_from_results`). A `Batch` is one in-memory database
+for a batch of applicants: their facts are loaded once, a table at a time, written as one CSV
+file with typed columns and read by DuckDB's CSV reader (no INSERT per row; 3-4x faster than
+binding Python lists); each program is then evaluated in a schema of its own over the
+applicants it concerns, and the schema dropped once its models are read, so memory holds one
+batch's facts and one program's relations. `evaluate_many` takes `CHUNK` applicants a batch.
 """
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from eligibility.compile_cache import EntryKey, read_entry, write_entry
 from eligibility.datalog.model import EngineError, Model, model_from_results
-from eligibility.datalog.program import Atom, GroundFact, Negated, Program, Value
-from eligibility.datalog.sql import EDB_SLOTS, Relation, plan, render, scale_check
-from eligibility.datalog.sql_values import ANY, SCALE, T_BOOL, T_INT, TEXT, decimal_scale
+from eligibility.datalog.program import Atom, GroundFact, Negated, Program
+from eligibility.datalog.sql import (
+    EDB_SLOTS,
+    VALUE_KINDS,
+    Relation,
+    fact_ddl,
+    plan,
+    render,
+    result_reads,
+    scale_check,
+)  # fmt: skip
+from eligibility.datalog.sql_rows import csv_lines, order, row_reader
+from eligibility.datalog.sql_values import ANY, SCALE
 
 CHUNK = 10_000
 # One thread: a round runs a process per core (`evaluate.decide_stream`), and most statements
@@ -45,7 +55,6 @@ def engine_version() -> str:
 class _Compiled:
     """A program's statements as DuckDB text, and what loading and reading need to know."""
 
-    ddl: tuple[str, ...]
     derived: tuple[str, ...]
     result: Relation
     scale_query: str | None
@@ -67,10 +76,8 @@ def _compiled(program: Program) -> tuple[_Compiled, tuple[Relation, ...]]:
     if not isinstance(found, _Compiled):
         statements = plan(program)
         text = render(statements, "duckdb")
-        facts = len(statements.facts)
         found = _Compiled(
-            tuple(text[:facts]),
-            tuple(text[facts:]),
+            tuple(text[len(statements.facts) :]),
             statements.relation("result"),
             scale_check(statements),
         )
@@ -107,7 +114,6 @@ def _cache_key(program: Program) -> EntryKey:
 
 def _encode_compiled(compiled: _Compiled) -> dict[str, Any]:
     return {
-        "ddl": list(compiled.ddl),
         "derived": list(compiled.derived),
         "result": [sorted(slots) for slots in compiled.result.columns],
         "scale_query": compiled.scale_query,
@@ -119,7 +125,6 @@ def _decode_compiled(data: Any) -> _Compiled:
     if not all(column <= ANY for column in slots):
         raise ValueError("not a slot")
     return _Compiled(
-        tuple(str(s) for s in data["ddl"]),
         tuple(str(s) for s in data["derived"]),
         Relation("result", slots),
         None if data["scale_query"] is None else str(data["scale_query"]),
@@ -131,51 +136,166 @@ def evaluate_many(
 ) -> dict[str, Model]:
     """One Model per key of `facts` (a key names one applicant's ground facts in this batch, as
     `datalog.facts.ground_facts` builds them)."""
-    compiled, relations = _compiled(program)
     keys = list(facts)
     models: dict[str, Model] = {}
     for start in range(0, len(keys), chunk):
-        part = {key: facts[key] for key in keys[start : start + chunk]}
-        models.update(_evaluate_chunk(compiled, relations, part))
+        with Batch({key: facts[key] for key in keys[start : start + chunk]}) as batch:
+            models.update(batch.evaluate(program, keys[start : start + chunk], {}))
     return models
 
 
-def _evaluate_chunk(
-    compiled: _Compiled,
-    relations: tuple[Relation, ...],
-    facts: Mapping[str, tuple[GroundFact, ...]],
-) -> dict[str, Model]:
-    import duckdb
+class Batch:
+    """One in-memory database for a batch of applicants: the facts they share across programs
+    (`datalog.facts.Grounding.facts`) loaded once, in schema `facts`; then each program
+    evaluated in a schema of its own, over the applicants it concerns, and dropped once its
+    models are read. A round evaluates ten programs a batch (five documents' gates and full
+    programs): encoding the facts as CSV for each was 2 ms of CPU an applicant."""
 
-    connection = duckdb.connect(":memory:", config=SETTINGS)
-    try:
-        # DuckDB draws its own bar on stderr for a long query, terminal or not: a round's
-        # log or pipe must stay clean (its own bar is shown only on a terminal)
-        connection.execute("SET enable_progress_bar = false")
-        for statement in compiled.ddl:
-            connection.execute(statement)
-        _load_facts(connection, relations, facts)
-        connection.execute("BEGIN")  # one transaction: a commit per statement cost 10 %
-        for statement in compiled.derived:
-            connection.execute(statement)
-        connection.execute("COMMIT")
-        _check_scales(connection, compiled.scale_query)
-        result = compiled.result
-        names = ", ".join(name for name, _ in result.physical())
-        # DISTINCT: a relation of many rules is built by several statements (`sql.UNION_GROUP`)
-        rows = connection.execute(f"SELECT DISTINCT {names} FROM {result.table}").fetchall()
-    except duckdb.Error as error:
-        raise EngineError(f"DuckDB failed: {type(error).__name__}: {error}") from error
-    finally:
-        connection.close()
-    by_key: dict[str, list[tuple[Any, ...]]] = {key: [] for key in facts}
-    read = _row_reader(result)
-    for row in rows:
-        by_key[row[0]].append(read(row))
-    return {
-        key: model_from_results(sorted(found, key=_order), _applicant_id(facts[key]))
-        for key, found in by_key.items()
-    }
+    def __init__(self, facts: Mapping[str, tuple[GroundFact, ...]]) -> None:
+        import duckdb
+
+        self._connection = duckdb.connect(":memory:", config=SETTINGS)
+        self._programs = 0
+        self._ids = {key: _applicant_id(ground) for key, ground in facts.items()}
+        try:
+            # DuckDB draws its own bar on stderr for a long query, terminal or not: a round's
+            # log or pipe must stay clean (its own bar is shown only on a terminal)
+            self._connection.execute("SET enable_progress_bar = false")
+            self._connection.execute("CREATE SCHEMA facts")
+            self._use("facts")
+            for statement in _fact_ddl().values():
+                self._connection.execute(statement)
+            lines = csv_lines(FACT_RELATIONS, facts, frozenset())
+            _load_lines(self._connection, FACT_RELATIONS, lines)
+        except duckdb.Error as error:
+            self.close()
+            raise EngineError(f"DuckDB failed: {type(error).__name__}: {error}") from error
+        self._loaded = frozenset(name for name, found in lines.items() if found)
+
+    def __enter__(self) -> Batch:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def _use(self, schema: str) -> None:
+        self._connection.execute(f"SET schema = '{schema}'")
+        self._connection.execute(f"SET search_path = '{schema},facts'")
+
+    def evaluate(
+        self,
+        program: Program,
+        keys: Sequence[str],
+        extra: Mapping[str, tuple[GroundFact, ...]],
+    ) -> dict[str, Model]:
+        """One Model per key of `keys` (keys of this batch), from the batch's facts and the
+        `extra` facts of each key (a document's `within` facts)."""
+        import duckdb
+
+        compiled, relations = _compiled(program)
+        schema = f"p{self._programs}"
+        self._programs += 1
+        connection = self._connection
+        in_transaction = False
+        try:
+            connection.execute(f"CREATE SCHEMA {schema}")
+            self._use(schema)
+            self._facts_of(relations, keys, extra)
+            connection.execute("BEGIN")  # one transaction: a commit per statement cost 10 %
+            in_transaction = True
+            for statement in compiled.derived:
+                connection.execute(statement)
+            connection.execute("COMMIT")
+            in_transaction = False
+            _check_scales(connection, compiled.scale_query)
+            return _read_models(connection, compiled.result, {key: self._ids[key] for key in keys})
+        except duckdb.Error as error:
+            raise EngineError(f"DuckDB failed: {type(error).__name__}: {error}") from error
+        finally:
+            self._drop(schema, in_transaction)
+
+    def _drop(self, schema: str, in_transaction: bool) -> None:
+        """The program's relations gone (after a failure too: the batch stays usable)."""
+        connection = self._connection
+        if in_transaction:
+            connection.execute("ROLLBACK")
+        self._use("main")
+        connection.execute(f"DROP SCHEMA {schema} CASCADE")
+
+    def _facts_of(
+        self,
+        relations: tuple[Relation, ...],
+        keys: Sequence[str],
+        extra: Mapping[str, tuple[GroundFact, ...]],
+    ) -> None:
+        """The program's schema gets a fact table of its own where the batch's would not do:
+        the rows of the applicants in `keys` when they are not all of the batch (a document's
+        full program concerns those its gates admit), and the `extra` facts. Every other fact
+        table is the batch's, found through the search path."""
+        connection = self._connection
+        subset = len(keys) != len(self._ids)
+        if subset:
+            connection.execute(
+                "CREATE TABLE batch_keys AS SELECT unnest(?::VARCHAR[]) AS a", [keys]
+            )
+        lines = csv_lines(relations, {key: extra[key] for key in keys if key in extra}, FACTS)
+        ddl = _fact_ddl()
+        for relation in relations:
+            name = relation.predicate
+            copied = subset and name in self._loaded
+            if not copied and not lines[name]:
+                continue
+            connection.execute(ddl[name])
+            if copied:
+                connection.execute(
+                    f"INSERT INTO {relation.table} SELECT * FROM facts.{relation.table}"
+                    " WHERE a IN (SELECT a FROM batch_keys)"
+                )
+            elif name in self._loaded:
+                connection.execute(
+                    f"INSERT INTO {relation.table} SELECT * FROM facts.{relation.table}"
+                )
+        _load_lines(connection, relations, lines)
+
+
+FACTS = frozenset(EDB_SLOTS)
+_DDL: dict[str, str] = {}
+
+
+def _fact_ddl() -> dict[str, str]:
+    if not _DDL:
+        _DDL.update(fact_ddl("duckdb"))
+    return _DDL
+
+
+def _read_models(connection: Any, result: Relation, ids: Mapping[str, str]) -> dict[str, Model]:
+    """The models of the applicants keyed in `ids` (key → applicant id) from the `result`
+    relation: most rows as lists built by DuckDB, the rows with a value one by one."""
+    grouped, rest = result_reads(result)
+    by_key: dict[str, list[tuple[Any, ...]]] = {}
+    if grouped is not None:
+        for key, *columns in connection.execute(grouped).fetchall():
+            by_key[key] = list(zip(*columns, strict=True))
+    read = row_reader(result)
+    others: dict[str, list[tuple[Any, ...]]] = {}
+    mixed = False  # a row of a non-value kind read one by one: sort everything again
+    for row in connection.execute(rest).fetchall():
+        values = read(row)
+        mixed = mixed or values[0] not in VALUE_KINDS
+        others.setdefault(row[0], []).append(values)
+    models: dict[str, Model] = {}
+    for key, applicant_id in ids.items():
+        rows = by_key.get(key, [])
+        more = others.get(key)
+        if more:
+            # the value kinds fill Model fields of their own: sorted apart, they come in the
+            # same order as in one sort of all rows
+            rows = sorted(rows + more, key=order) if mixed else rows + sorted(more, key=order)
+        models[key] = model_from_results(rows, applicant_id)
+    return models
 
 
 def _check_scales(connection: Any, query: str | None) -> None:
@@ -195,44 +315,20 @@ def _applicant_id(facts: tuple[GroundFact, ...]) -> str:
     raise EngineError("ground facts without an applicant/1 fact")
 
 
-def _order(row: tuple[Any, ...]) -> tuple[str, ...]:
-    """A fixed order for the result rows (pyDatalog's is its own): only one value per id and
-    key is ever derived, so the order decides nothing but the Model's dict order."""
-    return tuple(f"{type(v).__name__}:{v}" for v in row)
-
-
 # ---- facts in -------------------------------------------------------------------------------
 
 
-def _load_facts(
-    connection: Any, relations: tuple[Relation, ...], facts: Mapping[str, tuple[GroundFact, ...]]
+def _load_lines(
+    connection: Any, relations: tuple[Relation, ...], lines: Mapping[str, list[str]]
 ) -> None:
-    """Every fact table written as one CSV file (a private temporary folder) and read by
-    DuckDB's reader with the table's types: no INSERT per row, and 7× faster than binding
-    Python lists. Strings are always quoted, so an unquoted empty cell is NULL (an empty slot)
-    and a quoted one the empty string."""
-    by_name = {r.predicate: r for r in relations}
-    lines: dict[str, list[str]] = {r.predicate: [] for r in relations}
-    for key, ground in facts.items():
-        quoted_key = _quote(key)
-        for fact in ground:
-            relation = by_name.get(fact.predicate)
-            if relation is None:
-                if fact.predicate in EDB_SLOTS:  # a fact table the program never reads
-                    continue
-                raise EngineError(f"{fact}: not a fact of the programs' fact tables")
-            if len(fact.args) != len(relation.columns):
-                raise EngineError(f"{fact}: not a fact of the programs' fact tables")
-            cells = [quoted_key]
-            for slots, value in zip(relation.columns, fact.args, strict=True):
-                if slots == TEXT and type(value) is str:  # keys and names: most cells
-                    cells.append('"' + value.replace('"', '""') + '"')
-                else:
-                    cells += _encode(value, slots, fact)
-            lines[fact.predicate].append(",".join(cells))
+    """Every fact table with lines written as one CSV file (a private temporary folder) and
+    read by DuckDB's reader with the table's types into the table of the current schema: no
+    INSERT per row, and 7× faster than binding Python lists."""
+    if not any(lines.values()):
+        return
     with tempfile.TemporaryDirectory(prefix="eligibility-duckdb-") as folder:
         for relation in relations:
-            if not lines[relation.predicate]:
+            if not lines.get(relation.predicate):
                 continue
             path = Path(folder) / f"{relation.predicate}.csv"
             path.write_text("\n".join(lines[relation.predicate]) + "\n", encoding="utf-8")
@@ -251,88 +347,3 @@ def _read_csv(relation: Relation, path: Path) -> str:
 def _literal(text: str) -> str:
     """A SQL string literal (TMPDIR is the user's to name)."""
     return "'" + text.replace("'", "''") + "'"
-
-
-def _quote(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
-
-
-def _encode(value: Value, slots: frozenset[str], fact: GroundFact) -> list[str]:
-    """The value's CSV cells in the column's slots (num: tag, then the number as written)."""
-    tag = number = text = day = ""
-    match value:
-        case bool():
-            tag, number = str(T_BOOL), str(int(value))
-        case int():
-            tag, number = str(T_INT), str(value)
-        case Decimal():
-            tag, number = str(decimal_scale(value)), str(value)
-        case str():
-            text = _quote(value)
-        case datetime.date():
-            day = value.isoformat()
-        case _:
-            raise EngineError(f"{fact}: a {type(value).__name__} cannot be a fact's value")
-    filled = {"num": bool(number), "s": bool(text), "d": bool(day)}
-    if not all(slot in slots for slot, used in filled.items() if used):
-        raise EngineError(f"{fact}: {value!r} does not fit the column's types {sorted(slots)}")
-    cells: list[str] = []
-    if "num" in slots:
-        cells += [tag, number]
-    if "s" in slots:
-        cells.append(text)
-    if "d" in slots:
-        cells.append(day)
-    return cells
-
-
-# ---- values out -----------------------------------------------------------------------------
-
-
-def _row_reader(relation: Relation) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
-    """A function from a row (`a`, then the physical cells) to its logical values. A column of
-    text alone is its cell: only the others go through `_value` (a round reads ~300 rows per
-    applicant and document, most of them four strings)."""
-    spans: list[tuple[int, int, frozenset[str]]] = []  # first cell, width, slots
-    start = 1
-    for slots in relation.columns:
-        width = 2 * ("num" in slots) + ("s" in slots) + ("d" in slots)
-        spans.append((start, width, slots))
-        start += width
-
-    def read(row: tuple[Any, ...]) -> tuple[Any, ...]:
-        values = tuple(
-            row[first] if slots == TEXT else _value(slots, iter(row[first : first + width]))
-            for first, width, slots in spans
-        )
-        if None in values:
-            raise EngineError("a derived value with no slot filled")
-        return values
-
-    return read
-
-
-def _value(slots: frozenset[str], cells: Iterator[Any]) -> Any:
-    tag = number = text = day = None
-    if "num" in slots:
-        tag, number = next(cells), next(cells)
-    if "s" in slots:
-        text = next(cells)
-    if "d" in slots:
-        day = next(cells)
-    if text is not None:
-        return text
-    if day is not None:
-        return day
-    if number is None or tag is None:
-        raise EngineError("a derived value with no slot filled")
-    if tag == T_BOOL:
-        return bool(number)
-    if tag == T_INT:
-        return int(number)
-    if tag > SCALE:
-        raise EngineError(f"a computed amount needs {tag} decimal places; the engine keeps {SCALE}")
-    exact: Decimal = number.quantize(Decimal(1).scaleb(-tag))
-    if exact != number:
-        raise EngineError(f"{number} lost digits at scale {tag}")
-    return exact

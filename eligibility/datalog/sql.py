@@ -200,6 +200,46 @@ def scale_check(statements: Plan) -> str | None:
     return f"SELECT max(scale) FROM ({' UNION ALL '.join(parts)})" if parts else None
 
 
+VALUE_KINDS = ("value", "upper", "rvalue")  # result rows whose payload is a value, not a name
+
+
+def result_reads(result: Relation) -> tuple[str | None, str]:
+    """Two queries that read the `result` relation back, each row once (a relation of many
+    rules is built by several statements, `UNION_GROUP`, so DISTINCT):
+
+    - the rows whose four columns are strings and whose kind is not in `VALUE_KINDS` (most
+      rows: verdicts, members, filters), as one row per applicant of four lists sorted by
+      (kind, id, key, payload): DuckDB builds the lists, Python never sees a row tuple (None
+      when a column cannot hold a string);
+    - every other row, cells as stored, for `sql_rows.row_reader`."""
+    names = ", ".join(name for name, _ in result.physical())
+    if not all("s" in slots for slots in result.columns):
+        return None, f"SELECT DISTINCT {names} FROM {result.table}"
+    kinds = ", ".join(f"'{kind}'" for kind in VALUE_KINDS)
+    terms = [f"c0_s NOT IN ({kinds})"]
+    for i, slots in enumerate(result.columns):
+        terms.append(f"c{i}_s IS NOT NULL")
+        if "num" in slots:
+            terms += [f"c{i}_t IS NULL", f"c{i}_n IS NULL"]
+        if "d" in slots:
+            terms.append(f"c{i}_d IS NULL")
+    text = " AND ".join(terms)
+    cells = [f"c{i}_s" for i in range(len(result.columns))]
+    by = ", ".join(cells)
+    lists = ", ".join(f"list({cell} ORDER BY {by})" for cell in cells)
+    rows = f"SELECT DISTINCT a, {by} FROM {result.table} WHERE {text}"
+    grouped = f"SELECT a, {lists} FROM ({rows}) GROUP BY a"
+    return grouped, f"SELECT DISTINCT {names} FROM {result.table} WHERE NOT ({text})"
+
+
+def fact_ddl(dialect: str = "duckdb") -> dict[str, str]:
+    """The CREATE TABLE of each fact relation, by predicate."""
+    return {
+        name: _create_table(Relation(name, slots)).sql(dialect=dialect)
+        for name, slots in EDB_SLOTS.items()
+    }
+
+
 def render(statements: Plan, dialect: str = "duckdb") -> list[str]:
     """Every statement as text: the fact tables' DDL, then the derived tables in order."""
     ddl = [_create_table(r).sql(dialect=dialect) for r in statements.facts]
