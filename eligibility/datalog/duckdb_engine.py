@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from eligibility.compile_cache import EntryKey, read_entry, write_entry
-from eligibility.datalog.model import EngineError, Model, model_from_results
-from eligibility.datalog.program import Atom, GroundFact, Negated, Program
+from eligibility.datalog.model import DerivedVerdict, EngineError, Model, model_from_results
+from eligibility.datalog.program import Atom, Const, GroundFact, Negated, Program, Rule
 from eligibility.datalog.sql import (
     EDB_SLOTS,
-    VALUE_KINDS,
+    SEPARATOR,
     Relation,
     fact_ddl,
     plan,
@@ -60,10 +60,18 @@ class _Compiled:
     scale_query: str | None
 
 
-_COMPILED: dict[int, tuple[Program, _Compiled, tuple[Relation, ...]]] = {}
+@dataclass(frozen=True, slots=True)
+class _Reads:
+    """What loading and reading a program's relations need beside its statements."""
+
+    facts: tuple[Relation, ...]  # the fact tables some rule reads
+    verdicts_joined: bool  # its verdicts can be read as joined ids (`sql.result_reads`)
 
 
-def _compiled(program: Program) -> tuple[_Compiled, tuple[Relation, ...]]:
+_COMPILED: dict[int, tuple[Program, _Compiled, _Reads]] = {}
+
+
+def _compiled(program: Program) -> tuple[_Compiled, _Reads]:
     """Generating the SQL of a large program costs seconds: once per program and process, and
     kept in the compile cache (`compile_cache`), keyed by the program's text and by this
     generator's source, so a later process only reads it. Beside it, the fact tables the
@@ -82,9 +90,25 @@ def _compiled(program: Program) -> tuple[_Compiled, tuple[Relation, ...]]:
             scale_check(statements),
         )
         write_entry(key, found, _encode_compiled)
-    relations = _fact_relations(program)
-    _COMPILED[id(program)] = (program, found, relations)
-    return found, relations
+    reads = _Reads(_fact_relations(program), _verdict_ids_plain(program))
+    _COMPILED[id(program)] = (program, found, reads)
+    return found, reads
+
+
+def _verdict_ids_plain(program: Program) -> bool:
+    """Every holds and fails row names its node by a constant without `SEPARATOR` (as
+    `datalog.from_ir` writes them): only then may the ids be joined into one string."""
+    for clause in program.clauses:
+        if not isinstance(clause, Rule) or clause.head.predicate != "result":
+            continue
+        kind, node = clause.head.args[0], clause.head.args[1]
+        if not isinstance(kind, Const) or kind.value not in ("holds", "fails"):
+            continue
+        if not isinstance(node, Const) or not isinstance(node.value, str):
+            return False
+        if SEPARATOR in node.value:
+            return False
+    return True
 
 
 def _fact_relations(program: Program) -> tuple[Relation, ...]:
@@ -195,7 +219,7 @@ class Batch:
         `extra` facts of each key (a document's `within` facts)."""
         import duckdb
 
-        compiled, relations = _compiled(program)
+        compiled, reads = _compiled(program)
         schema = f"p{self._programs}"
         self._programs += 1
         connection = self._connection
@@ -203,7 +227,7 @@ class Batch:
         try:
             connection.execute(f"CREATE SCHEMA {schema}")
             self._use(schema)
-            self._facts_of(relations, keys, extra)
+            self._facts_of(reads.facts, keys, extra)
             connection.execute("BEGIN")  # one transaction: a commit per statement cost 10 %
             in_transaction = True
             for statement in compiled.derived:
@@ -211,7 +235,8 @@ class Batch:
             connection.execute("COMMIT")
             in_transaction = False
             _check_scales(connection, compiled.scale_query)
-            return _read_models(connection, compiled.result, {key: self._ids[key] for key in keys})
+            ids = {key: self._ids[key] for key in keys}
+            return _read_models(connection, compiled.result, ids, reads.verdicts_joined)
         except duckdb.Error as error:
             raise EngineError(f"DuckDB failed: {type(error).__name__}: {error}") from error
         finally:
@@ -271,31 +296,33 @@ def _fact_ddl() -> dict[str, str]:
     return _DDL
 
 
-def _read_models(connection: Any, result: Relation, ids: Mapping[str, str]) -> dict[str, Model]:
+def _read_models(
+    connection: Any, result: Relation, ids: Mapping[str, str], verdicts_joined: bool
+) -> dict[str, Model]:
     """The models of the applicants keyed in `ids` (key → applicant id) from the `result`
-    relation: most rows as lists built by DuckDB, the rows with a value one by one."""
-    grouped, rest = result_reads(result)
-    by_key: dict[str, list[tuple[Any, ...]]] = {}
+    relation: the verdicts as two strings an applicant, every other row one by one, in the
+    order `model_from_results` would have given them sorted all together (`sql_rows.order`:
+    the fails by id, then the holds by id, and the other kinds fill fields of their own)."""
+    grouped, rest = result_reads(result, verdicts_joined)
+    verdicts: dict[str, dict[str, DerivedVerdict]] = {}
     if grouped is not None:
-        for key, *columns in connection.execute(grouped).fetchall():
-            by_key[key] = list(zip(*columns, strict=True))
+        for key, fails, holds in connection.execute(grouped).fetchall():
+            found: dict[str, DerivedVerdict] = {}
+            if fails is not None:
+                found.update(dict.fromkeys(fails.split(SEPARATOR), "fails"))
+            if holds is not None:
+                found.update(dict.fromkeys(holds.split(SEPARATOR), "holds"))
+            verdicts[key] = found
     read = row_reader(result)
     others: dict[str, list[tuple[Any, ...]]] = {}
-    mixed = False  # a row of a non-value kind read one by one: sort everything again
     for row in connection.execute(rest).fetchall():
-        values = read(row)
-        mixed = mixed or values[0] not in VALUE_KINDS
-        others.setdefault(row[0], []).append(values)
-    models: dict[str, Model] = {}
-    for key, applicant_id in ids.items():
-        rows = by_key.get(key, [])
-        more = others.get(key)
-        if more:
-            # the value kinds fill Model fields of their own: sorted apart, they come in the
-            # same order as in one sort of all rows
-            rows = sorted(rows + more, key=order) if mixed else rows + sorted(more, key=order)
-        models[key] = model_from_results(rows, applicant_id)
-    return models
+        others.setdefault(row[0], []).append(read(row))
+    return {
+        key: model_from_results(
+            sorted(others.get(key, ()), key=order), applicant_id, verdicts.get(key, {})
+        )
+        for key, applicant_id in ids.items()
+    }
 
 
 def _check_scales(connection: Any, query: str | None) -> None:
