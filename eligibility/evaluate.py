@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Literal, assert_never
+from typing import TYPE_CHECKING, Literal, assert_never
 
 from eligibility import __version__
 from eligibility.compiler import PolicySource, grammar_sha256
 from eligibility.datalog import naive
 from eligibility.datalog.engine import engine_version, evaluate
-from eligibility.datalog.facts import ground_base
+from eligibility.datalog.facts import Grounding, ground_base
 from eligibility.datalog.model import Model
 from eligibility.datalog.program import GroundFact, Program
 from eligibility.decision.from_model import FactIndex, not_applicable_result, programme_result
@@ -23,6 +23,9 @@ from eligibility.decision.proof import (
 from eligibility.facts.limits import PYDATALOG_MAX_RECORDS, within_pydatalog_budget
 from eligibility.facts.model import ApplicantFacts
 from eligibility.ir import nodes as ir
+
+if TYPE_CHECKING:
+    from eligibility.datalog.duckdb_engine import Batch
 
 
 class InterpretationError(ValueError):
@@ -193,31 +196,27 @@ def _decide_batch(
     views: list[ir.Policy] = []
     # grounded once per applicant, whatever the number of documents; each adds its regions
     region_fields = frozenset().union(*(source.gates().region_fields for source in policies))
-    bases = [ground_base(a, region_fields) for a in applicants]
-    for source in policies:
-        compiled_gates = source.gates()
-        views.append(compiled_gates.policy)
-        grounds = [base.with_regions(compiled_gates.region_fields) for base in bases]
-        gates = _gate_models(compiled_gates.program, grounds, applicants, engine)
-        applying = [i for i, model in enumerate(gates) if _applies(compiled_gates.policy, model)]
-        chosen = set(applying)
-        for i, model in enumerate(gates):
-            if i not in chosen:
-                found[i].append((compiled_gates.policy, model, False))
-        if not applying:
-            continue
-        compiled = source.full()
-        models = _evaluate_all(
-            compiled.program,
-            [grounds[i] for i in applying],
-            [applicants[i] for i in applying],
-            engine,
-            evaluator,
-        )
-        for i, model in zip(applying, models, strict=True):
-            found[i].append((compiled.policy, model, True))
-        del grounds, gates
-    del bases
+    with _Programs(
+        [ground_base(a, region_fields) for a in applicants], applicants, engine, evaluator
+    ) as programs:
+        for source in policies:
+            compiled_gates = source.gates()
+            views.append(compiled_gates.policy)
+            gates = programs.gates(compiled_gates.program, compiled_gates.region_fields)
+            applying = [
+                i for i, model in enumerate(gates) if _applies(compiled_gates.policy, model)
+            ]
+            chosen = set(applying)
+            for i, model in enumerate(gates):
+                if i not in chosen:
+                    found[i].append((compiled_gates.policy, model, False))
+            if not applying:
+                continue
+            compiled = source.full()
+            models = programs.full(compiled.program, compiled.region_fields, applying)
+            for i, model in zip(applying, models, strict=True):
+                found[i].append((compiled.policy, model, True))
+            del gates
     versions = _versions(engine)
     documents = tuple(
         PolicyVersion(v.policy_id, v.document_number, v.source_file, v.source_sha256) for v in views
@@ -246,42 +245,77 @@ def _decide_batch(
 GATES_IN_DUCKDB = 500  # a batch at least this large has its gates decided in one DuckDB plan
 
 
-def _gate_models(
-    program: Program,
-    grounds: Sequence[tuple[GroundFact, ...]],
-    applicants: Sequence[ApplicantFacts],
-    engine: Engine,
-) -> list[Model]:
-    """The gates' models: plain Python per applicant (`_gate_model`), or, for a large batch
-    on DuckDB, the gate program in one plan (its ~30–270 statements cost ~1 s however many
-    applicants; plain Python costs a few ms each)."""
-    if engine == "duckdb" and len(applicants) >= GATES_IN_DUCKDB:
-        return _evaluate_all(program, grounds, applicants, engine, evaluate)
-    return [
-        _gate_model(program, ground, applicant.applicant_id)
-        for ground, applicant in zip(grounds, applicants, strict=True)
-    ]
+class _Programs:
+    """The batch's programs evaluated on one engine. pyDatalog and plain Python take each
+    applicant's ground facts (`Grounding.with_regions`); DuckDB takes one `Batch`, opened at
+    its first use: the facts the documents share loaded once, each program adding its
+    document's `within` facts."""
 
+    def __init__(
+        self,
+        bases: list[Grounding],
+        applicants: Sequence[ApplicantFacts],
+        engine: Engine,
+        evaluator: Evaluator,
+    ) -> None:
+        self._bases = bases
+        self._applicants = applicants
+        self._engine = engine
+        self._evaluator = evaluator
+        self._batch: Batch | None = None
 
-def _evaluate_all(
-    program: Program,
-    grounds: Sequence[tuple[GroundFact, ...]],
-    applicants: Sequence[ApplicantFacts],
-    engine: Engine,
-    evaluator: Evaluator,
-) -> list[Model]:
-    if engine == "pydatalog":
+    def __enter__(self) -> _Programs:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._batch is not None:
+            self._batch.close()
+            self._batch = None
+
+    def gates(self, program: Program, region_fields: frozenset[str]) -> list[Model]:
+        """The gates' models: plain Python per applicant (`_gate_model`), or, for a large
+        batch on DuckDB, the gate program in one plan (its ~30–270 statements cost ~0.1–0.5 s
+        however many applicants; plain Python costs a few ms each)."""
+        if self._engine == "duckdb" and len(self._applicants) >= GATES_IN_DUCKDB:
+            return self._in_duckdb(program, range(len(self._applicants)), region_fields)
         return [
-            evaluator(program, ground, applicant.applicant_id)
-            for ground, applicant in zip(grounds, applicants, strict=True)
+            _gate_model(program, base.with_regions(region_fields), applicant.applicant_id)
+            for base, applicant in zip(self._bases, self._applicants, strict=True)
         ]
-    if engine == "duckdb":
-        from eligibility.datalog.duckdb_engine import evaluate_many
 
-        # keys by position: applicant ids may repeat in a batch (test cases share them)
-        models = evaluate_many(program, {str(i): ground for i, ground in enumerate(grounds)})
-        return [models[str(i)] for i in range(len(grounds))]
-    assert_never(engine)
+    def full(
+        self, program: Program, region_fields: frozenset[str], members: Sequence[int]
+    ) -> list[Model]:
+        """The whole program's models for the applicants at `members`."""
+        if self._engine == "pydatalog":
+            return [
+                self._evaluator(
+                    program,
+                    self._bases[i].with_regions(region_fields),
+                    self._applicants[i].applicant_id,
+                )
+                for i in members
+            ]
+        if self._engine == "duckdb":
+            return self._in_duckdb(program, members, region_fields)
+        assert_never(self._engine)
+
+    def _in_duckdb(
+        self, program: Program, members: Sequence[int], region_fields: frozenset[str]
+    ) -> list[Model]:
+        if self._batch is None:
+            from eligibility.datalog.duckdb_engine import Batch
+
+            # keys by position: applicant ids may repeat in a batch (test cases share them)
+            self._batch = Batch({str(i): base.facts for i, base in enumerate(self._bases)})
+        keys = [str(i) for i in members]
+        extra = {
+            key: within
+            for key, i in zip(keys, members, strict=True)
+            if (within := self._bases[i].within(region_fields))
+        }
+        models = self._batch.evaluate(program, keys, extra)
+        return [models[key] for key in keys]
 
 
 def _versions(engine: Engine) -> tuple[tuple[str, str], ...]:

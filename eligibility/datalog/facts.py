@@ -41,15 +41,17 @@ class Grounding:
 
     def with_regions(self, region_fields: frozenset[str]) -> tuple[GroundFact, ...]:
         """The facts `ground_facts(applicant, region_fields)` gives."""
+        within = self.within(region_fields)
+        return self.facts + within if within else self.facts
+
+    def within(self, region_fields: frozenset[str]) -> tuple[GroundFact, ...]:
+        """The `within` facts of the codes in `region_fields` (what a policy adds)."""
         codes = {code for name, code in self.regions if name in region_fields}
-        if not codes:
-            return self.facts
-        within = [
+        return tuple(
             GroundFact("within", (code, ancestor))
             for code in sorted(codes)
             for ancestor in region_ancestors(code)
-        ]
-        return self.facts + tuple(within)
+        )
 
 
 def _with_objects(fields_present: frozenset[str]) -> list[str]:

@@ -37,10 +37,16 @@ class Model:
     passing: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)  # top filters
 
 
-def model_from_results(rows: Iterable[tuple[Any, Any, Any, Any]], applicant_id: str) -> Model:
+def model_from_results(
+    rows: Iterable[tuple[Any, Any, Any, Any]],
+    applicant_id: str,
+    verdicts: dict[str, DerivedVerdict] | None = None,
+) -> Model:
     """The Model from the rows of the program's `result/4` relation, whatever engine derived
-    them: record-level rows are kept whole; applicant-level rows only for `applicant_id`."""
-    verdicts: dict[str, DerivedVerdict] = {}
+    them: record-level rows are kept whole; applicant-level rows only for `applicant_id`.
+    `verdicts`: the verdicts read already (DuckDB reads them apart), updated by any holds or
+    fails row."""
+    verdicts = {} if verdicts is None else verdicts
     values: dict[str, Any] = {}
     members: dict[str, list[str]] = {}
     rejections: dict[tuple[str, str], list[str]] = {}

@@ -200,6 +200,47 @@ def scale_check(statements: Plan) -> str | None:
     return f"SELECT max(scale) FROM ({' UNION ALL '.join(parts)})" if parts else None
 
 
+SEPARATOR = "\x1f"  # between the node ids of one applicant's verdicts (ids never hold it)
+
+
+def result_reads(result: Relation, verdicts_joined: bool = True) -> tuple[str | None, str]:
+    """Two queries that read the `result` relation back, each row once (a relation of many
+    rules is built by several statements, `UNION_GROUP`, so DISTINCT):
+
+    - the verdicts (most rows) of the rows keyed by their own applicant's id (the rows the
+      Model keeps), one row per applicant: the node ids that fail and those that hold, each
+      sorted and joined by `SEPARATOR` into one string (a Python string per applicant, not
+      three per row); None when the key column cannot hold a string or not `verdicts_joined`
+      (some node id is not a constant free of the separator);
+    - every other row, cells as stored, for `sql_rows.row_reader`."""
+    names = ", ".join(name for name, _ in result.physical())
+    verdict = "c0_s IN ('holds', 'fails')"
+    plain = len(result.columns) == 4 and all("s" in slots for slots in result.columns[:3])
+    if not plain or not verdicts_joined:
+        return None, f"SELECT DISTINCT {names} FROM {result.table}"
+    ids = ", ".join(
+        f"string_agg(c1_s, chr({ord(SEPARATOR)}) ORDER BY c1_s) FILTER (WHERE c0_s = '{kind}')"
+        for kind in ("fails", "holds")
+    )
+    own = (
+        f"SELECT DISTINCT r.a, r.c0_s, r.c1_s FROM {result.table} AS r"
+        " JOIN rel_applicant AS p ON p.a = r.a AND p.c0_s = r.c2_s"
+        f" WHERE r.{verdict} AND r.c1_s IS NOT NULL"
+    )
+    grouped = f"SELECT a, {ids} FROM ({own}) GROUP BY a"
+    return grouped, (
+        f"SELECT DISTINCT {names} FROM {result.table} WHERE NOT ({verdict}) OR c0_s IS NULL"
+    )
+
+
+def fact_ddl(dialect: str = "duckdb") -> dict[str, str]:
+    """The CREATE TABLE of each fact relation, by predicate."""
+    return {
+        name: _create_table(Relation(name, slots)).sql(dialect=dialect)
+        for name, slots in EDB_SLOTS.items()
+    }
+
+
 def render(statements: Plan, dialect: str = "duckdb") -> list[str]:
     """Every statement as text: the fact tables' DDL, then the derived tables in order."""
     ddl = [_create_table(r).sql(dialect=dialect) for r in statements.facts]
