@@ -34,7 +34,7 @@ from eligibility.datalog.sql import (
     result_reads,
     scale_check,
 )  # fmt: skip
-from eligibility.datalog.sql_rows import csv_lines, order, row_reader
+from eligibility.datalog.sql_rows import csv_lines, leading_texts, row_reader, sort_key
 from eligibility.datalog.sql_values import ANY, SCALE, TEXT
 
 CHUNK = 10_000
@@ -376,7 +376,11 @@ def _read_models(
             verdicts[key] = found
     read = row_reader(result)
     others: dict[str, list[tuple[Any, ...]]] = {}
-    for row in connection.execute(rest).fetchall():
+    # ordered by the text columns: the sort below then finds them in order (a bank's 120,000
+    # rows); it alone decides the order (code points, as SQL sorts strings)
+    texts = ", ".join(["a"] + [f"c{i}_s" for i in range(leading_texts(result))])
+    order = sort_key(result)
+    for row in connection.execute(f"{rest} ORDER BY {texts}").fetchall():
         others.setdefault(row[0], []).append(read(row))
     return {
         key: model_from_results(

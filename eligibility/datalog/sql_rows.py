@@ -171,6 +171,26 @@ def _value(slots: frozenset[str], cells: Iterator[Any]) -> Any:
     return exact
 
 
+def leading_texts(relation: Relation) -> int:
+    """How many of the relation's first columns are text alone (read back as `str`)."""
+    return next((i for i, s in enumerate(relation.columns) if s != TEXT), len(relation.columns))
+
+
+def sort_key(relation: Relation) -> Callable[[tuple[Any, ...]], tuple[str, ...]]:
+    """`order`, or a cheaper key giving the same order: text columns hold `str` only, and
+    "str:" + x sorts as x does, so only the last column needs its type written (a bank's
+    120,000 rows)."""
+    texts = leading_texts(relation)
+    if texts != len(relation.columns) - 1:
+        return order
+
+    def key(row: tuple[Any, ...]) -> tuple[str, ...]:
+        value = row[texts]
+        return (*row[:texts], f"{type(value).__name__}:{value}")
+
+    return key
+
+
 def order(row: tuple[Any, ...]) -> tuple[str, ...]:
     """A fixed order for the result rows (pyDatalog's is its own): only one value per id and
     key is ever derived, so the order decides nothing but the Model's dict order. For rows of

@@ -28,7 +28,7 @@ from eligibility.datalog.program import (
     Var,
 )  # fmt: skip
 from eligibility.datalog.sql import Relation
-from eligibility.datalog.sql_rows import _encode, _writers, csv_lines
+from eligibility.datalog.sql_rows import _encode, _writers, csv_lines, order, sort_key
 from eligibility.datalog.sql_values import ANY, TEXT
 
 A, R, V, N = (Var(n) for n in ("A", "R", "V", "N"))
@@ -146,3 +146,11 @@ def test_leaving_out_unread_facts_changes_no_model(monkeypatch: pytest.MonkeyPat
             assert list(model.members) == list(everything[key].members)
             assert model == evaluate(program, _bank(8 if key == "0" else 9), "bank")
             assert model.verdicts == {"bank": "holds"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(("a", "b", "ab")), values), max_size=30))
+def test_the_cheaper_sort_key_orders_rows_as_order_does(rows: list[tuple[str, Any]]) -> None:
+    result = Relation("result", (TEXT, TEXT, TEXT, ANY))
+    found = [("value", name, "x", value) for name, value in rows]
+    assert sorted(found, key=sort_key(result)) == sorted(found, key=order)
