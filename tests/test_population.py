@@ -181,7 +181,8 @@ def test_the_round_benchmark_uses_decide_many_when_the_tree_has_it(
     out = capsys.readouterr().out
     assert "duckdb: 3 applicants × 5 policies" in out  # the file has 3 of the 10 asked for
     assert "one applicant with 4 pledge records" in out
-    # the warm-up (one applicant per document, of those there are), the round, the bank
-    assert calls == [("duckdb", 3), ("duckdb", 3), ("duckdb", 1)]
+    # the warm-up (one applicant per document, of those there are), the round, the bank's own
+    # warm-up (a bank of 3 pledges: the programs loaded, not counted) and the bank
+    assert calls == [("duckdb", 3), ("duckdb", 3), ("duckdb", 1), ("duckdb", 1)]
     written = {p.stem for p in (tmp_path / "duckdb").glob("*.json")}
     assert written == {f"P8-{i:07d}" for i in range(3)} | {"BANK-4-0"}
