@@ -39,6 +39,7 @@ from eligibility.round.model import (
     RoundOutcome,
     ShareStatus,
 )
+from eligibility.round.naming import named
 from eligibility.round.prorate import fen_count, from_fen, largest_remainder
 
 TEXT_RULE_NOTE = "文件明文规定：超出总额时按比例确定（R4 最大余额法）"
@@ -383,7 +384,7 @@ def _share_pool(
             f"{k} ({', '.join(entitlements[k].missing) or 'amount unknown'})" for k in uncertain
         ] + [f"{a.applicant_id} (invalid application)" for a in blockers]
         reason = (
-            f"the shares depend on entitlements not known: {'; '.join(who)}"
+            f"the shares depend on entitlements not known: {named(who, '; ')}"
             if not (review and certainly_over and not blockers)
             else "exceeded; A-23 switch pool_overflow_rule = review: the bureau decides"
         )

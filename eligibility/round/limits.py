@@ -6,6 +6,8 @@ Only applicants the programme may admit count (qualifies, or undetermined); an e
 qualify for certain is an error naming every one of them: the checker never chooses among them.
 When it is exceeded only if undetermined applicants qualify, a warning names them and the
 facts missing. A "左右" figure exceeded only warns.
+
+An issue's `applicants` lists every one; its message names the first few (`round/naming.py`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,11 @@ from eligibility.round.model import (
     ProgrammeClaim,
     RoundIssue,
 )
+from eligibility.round.naming import named
+
+
+def _named(applicant_ids: Sequence[str]) -> str:
+    return named(applicant_ids) or "none"
 
 
 def limit_issues(
@@ -65,7 +72,7 @@ def _check_group(
     words = f"{'不超过' if limit.hard else ''}{limit.maximum}{'' if limit.hard else '左右'}"
     head = f"{limit.programme_id}{where}:"
     if len(certain) > limit.maximum:
-        named = ", ".join(certain + possible)
+        named = _named(certain + possible)
         if limit.hard:
             return [
                 RoundIssue(
@@ -101,8 +108,8 @@ def _check_group(
             RoundIssue(
                 "warning",
                 "R-QUOTA-UNDETERMINED",
-                f"{head} {len(certain)} qualify ({', '.join(certain) or 'none'}) and "
-                f"{len(possible)} may ({', '.join(possible)}): {words} ({limit.label}) may be "
+                f"{head} {len(certain)} qualify ({_named(certain)}) and "
+                f"{len(possible)} may ({_named(possible)}): {words} ({limit.label}) may be "
                 f"exceeded, depending on {', '.join(missing) or 'their outcome'}",
                 limit.citation,
                 tuple(certain + possible),
