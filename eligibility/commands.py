@@ -15,7 +15,9 @@ an article is untested, 2 a test file is missing or invalid, 3 invalid policy te
 written is 5, like any output.
 `fields` (docs/fields.md): 0 listed, 3 invalid policy text, 64 an unknown programme.
 `round` (docs/round-format.md): 0 decided, 1 decided with round-level errors (a quota
-exceeded, a pool blocked), 2 invalid round file, 3 invalid policy text.
+exceeded, a pool blocked), 2 invalid round file, 3 invalid policy text, 71 a worker process
+failed (killed, out of memory, or a policy file changed while the round ran; no output file
+written).
 `lsp` (docs/editor.md): 0 the client said shutdown and exit (or closed stdin), 1 exit without
 shutdown (as LSP asks), 69 pygls cannot be imported (EX_UNAVAILABLE).
 `fmt` and `lint` (docs/tools.md): 0 laid out / no warning, 1 a file would be reformatted
@@ -140,6 +142,17 @@ def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def positive_count(text: str) -> int:
+    """`--jobs`'s argument: a whole number, at least 1."""
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"{text}: a whole number of processes, at least 1")
+    return count
+
+
 def report_path(text: str) -> Path:
     """`--report`'s argument: a page (.html, .htm) or a PDF (.pdf)."""
     path = Path(text)
@@ -221,6 +234,14 @@ def _parser(only_check: bool = False) -> argparse.ArgumentParser:
     )
     round_parser.add_argument(
         "--by", default=None, help="who records it (with --record); default: the OS user"
+    )
+    round_parser.add_argument(
+        "--jobs",
+        type=positive_count,
+        default=None,
+        metavar="N",
+        help="processes deciding the round's chunks side by side; default: one per core "
+        "(a round of one chunk is decided in this process)",
     )
     coverage_parser.add_argument(
         "--strict",
@@ -430,7 +451,7 @@ def _fields(args: argparse.Namespace) -> int:
 def _round(args: argparse.Namespace) -> int:
     from eligibility.round.command import round_command
 
-    return round_command(args.round_file, args.out, args.engine, args.record, args.by)
+    return round_command(args.round_file, args.out, args.engine, args.record, args.by, args.jobs)
 
 
 def _lsp(args: argparse.Namespace) -> int:

@@ -37,21 +37,45 @@ class Application:
     facts: ApplicantFacts
 
 
+@dataclass(frozen=True, slots=True)
+class UnreadApplication:
+    """An application not yet read: a file of a folder (`path`) or a JSONL file's line (`line`,
+    as read). A round hands these to the process deciding them, which reads them."""
+
+    source: str
+    path: Path | None = None
+    line: bytes = b""
+
+
 def read_applications(
     where: Path, kind: str, as_of: datetime.date, assessment_year: int, shown_from: Path
 ) -> Iterator[Application | RefusedApplication]:
     """Each application at `where` in order; sources are shown relative to `shown_from`."""
+    for unread in unread_applications(where, kind, shown_from):
+        yield read_application(unread, as_of, assessment_year)
+
+
+def unread_applications(where: Path, kind: str, shown_from: Path) -> Iterator[UnreadApplication]:
+    """Each application at `where` in order, unread (a folder's files are not opened)."""
     if kind == "folder":
         for path in application_files(where):
-            shown = source_name(path, shown_from)
-            result = load_applicant(path, as_of=as_of, assessment_year=assessment_year)
-            if isinstance(result, ApplicantFacts):
-                yield Application(shown, result)
-            else:
-                yield RefusedApplication(shown, _readable_id(path.read_bytes(), shown), result)
+            yield UnreadApplication(source_name(path, shown_from), path=path)
         return
     for source, line in jsonl_lines(where, shown_from):
-        yield _from_line(line, source, as_of, assessment_year)
+        yield UnreadApplication(source, line=line)
+
+
+def read_application(
+    unread: UnreadApplication, as_of: datetime.date, assessment_year: int
+) -> Application | RefusedApplication:
+    """The application validated as `check` validates a file, or refused with its errors."""
+    shown, path = unread.source, unread.path
+    if path is None:
+        return _from_line(unread.line, shown, as_of, assessment_year)
+    result = load_applicant(path, as_of=as_of, assessment_year=assessment_year)
+    if isinstance(result, ApplicantFacts):
+        return Application(shown, result)
+    return RefusedApplication(shown, _readable_id(path.read_bytes(), shown), result)
 
 
 def application_files(where: Path) -> list[Path]:

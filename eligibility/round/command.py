@@ -6,12 +6,13 @@ Exit codes: 0 the round was decided without errors; 1 it was decided, with round
 (a quota exceeded, a pool blocked by an invalid application, an application refused): the files
 are written and say which; 2 the round file is invalid (nothing decided); 3 a policy's text is
 invalid; 5 an output file cannot be written; 6 (`--record`) the round could not be recorded in
-the audit log: no output file is written.
+the audit log: no output file is written; 71 a worker process failed (`--jobs`: killed, out of
+memory, or a policy file changed while the round ran): no output file is written.
 """
 
 from __future__ import annotations
 
-import json
+import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -26,7 +27,8 @@ if TYPE_CHECKING:
     from eligibility.round.run import DecidedRound
 
 EXIT_DONE, EXIT_ROUND_ERRORS, EXIT_BAD_ROUND_FILE = 0, 1, 2
-SCRATCH = ".decisions.partial.jsonl"
+EXIT_WORKER = 71  # EX_OSERR: a process the round started failed
+SCRATCH = ".decisions.partial"  # a folder: each chunk's decisions, until decisions.jsonl
 
 
 def round_command(
@@ -35,11 +37,13 @@ def round_command(
     engine: Literal["pydatalog", "duckdb", "auto"],
     record: Path | None = None,
     by: str | None = None,
+    jobs: int | None = None,
 ) -> int:
     from eligibility.compiler import load_policy_lazily
     from eligibility.facts import vocabulary
     from eligibility.render.progress import progress_bar
-    from eligibility.round.run import count_applications, decide_round
+    from eligibility.round.run import count_applications, decide_round, default_workers
+    from eligibility.round.workers import WorkerError
 
     try:
         round_file = load_round_file(round_path)
@@ -56,23 +60,29 @@ def round_command(
         print(f"error: cannot create the output folder {folder}: {error.strerror}", file=sys.stderr)
         return streams.EXIT_OUTPUT
     scratch = folder / SCRATCH
+    workers = jobs if jobs is not None else default_workers()
     try:
+        shutil.rmtree(scratch, ignore_errors=True)  # an earlier round's, killed
+        scratch.mkdir()
         own = (p.gates().policy.vocabulary for p in policies)
         with (
             vocabulary.using(vocabulary.for_policies(own)),
             progress_bar("决定申请 deciding", count_applications(round_file)) as advance,
         ):
-            decided = decide_round(round_file, policies, chosen, scratch, advance)
+            decided = decide_round(round_file, policies, chosen, scratch, advance, workers)
         if record is not None:  # recorded before any output file: files written were recorded
             from eligibility.round.record import record_decided_round
 
             record_decided_round(record, decided, engine, by)
         _write(decided, folder)
+    except WorkerError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_WORKER
     except OSError as error:
         print(f"error: cannot write to {folder}: {error.strerror or error}", file=sys.stderr)
         return streams.EXIT_OUTPUT
     finally:
-        scratch.unlink(missing_ok=True)
+        shutil.rmtree(scratch, ignore_errors=True)
     outcome = decided.outcome
     errors = sum(1 for issue in outcome.issues if issue.severity == "error")
     warnings = len(outcome.issues) - errors
@@ -86,33 +96,31 @@ def round_command(
 
 
 def _write(decided: DecidedRound, folder: Path) -> None:
-    """round.json and allocation.csv from the outcome; then one pass over the decisions file
-    writes decisions.jsonl and the report's rows side by side."""
+    """round.json and allocation.csv from the outcome; then one pass over the chunks'
+    decisions writes decisions.jsonl and the report's rows side by side."""
     from eligibility.round import report
+    from eligibility.round.chunk_outputs import write_chunk_outputs
     from eligibility.round.outputs import (
-        extend_decision,
         round_errors_by_applicant,
         write_allocation_csv,
         write_round_json,
     )
-    from eligibility.round.run import decided_lines
 
     write_round_json(decided, folder)
     write_allocation_csv(decided, folder)
     allocations = {
         (a.applicant_id, a.policy_id, a.programme_id): a for a in decided.outcome.allocations
     }
-    batch_id = decided.round_file.batch_id
     flagged = round_errors_by_applicant(decided)
     with (
-        open(folder / "decisions.jsonl", "w", encoding="utf-8") as lines,
+        open(folder / "decisions.jsonl", "wb") as lines,
         open(folder / "report.html", "w", encoding="utf-8") as page,
     ):
         report.begin(page, decided)
-        for document in decided_lines(decided):
-            extended = extend_decision(document, allocations, batch_id)
-            lines.write(json.dumps(extended, ensure_ascii=False, separators=(",", ":")) + "\n")
-            report.applicant(page, extended, allocations, flagged.get(extended["applicant_id"], ""))
+        for path in decided.decisions_files:
+            write_chunk_outputs(
+                path, allocations, flagged, decided.round_file.batch_id, lines, page
+            )
         report.end(page)
 
 
