@@ -1,6 +1,12 @@
-"""One chunk's share of decisions.jsonl and report.html: each decision line read back from the
-chunk's file, extended by its allocations (`outputs.extend_decision`) and written, its rows of
-the report beside it."""
+"""One chunk's share of decisions.jsonl and report.html: each decision line of the chunk's file
+extended by its allocations and written, its rows of the report beside it.
+
+The line is extended by splicing (`round/slotted.py`): the worker that decided the chunk left,
+beside each line, where each result's `allocation` and the document's `batch_id` go, and the
+report's pieces that do not depend on the allocation (its proof trees, already HTML), so the
+decision is not read back; the bytes are those of `outputs.extend_decision` on the parsed
+line (tested).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ from typing import BinaryIO, TextIO
 import orjson
 
 from eligibility.round.model import Allocation
-from eligibility.round.outputs import extend_decision
+from eligibility.round.outputs import allocation_json
 
 
 def write_chunk_outputs(
@@ -23,11 +29,30 @@ def write_chunk_outputs(
     page: TextIO,
 ) -> None:
     """The chunk's decision lines, extended, to `lines`; its rows of the report to `page`."""
-    from eligibility.round import report
+    from eligibility.round.report import write_applicant
+    from eligibility.round.slotted import extended_line, notes_file
 
-    with open(decisions_file, "rb") as decided:
-        for line in decided:
-            extended = extend_decision(orjson.loads(line), allocations, batch_id)
-            lines.write(orjson.dumps(extended, option=orjson.OPT_APPEND_NEWLINE))
-            applicant_id = extended["applicant_id"]
-            report.applicant(page, extended, allocations, round_errors.get(applicant_id, ""))
+    batch = b',"batch_id":' + orjson.dumps(batch_id)
+    with open(decisions_file, "rb") as decided, open(notes_file(decisions_file), "rb") as notes:
+        for line, noted in zip(decided, notes, strict=True):
+            found = orjson.loads(noted)
+            pieces = found["report"]
+            applicant_id = pieces["id"]
+            inserts = [
+                b',"allocation":'
+                + orjson.dumps(_allocation(allocations, (applicant_id, policy_id, programme), na))
+                for policy_id, programme, na in found["keys"]
+            ]
+            lines.write(extended_line(line, found["slots"], [*inserts, batch]))
+            write_applicant(page, pieces, allocations, round_errors.get(applicant_id, ""))
+
+
+def _allocation(
+    allocations: dict[tuple[str, str, str], Allocation],
+    key: tuple[str, str, str],
+    not_applicable: bool,
+) -> object:
+    """A result's `allocation`: null where the round allots nothing (a document that does not
+    apply), as `outputs.extend_decision` has it."""
+    found = None if not_applicable else allocations.get(key)
+    return None if found is None else allocation_json(found)

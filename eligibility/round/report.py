@@ -183,79 +183,111 @@ def chart_svg(pools: tuple[PoolOutcome, ...], names: dict[tuple[str, str], str])
     return "".join(parts)
 
 
-def applicant(
-    out: TextIO,
-    decision: dict[str, Any],
-    allocations: dict[tuple[str, str, str], Allocation],
-    round_errors: str = "",
-) -> None:
-    """One applicant: a row per programme it may receive money from (award, status, article,
-    and the round-level errors naming it, e.g. R-QUOTA), one line for those it does not qualify
-    for, its proof trees and allocation steps folded underneath."""
+def applicant_pieces(decision: dict[str, Any]) -> dict[str, Any]:
+    """What an applicant's rows need of its decision, the HTML that does not depend on the
+    allocation already made (its proof trees: most of the page): plain data, so that a worker
+    deciding the chunk makes it and the command, once the round is allocated, writes the rows
+    (`write_applicant`) without reading the decision back."""
     applicant_id = decision.get("applicant_id", "")
-    out.write(f'<tbody id="a-{_e(applicant_id)}">\n')
     if "errors" in decision:  # a refused application: its errors instead of a decision
-        out.write(
-            f"<tr class=error><td>{_e(applicant_id)}<br>"
+        return {
+            "id": applicant_id,
+            "fixed": f"<tr class=error><td>{_e(applicant_id)}<br>"
             f"<span class=cite>{_e(decision.get('source', ''))}</span></td>"
             "<td colspan=6>无效申请 invalid application (V-BATCH)<ul>"
             + "".join(
                 f"<li><code>{_e(e['path'])}</code> {_e(e['code'])}: {_e(e['message'])}</li>"
                 for e in decision["errors"]
             )
-            + "</ul></td></tr>\n</tbody>\n"
-        )
-        return
+            + "</ul></td></tr>\n</tbody>\n",
+        }
     shown = [r for r in decision.get("results", ()) if not r.get("not_applicable")]
     if not shown:
-        out.write(
-            f"<tr><td>{_e(applicant_id)}</td><td colspan=6>所列政策均不适用 "
-            "no policy of the round applies</td></tr>\n</tbody>\n"
-        )
-        return
+        return {
+            "id": applicant_id,
+            "fixed": f"<tr><td>{_e(applicant_id)}</td><td colspan=6>所列政策均不适用 "
+            "no policy of the round applies</td></tr>\n</tbody>\n",
+        }
     failed = [r["title"] for r in shown if r["outcome"] == "does_not_qualify"]
+    return {
+        "id": applicant_id,
+        "rows": [
+            [r["policy_id"], r["programme"], r["title"], r["outcome"]]
+            for r in shown
+            if r["outcome"] != "does_not_qualify"
+        ],
+        "failed": (  # one line for the programmes it does not qualify for: reasons in the proofs
+            f"<tr class=failed><td>{_e(applicant_id)}</td><td colspan=6>"
+            f"{_OUTCOME['does_not_qualify']}: {_e('、'.join(failed))}</td></tr>\n"
+            if failed
+            else ""
+        ),
+        "proofs": [
+            [
+                r["policy_id"],
+                r["programme"],
+                f"<h3>{_e(r['title'])} <span class=cite>{_e(r['policy'])}</span></h3>\n"
+                f'<ul class="proof">{_node(r["proof"])}</ul>\n',
+                "".join(
+                    _step(step) for step in (r.get("amount_computation") or {}).get("steps", [])
+                ),
+            ]
+            for r in shown
+        ],
+    }
+
+
+def write_applicant(
+    out: TextIO,
+    pieces: dict[str, Any],
+    allocations: dict[tuple[str, str, str], Allocation],
+    round_errors: str = "",
+) -> None:
+    """One applicant: a row per programme it may receive money from (award, status, article,
+    and the round-level errors naming it, e.g. R-QUOTA), one line for those it does not qualify
+    for, its proof trees and allocation steps folded underneath."""
+    applicant_id = pieces["id"]
+    out.write(f'<tbody id="a-{_e(applicant_id)}">\n')
+    if "fixed" in pieces:
+        out.write(pieces["fixed"])
+        return
     warning = (
         f"<br><b class=error>⚠ 见批次错误 see round errors: {_e(round_errors)}</b>"
         if round_errors
         else ""
     )
-    for result in shown:
-        if result["outcome"] == "does_not_qualify":
-            continue
-        found = allocations.get((applicant_id, result["policy_id"], result["programme"]))
+    for policy_id, programme, title, outcome in pieces["rows"]:
+        found = allocations.get((applicant_id, policy_id, programme))
         out.write(
-            f"<tr><td>{_e(applicant_id)}</td><td>{_e(result['title'])}</td>"
-            f"<td>{_OUTCOME.get(result['outcome'], _e(result['outcome']))}</td>"
+            f"<tr><td>{_e(applicant_id)}</td><td>{_e(title)}</td>"
+            f"<td>{_OUTCOME.get(outcome, _e(outcome))}</td>"
             f"<td class=n>{_entitlement(found)}</td>"
             f"<td class=n>{_money(found.share if found else None)}</td>"
             f"<td>{_status(found.status) if found else '—'}{warning}</td>"
             f"<td class=cite>{_e(allocation_article(found) if found else '')}</td></tr>\n"
         )
-    if failed:  # one line for the programmes it does not qualify for: reasons in the proofs
-        out.write(
-            f"<tr class=failed><td>{_e(applicant_id)}</td><td colspan=6>"
-            f"{_OUTCOME['does_not_qualify']}: {_e('、'.join(failed))}</td></tr>\n"
-        )
+    out.write(pieces["failed"])
     out.write(
         f"<tr class=proofs><td colspan=7><details><summary>{_e(applicant_id)} "
         "的证明树与计算 proof trees and computations</summary>\n"
     )
-    for result in shown:
-        out.write(
-            f"<h3>{_e(result['title'])} <span class=cite>{_e(result['policy'])}</span></h3>\n"
+    for policy_id, programme, proof, amount_steps in pieces["proofs"]:
+        out.write(proof)
+        found = allocations.get((applicant_id, policy_id, programme))
+        steps = amount_steps + "".join(
+            _step({"label": s.label, "citation": s.citation, "computation": s.computation})
+            for s in (found.steps if found else ())
         )
-        out.write('<ul class="proof">' + _node(result["proof"]) + "</ul>\n")
-        steps = list((result.get("amount_computation") or {}).get("steps", []))
-        steps += (result.get("allocation") or {}).get("steps", [])
         if steps:
-            out.write("<ol>")
-            for step in steps:
-                out.write(
-                    f"<li>{_e(step['label'])}: {_e(step['computation'])} "
-                    f"<span class=cite>{_e(step['citation'])}</span></li>"
-                )
-            out.write("</ol>\n")
+            out.write(f"<ol>{steps}</ol>\n")
     out.write("</details></td></tr>\n</tbody>\n")
+
+
+def _step(step: dict[str, str]) -> str:
+    return (
+        f"<li>{_e(step['label'])}: {_e(step['computation'])} "
+        f"<span class=cite>{_e(step['citation'])}</span></li>"
+    )
 
 
 def _entitlement(found: Allocation | None) -> str:
@@ -268,18 +300,33 @@ def _entitlement(found: Allocation | None) -> str:
     return f"{_money(entitlement.low)} – {_money(entitlement.high) if entitlement.high is not None else '…'}"
 
 
+# A proof's leaves (tests) are shared dicts across applicants (`render.json` makes a test's
+# JSON once per value and verdict): their HTML is made once too, keyed by the dict itself
+_LEAVES: dict[int, tuple[dict[str, Any], str]] = {}
+_LEAVES_KEPT = 20_000
+
+
 def _node(node: dict[str, Any]) -> str:
+    children = node.get("children", ())
+    if not children:
+        found = _LEAVES.get(id(node))
+        if found is not None and found[0] is node:
+            return found[1]
     verdict = node.get("verdict", "")
     worded = node.get("detail_label") or node.get("detail")  # the label is in the round's language
     detail = f" — {_e(worded)}" if worded else ""
     missing = f" 缺少 missing: {_e(', '.join(node['missing']))}" if node.get("missing") else ""
-    children = node.get("children", ())
     inner = '<ul class="proof">' + "".join(_node(c) for c in children) + "</ul>" if children else ""
-    return (
+    made = (
         f'<li><span class="{_e(verdict)}">{_VERDICT.get(verdict, _e(verdict))}</span> '
         f"{_e(node.get('label', ''))}{detail}{missing} "
         f"<span class=cite>{_e(node.get('citation', ''))}</span>{inner}</li>"
     )
+    if not children:
+        if len(_LEAVES) >= _LEAVES_KEPT:
+            _LEAVES.clear()
+        _LEAVES[id(node)] = (node, made)  # the dict kept: its id cannot be reused meanwhile
+    return made
 
 
 def end(out: TextIO) -> None:

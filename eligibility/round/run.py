@@ -257,13 +257,23 @@ def decide_chunk(
     names: set[tuple[str, str]] = set()
     applicable: set[tuple[str, str, str]] = set()
     found = iter(decisions)
-    with open(task.decisions_file, "wb") as out:
+    from eligibility.round.slotted import decision_notes, notes_file, slotted_line
+
+    with (
+        open(task.decisions_file, "wb") as out,
+        open(notes_file(task.decisions_file), "wb") as notes,
+    ):
         for item in checked:
             if isinstance(item, RefusedApplication):
-                out.write(_line(_error_document(item)))
+                document = _error_document(item)
+            else:
+                decision = next(found)
+                document = decision_json(decision) | {"source": item.source}
+            line, slots = slotted_line(document)
+            out.write(line)
+            notes.write(decision_notes(document, slots))
+            if isinstance(item, RefusedApplication):
                 continue
-            decision = next(found)
-            out.write(_line(decision_json(decision) | {"source": item.source}))
             names.add((decision.applicant_id, decision.applicant_name))
             applicable.update(
                 (decision.applicant_id, r.policy_id, r.programme)
@@ -321,9 +331,3 @@ def _error_document(refused: RefusedApplication) -> dict[str, Any]:
         "source": refused.source,
         "errors": [{"code": e.code, "path": e.path, "message": e.message} for e in refused.errors],
     }
-
-
-def _line(document: dict[str, Any]) -> bytes:
-    """The document on one line: `json.dumps(document, ensure_ascii=False,
-    separators=(",", ":"))` and a newline, in UTF-8."""
-    return orjson.dumps(document, option=orjson.OPT_APPEND_NEWLINE)
