@@ -177,6 +177,7 @@ def test_the_round_benchmark_uses_decide_many_when_the_tree_has_it(
     population = tmp_path / "population.jsonl"
     assert main(["--count=3", "--seed=8", f"--out={population}"]) == 0
     small = [f"--population={population}", "--count=10", "--records=4", "--engine=duckdb"]
+    small.append("--no-round-command")  # the stand-in is not seen by `eligibility round`
     assert round_main([*small, f"--out={tmp_path}"]) == 0
     out = capsys.readouterr().out
     assert "duckdb: 3 applicants × 5 policies" in out  # the file has 3 of the 10 asked for
@@ -186,3 +187,19 @@ def test_the_round_benchmark_uses_decide_many_when_the_tree_has_it(
     assert calls == [("duckdb", 3), ("duckdb", 3), ("duckdb", 1), ("duckdb", 1)]
     written = {p.stem for p in (tmp_path / "duckdb").glob("*.json")}
     assert written == {f"P8-{i:07d}" for i in range(3)} | {"BANK-4-0"}
+
+
+def test_the_round_benchmark_times_the_round_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On DuckDB the benchmark also runs `eligibility round` on the population, every file
+    written, and prints its wall time, CPU and memory."""
+    from bench.round import main as round_main
+
+    population = tmp_path / "population.jsonl"
+    assert main(["--count=3", "--seed=5", f"--out={population}"]) == 0
+    options = [f"--population={population}", "--count=3", "--records=0", "--workers=1"]
+    assert round_main([*options, "--engine=duckdb"]) == 0
+    out = capsys.readouterr().out
+    assert "eligibility round, 3 applicants × 5 policies, --jobs 1, every file written:" in out
+    assert "s CPU in all, largest process" in out and "GB written" in out
