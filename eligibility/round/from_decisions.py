@@ -57,7 +57,9 @@ def round_input_from_decisions(
             decision.applicant_id,
             decision.applicant_name,
             tuple(
-                _claim(facts, result, pooled, limits, by_programme) for result in decision.results
+                _claim(facts, result, pooled, limits, by_programme)
+                for result in decision.results
+                if result.not_applicable is None  # another document's: it claims nothing
             ),
         )
         for facts, decision in decided
