@@ -211,23 +211,15 @@ def _decide_chunks(
     """Each task decided, in order: here, or by worker processes (which load `policy_files`
     and check they are the texts `views` were compiled from) when there are several workers
     and more than one chunk."""
-    first = next(tasks, None)
-    if first is None:
-        return
-    second = next(tasks, None)
-    if second is None or workers <= 1:
-        yield decide_chunk(first, policies, views)
-        if second is not None:
-            yield decide_chunk(second, policies, views)
-        for task in tasks:
+    started = list(islice(tasks, 2))  # one chunk alone is decided here
+    if workers <= 1 or len(started) < 2:
+        for task in itertools.chain(started, tasks):
             yield decide_chunk(task, policies, views)
         return
     from eligibility.round.workers import decide_in_workers
 
     expected = tuple(view.source_sha256 for view in views)
-    yield from decide_in_workers(
-        itertools.chain((first, second), tasks), policy_files, expected, workers
-    )
+    yield from decide_in_workers(itertools.chain(started, tasks), policy_files, expected, workers)
 
 
 def decide_chunk(
@@ -236,6 +228,7 @@ def decide_chunk(
     """One chunk: its applications read, checked, decided together and written, in order,
     refused ones where they stood (`decide_round`, in this process or in a worker)."""
     from eligibility.round.from_decisions import round_input_from_decisions
+    from eligibility.round.slotted import decision_notes, notes_file, slotted_line
 
     checked = [
         _admissible(
@@ -257,8 +250,6 @@ def decide_chunk(
     names: set[tuple[str, str]] = set()
     applicable: set[tuple[str, str, str]] = set()
     found = iter(decisions)
-    from eligibility.round.slotted import decision_notes, notes_file, slotted_line
-
     with (
         open(task.decisions_file, "wb") as out,
         open(notes_file(task.decisions_file), "wb") as notes,

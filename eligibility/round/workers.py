@@ -1,4 +1,4 @@
-"""A round's chunks decided side by side, one worker process per core (`round --workers`).
+"""A round's chunks decided side by side, one worker process per core (`round --jobs`).
 
 Each worker is a fresh interpreter (`spawn`: nothing of the parent's engines, threads or
 open databases is copied into it) that loads the round's policies once, from the compile
