@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any, assert_never
 
 from eligibility import frozen
+from eligibility.collector import pausing
 from eligibility.datalog.facts import record_key
 from eligibility.datalog.model import Model
 from eligibility.decision.amount import amount_proof
@@ -91,6 +92,7 @@ class FactIndex:
         return self._collections.get(name, [])
 
 
+@pausing
 def programme_result(
     policy: ir.Policy,
     programme: ir.Programme,
