@@ -11,8 +11,7 @@ the collector is paused; it is resumed, if it ran before, when the burst ends.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
@@ -20,20 +19,8 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-@contextmanager
-def paused() -> Iterator[None]:
-    """The cyclic collector off for the block, then as it was (nesting is harmless)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
 def pausing(function: Callable[P, R]) -> Callable[P, R]:
-    """`function` run with the cyclic collector `paused`."""
+    """`function` run with the cyclic collector off, then as it was (nesting is harmless)."""
 
     @wraps(function)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
