@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from eligibility.collector import pausing
 from eligibility.compile_cache import EntryKey, read_entry, write_entry
 from eligibility.datalog.model import DerivedVerdict, EngineError, Model, model_from_results
 from eligibility.datalog.program import Atom, Const, GroundFact, Negated, Program, Rule
@@ -231,6 +232,7 @@ class Batch:
     models are read. A round evaluates ten programs a batch (five documents' gates and full
     programs): encoding the facts as CSV for each was 2 ms of CPU an applicant."""
 
+    @pausing
     def __init__(self, facts: Mapping[str, tuple[GroundFact, ...]]) -> None:
         import duckdb
 
@@ -357,6 +359,7 @@ def _fact_ddl() -> dict[str, str]:
     return _DDL
 
 
+@pausing
 def _read_models(
     connection: Any, result: Relation, ids: Mapping[str, str], verdicts_joined: bool
 ) -> dict[str, Model]:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any, assert_never
 
 from eligibility import frozen
+from eligibility.collector import pausing
 from eligibility.datalog.facts import record_key
 from eligibility.datalog.model import Model
 from eligibility.decision.amount import amount_proof
@@ -91,6 +92,7 @@ class FactIndex:
         return self._collections.get(name, [])
 
 
+@pausing
 def programme_result(
     policy: ir.Policy,
     programme: ir.Programme,
@@ -276,6 +278,7 @@ class _Explainer:
         self._notes: dict[str, tuple[RecordNote, ...]] = {}  # per set: several nodes read it
         self._record_truth: Callable[[ir.Cond, str], bool | None] | None = None  # when needed
         self._specials: dict[tuple[str, ...], tuple[ir.Cond, ...]] = {}  # see _special_nodes
+        self._filters: dict[tuple[str, str], _FilterReads] = {}  # see _filter_reads
         # The citations of the nodes built, in pre-order (a node's own, the reasons and the
         # filters passed of its records, then its children's): what the result cites.
         self.cited: list[str] = []
@@ -679,31 +682,36 @@ class _Explainer:
         for record_set in lineage:
             failed = self.model.rejections.get((record_set.name, key), ())
             if failed:
-                by_id = {f.meta.node_id: f for f in record_set.filters}
-                return tuple(
-                    Reason(
-                        by_id[f].meta.label,
-                        by_id[f].meta.citation,
-                        self._record_actual((by_id[f],), key),
-                        self._record_values((by_id[f],), key),
-                    )
-                    for f in failed
-                )
+                return tuple(self._reason(self._filter_reads(record_set, f), key) for f in failed)
         return ()
 
-    def _record_values(
-        self, conds: tuple[ir.Cond, ...], key: str
-    ) -> tuple[tuple[str, tuple[Any, ...]], ...]:
-        """The raw values `_record_actual` words: (field, values) for each field read, then
-        (reading name, (value,)) for a reading in force."""
-        shown = [
-            (field, tuple(self.facts.record_values(key, field)))
-            for field in self.statics.fields_read(conds)
-        ]
-        for node in self._special_nodes(conds):
+    def _filter_reads(self, record_set: ir.RecordSet, node_id: str) -> _FilterReads:
+        """A filter of `record_set`, the record fields it reads and its readings and
+        attestations: worked out once per filter, not once per record it rejects."""
+        found = self._filters.get((record_set.name, node_id))
+        if found is None:
+            cond = next(f for f in record_set.filters if f.meta.node_id == node_id)
+            found = self._filters[(record_set.name, node_id)] = _FilterReads(
+                cond, self.statics.fields_read((cond,)), self._special_nodes((cond,))
+            )
+        return found
+
+    def _reason(self, reads: _FilterReads, key: str) -> Reason:
+        """Why the record `key` fails one filter: its label and citation, the record's values
+        in words (`_record_actual`) and raw ((field, values) for each field read, then (reading
+        name, (value,)) for a reading in force), each field looked up once."""
+        values = [(field, self.facts.record_values(key, field)) for field in reads.fields]
+        shown = [(field, tuple(found)) for field, found in values]
+        for node in reads.specials:
             if isinstance(node, ir.InterpretationIs) and node.name in self.readings:
                 shown.append((node.name, (self.readings[node.name].value,)))
-        return tuple(dict.fromkeys(shown))
+        meta = reads.cond.meta
+        return Reason(
+            meta.label,
+            meta.citation,
+            self._actual_text(values, reads.specials, key),
+            tuple(dict.fromkeys(shown)),
+        )
 
     def _special_nodes(self, conds: tuple[ir.Cond, ...]) -> tuple[ir.Cond, ...]:
         """The readings and attestations under `conds`, in walk order: what a record's values
@@ -721,30 +729,49 @@ class _Explainer:
 
     def _record_actual(self, conds: tuple[ir.Cond, ...], key: str) -> str:
         """The record's values of every field the conditions read, each once."""
+        values = [
+            (field, self.facts.record_values(key, field))
+            for field in self.statics.fields_read(conds)
+        ]
+        return self._actual_text(values, self._special_nodes(conds), key)
+
+    def _actual_text(
+        self, values: list[tuple[str, list[Any]]], specials: tuple[ir.Cond, ...], key: str
+    ) -> str:
+        """`_record_actual` from the record's values of the fields read and the special nodes."""
         shown = []
-        for field in self.statics.fields_read(conds):
-            values = self.facts.record_values(key, field)
+        for field, found in values:
             shown.append(
                 f"{field} = "
                 + (
-                    show_values(values)
-                    if len(values) > 1
-                    else show_value(values[0])
-                    if values
+                    show_values(found)
+                    if len(found) > 1
+                    else show_value(found[0])
+                    if found
                     else "not stated"
                 )
             )
-        for node in self._special_nodes(conds):
+        for node in specials:
             if isinstance(node, ir.InterpretationIs) and node.name in self.readings:
                 shown.append(f"{node.name} = {self.readings[node.name].value}")  # A-xx in force
             if isinstance(node, ir.Attested) and node.scope == "record_else_application":
                 field = f"reviewer_attestations.{node.criterion}"
                 if not self.facts.record_values(key, field):  # the application's finding decided
-                    found = self.facts.values.get(field)
+                    application = self.facts.values.get(field)
                     shown.append(
-                        f"application {field} = {show_value(found[0]) if found else 'not stated'}"
+                        f"application {field} = "
+                        f"{show_value(application[0]) if application else 'not stated'}"
                     )
         return "; ".join(dict.fromkeys(shown))
+
+
+@frozen.frozen_record
+class _FilterReads:
+    """One record filter and what explaining a rejection by it reads (`_Builder._reason`)."""
+
+    cond: ir.Cond
+    fields: tuple[str, ...]
+    specials: tuple[ir.Cond, ...]
 
 
 _COMPOUND = ("all", "any", "not")

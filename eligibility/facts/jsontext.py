@@ -12,6 +12,7 @@ import json
 from collections import Counter
 from decimal import Decimal
 
+from eligibility.collector import pausing
 from eligibility.facts.model import InputError
 from eligibility.facts.paths import child, quote
 
@@ -59,6 +60,7 @@ def repeated_key_errors(obj: object, path: str) -> list[InputError]:
     ]
 
 
+@pausing
 def parse_json(data: bytes) -> object | InputError:
     """The JSON document in `data` (UTF-8, a BOM allowed), or V-JSON with line and column."""
     try:

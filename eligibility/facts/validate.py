@@ -16,6 +16,7 @@ import datetime
 from collections.abc import Iterable
 from os import PathLike
 
+from eligibility.collector import pausing
 from eligibility.digest import sha256
 from eligibility.facts.checks import check_applicant
 from eligibility.facts.jsontext import parse_json, repeated_key_errors
@@ -70,6 +71,7 @@ def _read_bytes(path: str | PathLike[str]) -> bytes | InputError:
     return data
 
 
+@pausing
 def validate_document(
     doc: object,
     source_sha256: str,

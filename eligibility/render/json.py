@@ -19,6 +19,7 @@ from typing import IO, Any
 
 import orjson
 
+from eligibility.collector import pausing
 from eligibility.decision.proof import (
     AmountProof,
     Change,
@@ -361,6 +362,7 @@ def dumps(document: dict[str, Any]) -> str:
         return json.dumps(document, ensure_ascii=False, indent=2)
 
 
+@pausing
 def decision_bytes(decision: Decision) -> bytes:
     """A decision file's bytes: `check --json`'s text and a newline, in UTF-8 (a round writes
     thousands: no detour through `str`)."""
