@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Literal, assert_never
 
 from eligibility import __version__
+from eligibility.collector import pausing
 from eligibility.compiler import PolicySource, grammar_sha256
 from eligibility.datalog import naive
 from eligibility.datalog.engine import engine_version, evaluate
@@ -190,8 +191,44 @@ def _decide_batch(
     applicant's decision built from them, one at a time."""
     for applicant in applicants:
         check_interpretations(tuple(source.gates().policy for source in policies), applicant)
-    # per applicant, per document in order: the gates' model when it does not apply, else
-    # the full program's model
+    # on DuckDB a batch's facts, rows and models are many objects in no cycle (collector.py);
+    # pyDatalog's contexts are not, and its batches are collected as they go
+    evaluate_all = pausing(_models) if engine == "duckdb" else _models
+    found, views = evaluate_all(policies, applicants, engine, evaluator)
+    versions = _versions(engine)
+    documents = tuple(
+        PolicyVersion(v.policy_id, v.document_number, v.source_file, v.source_sha256) for v in views
+    )
+    for i, applicant in enumerate(applicants):
+        index = FactIndex(applicant)
+        results: list[ProgrammeResult] = []
+        in_force: list[InterpretationInForce] = []
+        for policy, model, applies in found[i]:
+            if not applies:
+                results += [
+                    not_applicable_result(policy, programme, model, index)
+                    for programme in policy.programmes
+                ]
+                continue
+            readings = interpretations_in_force(policy, applicant)
+            in_force += readings
+            results += [
+                programme_result(policy, programme, model, index, readings, proposals)
+                for programme in policy.programmes
+            ]
+        found[i] = []  # built: its models can go
+        yield _decision(applicant, tuple(results), documents, versions, tuple(in_force))
+
+
+def _models(
+    policies: tuple[PolicySource, ...],
+    applicants: Sequence[ApplicantFacts],
+    engine: Engine,
+    evaluator: Evaluator,
+) -> tuple[list[list[tuple[ir.Policy, Model, bool]]], list[ir.Policy]]:
+    """Every program of the batch evaluated: per applicant, per document in order, the gates'
+    model when the document does not apply, else the full program's model; and the documents'
+    gate views."""
     found: list[list[tuple[ir.Policy, Model, bool]]] = [[] for _ in applicants]
     views: list[ir.Policy] = []
     # grounded once per applicant, whatever the number of documents; each adds its regions
@@ -217,29 +254,7 @@ def _decide_batch(
             for i, model in zip(applying, models, strict=True):
                 found[i].append((compiled.policy, model, True))
             del gates
-    versions = _versions(engine)
-    documents = tuple(
-        PolicyVersion(v.policy_id, v.document_number, v.source_file, v.source_sha256) for v in views
-    )
-    for i, applicant in enumerate(applicants):
-        index = FactIndex(applicant)
-        results: list[ProgrammeResult] = []
-        in_force: list[InterpretationInForce] = []
-        for policy, model, applies in found[i]:
-            if not applies:
-                results += [
-                    not_applicable_result(policy, programme, model, index)
-                    for programme in policy.programmes
-                ]
-                continue
-            readings = interpretations_in_force(policy, applicant)
-            in_force += readings
-            results += [
-                programme_result(policy, programme, model, index, readings, proposals)
-                for programme in policy.programmes
-            ]
-        found[i] = []  # built: its models can go
-        yield _decision(applicant, tuple(results), documents, versions, tuple(in_force))
+    return found, views
 
 
 GATES_IN_DUCKDB = 500  # a batch at least this large has its gates decided in one DuckDB plan
