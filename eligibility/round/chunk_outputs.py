@@ -4,8 +4,9 @@ extended by its allocations and written, its rows of the report beside it.
 The line is extended by splicing (`round/slotted.py`): the worker that decided the chunk left,
 beside each line, where each result's `allocation` and the document's `batch_id` go, and the
 report's pieces that do not depend on the allocation (its proof trees, already HTML), so the
-decision is not read back; the bytes are those of `outputs.extend_decision` on the parsed
-line (tested).
+decision is not read back. An extended line is the decision with `allocation` the last key of
+each result (null where the round allots nothing: a document that does not apply) and
+`batch_id` the last key of the document (a property test holds the splice to that).
 """
 
 from __future__ import annotations
@@ -53,6 +54,6 @@ def _allocation(
     not_applicable: bool,
 ) -> object:
     """A result's `allocation`: null where the round allots nothing (a document that does not
-    apply), as `outputs.extend_decision` has it."""
+    apply)."""
     found = None if not_applicable else allocations.get(key)
     return None if found is None else allocation_json(found)

@@ -203,16 +203,3 @@ def allocation_json(allocation: Allocation) -> dict[str, Any]:
             for s in allocation.steps
         ],
     }
-
-
-def extend_decision(
-    decision: dict[str, Any], allocations: dict[tuple[str, str, str], Allocation], batch_id: str
-) -> dict[str, Any]:
-    """A decision line with each result's `allocation` (null where the round allots nothing:
-    a document that does not apply, or an application refused)."""
-    decision["batch_id"] = batch_id
-    for result in decision.get("results", ()):
-        key = (decision["applicant_id"], result["policy_id"], result["programme"])
-        found = None if result.get("not_applicable") else allocations.get(key)
-        result["allocation"] = None if found is None else allocation_json(found)
-    return decision

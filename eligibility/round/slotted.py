@@ -1,12 +1,12 @@
 """A decision line with room left for the round's allocation, so that extending it is a splice
 of bytes instead of parsing and printing the whole decision again.
 
-`outputs.extend_decision` adds one key at the end of each result (`allocation`) and one at the
-end of the document (`batch_id`). A worker deciding a chunk prints its lines with
+The round adds one key at the end of each result (`allocation`) and one at the end of the
+document (`batch_id`; `chunk_outputs`). A worker deciding a chunk prints its lines with
 `slotted_line`, which gives the same bytes as `orjson.dumps` of the document and the offsets
 where those keys go; the command then inserts them with `extended_line`. The result is the
-same bytes as `orjson.dumps(extend_decision(orjson.loads(line), …))` (tested on generated
-rounds), without reading 200 KB of proofs back per applicant.
+same bytes as `orjson.dumps` of the document with those keys added (a property test), without
+reading 200 KB of proofs back per applicant.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """A decision line printed with its slots (`round/slotted.py`) is orjson's line, and spliced with
-the allocations it is the line `outputs.extend_decision` gives on the parsed decision: the round
+the allocations it is the line of the decision with those keys added last: the round
 writes decisions.jsonl by splicing, without reading each decision back."""
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def test_a_spliced_line_is_the_extended_decision(
     results = document.get("results", [])
     inserts = [b',"allocation":' + orjson.dumps(a) for a in allocations[: len(results)]]
     spliced = extended_line(line, slots, [*inserts, b',"batch_id":' + orjson.dumps(batch_id)])
-    extended = copy.deepcopy(document)  # the keys added as outputs.extend_decision adds them
+    extended = copy.deepcopy(document)  # each key added last, as the round adds it
     extended["batch_id"] = batch_id
     for result, allocation in zip(extended.get("results", []), allocations, strict=False):
         result["allocation"] = allocation
