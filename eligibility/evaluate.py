@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Literal, assert_never
 
 from eligibility import __version__
 from eligibility.collector import pausing
-from eligibility.compiler import PolicySource, grammar_sha256
+from eligibility.compiler import CompiledGates, PolicySource, grammar_sha256
 from eligibility.datalog import naive
 from eligibility.datalog.engine import engine_version, evaluate
 from eligibility.datalog.facts import Grounding, ground_base
@@ -233,9 +233,11 @@ def _models(
     views: list[ir.Policy] = []
     # grounded once per applicant, whatever the number of documents; each adds its regions
     region_fields = frozenset().union(*(source.gates().region_fields for source in policies))
-    with _Programs(
-        [ground_base(a, region_fields) for a in applicants], applicants, engine, evaluator
-    ) as programs:
+    bases = [ground_base(a, region_fields) for a in applicants]
+    with _Programs(bases, applicants, engine, evaluator, policies) as programs:
+        # every document's gates first: the full programs to run are then known (DuckDB
+        # loads only the facts they read)
+        gated: list[tuple[CompiledGates, list[Model], list[int]]] = []
         for source in policies:
             compiled_gates = source.gates()
             views.append(compiled_gates.policy)
@@ -243,17 +245,22 @@ def _models(
             applying = [
                 i for i, model in enumerate(gates) if _applies(compiled_gates.policy, model)
             ]
+            gated.append((compiled_gates, gates, applying))
+        full = [
+            source.full() if applying else None
+            for source, (_, _, applying) in zip(policies, gated, strict=True)
+        ]
+        programs.to_run([compiled.program for compiled in full if compiled is not None])
+        for (compiled_gates, gates, applying), compiled in zip(gated, full, strict=True):
             chosen = set(applying)
             for i, model in enumerate(gates):
                 if i not in chosen:
                     found[i].append((compiled_gates.policy, model, False))
-            if not applying:
+            if compiled is None:
                 continue
-            compiled = source.full()
             models = programs.full(compiled.program, compiled.region_fields, applying)
             for i, model in zip(applying, models, strict=True):
                 found[i].append((compiled.policy, model, True))
-            del gates
     return found, views
 
 
@@ -264,7 +271,8 @@ class _Programs:
     """The batch's programs evaluated on one engine. pyDatalog and plain Python take each
     applicant's ground facts (`Grounding.with_regions`); DuckDB takes one `Batch`, opened at
     its first use: the facts the documents share loaded once, each program adding its
-    document's `within` facts."""
+    document's `within` facts. The batch loads the facts its programs read: every gate and
+    full program of `policies` when the gates are decided in it, else those `to_run` names."""
 
     def __init__(
         self,
@@ -272,12 +280,19 @@ class _Programs:
         applicants: Sequence[ApplicantFacts],
         engine: Engine,
         evaluator: Evaluator,
+        policies: tuple[PolicySource, ...],
     ) -> None:
         self._bases = bases
         self._applicants = applicants
         self._engine = engine
         self._evaluator = evaluator
+        self._policies = policies
         self._batch: Batch | None = None
+        self._full: list[Program] | None = None
+
+    def to_run(self, programs: list[Program]) -> None:
+        """The full programs `full` will be asked for, once the gates are decided."""
+        self._full = programs
 
     def __enter__(self) -> _Programs:
         return self
@@ -292,6 +307,11 @@ class _Programs:
         batch on DuckDB, the gate program in one plan (its ~30–270 statements cost ~0.1–0.5 s
         however many applicants; plain Python costs a few ms each)."""
         if self._engine == "duckdb" and len(self._applicants) >= GATES_IN_DUCKDB:
+            if self._batch is None:
+                self._open(
+                    [source.gates().program for source in self._policies]
+                    + [source.full().program for source in self._policies]
+                )
             return self._in_duckdb(program, range(len(self._applicants)), region_fields)
         return [
             _gate_model(program, base.with_regions(region_fields), applicant.applicant_id)
@@ -319,10 +339,9 @@ class _Programs:
         self, program: Program, members: Sequence[int], region_fields: frozenset[str]
     ) -> list[Model]:
         if self._batch is None:
-            from eligibility.datalog.duckdb_engine import Batch
-
-            # keys by position: applicant ids may repeat in a batch (test cases share them)
-            self._batch = Batch({str(i): base.facts for i, base in enumerate(self._bases)})
+            assert self._full is not None, "to_run names the full programs before the first"
+            self._open(self._full)
+        assert self._batch is not None
         keys = [str(i) for i in members]
         extra = {
             key: within
@@ -331,6 +350,12 @@ class _Programs:
         }
         models = self._batch.evaluate(program, keys, extra)
         return [models[key] for key in keys]
+
+    def _open(self, programs: list[Program]) -> None:
+        from eligibility.datalog.duckdb_engine import Batch
+
+        # keys by position: applicant ids may repeat in a batch (test cases share them)
+        self._batch = Batch({str(i): base.facts for i, base in enumerate(self._bases)}, programs)
 
 
 def _versions(engine: Engine) -> tuple[tuple[str, str], ...]:

@@ -35,14 +35,28 @@ from eligibility.datalog.sql import (
     result_reads,
     scale_check,
 )  # fmt: skip
-from eligibility.datalog.sql_rows import csv_lines, leading_texts, row_reader, sort_key
+from eligibility.datalog.sql_rows import (
+    Conditions,
+    csv_lines,
+    leading_texts,
+    row_reader,
+    sort_key,
+)
 from eligibility.datalog.sql_values import ANY, SCALE, TEXT
 
 CHUNK = 10_000
 # One thread: a round runs a process per core (`evaluate.decide_stream`), and most statements
 # touch a few hundred rows, where DuckDB's threads cost more than they give. Row order is
-# never relied on (the read-back sorts).
-SETTINGS: dict[str, Any] = {"threads": 1, "preserve_insertion_order": False}
+# never relied on (the read-back sorts). No join-order search: each rule's atoms are joined in
+# the order the compiler writes them, the order pyDatalog evaluates them in, and every atom
+# after the first shares a variable with those before it (tests/engines/test_sql.py), so no
+# join is a cross product. The search planned Beijing's ~1,700 statements in ~0.3 s for one
+# applicant, and chose no faster plan for a chunk of 5,000 (evaluation 23.0 s either way).
+SETTINGS: dict[str, Any] = {
+    "threads": 1,
+    "preserve_insertion_order": False,
+    "disabled_optimizers": "join_order",
+}
 FACT_RELATIONS = tuple(Relation(name, slots) for name, slots in EDB_SLOTS.items())
 
 
@@ -68,6 +82,7 @@ class _Reads:
     facts: tuple[Relation, ...]  # the fact tables some rule reads
     verdicts_joined: bool  # its verdicts can be read as joined ids (`sql.result_reads`)
     kept: Mapping[str, str]  # fact table → the condition a row some atom can match meets
+    matched: Kept  # the same conditions as data, for the facts a batch loads (`Batch`)
 
 
 _COMPILED: dict[int, tuple[Program, _Compiled, _Reads]] = {}
@@ -92,9 +107,8 @@ def _compiled(program: Program) -> tuple[_Compiled, _Reads]:
             scale_check(statements),
         )
         write_entry(key, found, _encode_compiled)
-    reads = _Reads(
-        _fact_relations(program), _verdict_ids_plain(program), _conditions(_kept(program))
-    )
+    kept = _kept(program)
+    reads = _Reads(_fact_relations(program), _verdict_ids_plain(program), _conditions(kept), kept)
     _COMPILED[id(program)] = (program, found, reads)
     return found, reads
 
@@ -127,7 +141,7 @@ def _fact_relations(program: Program) -> tuple[Relation, ...]:
     return tuple(r for r in FACT_RELATIONS if r.predicate in read)
 
 
-Kept = Mapping[str, tuple[tuple[int, frozenset[str]], ...]]  # table → (column, values read)
+Kept = Mapping[str, Conditions]  # table → (column, values read) of each column read by value
 
 
 def _kept(program: Program) -> Kept:
@@ -166,6 +180,17 @@ def _kept(program: Program) -> Kept:
         )
         for table, columns in named.items()
     }
+
+
+def _rows_read(programs: Sequence[Program]) -> dict[str, tuple[Conditions, ...]]:
+    """For each fact table every one of `programs` reads only in part, the conditions of each
+    (`_kept`): a fact no program's conditions admit is never matched, and not loaded. A table
+    some program reads whole, or none reads, is loaded whole."""
+    alternatives: dict[str, list[Conditions]] = {}
+    for program in programs:
+        for table, conditions in _compiled(program)[1].matched.items():
+            alternatives.setdefault(table, []).append(conditions)
+    return {table: tuple(found) for table, found in alternatives.items() if all(found)}
 
 
 def _conditions(kept: Kept) -> dict[str, str]:
@@ -233,12 +258,20 @@ class Batch:
     programs): encoding the facts as CSV for each was 2 ms of CPU an applicant."""
 
     @pausing
-    def __init__(self, facts: Mapping[str, tuple[GroundFact, ...]]) -> None:
+    def __init__(
+        self, facts: Mapping[str, tuple[GroundFact, ...]], programs: Sequence[Program] = ()
+    ) -> None:
+        """`programs`: the programs this batch will evaluate, when known: only the facts some
+        atom of one of them can match are loaded (a bank of 10,000 pledges has ~320,000
+        facts, and Beijing's program reads ~100,000 of them), and no other program may be
+        evaluated. Empty: every fact is loaded, for any program."""
         import duckdb
 
         self._connection = duckdb.connect(":memory:", config=SETTINGS)
         self._programs = 0
+        self._spent: str | None = None  # the schema of the last program evaluated
         self._ids = {key: _applicant_id(ground) for key, ground in facts.items()}
+        self._for = {id(program): program for program in programs} or None
         try:
             # DuckDB draws its own bar on stderr for a long query, terminal or not: a round's
             # log or pipe must stay clean (its own bar is shown only on a terminal)
@@ -247,7 +280,7 @@ class Batch:
             self._use("facts")
             for statement in _fact_ddl().values():
                 self._connection.execute(statement)
-            lines = csv_lines(FACT_RELATIONS, facts, frozenset())
+            lines = csv_lines(FACT_RELATIONS, facts, frozenset(), _rows_read(programs))
             _load_lines(self._connection, FACT_RELATIONS, lines)
         except duckdb.Error as error:
             self.close()
@@ -277,15 +310,20 @@ class Batch:
         `extra` facts of each key (a document's `within` facts)."""
         import duckdb
 
+        if self._for is not None and self._for.get(id(program)) is not program:
+            raise EngineError(f"the batch was not loaded for the program of {program.policy_id}")
         compiled, reads = _compiled(program)
         schema = f"p{self._programs}"
         self._programs += 1
         connection = self._connection
-        in_transaction = False
+        in_transaction = read = False
         try:
+            self._drop_spent()
             connection.execute(f"CREATE SCHEMA {schema}")
             self._use(schema)
-            self._facts_of(reads.facts, keys, extra, reads.kept)
+            # a batch loaded for this program alone holds only facts it can match already
+            alone = self._for is not None and len(self._for) == 1
+            self._facts_of(reads.facts, keys, extra, {} if alone else reads.kept)
             connection.execute("BEGIN")  # one transaction: a commit per statement cost 10 %
             in_transaction = True
             for statement in compiled.derived:
@@ -294,11 +332,21 @@ class Batch:
             in_transaction = False
             _check_scales(connection, compiled.scale_query)
             ids = {key: self._ids[key] for key in keys}
-            return _read_models(connection, compiled.result, ids, reads.verdicts_joined)
+            models = _read_models(connection, compiled.result, ids, reads.verdicts_joined)
+            read = True
+            return models
         except duckdb.Error as error:
             raise EngineError(f"DuckDB failed: {type(error).__name__}: {error}") from error
         finally:
-            self._drop(schema, in_transaction)
+            if read:  # dropped before the next program's, or with the batch (~75 ms for
+                self._spent = schema  # Beijing's 1,700 tables: a single check has no next)
+            else:
+                self._drop(schema, in_transaction)
+
+    def _drop_spent(self) -> None:
+        if self._spent is not None:
+            self._drop(self._spent, False)
+            self._spent = None
 
     def _drop(self, schema: str, in_transaction: bool) -> None:
         """The program's relations gone (after a failure too: the batch stays usable)."""

@@ -10,7 +10,8 @@ joined on it. Evaluating N applicants is then one plan, and what pyDatalog deriv
 context per applicant is exactly the rows of one `a` (record keys repeat across applicants:
 `a` keeps them apart). The programs are non-recursive (refused otherwise), so each derived
 predicate is one `CREATE TABLE … AS` over the tables before it, in topological order: its rules
-are `SELECT … UNION` (DISTINCT where there is one rule), body atoms joins, constants and comparisons filters, `Assign` a
+are `SELECT … UNION` (DISTINCT where there is one rule; `result`, read back with DISTINCT, a
+`UNION ALL`), body atoms joins, constants and comparisons filters, `Assign` a
 computed column, `Negated` a `NOT EXISTS` on `a` and the bound variables, `Aggregate` a
 `GROUP BY a, group` over the distinct (group, value, for_each) rows, as pyDatalog's
 `sum_(V, for_each=R)` and `len_(R)` compute them.
@@ -169,10 +170,13 @@ def _statements(relation: Relation, selects: list[exp.Select]) -> list[tuple[Rel
             )
         ]
     statements: list[tuple[Relation, exp.Expr]] = []
+    # `result` is read back with DISTINCT: its UNIONs need not remove duplicates as they go
+    # (a hash table over every row of a chunk's ~1,400 rules)
+    distinct = relation.predicate != "result"
     for start in range(0, len(selects), UNION_GROUP):
         group = selects[start : start + UNION_GROUP]
         query: exp.Query = (
-            group[0] if len(group) == 1 else exp.union(*group, distinct=True, copy=False)
+            group[0] if len(group) == 1 else exp.union(*group, distinct=distinct, copy=False)
         )
         if start == 0:
             statement: exp.Expr = exp.Create(

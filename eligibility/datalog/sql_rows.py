@@ -17,16 +17,22 @@ from eligibility.datalog.program import GroundFact, Value
 from eligibility.datalog.sql import Relation
 from eligibility.datalog.sql_values import SCALE, T_BOOL, T_INT, TEXT, decimal_scale
 
+# (column, the strings it may hold) for each column a fact must match by value
+Conditions = tuple[tuple[int, frozenset[str]], ...]
+
 
 def csv_lines(
     relations: Iterable[Relation],
     facts: Mapping[str, tuple[GroundFact, ...]],
     known: frozenset[str],
+    only: Mapping[str, tuple[Conditions, ...]] | None = None,
 ) -> dict[str, list[str]]:
     """Each relation's facts as CSV lines, the batch key first. Strings are always quoted, so
     an unquoted empty cell is NULL (an empty slot) and a quoted one the empty string. A fact of
     a predicate in `known` but not in `relations` is left out (a table the program never
-    reads); any other is refused."""
+    reads); any other is refused. A fact of a predicate in `only` is left out unless it meets
+    one of its alternative conditions (facts no program can match)."""
+    only = only or {}
     by_name = {r.predicate: r for r in relations}
     cells_of = {name: tuple(_Cells(slots) for slots in r.columns) for name, r in by_name.items()}
     lines: dict[str, list[str]] = {name: [] for name in by_name}
@@ -40,6 +46,12 @@ def csv_lines(
                 raise EngineError(f"{fact}: not a fact of the programs' fact tables")
             if len(fact.args) != len(columns):
                 raise EngineError(f"{fact}: not a fact of the programs' fact tables")
+            alternatives = only.get(fact.predicate)
+            if alternatives is not None and not any(
+                all(fact.args[column] in values for column, values in conditions)
+                for conditions in alternatives
+            ):
+                continue
             cells = [quoted_key]
             for column, value in zip(columns, fact.args, strict=True):
                 held = column.memo.get(type(value))

@@ -175,3 +175,26 @@ def test_every_shipped_program_renders_as_spark_sql(policy_file: object) -> None
         assert all(p is not None and p.key in ("create", "insert") for p in parsed)
         created = [p.find(exp.Table).name for p in parsed if p is not None and p.key == "create"]
         assert len(created) == len(set(created))  # each table created once, then inserted into
+
+
+@pytest.mark.parametrize("policy_file", policy_files(), ids=lambda p: p.stem)
+def test_every_atom_after_the_first_shares_a_variable_with_the_literals_before_it(
+    policy_file: object,
+) -> None:
+    """DuckDB joins each rule's atoms in the written order (`duckdb_engine.SETTINGS`: no
+    join-order search): an atom sharing no variable with those before it would be joined to
+    them as a cross product, every row by every row of one applicant."""
+    compiled = load_policy(policy_file)  # type: ignore[arg-type]
+    for program in (compiled.gate_program, compiled.program):
+        for clause in program.clauses:
+            bound: set[str] = set()
+            first = True
+            for literal in clause.body:
+                if isinstance(literal, Assign):
+                    bound.add(literal.target.name)
+                if not isinstance(literal, Atom):
+                    continue
+                names = {arg.name for arg in literal.args if isinstance(arg, Var)}
+                assert first or names & bound, f"{clause}: {literal} joins nothing"
+                bound |= names
+                first = False
