@@ -290,6 +290,11 @@ class Batch:
     def __enter__(self) -> Batch:
         return self
 
+    @property
+    def facts_loaded(self) -> int:
+        """The fact rows the batch holds, all tables together."""
+        return sum(self._loaded.values())
+
     def __exit__(self, *_: object) -> None:
         self.close()
 

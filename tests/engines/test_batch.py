@@ -4,10 +4,13 @@ applicants and facts; and the verdicts read back joined into strings must be the
 
 from __future__ import annotations
 
-from bench.population import generate
+import pytest
+
+from bench.population import generate, generate_large
 from eligibility.compiler import load_policy_lazily, policy_files
 from eligibility.datalog.duckdb_engine import Batch, evaluate_many
 from eligibility.datalog.facts import ground_base
+from eligibility.datalog.model import EngineError
 from eligibility.datalog.program import Atom, Const, GroundFact, Program, Rule, Var
 from eligibility.facts.model import ApplicantFacts
 from eligibility.facts.validate import validate_document
@@ -33,6 +36,29 @@ def test_a_program_over_some_applicants_of_a_batch_gives_their_own_models() -> N
             alone = {key: bases[key].with_regions(compiled.region_fields) for key in some}
             assert got == evaluate_many(compiled.program, alone), compiled.program.policy_id
             assert list(got) == some
+
+
+def test_a_batch_loaded_for_its_programs_gives_the_models_of_one_loaded_with_every_fact() -> None:
+    """A batch named its programs loads only the facts one of them can match (a bank's
+    pledges: fewer than half); the models are those of a batch holding every fact, and a
+    program it was not loaded for is refused rather than evaluated over missing facts."""
+    applicants = [validate_document(generate_large(40, 3), "0" * 64)]
+    applicants += [validate_document(document, "0" * 64) for document in generate(12, 8)]
+    assert all(isinstance(a, ApplicantFacts) for a in applicants)
+    sources = [load_policy_lazily(path) for path in policy_files()]
+    fields = frozenset().union(*(s.gates().region_fields for s in sources))
+    facts = {
+        str(i): ground_base(a, fields).facts  # type: ignore[arg-type]
+        for i, a in enumerate(applicants)
+    }
+    programs = [source.full().program for source in sources]
+    with Batch(facts) as whole, Batch(facts, programs[:2]) as named:
+        assert named.facts_loaded < whole.facts_loaded / 2
+        for program in programs[:2]:
+            keys = list(facts)
+            assert named.evaluate(program, keys, {}) == whole.evaluate(program, keys, {})
+        with pytest.raises(EngineError, match="not loaded for"):
+            named.evaluate(programs[2], list(facts), {})
 
 
 def test_verdicts_of_ids_holding_the_separator_are_read_row_by_row() -> None:
