@@ -236,26 +236,30 @@ def _models(
     bases = [ground_base(a, region_fields) for a in applicants]
     with _Programs(bases, applicants, engine, evaluator, policies) as programs:
         # every document's gates first: the full programs to run are then known (DuckDB
-        # loads only the facts they read)
-        gated: list[tuple[CompiledGates, list[Model], list[int]]] = []
+        # loads only the facts they read). Only the gate models of those a document does not
+        # apply to are kept: the others give way to the full program's.
+        gated: list[tuple[CompiledGates, dict[int, Model], list[int]]] = []
         for source in policies:
             compiled_gates = source.gates()
             views.append(compiled_gates.policy)
             gates = programs.gates(compiled_gates.program, compiled_gates.region_fields)
-            applying = [
-                i for i, model in enumerate(gates) if _applies(compiled_gates.policy, model)
-            ]
-            gated.append((compiled_gates, gates, applying))
+            applying: list[int] = []
+            not_applying: dict[int, Model] = {}
+            for i, model in enumerate(gates):
+                if _applies(compiled_gates.policy, model):
+                    applying.append(i)
+                else:
+                    not_applying[i] = model
+            del gates
+            gated.append((compiled_gates, not_applying, applying))
         full = [
             source.full() if applying else None
             for source, (_, _, applying) in zip(policies, gated, strict=True)
         ]
         programs.to_run([compiled.program for compiled in full if compiled is not None])
-        for (compiled_gates, gates, applying), compiled in zip(gated, full, strict=True):
-            chosen = set(applying)
-            for i, model in enumerate(gates):
-                if i not in chosen:
-                    found[i].append((compiled_gates.policy, model, False))
+        for (compiled_gates, not_applying, applying), compiled in zip(gated, full, strict=True):
+            for i, model in not_applying.items():
+                found[i].append((compiled_gates.policy, model, False))
             if compiled is None:
                 continue
             models = programs.full(compiled.program, compiled.region_fields, applying)

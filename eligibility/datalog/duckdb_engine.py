@@ -190,7 +190,17 @@ def _rows_read(programs: Sequence[Program]) -> dict[str, tuple[Conditions, ...]]
     for program in programs:
         for table, conditions in _compiled(program)[1].matched.items():
             alternatives.setdefault(table, []).append(conditions)
-    return {table: tuple(found) for table, found in alternatives.items() if all(found)}
+    return {table: _merged(found) for table, found in alternatives.items() if all(found)}
+
+
+def _merged(alternatives: list[Conditions]) -> tuple[Conditions, ...]:
+    """Alternatives that each name values of the same one column (a field's name, as every
+    shipped program's do) as one: a fact is then tested once, not once per program."""
+    columns = {column for conditions in alternatives for column, _ in conditions}
+    if len(columns) == 1 and all(len(conditions) == 1 for conditions in alternatives):
+        (column,) = columns
+        return (((column, frozenset().union(*(c[0][1] for c in alternatives))),),)
+    return tuple(alternatives)
 
 
 def _conditions(kept: Kept) -> dict[str, str]:

@@ -32,7 +32,7 @@ def csv_lines(
     a predicate in `known` but not in `relations` is left out (a table the program never
     reads); any other is refused. A fact of a predicate in `only` is left out unless it meets
     one of its alternative conditions (facts no program can match)."""
-    only = only or {}
+    admits = {name: _admits(alternatives) for name, alternatives in (only or {}).items()}
     by_name = {r.predicate: r for r in relations}
     cells_of = {name: tuple(_Cells(slots) for slots in r.columns) for name, r in by_name.items()}
     lines: dict[str, list[str]] = {name: [] for name in by_name}
@@ -46,11 +46,8 @@ def csv_lines(
                 raise EngineError(f"{fact}: not a fact of the programs' fact tables")
             if len(fact.args) != len(columns):
                 raise EngineError(f"{fact}: not a fact of the programs' fact tables")
-            alternatives = only.get(fact.predicate)
-            if alternatives is not None and not any(
-                all(fact.args[column] in values for column, values in conditions)
-                for conditions in alternatives
-            ):
+            admitted = admits.get(fact.predicate)
+            if admitted is not None and not admitted(fact.args):
                 continue
             cells = [quoted_key]
             for column, value in zip(columns, fact.args, strict=True):
@@ -62,6 +59,17 @@ def csv_lines(
                     cells.append(cell)
             lines[fact.predicate].append(",".join(cells))
     return lines
+
+
+def _admits(alternatives: tuple[Conditions, ...]) -> Callable[[tuple[Value, ...]], bool]:
+    """Whether a fact's arguments meet one of the alternatives (one test when there is one
+    condition: a batch of 5,000 applicants has ~500,000 facts)."""
+    if len(alternatives) == 1 and len(alternatives[0]) == 1:
+        ((column, values),) = alternatives[0]
+        return lambda args: args[column] in values
+    return lambda args: any(
+        all(args[column] in values for column, values in conditions) for conditions in alternatives
+    )
 
 
 class _Cells:
