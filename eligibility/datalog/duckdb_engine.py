@@ -369,7 +369,7 @@ class Batch:
         if in_transaction:
             connection.execute("ROLLBACK")
         self._use("main")
-        connection.execute(f"DROP SCHEMA {schema} CASCADE")
+        connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
     def _facts_of(
         self,
