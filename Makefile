@@ -3,11 +3,13 @@ PY ?= python3
 .PHONY: test bench goldens fuzz explore lint type
 test:
 	$(PY) -m pytest
-# cold start, then a round: every engine on 10,000 applicants (pyDatalog on a sample of them)
+# cold start, then a round: every engine on 10,000 applicants (pyDatalog on a sample of them);
+# then the engines' full differential: 600 generated applicants, byte-identical decisions
 bench:
 	$(PY) bench/cold_check.py
 	$(PY) bench/round.py --count $${ROUND_COUNT:-10000} --sample $${ROUND_SAMPLE:-100} \
 		--records 10000 --pydatalog-records $${ROUND_PYDATALOG_RECORDS:-500}
+	ENGINES_POPULATION=$${ENGINES_POPULATION:-600} $(PY) -m pytest -q tests/engines/test_engines_agree.py
 goldens:
 	UPDATE_GOLDENS=1 $(PY) -m pytest tests/golden
 # every fuzz suite in tests/fuzz, with many examples (the normal test run uses a few, fixed)
