@@ -81,8 +81,7 @@ class _Reads:
 
     facts: tuple[Relation, ...]  # the fact tables some rule reads
     verdicts_joined: bool  # its verdicts can be read as joined ids (`sql.result_reads`)
-    kept: Mapping[str, str]  # fact table → the condition a row some atom can match meets
-    matched: Kept  # the same conditions as data, for the facts a batch loads (`Batch`)
+    kept: Kept  # fact table → the values a row some atom can match holds (`_kept`)
 
 
 _COMPILED: dict[int, tuple[Program, _Compiled, _Reads]] = {}
@@ -107,8 +106,7 @@ def _compiled(program: Program) -> tuple[_Compiled, _Reads]:
             scale_check(statements),
         )
         write_entry(key, found, _encode_compiled)
-    kept = _kept(program)
-    reads = _Reads(_fact_relations(program), _verdict_ids_plain(program), _conditions(kept), kept)
+    reads = _Reads(_fact_relations(program), _verdict_ids_plain(program), _kept(program))
     _COMPILED[id(program)] = (program, found, reads)
     return found, reads
 
@@ -188,7 +186,7 @@ def _rows_read(programs: Sequence[Program]) -> dict[str, tuple[Conditions, ...]]
     some program reads whole, or none reads, is loaded whole."""
     alternatives: dict[str, list[Conditions]] = {}
     for program in programs:
-        for table, conditions in _compiled(program)[1].matched.items():
+        for table, conditions in _compiled(program)[1].kept.items():
             alternatives.setdefault(table, []).append(conditions)
     return {table: _merged(found) for table, found in alternatives.items() if all(found)}
 
@@ -376,7 +374,7 @@ class Batch:
         relations: tuple[Relation, ...],
         keys: Sequence[str],
         extra: Mapping[str, tuple[GroundFact, ...]],
-        kept: Mapping[str, str],
+        kept: Kept,
     ) -> None:
         """The program's schema gets a fact table of its own where the batch's would not do:
         the rows of the applicants in `keys` when they are not all of the batch (a document's
@@ -392,10 +390,11 @@ class Batch:
             )
         lines = csv_lines(relations, {key: extra[key] for key in keys if key in extra}, FACTS)
         ddl = _fact_ddl()
+        matching = _conditions(kept)
         for relation in relations:
             name = relation.predicate
             loaded = self._loaded.get(name, 0)
-            conditions = [kept[name]] if name in kept and loaded >= KEPT_ABOVE else []
+            conditions = [matching[name]] if name in matching and loaded >= KEPT_ABOVE else []
             if subset and loaded:
                 conditions.append("a IN (SELECT a FROM batch_keys)")
             if not conditions and not lines[name]:
